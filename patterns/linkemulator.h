@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <vector>
+
+class QTcpServer;
+
+namespace PatternScope {
+
+class Trace;
+
+// How a link treats bytes. Changing it while a run goes affects bytes read from then on.
+struct LinkSettings
+{
+    TimeUs latencyUs = 250'000; // one way, each direction
+    TimeUs jitterUs = 0; // each chunk's delay is latency + uniform(-jitter, +jitter), never below 0
+    qint64 bandwidthBytesPerSec = 0; // 0: no cap; per direction
+};
+
+class LinkConnection;
+
+// One emulated network path between a client participant and a server participant: an in-process
+// TCP relay listening on 127.0.0.1 that forwards every accepted connection to the server, delaying
+// bytes by the link's latency (with seeded jitter that never reorders bytes of a connection) and
+// capping bandwidth. Records each connection's open and close, and bytes per direction, into the trace.
+class Link : public QObject
+{
+    Q_OBJECT
+public:
+    Link(Trace* trace, int client, int server, quint16 serverPort, quint64 seed, QObject* parent = nullptr);
+    ~Link() override;
+
+    // Starts listening on 127.0.0.1 (port 0 picks a free one). Returns false with errorString() set on failure.
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QString errorString() const { return m_error; }
+
+    int client() const { return m_client; }
+    int server() const { return m_server; }
+
+    LinkSettings settings() const { return m_settings; }
+    void setSettings(const LinkSettings& settings);
+
+    // Aborts connections (both sides see the close); in-flight bytes are dropped. -1 cuts all.
+    void cut(int connectionId = -1);
+    // Holds all bytes on this link (both directions) for the duration; they are delivered afterwards.
+    void stall(TimeUs duration);
+    // The trace ids of the connections currently open through this link.
+    QList<int> openConnections() const;
+    // Bytes delivered so far on an open connection through this link, or -1 if unknown.
+    qint64 bytesUp(int connectionId) const;
+    qint64 bytesDown(int connectionId) const;
+    // The trace connection id whose server-side socket has this local port (as the server sees the peer port).
+    int connectionForServerPeerPort(quint16 peerPort) const;
+
+Q_SIGNALS:
+    void connectionOpened(int connectionId);
+    void connectionClosed(int connectionId, const QString& reason);
+
+private:
+    friend class LinkConnection;
+    void acceptPending();
+    void connectionFinished(LinkConnection* connection, const QString& reason);
+    TimeUs nextDelay(); // latency + jitter sample
+    TimeUs stalledUntil() const { return m_stalledUntil; }
+
+    Trace* m_trace;
+    int m_client;
+    int m_server;
+    quint16 m_serverPort;
+    QTcpServer* m_listener = nullptr;
+    LinkSettings m_settings;
+    quint64 m_rngState;
+    TimeUs m_stalledUntil = 0;
+    QString m_error;
+    std::vector<std::unique_ptr<LinkConnection>> m_connections;
+};
+
+// Owns the links of one run and the settings they share.
+class LinkEmulator : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LinkEmulator(Trace* trace, quint64 seed = 0, QObject* parent = nullptr);
+    ~LinkEmulator() override;
+
+    // A new link from client to the server listening on serverPort; already listening, or nullptr
+    // with errorString() set.
+    Link* addLink(int client, int server, quint16 serverPort);
+    QString errorString() const { return m_error; }
+    const std::vector<Link*>& links() const { return m_links; }
+
+    LinkSettings settings() const { return m_settings; }
+    void setSettings(const LinkSettings& settings); // applies to every link, now and later
+    void cutAll();
+    void stallAll(TimeUs duration);
+
+private:
+    Trace* m_trace;
+    quint64 m_seed;
+    LinkSettings m_settings;
+    std::vector<Link*> m_links;
+    QString m_error;
+};
+
+} // namespace PatternScope

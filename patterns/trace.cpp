@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "trace.h"
+
+#include <algorithm>
+#include <array>
+
+namespace PatternScope {
+
+namespace {
+
+struct KindName
+{
+    Message::Kind kind;
+    const char* name;
+};
+
+constexpr std::array<KindName, 13> kKindNames { {
+    { Message::Kind::HttpRequest, "http-request" },
+    { Message::Kind::HttpResponse, "http-response" },
+    { Message::Kind::SseEvent, "sse-event" },
+    { Message::Kind::WsText, "ws-text" },
+    { Message::Kind::WsBinary, "ws-binary" },
+    { Message::Kind::WsPing, "ws-ping" },
+    { Message::Kind::WsPong, "ws-pong" },
+    { Message::Kind::WsClose, "ws-close" },
+    { Message::Kind::Publish, "publish" },
+    { Message::Kind::Deliver, "deliver" },
+    { Message::Kind::Callback, "callback" },
+    { Message::Kind::Connect, "connect" },
+    { Message::Kind::Close, "close" },
+} };
+
+constexpr std::array<const char*, 3> kStateNames { { "in-flight", "delivered", "lost" } };
+constexpr std::array<const char*, 6> kRoleNames { { "client", "server", "broker", "publisher", "subscriber",
+                                                    "external" } };
+
+template<typename Enum, size_t N>
+bool enumFromName(const std::array<const char*, N>& names, QStringView name, Enum* out)
+{
+    for (size_t i = 0; i < N; ++i) {
+        if (name == QLatin1String(names[i])) {
+            *out = static_cast<Enum>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+bool operator==(const Message& a, const Message& b)
+{
+    return a.seq == b.seq && a.from == b.from && a.to == b.to && a.kind == b.kind && a.label == b.label
+        && a.connection == b.connection && a.correlation == b.correlation && a.bytes == b.bytes
+        && a.headers == b.headers && a.bodyPreview == b.bodyPreview && a.sentAt == b.sentAt
+        && a.receivedAt == b.receivedAt && a.state == b.state;
+}
+
+QString kindName(Message::Kind kind)
+{
+    for (const auto& entry : kKindNames) {
+        if (entry.kind == kind)
+            return QLatin1String(entry.name);
+    }
+    return {};
+}
+
+bool kindFromName(QStringView name, Message::Kind* kind)
+{
+    for (const auto& entry : kKindNames) {
+        if (name == QLatin1String(entry.name)) {
+            *kind = entry.kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+QString stateName(Message::State state)
+{
+    return QLatin1String(kStateNames[static_cast<size_t>(state)]);
+}
+
+bool stateFromName(QStringView name, Message::State* state)
+{
+    return enumFromName(kStateNames, name, state);
+}
+
+QString roleName(Participant::Role role)
+{
+    return QLatin1String(kRoleNames[static_cast<size_t>(role)]);
+}
+
+bool roleFromName(QStringView name, Participant::Role* role)
+{
+    return enumFromName(kRoleNames, name, role);
+}
+
+Trace::Trace(QObject* parent)
+    : QObject(parent)
+{
+    m_clock.start();
+}
+
+Trace::~Trace() = default;
+
+void Trace::startClock()
+{
+    m_clock.restart();
+}
+
+TimeUs Trace::now() const
+{
+    return m_clock.nsecsElapsed() / 1000;
+}
+
+void Trace::touch(TimeUs t)
+{
+    m_endTime = std::max(m_endTime, t);
+}
+
+int Trace::addParticipant(const QString& name, Participant::Role role)
+{
+    Participant p;
+    p.id = static_cast<int>(m_participants.size());
+    p.name = name;
+    p.role = role;
+    m_participants.push_back(p);
+    Q_EMIT participantAdded(m_participants.back());
+    return p.id;
+}
+
+bool Trace::restoreParticipant(const Participant& participant)
+{
+    if (participant.id != static_cast<int>(m_participants.size()))
+        return false;
+    m_participants.push_back(participant);
+    Q_EMIT participantAdded(m_participants.back());
+    return true;
+}
+
+const Participant* Trace::participant(int id) const
+{
+    if (id < 0 || id >= static_cast<int>(m_participants.size()))
+        return nullptr;
+    return &m_participants[static_cast<size_t>(id)];
+}
+
+void Trace::indexMessage(const Message& message)
+{
+    // Recorded live, sentAt never decreases, so this is an append; restored or imported traces
+    // may come out of order and take the slower insert.
+    if (m_bySentAt.empty() || m_messages[static_cast<size_t>(m_bySentAt.back())].sentAt <= message.sentAt) {
+        m_bySentAt.push_back(message.seq);
+    } else {
+        auto pos = std::upper_bound(m_bySentAt.begin(), m_bySentAt.end(), message.sentAt,
+                                    [this](TimeUs t, qint64 seq) { return t < m_messages[size_t(seq)].sentAt; });
+        m_bySentAt.insert(pos, message.seq);
+    }
+    if (message.state == Message::State::InFlight) {
+        m_inFlightSeqs.insert(message.seq);
+        if (!message.correlation.isEmpty())
+            m_inFlight.insert(qMakePair(message.correlation, message.to), message.seq);
+    } else
+        m_longestFlight = std::max(m_longestFlight, message.receivedAt - message.sentAt);
+    touch(std::max(message.sentAt, message.receivedAt));
+}
+
+qint64 Trace::addMessage(Message message)
+{
+    message.seq = static_cast<qint64>(m_messages.size());
+    if (message.sentAt == NoTime)
+        message.sentAt = now();
+    message.state = Message::State::InFlight;
+    message.receivedAt = NoTime;
+    m_messages.push_back(std::move(message));
+    const Message& stored = m_messages.back();
+    indexMessage(stored);
+    Q_EMIT messageAdded(stored);
+    return stored.seq;
+}
+
+bool Trace::restoreMessage(const Message& message)
+{
+    if (message.seq != static_cast<qint64>(m_messages.size()) || message.sentAt == NoTime)
+        return false;
+    m_messages.push_back(message);
+    indexMessage(m_messages.back());
+    Q_EMIT messageAdded(m_messages.back());
+    return true;
+}
+
+bool Trace::completeMessage(qint64 seq, TimeUs receivedAt, int connection)
+{
+    if (seq < 0 || seq >= static_cast<qint64>(m_messages.size()))
+        return false;
+    Message& m = m_messages[static_cast<size_t>(seq)];
+    if (m.state != Message::State::InFlight)
+        return false;
+    forgetInFlight(m);
+    m.receivedAt = std::max(stamp(receivedAt), m.sentAt);
+    m.state = Message::State::Delivered;
+    if (connection >= 0)
+        m.connection = connection;
+    m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
+    touch(m.receivedAt);
+    Q_EMIT messageUpdated(m);
+    return true;
+}
+
+bool Trace::loseMessage(qint64 seq, TimeUs at)
+{
+    if (seq < 0 || seq >= static_cast<qint64>(m_messages.size()))
+        return false;
+    Message& m = m_messages[static_cast<size_t>(seq)];
+    if (m.state != Message::State::InFlight)
+        return false;
+    forgetInFlight(m);
+    // For a lost message receivedAt is when the loss was noticed: where its arrow ends.
+    m.receivedAt = std::max(stamp(at), m.sentAt);
+    m.state = Message::State::Lost;
+    m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
+    touch(m.receivedAt);
+    Q_EMIT messageUpdated(m);
+    return true;
+}
+
+void Trace::forgetInFlight(const Message& message)
+{
+    m_inFlightSeqs.remove(message.seq);
+    auto it = m_inFlight.find(qMakePair(message.correlation, message.to));
+    if (it != m_inFlight.end() && it.value() == message.seq)
+        m_inFlight.erase(it);
+}
+
+qint64 Trace::findInFlight(const QString& correlation, int to) const
+{
+    return m_inFlight.value(qMakePair(correlation, to), -1);
+}
+
+qint64 Trace::beginActivation(int participant, const QString& label, TimeUs start)
+{
+    Activation a;
+    a.id = static_cast<qint64>(m_activations.size());
+    a.participant = participant;
+    a.label = label;
+    a.start = stamp(start);
+    m_activations.push_back(a);
+    touch(a.start);
+    Q_EMIT activationStarted(m_activations.back());
+    return a.id;
+}
+
+bool Trace::endActivation(qint64 id, TimeUs end)
+{
+    if (id < 0 || id >= static_cast<qint64>(m_activations.size()))
+        return false;
+    Activation& a = m_activations[static_cast<size_t>(id)];
+    if (a.end != NoTime)
+        return false;
+    a.end = std::max(stamp(end), a.start);
+    touch(a.end);
+    Q_EMIT activationEnded(a);
+    return true;
+}
+
+bool Trace::restoreActivation(const Activation& activation)
+{
+    if (activation.id != static_cast<qint64>(m_activations.size()) || activation.start == NoTime)
+        return false;
+    m_activations.push_back(activation);
+    touch(std::max(activation.start, activation.end));
+    Q_EMIT activationStarted(m_activations.back());
+    return true;
+}
+
+qint64 Trace::addNote(int participant, const QString& text, TimeUs at)
+{
+    Note n;
+    n.id = static_cast<qint64>(m_notes.size());
+    n.participant = participant;
+    n.text = text;
+    n.at = stamp(at);
+    m_notes.push_back(n);
+    touch(n.at);
+    Q_EMIT noteAdded(m_notes.back());
+    return n.id;
+}
+
+bool Trace::restoreNote(const Note& note)
+{
+    if (note.id != static_cast<qint64>(m_notes.size()) || note.at == NoTime)
+        return false;
+    m_notes.push_back(note);
+    touch(note.at);
+    Q_EMIT noteAdded(m_notes.back());
+    return true;
+}
+
+int Trace::openConnection(int client, int server, TimeUs at)
+{
+    Connection c;
+    c.id = static_cast<int>(m_connections.size());
+    c.client = client;
+    c.server = server;
+    c.openedAt = stamp(at);
+    m_connections.push_back(c);
+    touch(c.openedAt);
+    Q_EMIT connectionOpened(m_connections.back());
+    return c.id;
+}
+
+bool Trace::closeConnection(int id, qint64 bytesUp, qint64 bytesDown, const QString& reason, TimeUs at)
+{
+    if (id < 0 || id >= static_cast<int>(m_connections.size()))
+        return false;
+    Connection& c = m_connections[static_cast<size_t>(id)];
+    if (!c.isOpen())
+        return false;
+    c.closedAt = std::max(stamp(at), c.openedAt);
+    c.bytesUp = bytesUp;
+    c.bytesDown = bytesDown;
+    c.closeReason = reason;
+    touch(c.closedAt);
+    Q_EMIT connectionClosed(c);
+    return true;
+}
+
+bool Trace::restoreConnection(const Connection& connection)
+{
+    if (connection.id != static_cast<int>(m_connections.size()) || connection.openedAt == NoTime)
+        return false;
+    m_connections.push_back(connection);
+    touch(std::max(connection.openedAt, connection.closedAt));
+    Q_EMIT connectionOpened(m_connections.back());
+    return true;
+}
+
+QList<qint64> Trace::messagesSentBetween(TimeUs from, TimeUs to) const
+{
+    QList<qint64> result;
+    auto sentAt = [this](qint64 seq) { return m_messages[static_cast<size_t>(seq)].sentAt; };
+    auto first = std::lower_bound(m_bySentAt.begin(), m_bySentAt.end(), from,
+                                  [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
+    for (auto it = first; it != m_bySentAt.end() && sentAt(*it) <= to; ++it)
+        result.append(*it);
+    return result;
+}
+
+QList<qint64> Trace::messagesOverlapping(TimeUs from, TimeUs to) const
+{
+    // A finished arrow that overlaps [from, to] was sent no earlier than from - longest flight.
+    // In-flight arrows reach up to now and may be older than that: they are few, add them directly.
+    QList<qint64> result;
+    auto sentAt = [this](qint64 seq) { return m_messages[static_cast<size_t>(seq)].sentAt; };
+    auto first = std::lower_bound(m_bySentAt.begin(), m_bySentAt.end(), from - m_longestFlight,
+                                  [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
+    const TimeUs firstTime = first == m_bySentAt.end() ? to + 1 : sentAt(*first);
+    QList<qint64> older;
+    for (qint64 seq : m_inFlightSeqs) {
+        if (sentAt(seq) < firstTime)
+            older.append(seq);
+    }
+    std::sort(older.begin(), older.end(), [&](qint64 a, qint64 b) { return sentAt(a) < sentAt(b); });
+    result = older;
+    for (auto it = first; it != m_bySentAt.end() && sentAt(*it) <= to; ++it) {
+        const Message& m = m_messages[static_cast<size_t>(*it)];
+        if (m.state == Message::State::InFlight || m.receivedAt >= from)
+            result.append(*it);
+    }
+    return result;
+}
+
+void Trace::reserve(size_t messages)
+{
+    m_messages.reserve(messages);
+    m_bySentAt.reserve(messages);
+}
+
+void Trace::clear()
+{
+    m_participants.clear();
+    m_messages.clear();
+    m_activations.clear();
+    m_notes.clear();
+    m_connections.clear();
+    m_bySentAt.clear();
+    m_inFlight.clear();
+    m_inFlightSeqs.clear();
+    m_longestFlight = 0;
+    m_endTime = 0;
+    Q_EMIT cleared();
+}
+
+} // namespace PatternScope

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QSet>
+#include <QString>
+
+#include <vector>
+
+namespace PatternScope {
+
+// Microseconds on the run's monotonic clock; 0 is the start of the run.
+using TimeUs = qint64;
+constexpr TimeUs NoTime = -1;
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+struct Participant
+{
+    enum class Role { Client, Server, Broker, Publisher, Subscriber, External };
+
+    int id = -1;
+    QString name;
+    Role role = Role::Client;
+
+    friend bool operator==(const Participant& a, const Participant& b)
+    {
+        return a.id == b.id && a.name == b.name && a.role == b.role;
+    }
+};
+
+// One arrow: a message that crossed a socket, recorded when sent and completed when it arrived.
+struct Message
+{
+    enum class Kind {
+        HttpRequest,
+        HttpResponse,
+        SseEvent,
+        WsText,
+        WsBinary,
+        WsPing,
+        WsPong,
+        WsClose,
+        Publish,
+        Deliver,
+        Callback,
+        Connect,
+        Close,
+    };
+    enum class State { InFlight, Delivered, Lost };
+
+    qint64 seq = -1;
+    int from = -1;
+    int to = -1;
+    Kind kind = Kind::HttpRequest;
+    QString label;
+    int connection = -1;
+    QString correlation;
+    qint64 bytes = 0;
+    HeaderList headers;
+    QByteArray bodyPreview;
+    TimeUs sentAt = NoTime;
+    TimeUs receivedAt = NoTime;
+    State state = State::InFlight;
+
+    TimeUs oneWayDelay() const { return state == State::Delivered ? receivedAt - sentAt : NoTime; }
+    friend bool operator==(const Message& a, const Message& b);
+};
+
+// A stretch of time a participant spends on something: processing, holding a request.
+struct Activation
+{
+    qint64 id = -1;
+    int participant = -1;
+    QString label;
+    TimeUs start = NoTime;
+    TimeUs end = NoTime; // NoTime while still active
+
+    friend bool operator==(const Activation& a, const Activation& b)
+    {
+        return a.id == b.id && a.participant == b.participant && a.label == b.label && a.start == b.start
+            && a.end == b.end;
+    }
+};
+
+struct Note
+{
+    qint64 id = -1;
+    int participant = -1;
+    TimeUs at = NoTime;
+    QString text;
+
+    friend bool operator==(const Note& a, const Note& b)
+    {
+        return a.id == b.id && a.participant == b.participant && a.at == b.at && a.text == b.text;
+    }
+};
+
+// A TCP connection as the link emulator saw it.
+struct Connection
+{
+    int id = -1;
+    int client = -1;
+    int server = -1;
+    TimeUs openedAt = NoTime;
+    TimeUs closedAt = NoTime;
+    qint64 bytesUp = 0; // client to server, delivered
+    qint64 bytesDown = 0; // server to client, delivered
+    QString closeReason; // "client", "server", "cut"
+
+    bool isOpen() const { return closedAt == NoTime; }
+    friend bool operator==(const Connection& a, const Connection& b)
+    {
+        return a.id == b.id && a.client == b.client && a.server == b.server && a.openedAt == b.openedAt
+            && a.closedAt == b.closedAt && a.bytesUp == b.bytesUp && a.bytesDown == b.bytesDown
+            && a.closeReason == b.closeReason;
+    }
+};
+
+QString kindName(Message::Kind kind);
+bool kindFromName(QStringView name, Message::Kind* kind);
+QString stateName(Message::State state);
+bool stateFromName(QStringView name, Message::State* state);
+QString roleName(Participant::Role role);
+bool roleFromName(QStringView name, Participant::Role* role);
+
+// The run's record: append-only, the single source for the view, exports and metrics.
+// Messages keep their recording order (seq); a sorted index by sentAt answers time-range
+// questions in O(log n + k).
+class Trace : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Trace(QObject* parent = nullptr);
+    ~Trace() override;
+
+    // The run's clock. start() is called once when the run begins.
+    void startClock();
+    TimeUs now() const;
+
+    int addParticipant(const QString& name, Participant::Role role);
+    // For readers that restore a recorded trace: keeps the recorded id.
+    bool restoreParticipant(const Participant& participant);
+
+    qint64 addMessage(Message message); // seq assigned; sentAt taken from now() when unset
+    bool restoreMessage(const Message& message); // keeps seq; false if seq is not the next one
+    bool completeMessage(qint64 seq, TimeUs receivedAt = NoTime, int connection = -1);
+    bool loseMessage(qint64 seq, TimeUs at = NoTime);
+
+    qint64 beginActivation(int participant, const QString& label, TimeUs start = NoTime);
+    bool endActivation(qint64 id, TimeUs end = NoTime);
+    bool restoreActivation(const Activation& activation);
+
+    qint64 addNote(int participant, const QString& text, TimeUs at = NoTime);
+    bool restoreNote(const Note& note);
+
+    int openConnection(int client, int server, TimeUs at = NoTime);
+    bool closeConnection(int id, qint64 bytesUp, qint64 bytesDown, const QString& reason, TimeUs at = NoTime);
+    bool restoreConnection(const Connection& connection);
+
+    // The in-flight message with this correlation heading to participant `to`, or -1.
+    qint64 findInFlight(const QString& correlation, int to) const;
+
+    const std::vector<Participant>& participants() const { return m_participants; }
+    const std::vector<Message>& messages() const { return m_messages; }
+    const std::vector<Activation>& activations() const { return m_activations; }
+    const std::vector<Note>& notes() const { return m_notes; }
+    const std::vector<Connection>& connections() const { return m_connections; }
+    const Message& message(qint64 seq) const { return m_messages[static_cast<size_t>(seq)]; }
+    const Participant* participant(int id) const;
+
+    // Seqs of the messages sent in [from, to], ordered by sentAt.
+    QList<qint64> messagesSentBetween(TimeUs from, TimeUs to) const;
+    // Seqs of the messages whose arrow [sentAt, receivedAt or now] overlaps [from, to], ordered by sentAt.
+    QList<qint64> messagesOverlapping(TimeUs from, TimeUs to) const;
+    // Latest time anything in the trace happened.
+    TimeUs endTime() const { return m_endTime; }
+
+    void reserve(size_t messages);
+    void clear();
+
+Q_SIGNALS:
+    void participantAdded(const PatternScope::Participant& participant);
+    void messageAdded(const PatternScope::Message& message);
+    void messageUpdated(const PatternScope::Message& message);
+    void activationStarted(const PatternScope::Activation& activation);
+    void activationEnded(const PatternScope::Activation& activation);
+    void noteAdded(const PatternScope::Note& note);
+    void connectionOpened(const PatternScope::Connection& connection);
+    void connectionClosed(const PatternScope::Connection& connection);
+    void cleared();
+
+private:
+    void indexMessage(const Message& message);
+    void touch(TimeUs t);
+    void forgetInFlight(const Message& message);
+    TimeUs stamp(TimeUs t) const { return t == NoTime ? now() : t; }
+
+    QElapsedTimer m_clock;
+    std::vector<Participant> m_participants;
+    std::vector<Message> m_messages;
+    std::vector<Activation> m_activations;
+    std::vector<Note> m_notes;
+    std::vector<Connection> m_connections;
+    // seqs ordered by sentAt; usually appended at the end because messages are recorded as they are sent
+    std::vector<qint64> m_bySentAt;
+    // longest arrow seen so far, for the overlap query; in-flight arrows count up to now()
+    TimeUs m_longestFlight = 0;
+    QHash<QPair<QString, int>, qint64> m_inFlight; // by (correlation, receiver)
+    QSet<qint64> m_inFlightSeqs;
+    TimeUs m_endTime = 0;
+};
+
+} // namespace PatternScope
+
+Q_DECLARE_METATYPE(PatternScope::Message)
+Q_DECLARE_METATYPE(PatternScope::Participant)
