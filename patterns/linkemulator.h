@@ -6,8 +6,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
-
-#include <memory>
+#include <QRandomGenerator>
 #include <vector>
 
 class QTcpServer;
@@ -17,8 +16,7 @@ namespace PatternScope {
 class Trace;
 
 // How a link treats bytes. Changing it while a run goes affects bytes read from then on.
-struct LinkSettings
-{
+struct LinkSettings {
     TimeUs latencyUs = 250'000; // one way, each direction
     TimeUs jitterUs = 0; // each chunk's delay is latency + uniform(-jitter, +jitter), never below 0
     qint64 bandwidthBytesPerSec = 0; // 0: no cap; per direction
@@ -30,8 +28,7 @@ class LinkConnection;
 // TCP relay listening on 127.0.0.1 that forwards every accepted connection to the server, delaying
 // bytes by the link's latency (with seeded jitter that never reorders bytes of a connection) and
 // capping bandwidth. Records each connection's open and close, and bytes per direction, into the trace.
-class Link : public QObject
-{
+class Link : public QObject {
     Q_OBJECT
 public:
     Link(Trace* trace, int client, int server, quint16 serverPort, quint64 seed, QObject* parent = nullptr);
@@ -66,10 +63,12 @@ Q_SIGNALS:
 
 private:
     friend class LinkConnection;
+    friend class LinkPipe;
     void acceptPending();
     void connectionFinished(LinkConnection* connection, const QString& reason);
     TimeUs nextDelay(); // latency + jitter sample
     TimeUs stalledUntil() const { return m_stalledUntil; }
+    LinkConnection* find(int connectionId) const;
 
     Trace* m_trace;
     int m_client;
@@ -77,15 +76,14 @@ private:
     quint16 m_serverPort;
     QTcpServer* m_listener = nullptr;
     LinkSettings m_settings;
-    quint64 m_rngState;
+    QRandomGenerator m_random;
     TimeUs m_stalledUntil = 0;
     QString m_error;
-    std::vector<std::unique_ptr<LinkConnection>> m_connections;
+    QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
 };
 
 // Owns the links of one run and the settings they share.
-class LinkEmulator : public QObject
-{
+class LinkEmulator : public QObject {
     Q_OBJECT
 public:
     explicit LinkEmulator(Trace* trace, quint64 seed = 0, QObject* parent = nullptr);

@@ -8,8 +8,7 @@ namespace PatternScope {
 
 namespace {
 
-struct KindName
-{
+struct KindName {
     Message::Kind kind;
     const char* name;
 };
@@ -32,9 +31,9 @@ constexpr std::array<KindName, 13> kKindNames { {
 
 constexpr std::array<const char*, 3> kStateNames { { "in-flight", "delivered", "lost" } };
 constexpr std::array<const char*, 6> kRoleNames { { "client", "server", "broker", "publisher", "subscriber",
-                                                    "external" } };
+    "external" } };
 
-template<typename Enum, size_t N>
+template <typename Enum, size_t N>
 bool enumFromName(const std::array<const char*, N>& names, QStringView name, Enum* out)
 {
     for (size_t i = 0; i < N; ++i) {
@@ -154,7 +153,7 @@ void Trace::indexMessage(const Message& message)
         m_bySentAt.push_back(message.seq);
     } else {
         auto pos = std::upper_bound(m_bySentAt.begin(), m_bySentAt.end(), message.sentAt,
-                                    [this](TimeUs t, qint64 seq) { return t < m_messages[size_t(seq)].sentAt; });
+            [this](TimeUs t, qint64 seq) { return t < m_messages[size_t(seq)].sentAt; });
         m_bySentAt.insert(pos, message.seq);
     }
     if (message.state == Message::State::InFlight) {
@@ -340,8 +339,8 @@ QList<qint64> Trace::messagesSentBetween(TimeUs from, TimeUs to) const
 {
     QList<qint64> result;
     auto sentAt = [this](qint64 seq) { return m_messages[static_cast<size_t>(seq)].sentAt; };
-    auto first = std::lower_bound(m_bySentAt.begin(), m_bySentAt.end(), from,
-                                  [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
+    auto first = std::lower_bound(
+        m_bySentAt.begin(), m_bySentAt.end(), from, [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
     for (auto it = first; it != m_bySentAt.end() && sentAt(*it) <= to; ++it)
         result.append(*it);
     return result;
@@ -354,7 +353,7 @@ QList<qint64> Trace::messagesOverlapping(TimeUs from, TimeUs to) const
     QList<qint64> result;
     auto sentAt = [this](qint64 seq) { return m_messages[static_cast<size_t>(seq)].sentAt; };
     auto first = std::lower_bound(m_bySentAt.begin(), m_bySentAt.end(), from - m_longestFlight,
-                                  [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
+        [&](qint64 seq, TimeUs t) { return sentAt(seq) < t; });
     const TimeUs firstTime = first == m_bySentAt.end() ? to + 1 : sentAt(*first);
     QList<qint64> older;
     for (qint64 seq : m_inFlightSeqs) {

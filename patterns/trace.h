@@ -9,7 +9,6 @@
 #include <QPair>
 #include <QSet>
 #include <QString>
-
 #include <vector>
 
 namespace PatternScope {
@@ -20,8 +19,7 @@ constexpr TimeUs NoTime = -1;
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
-struct Participant
-{
+struct Participant {
     enum class Role { Client, Server, Broker, Publisher, Subscriber, External };
 
     int id = -1;
@@ -35,8 +33,7 @@ struct Participant
 };
 
 // One arrow: a message that crossed a socket, recorded when sent and completed when it arrived.
-struct Message
-{
+struct Message {
     enum class Kind {
         HttpRequest,
         HttpResponse,
@@ -73,8 +70,7 @@ struct Message
 };
 
 // A stretch of time a participant spends on something: processing, holding a request.
-struct Activation
-{
+struct Activation {
     qint64 id = -1;
     int participant = -1;
     QString label;
@@ -88,8 +84,7 @@ struct Activation
     }
 };
 
-struct Note
-{
+struct Note {
     qint64 id = -1;
     int participant = -1;
     TimeUs at = NoTime;
@@ -102,8 +97,7 @@ struct Note
 };
 
 // A TCP connection as the link emulator saw it.
-struct Connection
-{
+struct Connection {
     int id = -1;
     int client = -1;
     int server = -1;
@@ -132,8 +126,7 @@ bool roleFromName(QStringView name, Participant::Role* role);
 // The run's record: append-only, the single source for the view, exports and metrics.
 // Messages keep their recording order (seq); a sorted index by sentAt answers time-range
 // questions in O(log n + k).
-class Trace : public QObject
-{
+class Trace : public QObject {
     Q_OBJECT
 public:
     explicit Trace(QObject* parent = nullptr);

@@ -6,8 +6,7 @@
 
 using namespace PatternScope;
 
-class TestTrace : public QObject
-{
+class TestTrace : public QObject {
     Q_OBJECT
 
 private:
@@ -81,12 +80,10 @@ private Q_SLOTS:
         // Messages (seq: sent -> received): 0: 0->50, 1: 100->400, 2: 200->210, 3: 300->(in flight), 4: 500->520
         QTest::addRow("everything") << TimeUs(0) << TimeUs(1000) << QList<qint64> { 0, 1, 2, 3, 4 }
                                     << QList<qint64> { 0, 1, 2, 3, 4 };
-        QTest::addRow("inside a long arrow") << TimeUs(250) << TimeUs(260) << QList<qint64> {}
-                                             << QList<qint64> { 1 };
-        QTest::addRow("window with in-flight") << TimeUs(450) << TimeUs(510) << QList<qint64> { 4 }
-                                               << QList<qint64> { 3, 4 };
-        QTest::addRow("exact bounds") << TimeUs(100) << TimeUs(200) << QList<qint64> { 1, 2 }
-                                      << QList<qint64> { 1, 2 };
+        QTest::addRow("inside a long arrow") << TimeUs(250) << TimeUs(260) << QList<qint64> {} << QList<qint64> { 1 };
+        QTest::addRow("window with in-flight")
+            << TimeUs(450) << TimeUs(510) << QList<qint64> { 4 } << QList<qint64> { 3, 4 };
+        QTest::addRow("exact bounds") << TimeUs(100) << TimeUs(200) << QList<qint64> { 1, 2 } << QList<qint64> { 1, 2 };
         QTest::addRow("before anything") << TimeUs(-100) << TimeUs(-1) << QList<qint64> {} << QList<qint64> {};
         QTest::addRow("after the arrival of 0") << TimeUs(51) << TimeUs(99) << QList<qint64> {} << QList<qint64> {};
     }

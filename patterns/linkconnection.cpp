@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linkconnection.h"
+
+#include "linkemulator.h"
+
+#include <QHostAddress>
+#include <QTcpSocket>
+#include <algorithm>
+
+namespace PatternScope {
+
+namespace {
+
+// When the bandwidth is capped, big reads are cut into pieces so bytes trickle out as on a slow line.
+constexpr qint64 kCappedChunk = 4096;
+
+void tuneSocket(QTcpSocket* socket)
+{
+    // Small messages must not wait for Nagle: the timings we show are the link's, not the kernel's.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+}
+
+} // namespace
+
+LinkPipe::LinkPipe(Link* link, QObject* parent)
+    : QObject(parent)
+    , m_link(link)
+{
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &LinkPipe::pump);
+}
+
+TimeUs LinkPipe::scheduleFor(qint64 size)
+{
+    const TimeUs now = m_link->m_trace->now();
+    TimeUs sentOut = now;
+    const qint64 bandwidth = m_link->m_settings.bandwidthBytesPerSec;
+    if (bandwidth > 0) {
+        const TimeUs start = std::max(now, m_wireFreeAt);
+        m_wireFreeAt = start + size * 1'000'000 / bandwidth;
+        sentOut = m_wireFreeAt;
+    }
+    m_lastDeliverAt = std::max(sentOut + m_link->nextDelay(), m_lastDeliverAt);
+    return m_lastDeliverAt;
+}
+
+void LinkPipe::enqueue(QByteArray bytes)
+{
+    if (bytes.isEmpty() || m_endQueued)
+        return;
+    if (m_link->m_settings.bandwidthBytesPerSec > 0 && bytes.size() > kCappedChunk) {
+        for (qsizetype pos = 0; pos < bytes.size(); pos += kCappedChunk) {
+            QByteArray piece = bytes.mid(pos, kCappedChunk);
+            const TimeUs at = scheduleFor(piece.size());
+            m_queue.push_back({ at, std::move(piece) });
+        }
+    } else {
+        const TimeUs at = scheduleFor(bytes.size());
+        m_queue.push_back({ at, std::move(bytes) });
+    }
+    if (!m_timer.isActive())
+        pump();
+}
+
+void LinkPipe::enqueueEnd()
+{
+    if (m_endQueued)
+        return;
+    m_endQueued = true;
+    // The close travels like a byte: after everything sent before it, one latency later.
+    m_lastDeliverAt = std::max(m_link->m_trace->now() + m_link->nextDelay(), m_lastDeliverAt);
+    m_queue.push_back({ m_lastDeliverAt, QByteArray() });
+    if (!m_timer.isActive())
+        pump();
+}
+
+void LinkPipe::drop()
+{
+    m_queue.clear();
+    m_timer.stop();
+}
+
+void LinkPipe::pump()
+{
+    if (!m_target || m_target->state() != QAbstractSocket::ConnectedState)
+        return; // resumed when the target connects
+    const TimeUs now = m_link->m_trace->now();
+    const TimeUs stalledUntil = m_link->stalledUntil();
+    if (now < stalledUntil) {
+        m_timer.start(int((stalledUntil - now + 999) / 1000));
+        return;
+    }
+    while (!m_queue.empty() && m_queue.front().deliverAt <= now) {
+        Chunk chunk = std::move(m_queue.front());
+        m_queue.pop_front();
+        if (chunk.bytes.isEmpty()) {
+            m_endDelivered = true;
+            Q_EMIT endReached();
+            return; // the connection may be gone now
+        }
+        m_target->write(chunk.bytes);
+        m_delivered += chunk.bytes.size();
+    }
+    if (!m_queue.empty())
+        m_timer.start(int((m_queue.front().deliverAt - now + 999) / 1000));
+}
+
+LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide, quint16 serverPort, QObject* parent)
+    : QObject(parent)
+    , m_link(link)
+    , m_trace(trace)
+    , m_client(clientSide)
+    , m_server(new QTcpSocket(this))
+    , m_serverPort(serverPort)
+    , m_up(new LinkPipe(link, this))
+    , m_down(new LinkPipe(link, this))
+{
+    m_client->setParent(this);
+    tuneSocket(m_client);
+    m_down->setTarget(m_client);
+    m_up->setTarget(m_server);
+
+    m_id = m_trace->openConnection(link->client(), link->server());
+    Message connectMessage;
+    connectMessage.from = link->client();
+    connectMessage.to = link->server();
+    connectMessage.kind = Message::Kind::Connect;
+    connectMessage.label = QStringLiteral("TCP connect");
+    connectMessage.connection = m_id;
+    m_connectMessage = m_trace->addMessage(connectMessage);
+
+    connect(m_client, &QTcpSocket::readyRead, this, [this] { m_up->enqueue(m_client->readAll()); });
+    connect(m_client, &QTcpSocket::disconnected, this, [this] { sideClosed(true); });
+    connect(m_server, &QTcpSocket::readyRead, this, [this] { m_down->enqueue(m_server->readAll()); });
+    connect(m_server, &QTcpSocket::disconnected, this, [this] { sideClosed(false); });
+    connect(m_server, &QTcpSocket::connected, this, &LinkConnection::upstreamConnected);
+    connect(m_server, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        if (m_server->state() != QAbstractSocket::ConnectedState && m_serverSidePort == 0 && !m_finished) {
+            m_trace->addNote(
+                m_link->server(), QStringLiteral("connection %1 refused: %2").arg(m_id).arg(m_server->errorString()));
+            m_trace->loseMessage(m_connectMessage);
+            m_client->disconnect(this);
+            m_client->abort();
+            finish(QStringLiteral("refused"));
+        }
+    });
+    connect(m_up, &LinkPipe::endReached, this, [this] { endDelivered(true); });
+    connect(m_down, &LinkPipe::endReached, this, [this] { endDelivered(false); });
+
+    // The SYN takes one latency to reach the server; bytes the client sends meanwhile wait in the pipe.
+    QTimer::singleShot(int(m_link->nextDelay() / 1000), Qt::PreciseTimer, this, &LinkConnection::connectUpstream);
+    m_up->enqueue(m_client->readAll());
+}
+
+LinkConnection::~LinkConnection() = default;
+
+void LinkConnection::connectUpstream()
+{
+    if (!m_finished)
+        m_server->connectToHost(QHostAddress::LocalHost, m_serverPort);
+}
+
+void LinkConnection::upstreamConnected()
+{
+    tuneSocket(m_server);
+    m_serverSidePort = m_server->localPort();
+    m_trace->completeMessage(m_connectMessage, NoTime, m_id);
+    m_up->pump();
+}
+
+void LinkConnection::sideClosed(bool clientSide)
+{
+    if (m_finished || !m_closedBy.isEmpty())
+        return; // the echo of a close we passed on, or the other side closing too
+    m_closedBy = clientSide ? QStringLiteral("client") : QStringLiteral("server");
+    // Bytes that arrived with the close must still go out before it.
+    if (clientSide)
+        m_up->enqueue(m_client->readAll());
+    else
+        m_down->enqueue(m_server->readAll());
+    Message close;
+    close.from = clientSide ? m_link->client() : m_link->server();
+    close.to = clientSide ? m_link->server() : m_link->client();
+    close.kind = Message::Kind::Close;
+    close.label = QStringLiteral("TCP close");
+    close.connection = m_id;
+    m_closeMessage = m_trace->addMessage(close);
+    if (clientSide && m_server->state() != QAbstractSocket::ConnectedState) {
+        // Closed before the server ever saw it.
+        m_trace->loseMessage(m_connectMessage);
+        m_trace->loseMessage(m_closeMessage);
+        m_server->abort();
+        finish(m_closedBy);
+        return;
+    }
+    (clientSide ? m_up : m_down)->enqueueEnd();
+}
+
+void LinkConnection::endDelivered(bool towardServer)
+{
+    QTcpSocket* target = towardServer ? m_server : m_client;
+    QTcpSocket* source = towardServer ? m_client : m_server;
+    source->disconnect(this);
+    target->disconnect(this);
+    target->disconnectFromHost();
+    m_trace->completeMessage(m_closeMessage);
+    finish(m_closedBy);
+}
+
+void LinkConnection::cut()
+{
+    if (m_finished)
+        return;
+    m_up->drop();
+    m_down->drop();
+    m_client->disconnect(this);
+    m_server->disconnect(this);
+    m_client->abort();
+    m_server->abort();
+    const TimeUs now = m_trace->now();
+    m_trace->loseMessage(m_connectMessage, now);
+    m_trace->loseMessage(m_closeMessage, now);
+    m_trace->addNote(m_link->client(), QStringLiteral("link cut: connection %1").arg(m_id), now);
+    finish(QStringLiteral("cut"));
+}
+
+void LinkConnection::pump()
+{
+    m_up->pump();
+    m_down->pump();
+}
+
+void LinkConnection::finish(const QString& reason)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_up->drop();
+    m_down->drop();
+    m_trace->closeConnection(m_id, bytesUp(), bytesDown(), reason);
+    Q_EMIT finished(reason);
+}
+
+} // namespace PatternScope

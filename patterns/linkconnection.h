@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QObject>
+#include <QTimer>
+#include <deque>
+
+class QTcpSocket;
+
+namespace PatternScope {
+
+class Link;
+
+// One direction of a relayed connection: bytes wait in order until their delivery time.
+class LinkPipe : public QObject {
+    Q_OBJECT
+public:
+    LinkPipe(Link* link, QObject* parent);
+
+    void setTarget(QTcpSocket* target) { m_target = target; }
+    void enqueue(QByteArray bytes); // bytes read just now
+    void enqueueEnd(); // the source closed: close the target once the bytes before it are delivered
+    void drop(); // a cut: forget everything queued
+    void pump(); // deliver what is due, re-arm the timer for the rest
+    qint64 delivered() const { return m_delivered; }
+    bool endDelivered() const { return m_endDelivered; }
+
+Q_SIGNALS:
+    void endReached();
+
+private:
+    struct Chunk {
+        TimeUs deliverAt;
+        QByteArray bytes; // empty marks the end of the stream
+    };
+    TimeUs scheduleFor(qint64 size);
+
+    Link* m_link;
+    QTcpSocket* m_target = nullptr;
+    std::deque<Chunk> m_queue;
+    QTimer m_timer;
+    TimeUs m_lastDeliverAt = 0; // delivery times never decrease: jitter cannot reorder bytes
+    TimeUs m_wireFreeAt = 0; // when the bandwidth cap lets the next byte start
+    qint64 m_delivered = 0;
+    bool m_endQueued = false;
+    bool m_endDelivered = false;
+};
+
+// A client connection accepted by a Link and its twin toward the server.
+class LinkConnection : public QObject {
+    Q_OBJECT
+public:
+    LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide, quint16 serverPort, QObject* parent);
+    ~LinkConnection() override;
+
+    int id() const { return m_id; }
+    quint16 serverSideLocalPort() const { return m_serverSidePort; }
+    qint64 bytesUp() const { return m_up->delivered(); }
+    qint64 bytesDown() const { return m_down->delivered(); }
+    bool isFinished() const { return m_finished; }
+    void cut();
+    void pump();
+
+Q_SIGNALS:
+    void finished(const QString& reason);
+
+private:
+    void connectUpstream();
+    void upstreamConnected();
+    void sideClosed(bool clientSide);
+    void endDelivered(bool towardServer);
+    void finish(const QString& reason);
+
+    Link* m_link;
+    Trace* m_trace;
+    QTcpSocket* m_client;
+    QTcpSocket* m_server;
+    quint16 m_serverPort;
+    quint16 m_serverSidePort = 0;
+    LinkPipe* m_up;
+    LinkPipe* m_down;
+    int m_id = -1;
+    qint64 m_connectMessage = -1;
+    qint64 m_closeMessage = -1;
+    QString m_closedBy;
+    bool m_finished = false;
+};
+
+} // namespace PatternScope
