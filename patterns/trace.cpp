@@ -157,7 +157,8 @@ void Trace::indexMessage(const Message& message)
         m_bySentAt.insert(pos, message.seq);
     }
     if (message.state == Message::State::InFlight) {
-        m_inFlightSeqs.insert(message.seq);
+        m_inFlightSeqs.push_back(message.seq);
+        ++m_inFlightCount;
         if (!message.correlation.isEmpty())
             m_inFlight.insert(qMakePair(message.correlation, message.to), message.seq);
     } else
@@ -189,18 +190,20 @@ bool Trace::restoreMessage(const Message& message)
     return true;
 }
 
-bool Trace::completeMessage(qint64 seq, TimeUs receivedAt, int connection)
+bool Trace::completeMessage(qint64 seq, TimeUs receivedAt, int connection, qint64 bytes)
 {
     if (seq < 0 || seq >= static_cast<qint64>(m_messages.size()))
         return false;
     Message& m = m_messages[static_cast<size_t>(seq)];
     if (m.state != Message::State::InFlight)
         return false;
-    forgetInFlight(m);
     m.receivedAt = std::max(stamp(receivedAt), m.sentAt);
     m.state = Message::State::Delivered;
+    forgetInFlight(m);
     if (connection >= 0)
         m.connection = connection;
+    if (bytes >= 0)
+        m.bytes = bytes;
     m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
     touch(m.receivedAt);
     Q_EMIT messageUpdated(m);
@@ -214,10 +217,10 @@ bool Trace::loseMessage(qint64 seq, TimeUs at)
     Message& m = m_messages[static_cast<size_t>(seq)];
     if (m.state != Message::State::InFlight)
         return false;
-    forgetInFlight(m);
     // For a lost message receivedAt is when the loss was noticed: where its arrow ends.
     m.receivedAt = std::max(stamp(at), m.sentAt);
     m.state = Message::State::Lost;
+    forgetInFlight(m);
     m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
     touch(m.receivedAt);
     Q_EMIT messageUpdated(m);
@@ -226,7 +229,15 @@ bool Trace::loseMessage(qint64 seq, TimeUs at)
 
 void Trace::forgetInFlight(const Message& message)
 {
-    m_inFlightSeqs.remove(message.seq);
+    // Called once the message has left the in-flight state. Sweeping when most entries are
+    // finished keeps the list short at amortised O(1) per message.
+    --m_inFlightCount;
+    if (m_inFlightSeqs.size() > 64 && m_inFlightCount * 2 < qsizetype(m_inFlightSeqs.size())) {
+        m_inFlightSeqs.erase(
+            std::remove_if(m_inFlightSeqs.begin(), m_inFlightSeqs.end(),
+                [this](qint64 seq) { return m_messages[size_t(seq)].state != Message::State::InFlight; }),
+            m_inFlightSeqs.end());
+    }
     auto it = m_inFlight.find(qMakePair(message.correlation, message.to));
     if (it != m_inFlight.end() && it.value() == message.seq)
         m_inFlight.erase(it);
@@ -357,7 +368,7 @@ QList<qint64> Trace::messagesOverlapping(TimeUs from, TimeUs to) const
     const TimeUs firstTime = first == m_bySentAt.end() ? to + 1 : sentAt(*first);
     QList<qint64> older;
     for (qint64 seq : m_inFlightSeqs) {
-        if (sentAt(seq) < firstTime)
+        if (m_messages[size_t(seq)].state == Message::State::InFlight && sentAt(seq) < firstTime)
             older.append(seq);
     }
     std::sort(older.begin(), older.end(), [&](qint64 a, qint64 b) { return sentAt(a) < sentAt(b); });
@@ -386,6 +397,7 @@ void Trace::clear()
     m_bySentAt.clear();
     m_inFlight.clear();
     m_inFlightSeqs.clear();
+    m_inFlightCount = 0;
     m_longestFlight = 0;
     m_endTime = 0;
     Q_EMIT cleared();

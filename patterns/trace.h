@@ -7,7 +7,6 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
-#include <QSet>
 #include <QString>
 #include <vector>
 
@@ -142,7 +141,8 @@ public:
 
     qint64 addMessage(Message message); // seq assigned; sentAt taken from now() when unset
     bool restoreMessage(const Message& message); // keeps seq; false if seq is not the next one
-    bool completeMessage(qint64 seq, TimeUs receivedAt = NoTime, int connection = -1);
+    // The receiver may know more than the sender did: the connection it came on, its size on the wire.
+    bool completeMessage(qint64 seq, TimeUs receivedAt = NoTime, int connection = -1, qint64 bytes = -1);
     bool loseMessage(qint64 seq, TimeUs at = NoTime);
 
     qint64 beginActivation(int participant, const QString& label, TimeUs start = NoTime);
@@ -171,6 +171,7 @@ public:
     QList<qint64> messagesSentBetween(TimeUs from, TimeUs to) const;
     // Seqs of the messages whose arrow [sentAt, receivedAt or now] overlaps [from, to], ordered by sentAt.
     QList<qint64> messagesOverlapping(TimeUs from, TimeUs to) const;
+    qsizetype inFlightCount() const { return m_inFlightCount; }
     // Latest time anything in the trace happened.
     TimeUs endTime() const { return m_endTime; }
 
@@ -205,7 +206,9 @@ private:
     // longest arrow seen so far, for the overlap query; in-flight arrows count up to now()
     TimeUs m_longestFlight = 0;
     QHash<QPair<QString, int>, qint64> m_inFlight; // by (correlation, receiver)
-    QSet<qint64> m_inFlightSeqs;
+    // seqs of in-flight messages in seq order, swept lazily: finished ones are skipped, then dropped
+    std::vector<qint64> m_inFlightSeqs;
+    qsizetype m_inFlightCount = 0;
     TimeUs m_endTime = 0;
 };
 
