@@ -49,6 +49,8 @@ void LinkPipe::enqueue(QByteArray bytes)
 {
     if (bytes.isEmpty() || m_endQueued)
         return;
+    if (m_queue.empty())
+        m_burstStart = m_link->m_trace->now();
     if (m_link->m_settings.bandwidthBytesPerSec > 0 && bytes.size() > kCappedChunk) {
         for (qsizetype pos = 0; pos < bytes.size(); pos += kCappedChunk) {
             QByteArray piece = bytes.mid(pos, kCappedChunk);

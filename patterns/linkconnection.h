@@ -25,6 +25,9 @@ public:
     void drop(); // a cut: forget everything queued
     void pump(); // deliver what is due, re-arm the timer for the rest
     qint64 delivered() const { return m_delivered; }
+    // When the bytes now on their way (or last delivered) started: the first read after the pipe
+    // had emptied. For a request that is when its sender wrote it.
+    TimeUs burstStart() const { return m_burstStart; }
     bool endDelivered() const { return m_endDelivered; }
 
 Q_SIGNALS:
@@ -44,6 +47,7 @@ private:
     TimeUs m_lastDeliverAt = 0; // delivery times never decrease: jitter cannot reorder bytes
     TimeUs m_wireFreeAt = 0; // when the bandwidth cap lets the next byte start
     qint64 m_delivered = 0;
+    TimeUs m_burstStart = NoTime;
     bool m_endQueued = false;
     bool m_endDelivered = false;
 };
@@ -59,6 +63,7 @@ public:
     quint16 serverSideLocalPort() const { return m_serverSidePort; }
     qint64 bytesUp() const { return m_up->delivered(); }
     qint64 bytesDown() const { return m_down->delivered(); }
+    TimeUs upstreamBurstStart() const { return m_up->burstStart(); }
     bool isFinished() const { return m_finished; }
     void cut();
     void pump();

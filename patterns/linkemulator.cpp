@@ -125,6 +125,12 @@ qint64 Link::bytesDown(int connectionId) const
     return connection ? connection->bytesDown() : -1;
 }
 
+TimeUs Link::upstreamBurstStart(int connectionId) const
+{
+    const LinkConnection* connection = find(connectionId);
+    return connection ? connection->upstreamBurstStart() : NoTime;
+}
+
 int Link::connectionForServerPeerPort(quint16 peerPort) const
 {
     for (LinkConnection* connection : m_connections) {

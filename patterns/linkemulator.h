@@ -54,6 +54,8 @@ public:
     // Bytes delivered so far on an open connection through this link, or -1 if unknown.
     qint64 bytesUp(int connectionId) const;
     qint64 bytesDown(int connectionId) const;
+    // When the client started writing what its connection carries now or carried last; NoTime if unknown.
+    TimeUs upstreamBurstStart(int connectionId) const;
     // The trace connection id whose server-side socket has this local port (as the server sees the peer port).
     int connectionForServerPeerPort(quint16 peerPort) const;
 

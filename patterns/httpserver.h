@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QUrl>
+#include <functional>
+#include <memory>
+
+namespace PatternScope {
+
+// What a handler needs of a request, copied out of QHttpServerRequest: in Qt 6.4 the request dies
+// with its socket, and handlers may answer long after.
+struct HttpRequest {
+    QByteArray method;
+    QUrl url;
+    HeaderList headers;
+    QByteArray body;
+    quint16 peerPort = 0;
+    qint64 wireBytes = 0; // request line, headers and body as they crossed the socket
+
+    QByteArray header(const QByteArray& name) const; // case-insensitive, first match
+    QString target() const; // path and query, as on the request line
+};
+
+// A pending answer. Qt 6.4 crashes when writing to a responder whose client went away, so every
+// write first checks the socket, and a dead exchange swallows the write.
+class HttpExchange {
+public:
+    HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket);
+
+    bool isConnected() const;
+    // Writes a whole response with Content-Length; returns the bytes put on the wire, or -1 if the
+    // client is gone.
+    qint64 respond(int status, const HeaderList& headers, const QByteArray& body);
+
+    static QByteArray reasonPhrase(int status);
+    // What respond() puts on the wire for these arguments, so a message can be recorded before it is sent.
+    static qint64 wireSize(int status, const HeaderList& headers, const QByteArray& body);
+
+private:
+    std::unique_ptr<QHttpServerResponder> m_responder;
+    QPointer<QTcpSocket> m_socket;
+};
+
+using HttpHandler = std::function<void(const HttpRequest&, std::shared_ptr<HttpExchange>)>;
+
+// A thin wrapper around Qt's HTTP server: loopback only, one handler for every request, and the
+// guards Qt 6.4 lacks. Start-up lives in one place because Qt 6.8 replaces listen() with bind().
+class HttpServer : public QAbstractHttpServer {
+    Q_OBJECT
+public:
+    explicit HttpServer(QObject* parent = nullptr);
+
+    void setHandler(HttpHandler handler) { m_handler = std::move(handler); }
+    bool listenLocal(quint16 port = 0);
+    quint16 port() const { return m_port; }
+    QString errorString() const { return m_error; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
+    void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
+
+private:
+    HttpHandler m_handler;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+// W3C Trace Context: "00-<32 hex trace id>-<16 hex parent id>-01".
+struct TraceParent {
+    QByteArray traceId;
+    QByteArray parentId;
+
+    QByteArray toHeader() const;
+    static bool parse(const QByteArray& header, TraceParent* out);
+};
+
+} // namespace PatternScope

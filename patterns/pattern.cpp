@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pattern.h"
+
+#include "requestresponse.h"
+
+namespace PatternScope {
+
+Pattern::Pattern(const PatternContext& context, QObject* parent)
+    : QObject(parent)
+    , m_context(context)
+{
+}
+
+Pattern::~Pattern() = default;
+
+void Pattern::parameterChanged(const QString&, qint64) { }
+
+bool Pattern::setParameter(const QString& name, qint64 value, QString* error)
+{
+    const ParameterSpec* spec = m_context.parameters.spec(name);
+    if (spec && !spec->live) {
+        if (error)
+            *error = QStringLiteral("%1 cannot change while a run is going").arg(name);
+        return false;
+    }
+    if (!m_context.parameters.set(name, value, error))
+        return false;
+    parameterChanged(name, value);
+    return true;
+}
+
+ParameterSpec latencyParameter()
+{
+    return { QStringLiteral("latency"), QStringLiteral("one-way delay of the link, each direction"),
+        ParameterSpec::Unit::Milliseconds, 250, 0, 10'000, true };
+}
+
+ParameterSpec jitterParameter()
+{
+    return { QStringLiteral("jitter"), QStringLiteral("random extra or lesser delay per chunk, up to this much"),
+        ParameterSpec::Unit::Milliseconds, 0, 0, 5'000, true };
+}
+
+namespace PatternRegistry {
+
+const QList<PatternInfo>& all()
+{
+    static const QList<PatternInfo> patterns { RequestResponse::info() };
+    return patterns;
+}
+
+const PatternInfo* find(const QString& id)
+{
+    for (const PatternInfo& info : all()) {
+        if (info.id == id)
+            return &info;
+    }
+    return nullptr;
+}
+
+QStringList ids()
+{
+    QStringList result;
+    for (const PatternInfo& info : all())
+        result.append(info.id);
+    return result;
+}
+
+} // namespace PatternRegistry
+
+} // namespace PatternScope

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpserver.h"
+#include "pattern.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QRandomGenerator64>
+#include <QTimer>
+
+namespace PatternScope {
+
+class Link;
+
+// The plainest exchange: the client sends an HTTP request, the server works for the processing
+// time and answers, and the client waits for each answer before it sends the next.
+class RequestResponse : public Pattern {
+    Q_OBJECT
+public:
+    explicit RequestResponse(const PatternContext& context, QObject* parent = nullptr);
+    ~RequestResponse() override;
+
+    static PatternInfo info();
+
+    bool start(QString* error) override;
+    void stop() override;
+
+    int clientId() const { return m_client; }
+    int serverId() const { return m_server; }
+    quint16 serverPort() const { return m_http.port(); }
+
+private:
+    // server side
+    void handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
+    void answer(const std::shared_ptr<HttpExchange>& exchange, const QString& correlation, int connection, int job,
+        qint64 activation);
+    // client side
+    void sendNext();
+    void replyFinished(QNetworkReply* reply, const QString& correlation);
+    QByteArray randomHex(int bytes);
+
+    HttpServer m_http;
+    QNetworkAccessManager m_nam;
+    QTimer m_nextRequest;
+    QElapsedTimer m_lastStart; // when the last request went out
+    Link* m_link = nullptr;
+    QRandomGenerator64 m_random;
+    int m_client = -1;
+    int m_server = -1;
+    int m_jobs = 0;
+    bool m_busy = false; // a request is out: the client waits for its answer
+    bool m_stopping = false;
+};
+
+} // namespace PatternScope

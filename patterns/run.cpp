@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "run.h"
+
+#include "linkemulator.h"
+#include "trace.h"
+
+namespace PatternScope {
+
+Run::Run(QObject* parent)
+    : QObject(parent)
+    , m_trace(std::make_unique<Trace>())
+{
+    m_grace.setSingleShot(true);
+    connect(&m_grace, &QTimer::timeout, this, [this] {
+        // Whatever has not finished by now is cut, so the run ends in bounded time.
+        m_trace->addNote(-1, QStringLiteral("run stopped: open connections cut"));
+        m_links->cutAll();
+        finish();
+    });
+}
+
+Run::~Run()
+{
+    // The pattern's clients and servers go before the links they talk through, and both before the trace.
+    m_pattern.reset();
+    m_links.reset();
+}
+
+bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error)
+{
+    m_info = info;
+    m_seed = seed;
+    m_links = std::make_unique<LinkEmulator>(m_trace.get(), seed);
+    PatternContext context;
+    context.trace = m_trace.get();
+    context.links = m_links.get();
+    context.parameters = parameters;
+    context.seed = seed;
+    m_pattern = info.create(context);
+    applyLinkSettings();
+    connect(m_pattern.get(), &Pattern::stopped, this, &Run::finish);
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_trace->startClock();
+    m_running = true;
+    if (!m_pattern->start(error)) {
+        m_running = false;
+        return false;
+    }
+    return true;
+}
+
+void Run::stop(int graceMs)
+{
+    if (!m_running || m_grace.isActive())
+        return;
+    m_grace.start(graceMs);
+    m_pattern->stop();
+}
+
+bool Run::setParameter(const QString& name, qint64 value, QString* error)
+{
+    if (!m_pattern) {
+        if (error)
+            *error = QStringLiteral("no run");
+        return false;
+    }
+    if (!m_pattern->setParameter(name, value, error))
+        return false;
+    applyLinkSettings();
+    return true;
+}
+
+void Run::applyLinkSettings()
+{
+    const ParameterSet& p = m_pattern->parameters();
+    LinkSettings settings = m_links->settings();
+    if (p.contains(QStringLiteral("latency")))
+        settings.latencyUs = p.value(QStringLiteral("latency")) * 1000;
+    if (p.contains(QStringLiteral("jitter")))
+        settings.jitterUs = p.value(QStringLiteral("jitter")) * 1000;
+    m_links->setSettings(settings);
+}
+
+void Run::finish()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    m_grace.stop();
+    Q_EMIT finished();
+}
+
+} // namespace PatternScope

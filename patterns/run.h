@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "pattern.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+namespace PatternScope {
+
+class LinkEmulator;
+class Trace;
+
+// One run of one pattern: its trace, its network and the pattern's servers and clients.
+class Run : public QObject {
+    Q_OBJECT
+public:
+    explicit Run(QObject* parent = nullptr);
+    ~Run() override;
+
+    // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
+    bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
+    // Asks clients to stop and lets in-flight exchanges finish; finished() follows, at the latest
+    // after the grace period, when whatever is still open is cut.
+    void stop(int graceMs = 5000);
+    bool isRunning() const { return m_running; }
+
+    // Changes a live parameter; the link's latency and jitter apply to bytes sent from now on.
+    bool setParameter(const QString& name, qint64 value, QString* error = nullptr);
+
+    Trace* trace() const { return m_trace.get(); }
+    LinkEmulator* links() const { return m_links.get(); }
+    Pattern* pattern() const { return m_pattern.get(); }
+    const PatternInfo& info() const { return m_info; }
+    quint64 seed() const { return m_seed; }
+    QDateTime startedAt() const { return m_startedAt; }
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void applyLinkSettings();
+    void finish();
+
+    std::unique_ptr<Trace> m_trace;
+    std::unique_ptr<LinkEmulator> m_links;
+    std::unique_ptr<Pattern> m_pattern;
+    PatternInfo m_info;
+    quint64 m_seed = 0;
+    QDateTime m_startedAt;
+    QTimer m_grace;
+    bool m_running = false;
+};
+
+} // namespace PatternScope
