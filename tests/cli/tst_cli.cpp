@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "trace.h"
+#include "tracefile.h"
+
+#include <QFile>
+#include <QHash>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runCli(const QStringList& arguments, int timeoutMs = 60000)
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(PATTERNSCOPE_BINARY));
+    process.setArguments(arguments);
+    process.start();
+    Result result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void listShowsPatternsAndParameters()
+    {
+        const Result r = runCli({ QStringLiteral("list") });
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.err, QString());
+        QVERIFY(r.out.contains(QStringLiteral("request-response - Request-response")));
+        for (const char* name : { "interval", "processing", "latency", "jitter", "body" })
+            QVERIFY2(r.out.contains(QLatin1String(name)), name);
+        QVERIFY(r.out.contains(QStringLiteral("default 250ms")));
+        QVERIFY(r.out.contains(QStringLiteral("range 0ms to 10s")));
+    }
+
+    void recordWritesARealTrace()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
+        const Result r = runCli({ QStringLiteral("record"), QStringLiteral("request-response"),
+            QStringLiteral("--duration"), QStringLiteral("4s"), QStringLiteral("--seed"), QStringLiteral("1"),
+            QStringLiteral("--set"), QStringLiteral("latency=100ms"), QStringLiteral("-o"), path });
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(QStringLiteral("recorded ")));
+
+        Trace trace;
+        TraceHeader header;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace, &header), qPrintable(reader.errorString()));
+        QCOMPARE(reader.warnings(), QStringList());
+        QCOMPARE(header.pattern, QStringLiteral("request-response"));
+        QCOMPARE(header.seed, quint64(1));
+        QVERIFY(header.parameters.contains(qMakePair(QStringLiteral("latency"), QStringLiteral("100ms"))));
+
+        QHash<QString, const Message*> requests;
+        int pairs = 0;
+        for (const Message& m : trace.messages()) {
+            if (m.kind == Message::Kind::HttpRequest) {
+                requests.insert(m.correlation, &m);
+            } else if (m.kind == Message::Kind::HttpResponse) {
+                const Message* request = requests.value(m.correlation);
+                QVERIFY2(request, qPrintable(m.label));
+                QVERIFY(qAbs(request->oneWayDelay() - 100'000) <= 10'000);
+                QVERIFY(qAbs(m.oneWayDelay() - 100'000) <= 10'000);
+                ++pairs;
+            }
+        }
+        QVERIFY2(pairs >= 3, qPrintable(QString::number(pairs)));
+    }
+
+    void badInputFailsCleanly_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+
+        const QString rr = QStringLiteral("request-response");
+        const QString out = QStringLiteral("@OUT@");
+        QTest::addRow("unknown pattern") << QStringList { QStringLiteral("record"), QStringLiteral("telepathy"),
+            QStringLiteral("-o"), out } << 2
+                                         << QStringLiteral("patternscope record: unknown pattern 'telepathy'");
+        QTest::addRow("unknown parameter") << QStringList {
+            QStringLiteral("record"), rr, QStringLiteral("--set"), QStringLiteral("speed=3"), QStringLiteral("-o"), out
+        } << 2 << QStringLiteral("patternscope record: --set: unknown parameter 'speed'");
+        QTest::addRow("out of range") << QStringList { QStringLiteral("record"), rr, QStringLiteral("--set"),
+            QStringLiteral("latency=11s"), QStringLiteral("-o"),
+            out } << 2 << QStringLiteral("patternscope record: --set: latency: 11s is out of range (0ms to 10s)");
+        QTest::addRow("bad duration") << QStringList { QStringLiteral("record"), rr, QStringLiteral("--duration"),
+            QStringLiteral("soon"), QStringLiteral("-o"),
+            out } << 2 << QStringLiteral("patternscope record: --duration: 'soon' is not a duration");
+        QTest::addRow("duration without unit") << QStringList {
+            QStringLiteral("record"), rr, QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("-o"), out
+        } << 2 << QStringLiteral("patternscope record: --duration: '4' needs a unit");
+        QTest::addRow("duration out of range") << QStringList {
+            QStringLiteral("record"), rr, QStringLiteral("--duration"), QStringLiteral("2ms"), QStringLiteral("-o"), out
+        } << 2 << QStringLiteral("patternscope record: --duration: 2ms is out of range (100ms to 24h)");
+        QTest::addRow("bad seed") << QStringList { QStringLiteral("record"), rr, QStringLiteral("--seed"),
+            QStringLiteral("x"), QStringLiteral("-o"), out }
+                                  << 2 << QStringLiteral("patternscope record: --seed: 'x' is not a whole number");
+        QTest::addRow("no output") << QStringList { QStringLiteral("record"), rr } << 2
+                                   << QStringLiteral("patternscope record: missing -o FILE");
+        QTest::addRow("unwritable output") << QStringList { QStringLiteral("record"), rr, QStringLiteral("--duration"),
+            QStringLiteral("1s"), QStringLiteral("-o"), QStringLiteral("@DIR@/no/such/dir/run.pstrace.jsonl") }
+                                           << 1 << QStringLiteral("patternscope record: ");
+        QTest::addRow("unknown option") << QStringList { QStringLiteral("record"), QStringLiteral("--fast") } << 2
+                                        << QStringLiteral("patternscope record: Unknown option 'fast'");
+        QTest::addRow("unknown command") << QStringList { QStringLiteral("recrod") } << 2
+                                         << QStringLiteral("patternscope: unknown command 'recrod'");
+    }
+
+    void badInputFailsCleanly()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString outPath = dir.filePath(QStringLiteral("out.pstrace.jsonl"));
+        for (QString& a : arguments) {
+            a.replace(QStringLiteral("@OUT@"), outPath);
+            a.replace(QStringLiteral("@DIR@"), dir.path());
+        }
+        const Result r = runCli(arguments);
+        QCOMPARE(r.exitCode, exitCode);
+        QCOMPARE(r.out, QString());
+        // One line on stderr that names the problem.
+        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
+        QCOMPARE(r.err.count(u'\n'), 1);
+        // No output is presented as good.
+        QVERIFY(!QFile::exists(outPath));
+    }
+
+    void helpAndVersion()
+    {
+        const Result help = runCli({ QStringLiteral("--help") });
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains(QStringLiteral("record PATTERN -o FILE")));
+        const Result recordHelp = runCli({ QStringLiteral("record"), QStringLiteral("--help") });
+        QCOMPARE(recordHelp.exitCode, 0);
+        QVERIFY(recordHelp.out.contains(QStringLiteral("patternscope record [options] pattern")));
+        QVERIFY(recordHelp.out.contains(QStringLiteral("--duration")));
+        const Result version = runCli({ QStringLiteral("--version") });
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith(QStringLiteral("patternscope ")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
