@@ -160,6 +160,7 @@ Link* LinkEmulator::addLink(int client, int server, quint16 serverPort)
         delete link;
         return nullptr;
     }
+    connect(link, &Link::connectionClosed, this, &LinkEmulator::connectionClosed);
     m_links.push_back(link);
     return link;
 }
@@ -175,6 +176,14 @@ void LinkEmulator::cutAll()
 {
     for (Link* link : m_links)
         link->cut();
+}
+
+int LinkEmulator::openConnectionCount() const
+{
+    int n = 0;
+    for (const Link* link : m_links)
+        n += static_cast<int>(link->openConnections().size());
+    return n;
 }
 
 void LinkEmulator::stallAll(TimeUs duration)

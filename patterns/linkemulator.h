@@ -101,6 +101,10 @@ public:
     void setSettings(const LinkSettings& settings); // applies to every link, now and later
     void cutAll();
     void stallAll(TimeUs duration);
+    int openConnectionCount() const;
+
+Q_SIGNALS:
+    void connectionClosed(int connectionId, const QString& reason);
 
 private:
     Trace* m_trace;

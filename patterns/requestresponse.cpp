@@ -90,7 +90,14 @@ void RequestResponse::stop()
     m_stopping = true;
     m_nextRequest.stop();
     if (!m_busy)
-        QMetaObject::invokeMethod(this, &Pattern::stopped, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, &RequestResponse::finishStopping, Qt::QueuedConnection);
+}
+
+void RequestResponse::finishStopping()
+{
+    // The client hangs up its kept-alive connection, so the close shows in the trace too.
+    m_nam.clearConnectionCache();
+    Q_EMIT stopped();
 }
 
 QByteArray RequestResponse::randomHex(int bytes)
@@ -158,7 +165,7 @@ void RequestResponse::replyFinished(QNetworkReply* reply, const QString& correla
     }
     m_busy = false;
     if (m_stopping) {
-        Q_EMIT stopped();
+        finishStopping();
         return;
     }
     // Synchronous: the next request waits for this answer, and otherwise keeps the interval's rhythm.

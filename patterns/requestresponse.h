@@ -39,6 +39,7 @@ private:
     // client side
     void sendNext();
     void replyFinished(QNetworkReply* reply, const QString& correlation);
+    void finishStopping();
     QByteArray randomHex(int bytes);
 
     HttpServer m_http;

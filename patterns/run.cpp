@@ -38,7 +38,11 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.seed = seed;
     m_pattern = info.create(context);
     applyLinkSettings();
-    connect(m_pattern.get(), &Pattern::stopped, this, &Run::finish);
+    connect(m_pattern.get(), &Pattern::stopped, this, [this] {
+        m_patternStopped = true;
+        finishWhenQuiet();
+    });
+    connect(m_links.get(), &LinkEmulator::connectionClosed, this, &Run::finishWhenQuiet);
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_trace->startClock();
     m_running = true;
@@ -79,6 +83,13 @@ void Run::applyLinkSettings()
     if (p.contains(QStringLiteral("jitter")))
         settings.jitterUs = p.value(QStringLiteral("jitter")) * 1000;
     m_links->setSettings(settings);
+}
+
+void Run::finishWhenQuiet()
+{
+    // The trace is complete once the clients have stopped and their connections have closed.
+    if (m_patternStopped && m_links->openConnectionCount() == 0)
+        finish();
 }
 
 void Run::finish()

@@ -22,8 +22,8 @@ public:
 
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
     bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
-    // Asks clients to stop and lets in-flight exchanges finish; finished() follows, at the latest
-    // after the grace period, when whatever is still open is cut.
+    // Asks clients to stop and lets in-flight exchanges and connection closes finish; finished()
+    // follows, at the latest after the grace period, when whatever is still open is cut.
     void stop(int graceMs = 5000);
     bool isRunning() const { return m_running; }
 
@@ -42,6 +42,7 @@ Q_SIGNALS:
 
 private:
     void applyLinkSettings();
+    void finishWhenQuiet();
     void finish();
 
     std::unique_ptr<Trace> m_trace;
@@ -52,6 +53,7 @@ private:
     QDateTime m_startedAt;
     QTimer m_grace;
     bool m_running = false;
+    bool m_patternStopped = false;
 };
 
 } // namespace PatternScope

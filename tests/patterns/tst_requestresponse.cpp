@@ -115,8 +115,20 @@ private Q_SLOTS:
             QVERIFY2(
                 a.end - a.start >= 49'000 && a.end - a.start <= 60'000, qPrintable(QString::number(a.end - a.start)));
         }
-        // All of it went over one kept-alive connection.
+        // All of it went over one kept-alive connection, which the client closed when the run stopped;
+        // the sizes recorded per message add up to what the link counted on the wire.
         QCOMPARE(trace.connections().size(), size_t(1));
+        const Connection& connection = trace.connections().front();
+        QCOMPARE(connection.closeReason, QStringLiteral("client"));
+        qint64 up = 0;
+        qint64 down = 0;
+        for (const Message& m : trace.messages()) {
+            up += m.kind == Message::Kind::HttpRequest ? m.bytes : 0;
+            down += m.kind == Message::Kind::HttpResponse ? m.bytes : 0;
+        }
+        QCOMPARE(connection.bytesUp, up);
+        QCOMPARE(connection.bytesDown, down);
+        QCOMPARE(trace.messages().back().kind, Message::Kind::Close);
     }
 
     void bodyIsPosted()
