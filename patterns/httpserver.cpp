@@ -118,10 +118,14 @@ HeaderList withContentLength(int status, const HeaderList& headers, const QByteA
 
 } // namespace
 
+qint64 HttpExchange::statusLineBytes(int status)
+{
+    return 9 + 3 + 1 + reasonPhrase(status).size() + 2; // "HTTP/1.1 200 OK\r\n"
+}
+
 qint64 HttpExchange::wireSize(int status, const HeaderList& headers, const QByteArray& body)
 {
-    const qint64 statusLine = 9 + 3 + 1 + reasonPhrase(status).size() + 2; // "HTTP/1.1 200 OK\r\n"
-    return statusLine + headerBytes(withContentLength(status, headers, body)) + 2 + body.size();
+    return statusLineBytes(status) + headerBytes(withContentLength(status, headers, body)) + 2 + body.size();
 }
 
 qint64 HttpExchange::respond(int status, const HeaderList& headers, const QByteArray& body)
@@ -137,6 +141,46 @@ qint64 HttpExchange::respond(int status, const HeaderList& headers, const QByteA
     m_responder->writeBody(body);
     m_responder.reset(); // one answer per exchange
     return wireSize(status, headers, body);
+}
+
+qint64 HttpExchange::beginStream(int status, const HeaderList& headers, const QByteArray& first)
+{
+    Q_ASSERT(!first.isEmpty());
+    if (!isConnected()) {
+        m_responder.reset();
+        return -1;
+    }
+    m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
+    for (const auto& h : headers)
+        m_responder->writeHeader(h.first, h.second);
+    m_responder->writeBody(first);
+    return statusLineBytes(status) + headerBytes(headers) + 2 + first.size();
+}
+
+bool HttpExchange::writeChunk(const QByteArray& bytes)
+{
+    if (!isConnected()) {
+        m_responder.reset();
+        return false;
+    }
+    m_responder->writeBody(bytes);
+    return true;
+}
+
+void HttpExchange::closeStream()
+{
+    m_responder.reset();
+    if (m_socket)
+        m_socket->disconnectFromHost();
+}
+
+void HttpExchange::onDisconnected(QObject* context, std::function<void()> then) const
+{
+    if (!m_socket) {
+        QMetaObject::invokeMethod(context, then, Qt::QueuedConnection);
+        return;
+    }
+    QObject::connect(m_socket, &QTcpSocket::disconnected, context, std::move(then), Qt::SingleShotConnection);
 }
 
 HttpServer::HttpServer(QObject* parent)

@@ -38,11 +38,24 @@ public:
     // client is gone.
     qint64 respond(int status, const HeaderList& headers, const QByteArray& body);
 
+    // A response that never ends (text/event-stream): the status line and headers, with no length,
+    // then `first` (which must not be empty: it ends the header block). Returns the bytes put on the
+    // wire, or -1 if the client is gone.
+    qint64 beginStream(int status, const HeaderList& headers, const QByteArray& first);
+    // Another piece of a stream; false (and nothing written) once the client is gone.
+    bool writeChunk(const QByteArray& bytes);
+    // Ends a stream by closing its connection, the only way to end a response without a length.
+    void closeStream();
+    // Calls `then` once, in `context`'s thread, when the client goes away.
+    void onDisconnected(QObject* context, std::function<void()> then) const;
+
     static QByteArray reasonPhrase(int status);
     // What respond() puts on the wire for these arguments, so a message can be recorded before it is sent.
     static qint64 wireSize(int status, const HeaderList& headers, const QByteArray& body);
 
 private:
+    static qint64 statusLineBytes(int status);
+
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
 };
