@@ -52,7 +52,8 @@ bool operator==(const Message& a, const Message& b)
     return a.seq == b.seq && a.from == b.from && a.to == b.to && a.kind == b.kind && a.label == b.label
         && a.connection == b.connection && a.correlation == b.correlation && a.bytes == b.bytes
         && a.headers == b.headers && a.bodyPreview == b.bodyPreview && a.sentAt == b.sentAt
-        && a.receivedAt == b.receivedAt && a.state == b.state;
+        && a.receivedAt == b.receivedAt && a.state == b.state && a.firstItem == b.firstItem
+        && a.lastItem == b.lastItem;
 }
 
 QString kindName(Message::Kind kind)
@@ -284,9 +285,10 @@ bool Trace::restoreActivation(const Activation& activation)
     return true;
 }
 
-qint64 Trace::addNote(int participant, const QString& text, TimeUs at)
+qint64 Trace::addNote(int participant, const QString& text, TimeUs at, qint64 item)
 {
     Note n;
+    n.item = item;
     n.id = static_cast<qint64>(m_notes.size());
     n.participant = participant;
     n.text = text;

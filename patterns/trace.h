@@ -63,7 +63,11 @@ struct Message {
     TimeUs sentAt = NoTime;
     TimeUs receivedAt = NoTime;
     State state = State::InFlight;
+    // The producer's data items this message carries, ids firstItem..lastItem; -1 when none.
+    qint64 firstItem = -1;
+    qint64 lastItem = -1;
 
+    bool carriesItems() const { return firstItem >= 0 && lastItem >= firstItem; }
     TimeUs oneWayDelay() const { return state == State::Delivered ? receivedAt - sentAt : NoTime; }
     friend bool operator==(const Message& a, const Message& b);
 };
@@ -85,13 +89,15 @@ struct Activation {
 
 struct Note {
     qint64 id = -1;
-    int participant = -1;
+    int participant = -1; // -1: about the whole run
     TimeUs at = NoTime;
     QString text;
+    qint64 item = -1; // the data item this note marks as produced, or -1
 
     friend bool operator==(const Note& a, const Note& b)
     {
-        return a.id == b.id && a.participant == b.participant && a.at == b.at && a.text == b.text;
+        return a.id == b.id && a.participant == b.participant && a.at == b.at && a.text == b.text
+            && a.item == b.item;
     }
 };
 
@@ -149,7 +155,7 @@ public:
     bool endActivation(qint64 id, TimeUs end = NoTime);
     bool restoreActivation(const Activation& activation);
 
-    qint64 addNote(int participant, const QString& text, TimeUs at = NoTime);
+    qint64 addNote(int participant, const QString& text, TimeUs at = NoTime, qint64 item = -1);
     bool restoreNote(const Note& note);
 
     int openConnection(int client, int server, TimeUs at = NoTime);

@@ -70,6 +70,24 @@ public:
         return result;
     }
 
+    // An optional [first, last] pair of item ids, first <= last.
+    bool itemRange(QLatin1String name, qint64* first, qint64* last)
+    {
+        const QJsonValue value = m_object.value(name);
+        if (value.isUndefined())
+            return true;
+        const QJsonArray pair = value.toArray();
+        const qint64 a = pair.size() == 2 ? pair.at(0).toInteger(-1) : -1;
+        const qint64 b = pair.size() == 2 ? pair.at(1).toInteger(-1) : -1;
+        if (!value.isArray() || a < 0 || b < a) {
+            fail(QStringLiteral("field '%1' is not a [first, last] pair of item ids").arg(name));
+            return false;
+        }
+        *first = a;
+        *last = b;
+        return true;
+    }
+
     QByteArray base64(QLatin1String name)
     {
         const QString text = optionalString(name);
@@ -224,6 +242,7 @@ private:
         m.bytes = fields.integer(QLatin1String("bytes"), 0);
         m.headers = fields.headers(QLatin1String("headers"));
         m.bodyPreview = fields.base64(QLatin1String("body"));
+        fields.itemRange(QLatin1String("items"), &m.firstItem, &m.lastItem);
         m.sentAt = fields.time(QLatin1String("sent"));
         if (!fields.ok())
             return fields.error();
@@ -295,12 +314,16 @@ private:
         n.participant = fields.id(QLatin1String("participant"));
         n.at = fields.time(QLatin1String("at"));
         n.text = fields.optionalString(QLatin1String("text"));
+        n.item = fields.integer(QLatin1String("item"), -1);
         if (!fields.ok())
             return fields.error();
         if (n.id != static_cast<qint64>(m_trace->notes().size()))
             return outOfOrder(QLatin1String("note id"), n.id, m_trace->notes().size());
-        if (QString error = unknownParticipant(QLatin1String("note"), n.id, n.participant); !error.isEmpty())
-            return error;
+        // Participant -1 marks a note about the whole run.
+        if (n.participant != -1) {
+            if (QString error = unknownParticipant(QLatin1String("note"), n.id, n.participant); !error.isEmpty())
+                return error;
+        }
         m_trace->restoreNote(n);
         return {};
     }

@@ -226,6 +226,13 @@ void appendMessage(QByteArray& out, const Message& message)
         line.key("corr").string(message.correlation);
     if (message.bytes != 0)
         line.key("bytes").number(message.bytes);
+    if (message.carriesItems()) {
+        line.key("items").put('[');
+        line.number(message.firstItem);
+        line.put(',');
+        line.number(message.lastItem);
+        line.put(']');
+    }
     if (!message.headers.isEmpty()) {
         line.key("headers").put('[');
         for (qsizetype i = 0; i < message.headers.size(); ++i) {
@@ -288,6 +295,8 @@ void appendNote(QByteArray& out, const Note& note)
     line.key("at").number(note.at);
     if (!note.text.isEmpty())
         line.key("text").string(note.text);
+    if (note.item >= 0)
+        line.key("item").number(note.item);
 }
 
 void appendConnection(QByteArray& out, const Connection& connection)

@@ -174,7 +174,10 @@ private Q_SLOTS:
 
         const int late = trace.openConnection(broker, server, 210);
         trace.addMessage(message(broker, server, Message::Kind::Deliver, QStringLiteral("in flight 🛰"), 220, late));
-        const qint64 later = trace.addMessage(message(server, client, Message::Kind::WsText, {}, 230));
+        Message carrying = message(server, client, Message::Kind::WsText, {}, 230);
+        carrying.firstItem = 5;
+        carrying.lastItem = 7;
+        const qint64 later = trace.addMessage(carrying);
         // Sent earlier than the previous one: seq order and time order may differ.
         const qint64 earlier
             = trace.addMessage(message(client, server, Message::Kind::WsBinary, QStringLiteral("e"), 215));
@@ -185,6 +188,8 @@ private Q_SLOTS:
         trace.endActivation(quick, 255);
         trace.addNote(broker, QStringLiteral("line one\nline two \"quoted\""), 270);
         trace.addNote(client, {}, 280);
+        trace.addNote(server, QStringLiteral("item 7 produced"), 285, 7);
+        trace.addNote(-1, QStringLiteral("about the whole run"), 290);
         trace.addParticipant(QStringLiteral("External"), Participant::Role::External);
         QVERIFY(writer.close());
         QCOMPARE(failed.count(), 0);
@@ -384,6 +389,10 @@ private Q_SLOTS:
             "field 'body' is not valid base64");
         row("bad headers", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","headers":[["a"]],"sent":50})",
             "field 'headers' is not an array of [name, value] pairs");
+        row("items reversed", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","items":[7,5],"sent":50})",
+            "field 'items' is not a [first, last] pair of item ids");
+        row("items not a pair", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","items":[7],"sent":50})",
+            "field 'items' is not a [first, last] pair of item ids");
         row("negative time", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":-1})",
             "field 'sent' is a negative time");
         row("delivered unknown message", R"({"t":"delivered","seq":42,"received":60})",
