@@ -4,7 +4,7 @@
 # that are missing. Works as root, or as a user with sudo.
 set -eu
 
-packages="cmake ninja-build g++ pkgconf
+packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
 qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
 fonts-dejavu-core"
