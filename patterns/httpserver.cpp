@@ -3,6 +3,7 @@
 
 #include <QHttpServerRequest>
 #include <QRegularExpression>
+#include <QTcpServer>
 
 namespace PatternScope {
 
@@ -91,12 +92,16 @@ QByteArray HttpExchange::reasonPhrase(int status)
         return "Method Not Allowed";
     case 408:
         return "Request Timeout";
+    case 411:
+        return "Length Required";
     case 413:
         return "Payload Too Large";
     case 431:
         return "Request Header Fields Too Large";
     case 500:
         return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
     case 503:
         return "Service Unavailable";
     default:
@@ -154,6 +159,11 @@ qint64 HttpExchange::beginStream(int status, const HeaderList& headers, const QB
     for (const auto& h : headers)
         m_responder->writeHeader(h.first, h.second);
     m_responder->writeBody(first);
+    return streamHeadSize(status, headers, first);
+}
+
+qint64 HttpExchange::streamHeadSize(int status, const HeaderList& headers, const QByteArray& first)
+{
     return statusLineBytes(status) + headerBytes(headers) + 2 + first.size();
 }
 
@@ -186,14 +196,23 @@ void HttpExchange::onDisconnected(QObject* context, std::function<void()> then) 
 HttpServer::HttpServer(QObject* parent)
     : QAbstractHttpServer(parent)
 {
+    connect(m_gate, &HttpGate::breach, this, &HttpServer::breach);
 }
 
 bool HttpServer::listenLocal(quint16 port)
 {
     // The one place that starts listening: Qt 6.8 replaces listen() with bind(QTcpServer*).
-    m_port = listen(QHostAddress::LocalHost, port);
-    if (m_port == 0) {
-        m_error = QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port);
+    // Qt's server listens on a hidden port; clients reach it only through the gate.
+    const quint16 backendPort = listen(QHostAddress::LocalHost, 0);
+    if (backendPort == 0) {
+        m_error = QStringLiteral("cannot listen on 127.0.0.1 for the HTTP server");
+        return false;
+    }
+    if (!m_gate->listen(port, backendPort)) {
+        m_error = m_gate->errorString();
+        const QList<QTcpServer*> listeners = servers();
+        for (QTcpServer* listener : listeners)
+            listener->close();
         return false;
     }
     return true;
@@ -207,7 +226,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     copy.url = request.url();
     copy.headers = request.headers();
     copy.body = request.body();
-    copy.peerPort = socket->peerPort();
+    copy.peerPort = m_gate->publicPeerPort(socket->peerPort()); // the client's, not the gate's
     copy.wireBytes = copy.method.size() + 1 + copy.target().size() + 11 // " HTTP/1.1\r\n"
         + headerBytes(copy.headers) + 2 + copy.body.size();
     auto exchange = std::make_shared<HttpExchange>(makeResponder(request, socket), socket);

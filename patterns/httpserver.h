@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "httpgate.h"
 #include "trace.h"
 
 #include <QAbstractHttpServer>
@@ -50,6 +51,8 @@ public:
     void onDisconnected(QObject* context, std::function<void()> then) const;
 
     static QByteArray reasonPhrase(int status);
+    // What beginStream() puts on the wire for these arguments.
+    static qint64 streamHeadSize(int status, const HeaderList& headers, const QByteArray& first);
     // What respond() puts on the wire for these arguments, so a message can be recorded before it is sent.
     static qint64 wireSize(int status, const HeaderList& headers, const QByteArray& body);
 
@@ -63,16 +66,25 @@ private:
 using HttpHandler = std::function<void(const HttpRequest&, std::shared_ptr<HttpExchange>)>;
 
 // A thin wrapper around Qt's HTTP server: loopback only, one handler for every request, and the
-// guards Qt 6.4 lacks. Start-up lives in one place because Qt 6.8 replaces listen() with bind().
+// guards Qt 6.4 lacks. Clients talk to an HttpGate, which holds them to the limits and relays to the
+// Qt server listening on a hidden port. Start-up lives in one place because Qt 6.8 replaces listen()
+// with bind().
 class HttpServer : public QAbstractHttpServer {
     Q_OBJECT
 public:
     explicit HttpServer(QObject* parent = nullptr);
 
     void setHandler(HttpHandler handler) { m_handler = std::move(handler); }
+    // Applies to connections accepted from then on.
+    void setLimits(const HttpLimits& limits) { m_gate->setLimits(limits); }
+    HttpLimits limits() const { return m_gate->limits(); }
     bool listenLocal(quint16 port = 0);
-    quint16 port() const { return m_port; }
+    quint16 port() const { return m_gate->port(); } // where clients connect: the gate's
     QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    // A client broke a limit and was answered (or closed) by the gate; the handler never saw it.
+    void breach(const PatternScope::HttpBreach& breach);
 
 protected:
     bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
@@ -80,7 +92,7 @@ protected:
 
 private:
     HttpHandler m_handler;
-    quint16 m_port = 0;
+    HttpGate* m_gate = new HttpGate(this);
     QString m_error;
 };
 

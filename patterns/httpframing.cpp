@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "httpframing.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace PatternScope {
+
+namespace {
+
+// Enough of a request line for a trace note.
+constexpr qsizetype kRequestLineShown = 256;
+// Our own server's response heads and chunk lines are small; past this the tracker stops following.
+constexpr qsizetype kMaxResponseLine = 64 * 1024;
+
+QString sizeText(qint64 bytes)
+{
+    if (bytes > 0 && bytes % (1024 * 1024) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
+    if (bytes > 0 && bytes % 1024 == 0)
+        return QStringLiteral("%1 KiB").arg(bytes / 1024);
+    return QStringLiteral("%1 B").arg(bytes);
+}
+
+// RFC 9110 token characters, as in methods and header names.
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+bool isToken(const QByteArray& bytes)
+{
+    return !bytes.isEmpty() && std::all_of(bytes.begin(), bytes.end(), isTokenChar);
+}
+
+// METHOD SP target SP HTTP/1.x
+bool isRequestLine(const QByteArray& line)
+{
+    const qsizetype first = line.indexOf(' ');
+    const qsizetype second = line.indexOf(' ', first + 1);
+    if (first <= 0 || second <= first + 1 || line.indexOf(' ', second + 1) >= 0)
+        return false;
+    if (!isToken(line.left(first)))
+        return false;
+    for (qsizetype i = first + 1; i < second; ++i) {
+        const auto c = static_cast<unsigned char>(line.at(i));
+        if (c <= 0x20 || c == 0x7f)
+            return false;
+    }
+    const QByteArray version = line.mid(second + 1);
+    return version.size() == 8 && version.startsWith("HTTP/1.") && version.at(7) >= '0' && version.at(7) <= '9';
+}
+
+// A Content-Length value: digits only, small enough for qint64; -1 if invalid.
+qint64 parseLength(const QByteArray& value)
+{
+    if (value.isEmpty() || value.size() > 18)
+        return -1;
+    if (!std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return -1;
+    return value.toLongLong();
+}
+
+QByteArray withoutLineEnd(QByteArray line)
+{
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
+} // namespace
+
+HttpRequestFramer::HttpRequestFramer(int maxHeaderBytes, qint64 maxBodyBytes)
+    : m_maxHeaderBytes(maxHeaderBytes)
+    , m_maxBodyBytes(maxBodyBytes)
+{
+}
+
+HttpRequestFramer::Result HttpRequestFramer::feed(const char* data, qsizetype size)
+{
+    Result result;
+    qsizetype i = 0;
+    while (i < size) {
+        switch (m_state) {
+        case State::Failed:
+            result.failed = true;
+            return result;
+        case State::Tunnel:
+            result.forward.append(data + i, size - i);
+            return result;
+        case State::Body: {
+            const auto take = qsizetype(std::min<qint64>(m_bodyLeft, size - i));
+            result.forward.append(data + i, take);
+            m_bodyLeft -= take;
+            i += take;
+            if (m_bodyLeft == 0)
+                m_state = State::Idle;
+            break;
+        }
+        case State::Idle:
+            // RFC 9112 2.2: empty lines before a request line are ignored (some clients send CRLF after a body).
+            if (data[i] == '\r' || data[i] == '\n') {
+                ++i;
+                break;
+            }
+            startHead();
+            result.headStarted = true;
+            break;
+        case State::Head: {
+            // Up to and including the next LF, and never more than one byte past the limit.
+            const auto* lf = static_cast<const char*>(std::memchr(data + i, '\n', size_t(size - i)));
+            const qsizetype end = lf ? lf - data + 1 : size;
+            const qsizetype before = m_head.size();
+            m_head.append(data + i, std::min<qsizetype>(end - i, m_maxHeaderBytes + 1 - before));
+            i = end;
+            if (!m_methodEnded && !checkMethod(before)) {
+                fail(400, QStringLiteral("malformed request line"));
+            } else if (m_head.size() > m_maxHeaderBytes) {
+                fail(431, QStringLiteral("request headers over %1").arg(sizeText(m_maxHeaderBytes)));
+            } else if (lf && !takeLine(&result)) {
+                Q_ASSERT(m_state == State::Failed);
+            }
+            break;
+        }
+        }
+    }
+    result.failed = m_state == State::Failed;
+    return result;
+}
+
+void HttpRequestFramer::fail(int status, const QString& reason)
+{
+    if (m_state == State::Failed)
+        return;
+    m_state = State::Failed;
+    m_failure = { status, reason };
+}
+
+QByteArray HttpRequestFramer::requestLine() const
+{
+    const QByteArray line = withoutLineEnd(m_requestLineEnd >= 0 ? m_head.left(m_requestLineEnd) : m_head);
+    if (line.size() <= kRequestLineShown)
+        return line;
+    return line.left(kRequestLineShown) + "...";
+}
+
+void HttpRequestFramer::startHead()
+{
+    m_state = State::Head;
+    m_head.clear();
+    m_lineStart = 0;
+    m_requestLineEnd = -1;
+    m_methodEnded = false;
+    m_headMethod = false;
+    m_upgrade = false;
+    m_transferEncoding = false;
+    m_contentLength = -1;
+    m_traceparent.clear();
+    m_problem.clear();
+}
+
+bool HttpRequestFramer::checkMethod(qsizetype from)
+{
+    for (qsizetype i = from; i < m_head.size(); ++i) {
+        const char c = m_head.at(i);
+        if (c == ' ') {
+            m_methodEnded = true;
+            return i > 0;
+        }
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+bool HttpRequestFramer::takeLine(Result* result)
+{
+    const QByteArray line = withoutLineEnd(m_head.mid(m_lineStart));
+    const qsizetype lineStart = m_lineStart;
+    m_lineStart = m_head.size();
+    if (m_requestLineEnd < 0) {
+        if (!isRequestLine(line)) {
+            fail(400, QStringLiteral("malformed request line"));
+            return false;
+        }
+        m_requestLineEnd = lineStart + line.size();
+        m_headMethod = line.startsWith("HEAD ");
+        return true;
+    }
+    if (line.isEmpty())
+        return finishHead(result);
+    takeHeader(line);
+    return true;
+}
+
+void HttpRequestFramer::takeHeader(const QByteArray& line)
+{
+    const qsizetype colon = line.indexOf(':');
+    // A name is a token right before the colon; this also refuses obsolete line folding (leading space).
+    if (colon <= 0 || !isToken(line.left(colon))) {
+        problem(QStringLiteral("malformed header line"));
+        return;
+    }
+    const QByteArray name = line.left(colon);
+    const QByteArray value = line.mid(colon + 1).trimmed();
+    if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
+        const qint64 length = parseLength(value);
+        if (length < 0 || (m_contentLength >= 0 && length != m_contentLength))
+            problem(QStringLiteral("invalid Content-Length"));
+        else
+            m_contentLength = length;
+    } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+        m_transferEncoding = true;
+    } else if (name.compare("Upgrade", Qt::CaseInsensitive) == 0) {
+        m_upgrade = true;
+    } else if (name.compare("traceparent", Qt::CaseInsensitive) == 0 && m_traceparent.isEmpty()) {
+        m_traceparent = value;
+    }
+}
+
+void HttpRequestFramer::problem(const QString& reason)
+{
+    if (m_problem.isEmpty())
+        m_problem = reason;
+}
+
+bool HttpRequestFramer::finishHead(Result* result)
+{
+    if (!m_problem.isEmpty()) {
+        fail(400, m_problem);
+        return false;
+    }
+    if (m_transferEncoding) {
+        // Chunked uploads would need a second framing layer here; our clients always know the length.
+        fail(411, QStringLiteral("Transfer-Encoding not accepted, send Content-Length"));
+        return false;
+    }
+    if (m_contentLength > m_maxBodyBytes) {
+        fail(413, QStringLiteral("request body over %1").arg(sizeText(m_maxBodyBytes)));
+        return false;
+    }
+    result->forward.append(m_head);
+    result->requests.append(m_headMethod);
+    if (m_upgrade) {
+        // A WebSocket (or other) upgrade: what follows is no longer HTTP.
+        m_state = State::Tunnel;
+    } else if (m_contentLength > 0) {
+        m_bodyLeft = m_contentLength;
+        m_state = State::Body;
+    } else {
+        m_state = State::Idle;
+    }
+    return true;
+}
+
+HttpResponseTracker::Byte HttpResponseTracker::takeByte(char c)
+{
+    m_line.append(c);
+    if (c != '\n') {
+        m_lineLength += c != '\r';
+        return Byte::Inside;
+    }
+    const bool empty = m_lineLength == 0;
+    m_lineLength = 0;
+    return empty ? Byte::EmptyLineEnd : Byte::LineEnd;
+}
+
+void HttpResponseTracker::observe(const char* data, qsizetype size)
+{
+    qsizetype i = 0;
+    while (i < size) {
+        switch (m_state) {
+        case State::UntilClose:
+        case State::Tunnel:
+            return;
+        case State::Body:
+        case State::ChunkData: {
+            const auto take = qsizetype(std::min<qint64>(m_left, size - i));
+            m_left -= take;
+            i += take;
+            if (m_left == 0) {
+                if (m_state == State::Body)
+                    responseComplete();
+                else
+                    m_state = State::ChunkEnd;
+            }
+            break;
+        }
+        case State::Head:
+        case State::ChunkSize:
+        case State::ChunkEnd:
+        case State::Trailer: {
+            const Byte byte = takeByte(data[i++]);
+            if (m_line.size() > kMaxResponseLine) {
+                m_state = State::UntilClose; // not what our server sends: stop following, never call it idle
+                break;
+            }
+            if (byte == Byte::Inside)
+                break;
+            if (m_state == State::Head) {
+                if (byte == Byte::EmptyLineEnd)
+                    headComplete();
+            } else if (m_state == State::ChunkSize) {
+                bool ok = false;
+                const QByteArray sizeField = withoutLineEnd(m_line).split(';').value(0).trimmed();
+                m_left = sizeField.toLongLong(&ok, 16);
+                m_line.clear();
+                if (!ok || m_left < 0)
+                    m_state = State::UntilClose;
+                else
+                    m_state = m_left == 0 ? State::Trailer : State::ChunkData;
+            } else if (m_state == State::ChunkEnd) {
+                m_line.clear();
+                m_state = State::ChunkSize;
+            } else if (byte == Byte::EmptyLineEnd) { // the end of the trailers
+                responseComplete();
+            } else {
+                m_line.clear();
+            }
+            break;
+        }
+        }
+    }
+}
+
+void HttpResponseTracker::headComplete()
+{
+    const QList<QByteArray> lines = m_line.split('\n');
+    m_line.clear();
+    const QByteArray statusLine = withoutLineEnd(lines.value(0));
+    if (statusLine.isEmpty())
+        return; // stray empty lines between responses
+    bool ok = false;
+    const int status = statusLine.mid(9, 3).toInt(&ok);
+    if (!statusLine.startsWith("HTTP/1.") || !ok) {
+        m_state = State::UntilClose;
+        return;
+    }
+    if (status == 101) {
+        m_state = State::Tunnel;
+        return;
+    }
+    if (status < 200)
+        return; // 100 Continue and friends come before the real answer
+    qint64 length = -1;
+    bool chunked = false;
+    for (const QByteArray& raw : lines) {
+        const QByteArray line = withoutLineEnd(raw);
+        const qsizetype colon = line.indexOf(':');
+        const QByteArray name = line.left(colon);
+        if (colon > 0 && name.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            length = parseLength(line.mid(colon + 1).trimmed());
+        else if (colon > 0 && name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0)
+            chunked = line.mid(colon + 1).toLower().contains("chunked");
+    }
+    const bool headRequest = !m_expected.empty() && m_expected.front();
+    if (headRequest || status == 204 || status == 304) {
+        responseComplete();
+    } else if (chunked) {
+        m_state = State::ChunkSize;
+    } else if (length >= 0) {
+        m_left = length;
+        m_state = State::Body;
+        if (length == 0)
+            responseComplete();
+    } else {
+        m_state = State::UntilClose; // ends when the server closes: an event stream
+    }
+}
+
+void HttpResponseTracker::responseComplete()
+{
+    if (!m_expected.empty())
+        m_expected.pop_front();
+    m_line.clear();
+    m_lineLength = 0;
+    m_state = State::Head;
+}
+
+} // namespace PatternScope

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "httpgateconnection.h"
+
+#include "httpserver.h"
+
+#include <QHostAddress>
+#include <QTcpSocket>
+#include <utility>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace PatternScope {
+
+namespace {
+
+constexpr qint64 kReadChunk = 64 * 1024;
+// Reading pauses while this much waits to be written on the other side, so a fast sender cannot fill
+// our memory faster than the other end takes it; the kernel's buffers then slow the sender down.
+constexpr qint64 kMaxBacklog = 1024 * 1024;
+constexpr qint64 kSocketReadBuffer = 256 * 1024;
+// How long a client may take to close after our last byte, before it is cut off.
+constexpr int kLingerMs = 2000;
+
+QString durationText(int ms)
+{
+    if (ms % 1000 == 0)
+        return QStringLiteral("%1 s").arg(ms / 1000);
+    return QStringLiteral("%1 ms").arg(ms);
+}
+
+QByteArray errorResponse(int status, const QString& reason)
+{
+    const QByteArray body = reason.toUtf8();
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + HttpExchange::reasonPhrase(status)
+        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+void tuneSocket(QTcpSocket* socket)
+{
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setReadBufferSize(kSocketReadBuffer);
+}
+
+} // namespace
+
+HttpGateConnection::HttpGateConnection(QTcpSocket* client, const HttpLimits& limits, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_limits(limits)
+    , m_framer(limits.maxHeaderBytes, limits.maxBodyBytes)
+    , m_peerPort(client->peerPort())
+{
+    client->setParent(this);
+    tuneSocket(client);
+    for (QTimer* timer : { &m_headerTimer, &m_idleTimer, &m_lingerTimer })
+        timer->setSingleShot(true);
+    // A coarse timer may fire 5% early; a limit we state must not bite before it is reached.
+    m_headerTimer.setTimerType(Qt::PreciseTimer);
+    m_idleTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_headerTimer, &QTimer::timeout, this, [this] {
+        m_framer.fail(408, QStringLiteral("headers not complete after %1").arg(durationText(m_limits.headerTimeoutMs)));
+        framingFailed();
+    });
+    connect(&m_idleTimer, &QTimer::timeout, this, &HttpGateConnection::idleTimeout);
+    connect(&m_lingerTimer, &QTimer::timeout, this, [this] {
+        if (m_client)
+            m_client->abort();
+    });
+    connect(client, &QTcpSocket::readyRead, this, &HttpGateConnection::readClient);
+    connect(client, &QTcpSocket::bytesWritten, this, &HttpGateConnection::clientWritten);
+    connect(client, &QTcpSocket::disconnected, this, &HttpGateConnection::clientClosed);
+    connect(client, &QTcpSocket::errorOccurred, this, [this] {
+        if (m_client && m_client->state() == QAbstractSocket::UnconnectedState)
+            clientClosed();
+    });
+}
+
+HttpGateConnection::~HttpGateConnection() = default;
+
+void HttpGateConnection::open(quint16 backendPort)
+{
+    m_backend = new QTcpSocket(this);
+    connect(m_backend, &QTcpSocket::connected, this, &HttpGateConnection::backendReady);
+    connect(m_backend, &QTcpSocket::readyRead, this, &HttpGateConnection::readBackend);
+    connect(m_backend, &QTcpSocket::bytesWritten, this, &HttpGateConnection::readClient); // room again upstream
+    connect(m_backend, &QTcpSocket::disconnected, this, &HttpGateConnection::backendClosed);
+    connect(m_backend, &QTcpSocket::errorOccurred, this, &HttpGateConnection::backendError);
+    m_backend->connectToHost(QHostAddress::LocalHost, backendPort);
+    updateTimers(false);
+    readClient(); // whatever arrived before the accept
+}
+
+void HttpGateConnection::reject(int status, const QString& reason)
+{
+    m_closing = true;
+    const QByteArray response = errorResponse(status, reason);
+    answer(response);
+    Q_EMIT breach({ m_peerPort, status, reason, {}, {}, response.size() });
+}
+
+void HttpGateConnection::backendReady()
+{
+    tuneSocket(m_backend);
+    m_backendSidePort = m_backend->localPort();
+    Q_EMIT backendConnected();
+    if (!m_upBacklog.isEmpty())
+        m_backend->write(std::exchange(m_upBacklog, {}));
+    readClient();
+}
+
+void HttpGateConnection::backendError()
+{
+    if (!m_backend)
+        return;
+    if (m_backendSidePort == 0 && !m_closing) {
+        // The server never took the connection: nothing we relay could be answered.
+        m_framer.fail(502, QStringLiteral("server not reachable: %1").arg(m_backend->errorString()));
+        framingFailed(true);
+    } else if (m_backend->state() == QAbstractSocket::UnconnectedState) {
+        backendClosed();
+    }
+}
+
+qint64 HttpGateConnection::upstreamBacklog() const
+{
+    return m_upBacklog.size() + (m_backend ? m_backend->bytesToWrite() : 0);
+}
+
+void HttpGateConnection::sendToBackend(const QByteArray& bytes)
+{
+    if (bytes.isEmpty() || !m_backend)
+        return;
+    if (m_backend->state() == QAbstractSocket::ConnectedState)
+        m_backend->write(bytes);
+    else
+        m_upBacklog.append(bytes);
+}
+
+void HttpGateConnection::readClient()
+{
+    if (!m_client)
+        return;
+    if (m_closing) {
+        m_client->readAll(); // after a breach or a close nothing more goes up
+        return;
+    }
+    if (!m_backend)
+        return;
+    bool headStarted = false;
+    while (m_client->bytesAvailable() > 0 && upstreamBacklog() < kMaxBacklog) {
+        const QByteArray chunk = m_client->read(kReadChunk);
+        const HttpRequestFramer::Result result = m_framer.feed(chunk.constData(), chunk.size());
+        headStarted = headStarted || result.headStarted;
+        for (const bool headRequest : result.requests)
+            m_responses.expect(headRequest);
+        sendToBackend(result.forward);
+        if (result.failed) {
+            framingFailed();
+            return;
+        }
+    }
+    updateTimers(headStarted);
+}
+
+void HttpGateConnection::readBackend()
+{
+    if (!m_backend)
+        return;
+    if (m_clientClosing || !m_client || m_client->state() != QAbstractSocket::ConnectedState) {
+        m_backend->readAll(); // nobody left to take it
+        return;
+    }
+    while (m_backend->bytesAvailable() > 0 && m_client->bytesToWrite() < kMaxBacklog) {
+        const QByteArray chunk = m_backend->read(kReadChunk);
+        m_responses.observe(chunk.constData(), chunk.size());
+        m_client->write(chunk);
+    }
+    if (!m_deferredAnswer.isEmpty() && m_responses.idle()) {
+        answer(std::exchange(m_deferredAnswer, {}));
+        return;
+    }
+    if (m_backendGone && m_backend->bytesAvailable() == 0) {
+        closeClient(false);
+        return;
+    }
+    updateTimers(false);
+}
+
+void HttpGateConnection::clientWritten()
+{
+    if (!m_client)
+        return;
+    if (m_clientClosing) {
+        if (m_client->bytesToWrite() == 0)
+            halfCloseClient();
+        return;
+    }
+    readBackend(); // room again downstream
+}
+
+void HttpGateConnection::framingFailed(bool serverGone)
+{
+    const HttpRequestFramer::Failure failure = m_framer.failure();
+    const QByteArray response = errorResponse(failure.status, failure.reason);
+    const HttpBreach report { m_peerPort, failure.status, failure.reason, m_framer.traceparent(),
+        m_framer.requestLine(), response.size() };
+    m_closing = true;
+    updateTimers(false);
+    if (m_client)
+        m_client->readAll();
+    if (m_responses.idle() || serverGone) {
+        answer(response);
+    } else {
+        // Answers to earlier requests are still on their way: ours goes after them, never in between.
+        m_deferredAnswer = response;
+    }
+    Q_EMIT breach(report);
+}
+
+void HttpGateConnection::idleTimeout()
+{
+    m_closing = true;
+    closeBackend();
+    closeClient(true);
+    Q_EMIT breach(
+        { m_peerPort, 0, QStringLiteral("idle for %1").arg(durationText(m_limits.idleTimeoutMs)), {}, {}, 0 });
+}
+
+void HttpGateConnection::answer(const QByteArray& response)
+{
+    if (m_client && m_client->state() == QAbstractSocket::ConnectedState && !m_clientClosing)
+        m_client->write(response);
+    closeBackend();
+    closeClient(true);
+}
+
+void HttpGateConnection::closeBackend()
+{
+    m_closing = true;
+    if (!m_backend)
+        return;
+    if (m_backend->state() == QAbstractSocket::ConnectedState)
+        m_backend->disconnectFromHost(); // after what we relayed is written
+    else if (m_backend->state() != QAbstractSocket::ClosingState)
+        m_backend->abort();
+    maybeFinish();
+}
+
+void HttpGateConnection::closeClient(bool bounded)
+{
+    m_closing = true;
+    updateTimers(false);
+    if (m_clientClosing)
+        return;
+    m_clientClosing = true;
+    if (!m_client || m_client->state() != QAbstractSocket::ConnectedState) {
+        maybeFinish();
+        return;
+    }
+    // A client that won't read our answer must not hold the connection; one still reading what the
+    // server sent before closing may take its time.
+    if (bounded)
+        m_lingerTimer.start(kLingerMs);
+    m_client->flush();
+    if (m_client && m_client->bytesToWrite() == 0)
+        halfCloseClient();
+}
+
+void HttpGateConnection::halfCloseClient()
+{
+    if (m_halfClosed || !m_client || m_client->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_halfClosed = true;
+#ifdef Q_OS_UNIX
+    // QTcpSocket cannot half-close. Closing outright while the client still sends (the rest of a body
+    // we refused) would answer with a reset, which can destroy our answer before the client reads it.
+    // So send our FIN only, drop what still comes, and close when the client does or lingered too long.
+    ::shutdown(int(m_client->socketDescriptor()), SHUT_WR);
+    if (!m_lingerTimer.isActive())
+        m_lingerTimer.start(kLingerMs);
+#else
+    m_client->disconnectFromHost();
+#endif
+}
+
+void HttpGateConnection::clientClosed()
+{
+    if (m_clientGone)
+        return;
+    m_clientGone = true;
+    m_lingerTimer.stop();
+    if (!m_closing)
+        readClient(); // complete requests that came with the close still go up
+    m_closing = true;
+    m_clientClosing = true;
+    updateTimers(false);
+    closeBackend();
+    maybeFinish();
+}
+
+void HttpGateConnection::backendClosed()
+{
+    if (!m_backendGone) {
+        m_backendGone = true;
+        m_closing = true;
+        updateTimers(false);
+        readBackend(); // passes the rest on, then closes the client side
+    }
+    maybeFinish();
+}
+
+void HttpGateConnection::updateTimers(bool headStarted)
+{
+    if (m_closing) {
+        m_headerTimer.stop();
+        m_idleTimer.stop();
+        return;
+    }
+    if (!m_framer.inHead())
+        m_headerTimer.stop();
+    else if (headStarted || !m_headerTimer.isActive())
+        m_headerTimer.start(m_limits.headerTimeoutMs);
+    // Idle means nothing in progress either way: a client waiting for a long poll or reading an
+    // event stream is busy, however quiet.
+    if (!m_framer.betweenRequests() || !m_responses.idle())
+        m_idleTimer.stop();
+    else if (!m_idleTimer.isActive())
+        m_idleTimer.start(m_limits.idleTimeoutMs);
+}
+
+void HttpGateConnection::maybeFinish()
+{
+    if (m_finished)
+        return;
+    const bool clientDone = !m_client || m_client->state() == QAbstractSocket::UnconnectedState;
+    const bool backendDone = !m_backend || m_backend->state() == QAbstractSocket::UnconnectedState;
+    if (!clientDone || !backendDone)
+        return;
+    m_finished = true;
+    m_headerTimer.stop();
+    m_idleTimer.stop();
+    m_lingerTimer.stop();
+    Q_EMIT finished();
+}
+
+} // namespace PatternScope

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpframing.h"
+#include "httpgate.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QTcpSocket;
+
+namespace PatternScope {
+
+// One client of an HttpGate and its twin connection to the server behind the gate. Requests are
+// followed and held to the limits on their way up; responses pass straight down.
+class HttpGateConnection : public QObject {
+    Q_OBJECT
+public:
+    HttpGateConnection(QTcpSocket* client, const HttpLimits& limits, QObject* parent);
+    ~HttpGateConnection() override;
+
+    void open(quint16 backendPort); // starts relaying to the server listening on 127.0.0.1:backendPort
+    void reject(int status, const QString& reason); // answers at once and closes, without a server side
+
+    quint16 peerPort() const { return m_peerPort; }
+    quint16 backendSidePort() const { return m_backendSidePort; } // 0 until the server side connected
+
+Q_SIGNALS:
+    void backendConnected();
+    void breach(const PatternScope::HttpBreach& breach);
+    void finished(); // both sides are closed
+
+private:
+    void readClient();
+    void readBackend();
+    void clientWritten();
+    void backendReady();
+    void backendError();
+    void clientClosed();
+    void backendClosed();
+    void sendToBackend(const QByteArray& bytes);
+    qint64 upstreamBacklog() const;
+    void framingFailed(bool serverGone = false);
+    void idleTimeout();
+    void answer(const QByteArray& response); // writes, then closes both sides
+    void closeBackend();
+    void closeClient(bool bounded);
+    void halfCloseClient();
+    void updateTimers(bool headStarted);
+    void maybeFinish();
+
+    QPointer<QTcpSocket> m_client;
+    QPointer<QTcpSocket> m_backend;
+    HttpLimits m_limits;
+    HttpRequestFramer m_framer;
+    HttpResponseTracker m_responses;
+    QTimer m_headerTimer;
+    QTimer m_idleTimer;
+    QTimer m_lingerTimer;
+    QByteArray m_upBacklog; // bytes for the server while its connection is being set up
+    QByteArray m_deferredAnswer; // an error answer waiting for the server's answers before it
+    quint16 m_peerPort = 0;
+    quint16 m_backendSidePort = 0;
+    bool m_closing = false; // no more requests are relayed
+    bool m_clientClosing = false; // our close of the client side has begun
+    bool m_halfClosed = false;
+    bool m_clientGone = false;
+    bool m_backendGone = false;
+    bool m_finished = false;
+};
+
+} // namespace PatternScope
