@@ -2,6 +2,7 @@
 #include "commandline.h"
 
 #include "linkemulator.h"
+#include "metrics.h"
 #include "parameters.h"
 #include "pattern.h"
 #include "run.h"
@@ -12,9 +13,12 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
+#include <csignal>
 #include <cstring>
+#include <unistd.h>
 
 namespace PatternScope::CommandLine {
 
@@ -50,6 +54,9 @@ QString overview()
                           "  list                         the patterns and their parameters\n"
                           "  record PATTERN -o FILE       run a pattern headless and write its trace\n"
                           "      [--duration 10s] [--seed N] [--set name=value ...]\n"
+                          "  serve PATTERN [--port N]     run only the server side on 127.0.0.1; outside clients\n"
+                          "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
+                          "      [--seed N] [--set name=value ...]\n"
                           "\n"
                           "'patternscope COMMAND --help' shows a command's options.\n"
                           "  -h, --help       this help\n"
@@ -100,82 +107,166 @@ int listCommand(const QStringList& arguments)
     return Ok;
 }
 
-int recordCommand(const QStringList& arguments)
-{
-    const QString command = QStringLiteral("record");
+// What record and serve share: a pattern, its parameters, a seed, where the trace goes.
+struct RunOptions {
+    const PatternInfo* info = nullptr;
+    ParameterSet parameters;
+    quint64 seed = 1;
+    qint64 durationMs = 0; // 0: until interrupted
+    QString output;
+    quint16 port = 0;
+};
+
+struct RunParser {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Runs PATTERN headless over loopback sockets and writes its trace (JSON Lines)."));
-    parser.addPositionalArgument(QStringLiteral("pattern"), QStringLiteral("A pattern id, see 'patternscope list'."));
-    const QCommandLineOption duration(QStringLiteral("duration"),
-        QStringLiteral("How long clients keep starting exchanges (100ms to 24h)."), QStringLiteral("time"),
-        QStringLiteral("10s"));
-    const QCommandLineOption seed(QStringLiteral("seed"),
+    QCommandLineOption duration { QStringLiteral("duration"), {}, QStringLiteral("time") };
+    QCommandLineOption seed { QStringLiteral("seed"),
         QStringLiteral("Seed for ids, jitter and data: same seed, same schedule."), QStringLiteral("N"),
-        QStringLiteral("1"));
-    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("A parameter, e.g. latency=100ms (repeatable)."),
-        QStringLiteral("name=value"));
-    const QCommandLineOption output({ QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("The trace file to write (.pstrace.jsonl)."), QStringLiteral("file"));
-    parser.addOptions({ duration, seed, set, output });
-    if (int code = parseOptions(parser, command, arguments); code >= 0)
+        QStringLiteral("1") };
+    QCommandLineOption set { QStringLiteral("set"), QStringLiteral("A parameter, e.g. latency=100ms (repeatable)."),
+        QStringLiteral("name=value") };
+    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("The trace file to write (.pstrace.jsonl)."), QStringLiteral("file") };
+    QCommandLineOption port { QStringLiteral("port"),
+        QStringLiteral("Port on 127.0.0.1 for outside clients (1 to 65535; default: any free)."), QStringLiteral("N") };
+};
+
+// Checks every argument before anything is touched: a bad value leaves no file behind.
+// Returns -1 to go on, or the exit code.
+int parseRunOptions(
+    RunParser& p, const QString& command, const QStringList& arguments, bool serving, RunOptions* options)
+{
+    p.parser.setApplicationDescription(serving
+            ? QStringLiteral("Runs only the server side of PATTERN (with its producer) on 127.0.0.1, so clients "
+                             "nobody here wrote can join; prints what crosses the wire.")
+            : QStringLiteral("Runs PATTERN headless over loopback sockets and writes its trace (JSON Lines)."));
+    p.parser.addPositionalArgument(QStringLiteral("pattern"), QStringLiteral("A pattern id, see 'patternscope list'."));
+    p.duration.setDescription(serving ? QStringLiteral("Stop after this long (default: until Ctrl+C).")
+                                      : QStringLiteral("How long clients keep starting exchanges (100ms to 24h)."));
+    if (!serving)
+        p.duration.setDefaultValue(QStringLiteral("10s"));
+    p.parser.addOptions({ p.duration, p.seed, p.set, p.output });
+    if (serving)
+        p.parser.addOption(p.port);
+    if (int code = parseOptions(p.parser, command, arguments); code >= 0)
         return code;
 
-    // Everything is checked before the output is touched: a bad value leaves no file behind.
-    const QStringList positional = parser.positionalArguments();
+    const QStringList positional = p.parser.positionalArguments();
+    const QString ids = PatternRegistry::ids().join(QStringLiteral(", "));
     if (positional.isEmpty())
-        return fail(command,
-            QStringLiteral("which pattern? (one of: %1)").arg(PatternRegistry::ids().join(QStringLiteral(", "))),
-            Usage);
+        return fail(command, QStringLiteral("which pattern? (one of: %1)").arg(ids), Usage);
     if (positional.size() > 1)
         return fail(command, QStringLiteral("unexpected argument '%1'").arg(positional.at(1)), Usage);
-    const PatternInfo* info = PatternRegistry::find(positional.constFirst());
-    if (!info)
-        return fail(command,
-            QStringLiteral("unknown pattern '%1' (one of: %2)")
-                .arg(positional.constFirst(), PatternRegistry::ids().join(QStringLiteral(", "))),
-            Usage);
+    options->info = PatternRegistry::find(positional.constFirst());
+    if (!options->info)
+        return fail(
+            command, QStringLiteral("unknown pattern '%1' (one of: %2)").arg(positional.constFirst(), ids), Usage);
 
-    qint64 durationMs = 0;
     QString reason;
-    if (!parseDurationMs(parser.value(duration), &durationMs, &reason))
-        return fail(command, QStringLiteral("--duration: ") + reason, Usage);
-    if (durationMs < 100 || durationMs > 24 * 3600 * 1000)
+    if (p.parser.isSet(p.duration) || !serving) {
+        if (!parseDurationMs(p.parser.value(p.duration), &options->durationMs, &reason))
+            return fail(command, QStringLiteral("--duration: ") + reason, Usage);
+        if (options->durationMs < 100 || options->durationMs > 24 * 3600 * 1000)
+            return fail(command,
+                QStringLiteral("--duration: %1 is out of range (100ms to 24h)")
+                    .arg(formatDurationMs(options->durationMs)),
+                Usage);
+    }
+    bool ok = false;
+    options->seed = p.parser.value(p.seed).toULongLong(&ok);
+    if (!ok)
         return fail(command,
-            QStringLiteral("--duration: %1 is out of range (100ms to 24h)").arg(formatDurationMs(durationMs)), Usage);
-
-    bool seedOk = false;
-    const quint64 seedValue = parser.value(seed).toULongLong(&seedOk);
-    if (!seedOk)
-        return fail(command,
-            QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615").arg(parser.value(seed)),
+            QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615")
+                .arg(p.parser.value(p.seed)),
             Usage);
-
-    ParameterSet parameters(info->parameters);
-    for (const QString& assignment : parser.values(set)) {
-        if (!parameters.assign(assignment, &reason))
+    if (serving && p.parser.isSet(p.port)) {
+        const uint port = p.parser.value(p.port).toUInt(&ok);
+        if (!ok || port < 1 || port > 65535)
+            return fail(command,
+                QStringLiteral("--port: '%1' is not a port number from 1 to 65535").arg(p.parser.value(p.port)), Usage);
+        options->port = quint16(port);
+    }
+    options->parameters = ParameterSet(options->info->parameters);
+    for (const QString& assignment : p.parser.values(p.set)) {
+        if (!options->parameters.assign(assignment, &reason))
             return fail(command, QStringLiteral("--set: ") + reason, Usage);
     }
-    if (!parser.isSet(output))
+    if (!serving && !p.parser.isSet(p.output))
         return fail(command, QStringLiteral("missing -o FILE: where should the trace go?"), Usage);
-    const QString path = parser.value(output);
+    options->output = p.parser.value(p.output);
+    return -1;
+}
 
+// Ctrl+C and SIGTERM end a run gracefully: the trace file is closed, not cut off.
+int g_signalPipe[2] = { -1, -1 };
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+void stopOnSignals(Run* run)
+{
+    if (::pipe(g_signalPipe) != 0)
+        return;
+    auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, run);
+    QObject::connect(notifier, &QSocketNotifier::activated, run, [run] { run->stop(1000); });
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+}
+
+QString participantName(const Trace& trace, int id)
+{
+    const Participant* p = trace.participant(id);
+    return p ? p->name : QStringLiteral("?");
+}
+
+// Serve prints each message as it completes, like a packet log.
+void printMessages(const Trace& trace)
+{
+    QObject::connect(&trace, &Trace::messageUpdated, QCoreApplication::instance(), [&trace](const Message& m) {
+        out() << QStringLiteral("%1 s  ").arg(double(m.sentAt) / 1e6, 8, 'f', 3) << participantName(trace, m.from)
+              << QStringLiteral(" -> ") << participantName(trace, m.to) << QStringLiteral("  ")
+              << (m.label.isEmpty() ? kindName(m.kind) : m.label)
+              << (m.state == Message::State::Lost ? QStringLiteral("  (lost)") : QString()) << Qt::endl;
+    });
+}
+
+int executeRun(const QString& command, const RunOptions& options, bool serving)
+{
     Run run;
-    TraceHeader header;
-    header.appVersion = QCoreApplication::applicationVersion();
-    header.pattern = info->id;
-    header.parameters = parameters.formatted();
-    header.seed = seedValue;
-    header.startedAt = QDateTime::currentDateTimeUtc();
     TraceWriter writer;
-    if (!writer.open(path, header))
-        return fail(command, writer.errorString());
-    writer.attach(run.trace());
-
-    if (!run.start(*info, parameters, seedValue, &reason)) {
-        writer.close();
-        QFile::remove(path);
-        return fail(command, QStringLiteral("cannot start %1: %2").arg(info->id, reason));
+    if (!options.output.isEmpty()) {
+        TraceHeader header;
+        header.appVersion = QCoreApplication::applicationVersion();
+        header.pattern = options.info->id;
+        header.parameters = options.parameters.formatted();
+        header.seed = options.seed;
+        header.startedAt = QDateTime::currentDateTimeUtc();
+        if (!writer.open(options.output, header))
+            return fail(command, writer.errorString());
+        writer.attach(run.trace());
+    }
+    if (serving)
+        run.setServe(options.port);
+    QString reason;
+    if (!run.start(*options.info, options.parameters, options.seed, &reason)) {
+        if (writer.isOpen()) {
+            writer.close();
+            QFile::remove(options.output);
+        }
+        return fail(command, QStringLiteral("cannot start %1: %2").arg(options.info->id, reason));
+    }
+    if (serving) {
+        out() << QStringLiteral("serving %1 on http://127.0.0.1:%2 (Ctrl+C to stop)")
+                     .arg(options.info->id)
+                     .arg(run.pattern()->publicPort())
+              << u'\n' << QStringLiteral("try:") << u'\n';
+        for (const QString& line : run.pattern()->tryItOut())
+            out() << QStringLiteral("  ") << line << u'\n';
+        out() << Qt::endl;
+        printMessages(*run.trace());
     }
 
     QString writeError;
@@ -184,30 +275,48 @@ int recordCommand(const QStringList& arguments)
         run.stop(0);
     });
     QObject::connect(&run, &Run::finished, QCoreApplication::instance(), &QCoreApplication::quit);
-    QTimer::singleShot(int(durationMs), &run, [&run] { run.stop(); });
+    stopOnSignals(&run);
+    if (options.durationMs > 0)
+        QTimer::singleShot(int(options.durationMs), &run, [&run] { run.stop(); });
     QCoreApplication::exec();
 
-    writer.detach();
-    if (!writer.close() || !writeError.isEmpty()) {
-        return fail(command,
-            QStringLiteral("writing '%1' failed: %2 (what was written before is kept)")
-                .arg(path, writeError.isEmpty() ? writer.errorString() : writeError));
+    if (writer.isOpen()) {
+        writer.detach();
+        if (!writer.close() || !writeError.isEmpty()) {
+            return fail(command,
+                QStringLiteral("writing '%1' failed: %2 (what was written before is kept)")
+                    .arg(options.output, writeError.isEmpty() ? writer.errorString() : writeError));
+        }
     }
     const Trace& trace = *run.trace();
-    qint64 delivered = 0;
-    qint64 lost = 0;
-    for (const Message& m : trace.messages()) {
-        delivered += m.state == Message::State::Delivered;
-        lost += m.state == Message::State::Lost;
-    }
-    out() << QStringLiteral("recorded %1 messages (%2 delivered, %3 lost) over %4 connections in %5 to %6")
-                 .arg(trace.messages().size())
-                 .arg(delivered)
-                 .arg(lost)
-                 .arg(trace.connections().size())
-                 .arg(QString::number(double(trace.endTime()) / 1e6, 'f', 1) + QStringLiteral(" s"), path)
-          << Qt::endl;
+    const Metrics metrics = computeMetrics(trace);
+    out() << QStringLiteral("recorded %1 messages (%2 lost) over %3 connections in %4")
+                 .arg(metrics.messages)
+                 .arg(metrics.lost)
+                 .arg(metrics.connections)
+                 .arg(QString::number(double(trace.endTime()) / 1e6, 'f', 1) + QStringLiteral(" s"))
+          << (options.output.isEmpty() ? QString() : QStringLiteral(" to ") + options.output) << Qt::endl;
     return Ok;
+}
+
+int recordCommand(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("record");
+    RunParser parser;
+    RunOptions options;
+    if (int code = parseRunOptions(parser, command, arguments, false, &options); code >= 0)
+        return code;
+    return executeRun(command, options, false);
+}
+
+int serveCommand(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("serve");
+    RunParser parser;
+    RunOptions options;
+    if (int code = parseRunOptions(parser, command, arguments, true, &options); code >= 0)
+        return code;
+    return executeRun(command, options, true);
 }
 
 } // namespace
@@ -244,6 +353,8 @@ int run()
         return listCommand(arguments);
     if (first == QLatin1String("record"))
         return recordCommand(arguments);
+    if (first == QLatin1String("serve"))
+        return serveCommand(arguments);
     if (first.startsWith(u'-'))
         return fail(QString(), QStringLiteral("unknown option '%1' (try --help)").arg(first), Usage);
     return fail(QString(), QStringLiteral("unknown command '%1' (try --help)").arg(first), Usage);

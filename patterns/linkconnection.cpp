@@ -81,11 +81,34 @@ void LinkPipe::drop()
 {
     m_queue.clear();
     m_timer.stop();
+    settleWatches(NoTime);
+}
+
+void LinkPipe::watch(qint64 bytes, std::function<void(TimeUs)> then)
+{
+    m_announced += bytes;
+    m_watches.emplace_back(m_announced, std::move(then));
+}
+
+void LinkPipe::settleWatches(TimeUs at)
+{
+    // NoTime settles them all: those bytes will never arrive.
+    while (!m_watches.empty() && (at == NoTime || m_watches.front().first <= m_delivered)) {
+        auto then = std::move(m_watches.front().second);
+        m_watches.pop_front();
+        then(at);
+    }
+}
+
+void LinkPipe::targetReady()
+{
+    m_targetReady = true;
+    pump();
 }
 
 void LinkPipe::pump()
 {
-    if (!m_target || m_target->state() != QAbstractSocket::ConnectedState)
+    if (!m_targetReady)
         return; // resumed when the target connects
     const TimeUs now = m_link->m_trace->now();
     const TimeUs stalledUntil = m_link->stalledUntil();
@@ -101,8 +124,13 @@ void LinkPipe::pump()
             Q_EMIT endReached();
             return; // the connection may be gone now
         }
-        m_target->write(chunk.bytes);
-        m_delivered += chunk.bytes.size();
+        // A target that closed meanwhile (both ends hung up at once) gets nothing, but the close
+        // marker behind these bytes still arrives on time.
+        if (m_target->state() == QAbstractSocket::ConnectedState) {
+            m_target->write(chunk.bytes);
+            m_delivered += chunk.bytes.size();
+            settleWatches(now);
+        }
     }
     if (!m_queue.empty())
         m_timer.start(int((m_queue.front().deliverAt - now + 999) / 1000));
@@ -122,15 +150,12 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
     tuneSocket(m_client);
     m_down->setTarget(m_client);
     m_up->setTarget(m_server);
+    m_down->targetReady();
 
-    m_id = m_trace->openConnection(link->client(), link->server());
-    Message connectMessage;
-    connectMessage.from = link->client();
-    connectMessage.to = link->server();
-    connectMessage.kind = Message::Kind::Connect;
-    connectMessage.label = QStringLiteral("TCP connect");
-    connectMessage.connection = m_id;
-    m_connectMessage = m_trace->addMessage(connectMessage);
+    m_openedAt = m_trace->now();
+    // A link for outside clients learns who is calling only from the first request.
+    if (link->client() >= 0)
+        identify(link->client());
 
     connect(m_client, &QTcpSocket::readyRead, this, [this] { m_up->enqueue(m_client->readAll()); });
     connect(m_client, &QTcpSocket::disconnected, this, [this] { sideClosed(true); });
@@ -139,6 +164,7 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
     connect(m_server, &QTcpSocket::connected, this, &LinkConnection::upstreamConnected);
     connect(m_server, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         if (m_server->state() != QAbstractSocket::ConnectedState && m_serverSidePort == 0 && !m_finished) {
+            ensureRecorded();
             m_trace->addNote(
                 m_link->server(), QStringLiteral("connection %1 refused: %2").arg(m_id).arg(m_server->errorString()));
             m_trace->loseMessage(m_connectMessage);
@@ -157,6 +183,30 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
 
 LinkConnection::~LinkConnection() = default;
 
+void LinkConnection::identify(int participant)
+{
+    if (m_id >= 0)
+        return;
+    m_participant = participant;
+    m_id = m_trace->openConnection(participant, m_link->server(), m_openedAt);
+    Message connectMessage;
+    connectMessage.from = participant;
+    connectMessage.to = m_link->server();
+    connectMessage.kind = Message::Kind::Connect;
+    connectMessage.label = QStringLiteral("TCP connect");
+    connectMessage.connection = m_id;
+    connectMessage.sentAt = m_openedAt;
+    m_connectMessage = m_trace->addMessage(connectMessage);
+    if (m_connectedAt != NoTime)
+        m_trace->completeMessage(m_connectMessage, m_connectedAt, m_id);
+}
+
+void LinkConnection::ensureRecorded()
+{
+    if (m_id < 0)
+        identify(m_link->unidentifiedParticipant());
+}
+
 void LinkConnection::connectUpstream()
 {
     if (!m_finished)
@@ -167,8 +217,10 @@ void LinkConnection::upstreamConnected()
 {
     tuneSocket(m_server);
     m_serverSidePort = m_server->localPort();
-    m_trace->completeMessage(m_connectMessage, NoTime, m_id);
-    m_up->pump();
+    m_connectedAt = m_trace->now();
+    if (m_id >= 0)
+        m_trace->completeMessage(m_connectMessage, m_connectedAt, m_id);
+    m_up->targetReady();
 }
 
 void LinkConnection::sideClosed(bool clientSide)
@@ -176,14 +228,15 @@ void LinkConnection::sideClosed(bool clientSide)
     if (m_finished || !m_closedBy.isEmpty())
         return; // the echo of a close we passed on, or the other side closing too
     m_closedBy = clientSide ? QStringLiteral("client") : QStringLiteral("server");
+    ensureRecorded();
     // Bytes that arrived with the close must still go out before it.
     if (clientSide)
         m_up->enqueue(m_client->readAll());
     else
         m_down->enqueue(m_server->readAll());
     Message close;
-    close.from = clientSide ? m_link->client() : m_link->server();
-    close.to = clientSide ? m_link->server() : m_link->client();
+    close.from = clientSide ? m_participant : m_link->server();
+    close.to = clientSide ? m_link->server() : m_participant;
     close.kind = Message::Kind::Close;
     close.label = QStringLiteral("TCP close");
     close.connection = m_id;
@@ -214,6 +267,7 @@ void LinkConnection::cut()
 {
     if (m_finished)
         return;
+    ensureRecorded();
     m_up->drop();
     m_down->drop();
     m_client->disconnect(this);
@@ -223,7 +277,7 @@ void LinkConnection::cut()
     const TimeUs now = m_trace->now();
     m_trace->loseMessage(m_connectMessage, now);
     m_trace->loseMessage(m_closeMessage, now);
-    m_trace->addNote(m_link->client(), QStringLiteral("link cut: connection %1").arg(m_id), now);
+    m_trace->addNote(m_participant, QStringLiteral("link cut: connection %1").arg(m_id), now);
     finish(QStringLiteral("cut"));
 }
 

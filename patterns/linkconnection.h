@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QTimer>
 #include <deque>
+#include <functional>
 
 class QTcpSocket;
 
@@ -20,11 +21,16 @@ public:
     LinkPipe(Link* link, QObject* parent);
 
     void setTarget(QTcpSocket* target) { m_target = target; }
+    // The target has connected: from now on bytes go out (or, once it has closed, are dropped).
+    void targetReady();
     void enqueue(QByteArray bytes); // bytes read just now
     void enqueueEnd(); // the source closed: close the target once the bytes before it are delivered
     void drop(); // a cut: forget everything queued
     void pump(); // deliver what is due, re-arm the timer for the rest
     qint64 delivered() const { return m_delivered; }
+    // Calls `then` with the delivery time once `bytes` more bytes, written by the source after those
+    // already announced, have been delivered; with NoTime if the pipe is dropped first.
+    void watch(qint64 bytes, std::function<void(TimeUs)> then);
     // When the bytes now on their way (or last delivered) started: the first read after the pipe
     // had emptied. For a request that is when its sender wrote it.
     TimeUs burstStart() const { return m_burstStart; }
@@ -48,6 +54,10 @@ private:
     TimeUs m_wireFreeAt = 0; // when the bandwidth cap lets the next byte start
     qint64 m_delivered = 0;
     TimeUs m_burstStart = NoTime;
+    qint64 m_announced = 0;
+    std::deque<std::pair<qint64, std::function<void(TimeUs)>>> m_watches; // by byte mark
+    void settleWatches(TimeUs at);
+    bool m_targetReady = false;
     bool m_endQueued = false;
     bool m_endDelivered = false;
 };
@@ -59,11 +69,15 @@ public:
     LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide, quint16 serverPort, QObject* parent);
     ~LinkConnection() override;
 
-    int id() const { return m_id; }
+    int id() const { return m_id; } // -1 until the client is known
+    int participant() const { return m_participant; }
+    // Records the connection as this participant's; what happened before keeps its times.
+    void identify(int participant);
     quint16 serverSideLocalPort() const { return m_serverSidePort; }
     qint64 bytesUp() const { return m_up->delivered(); }
     qint64 bytesDown() const { return m_down->delivered(); }
     TimeUs upstreamBurstStart() const { return m_up->burstStart(); }
+    LinkPipe* down() const { return m_down; }
     bool isFinished() const { return m_finished; }
     void cut();
     void pump();
@@ -77,6 +91,7 @@ private:
     void sideClosed(bool clientSide);
     void endDelivered(bool towardServer);
     void finish(const QString& reason);
+    void ensureRecorded();
 
     Link* m_link;
     Trace* m_trace;
@@ -87,6 +102,9 @@ private:
     LinkPipe* m_up;
     LinkPipe* m_down;
     int m_id = -1;
+    int m_participant = -1;
+    TimeUs m_openedAt = NoTime;
+    TimeUs m_connectedAt = NoTime;
     qint64 m_connectMessage = -1;
     qint64 m_closeMessage = -1;
     QString m_closedBy;

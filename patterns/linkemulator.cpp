@@ -79,6 +79,8 @@ void Link::connectionFinished(LinkConnection* connection, const QString& reason)
 
 LinkConnection* Link::find(int connectionId) const
 {
+    if (connectionId < 0)
+        return nullptr; // connections not yet identified have no id to be found by
     for (LinkConnection* connection : m_connections) {
         if (connection->id() == connectionId)
             return connection;
@@ -131,13 +133,39 @@ TimeUs Link::upstreamBurstStart(int connectionId) const
     return connection ? connection->upstreamBurstStart() : NoTime;
 }
 
-int Link::connectionForServerPeerPort(quint16 peerPort) const
+int Link::connectionForServerPeerPort(quint16 peerPort, const std::function<int()>& identify) const
 {
     for (LinkConnection* connection : m_connections) {
-        if (connection->serverSideLocalPort() == peerPort)
-            return connection->id();
+        if (connection->serverSideLocalPort() != peerPort)
+            continue;
+        if (connection->id() < 0 && identify)
+            connection->identify(identify());
+        return connection->id();
     }
     return -1;
+}
+
+void Link::whenDelivered(int connectionId, qint64 bytes, std::function<void(TimeUs)> then)
+{
+    LinkConnection* connection = find(connectionId);
+    if (!connection) {
+        then(NoTime);
+        return;
+    }
+    connection->down()->watch(bytes, std::move(then));
+}
+
+int Link::clientOf(int connectionId) const
+{
+    const LinkConnection* connection = find(connectionId);
+    return connection ? connection->participant() : -1;
+}
+
+int Link::unidentifiedParticipant()
+{
+    if (m_unidentified < 0)
+        m_unidentified = m_trace->addParticipant(QStringLiteral("unidentified client"), Participant::Role::External);
+    return m_unidentified;
 }
 
 LinkEmulator::LinkEmulator(Trace* trace, quint64 seed, QObject* parent)
@@ -149,13 +177,13 @@ LinkEmulator::LinkEmulator(Trace* trace, quint64 seed, QObject* parent)
 
 LinkEmulator::~LinkEmulator() = default;
 
-Link* LinkEmulator::addLink(int client, int server, quint16 serverPort)
+Link* LinkEmulator::addLink(int client, int server, quint16 serverPort, quint16 listenPort)
 {
     // Each link draws its own jitter from the run's seed, so runs with the same seed match.
     const quint64 linkSeed = m_seed * 0x9E3779B97F4A7C15ULL + m_links.size() + 1;
     auto* link = new Link(m_trace, client, server, serverPort, linkSeed, this);
     link->setSettings(m_settings);
-    if (!link->listen()) {
+    if (!link->listen(listenPort)) {
         m_error = link->errorString();
         delete link;
         return nullptr;

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <functional>
 #include <vector>
 
 class QTcpServer;
@@ -56,8 +57,18 @@ public:
     qint64 bytesDown(int connectionId) const;
     // When the client started writing what its connection carries now or carried last; NoTime if unknown.
     TimeUs upstreamBurstStart(int connectionId) const;
-    // The trace connection id whose server-side socket has this local port (as the server sees the peer port).
-    int connectionForServerPeerPort(quint16 peerPort) const;
+    // The trace connection id whose server-side socket has this local port (as the server sees the peer port),
+    // or -1. On a link for outside clients (client -1) a connection is first recorded when identified:
+    // `identify` names its participant then.
+    int connectionForServerPeerPort(quint16 peerPort, const std::function<int()>& identify = {}) const;
+    // For receivers that cannot say when something arrived (clients nobody here wrote): calls `then`
+    // with the time the link delivered the next `bytes` the server sends on this connection, or with
+    // NoTime if they never will be.
+    void whenDelivered(int connectionId, qint64 bytes, std::function<void(TimeUs)> then);
+    // The participant a connection belongs to, or -1.
+    int clientOf(int connectionId) const;
+    // The lifeline for outside connections that closed before saying who they were.
+    int unidentifiedParticipant();
 
 Q_SIGNALS:
     void connectionOpened(int connectionId);
@@ -80,6 +91,7 @@ private:
     LinkSettings m_settings;
     QRandomGenerator m_random;
     TimeUs m_stalledUntil = 0;
+    int m_unidentified = -1;
     QString m_error;
     QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
 };
@@ -91,9 +103,10 @@ public:
     explicit LinkEmulator(Trace* trace, quint64 seed = 0, QObject* parent = nullptr);
     ~LinkEmulator() override;
 
-    // A new link from client to the server listening on serverPort; already listening, or nullptr
-    // with errorString() set.
-    Link* addLink(int client, int server, quint16 serverPort);
+    // A new link from client to the server listening on serverPort, itself listening on listenPort
+    // (0: any free port); nullptr with errorString() set if it cannot listen. client -1 makes a link
+    // for outside clients, each connection named by the server when its first request arrives.
+    Link* addLink(int client, int server, quint16 serverPort, quint16 listenPort = 0);
     QString errorString() const { return m_error; }
     const std::vector<Link*>& links() const { return m_links; }
 

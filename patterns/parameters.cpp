@@ -77,9 +77,40 @@ QString formatDurationMs(qint64 ms)
     return QString::number(ms) + QStringLiteral("ms");
 }
 
+ParameterSpec ParameterSpec::number(const QString& name, const QString& description, Unit unit, qint64 defaultValue,
+    qint64 minimum, qint64 maximum, bool live)
+{
+    ParameterSpec spec;
+    spec.name = name;
+    spec.description = description;
+    spec.unit = unit;
+    spec.defaultValue = defaultValue;
+    spec.minimum = minimum;
+    spec.maximum = maximum;
+    spec.live = live;
+    return spec;
+}
+
+ParameterSpec ParameterSpec::choice(
+    const QString& name, const QString& description, const QStringList& choices, int defaultIndex, bool live)
+{
+    ParameterSpec spec;
+    spec.name = name;
+    spec.description = description;
+    spec.unit = Unit::Choice;
+    spec.choices = choices;
+    spec.defaultValue = defaultIndex;
+    spec.minimum = 0;
+    spec.maximum = choices.size() - 1;
+    spec.live = live;
+    return spec;
+}
+
 QString ParameterSpec::format(qint64 value) const
 {
     switch (unit) {
+    case Unit::Choice:
+        return choices.value(value, QString::number(value));
     case Unit::Milliseconds:
         return formatDurationMs(value);
     case Unit::Bytes:
@@ -96,6 +127,8 @@ QString ParameterSpec::format(qint64 value) const
 
 QString ParameterSpec::rangeText() const
 {
+    if (unit == Unit::Choice)
+        return choices.join(u'|');
     return format(minimum) + QStringLiteral(" to ") + format(maximum);
 }
 
@@ -106,6 +139,8 @@ QString ParameterSpec::unitName() const
         return QStringLiteral("duration");
     case Unit::Bytes:
         return QStringLiteral("bytes");
+    case Unit::Choice:
+        return QStringLiteral("choice");
     case Unit::Count:
         break;
     }
@@ -130,6 +165,12 @@ bool ParameterSpec::parse(QStringView text, qint64* value, QString* error) const
         ok = parseCount(text.trimmed(), &v);
         if (!ok)
             reason = QStringLiteral("'%1' is not a whole number").arg(text);
+        break;
+    case Unit::Choice:
+        v = choices.indexOf(text.trimmed().toString());
+        ok = v >= 0;
+        if (!ok)
+            reason = QStringLiteral("'%1' is not one of %2").arg(text, rangeText());
         break;
     }
     if (ok && (v < minimum || v > maximum)) {

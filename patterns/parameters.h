@@ -5,12 +5,14 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 namespace PatternScope {
 
-// One knob of a pattern. Values are integers in the unit's base: milliseconds, a count, bytes.
+// One knob of a pattern. Values are integers in the unit's base: milliseconds, a count, bytes, or
+// for a choice the index of the chosen word.
 struct ParameterSpec {
-    enum class Unit { Milliseconds, Count, Bytes };
+    enum class Unit { Milliseconds, Count, Bytes, Choice };
 
     QString name;
     QString description;
@@ -19,10 +21,16 @@ struct ParameterSpec {
     qint64 minimum = 0;
     qint64 maximum = 0;
     bool live = false; // may change while a run is going
+    QStringList choices; // the words of a Choice, index = value
+
+    static ParameterSpec number(const QString& name, const QString& description, Unit unit, qint64 defaultValue,
+        qint64 minimum, qint64 maximum, bool live);
+    static ParameterSpec choice(
+        const QString& name, const QString& description, const QStringList& choices, int defaultIndex, bool live);
 
     QString format(qint64 value) const;
-    QString rangeText() const; // "0 ms – 10 s"
-    QString unitName() const; // "ms", "count", "bytes"
+    QString rangeText() const; // "0ms to 10s", "fixed|poisson"
+    QString unitName() const; // "duration", "count", "bytes", "choice"
     // Parses text in this parameter's unit; on failure returns false with a reason naming the range.
     bool parse(QStringView text, qint64* value, QString* error) const;
 };

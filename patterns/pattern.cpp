@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pattern.h"
 
+#include "linkemulator.h"
+#include "longpolling.h"
 #include "requestresponse.h"
+#include "serversentevents.h"
+#include "shortpolling.h"
 
 namespace PatternScope {
 
@@ -29,23 +33,35 @@ bool Pattern::setParameter(const QString& name, qint64 value, QString* error)
     return true;
 }
 
+Link* Pattern::addOutsideLink(int server, quint16 serverPort, QString* error)
+{
+    Link* link = m_context.links->addLink(-1, server, serverPort, m_context.servePort);
+    if (!link)
+        *error = QStringLiteral("cannot listen on 127.0.0.1:%1: %2")
+                     .arg(m_context.servePort)
+                     .arg(m_context.links->errorString());
+    return link;
+}
+
 ParameterSpec latencyParameter()
 {
-    return { QStringLiteral("latency"), QStringLiteral("one-way delay of the link, each direction"),
-        ParameterSpec::Unit::Milliseconds, 250, 0, 10'000, true };
+    return ParameterSpec::number(QStringLiteral("latency"), QStringLiteral("one-way delay of the link, each direction"),
+        ParameterSpec::Unit::Milliseconds, 250, 0, 10'000, true);
 }
 
 ParameterSpec jitterParameter()
 {
-    return { QStringLiteral("jitter"), QStringLiteral("random extra or lesser delay per chunk, up to this much"),
-        ParameterSpec::Unit::Milliseconds, 0, 0, 5'000, true };
+    return ParameterSpec::number(QStringLiteral("jitter"),
+        QStringLiteral("random extra or lesser delay per chunk, up to this much"), ParameterSpec::Unit::Milliseconds, 0,
+        0, 5'000, true);
 }
 
 namespace PatternRegistry {
 
 const QList<PatternInfo>& all()
 {
-    static const QList<PatternInfo> patterns { RequestResponse::info() };
+    static const QList<PatternInfo> patterns { RequestResponse::info(), ShortPolling::info(), LongPolling::info(),
+        ServerSentEvents::info() };
     return patterns;
 }
 

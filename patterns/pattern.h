@@ -11,6 +11,7 @@
 
 namespace PatternScope {
 
+class Link;
 class LinkEmulator;
 
 // What a pattern gets to run with: where to record, the network to go through, its knobs.
@@ -19,6 +20,10 @@ struct PatternContext {
     LinkEmulator* links = nullptr;
     ParameterSet parameters;
     quint64 seed = 0;
+    // Serve mode: only the server side runs; clients nobody here wrote connect to servePort
+    // (0: any free port) through a link of their own and appear as their own lifelines.
+    bool serveOnly = false;
+    quint16 servePort = 0;
 };
 
 // A communication pattern played for real: it starts its servers and clients, which talk over
@@ -37,6 +42,9 @@ public:
     virtual void parameterChanged(const QString& name, qint64 value);
 
     const ParameterSet& parameters() const { return m_context.parameters; }
+    // In serve mode, the port outside clients connect to (0 otherwise), and how to try it out.
+    virtual quint16 publicPort() const { return 0; }
+    virtual QStringList tryItOut() const { return {}; }
     bool setParameter(const QString& name, qint64 value, QString* error = nullptr);
 
 Q_SIGNALS:
@@ -46,6 +54,9 @@ protected:
     Trace* trace() const { return m_context.trace; }
     LinkEmulator* links() const { return m_context.links; }
     quint64 seed() const { return m_context.seed; }
+    bool serveOnly() const { return m_context.serveOnly; }
+    // For serve mode: the link outside clients come through, listening on the serve port.
+    Link* addOutsideLink(int server, quint16 serverPort, QString* error);
     qint64 parameter(const QString& name) const { return m_context.parameters.value(name); }
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "requestresponse.h"
 
+#include "httprecorder.h"
 #include "linkemulator.h"
 
 #include <QJsonDocument>
@@ -12,25 +13,26 @@ namespace PatternScope {
 
 namespace {
 
-constexpr int kPreviewBytes = 256;
+constexpr int kPreviewBytes = 256; // the body bytes a message keeps for the inspector
 
 ParameterSpec intervalParameter()
 {
-    return { QStringLiteral("interval"),
+    return ParameterSpec::number(QStringLiteral("interval"),
         QStringLiteral("time from one request to the next; never before the answer (0: ask again at once)"),
-        ParameterSpec::Unit::Milliseconds, 1000, 0, 60'000, true };
+        ParameterSpec::Unit::Milliseconds, 1000, 0, 60'000, true);
 }
 
 ParameterSpec processingParameter()
 {
-    return { QStringLiteral("processing"), QStringLiteral("time the server works on each request"),
-        ParameterSpec::Unit::Milliseconds, 300, 0, 60'000, true };
+    return ParameterSpec::number(QStringLiteral("processing"), QStringLiteral("time the server works on each request"),
+        ParameterSpec::Unit::Milliseconds, 300, 0, 60'000, true);
 }
 
 ParameterSpec bodyParameter()
 {
-    return { QStringLiteral("body"), QStringLiteral("request body size; 0 sends GET, more sends POST"),
-        ParameterSpec::Unit::Bytes, 0, 0, 1 << 20, true };
+    return ParameterSpec::number(QStringLiteral("body"),
+        QStringLiteral("request body size; 0 sends GET, more sends POST"), ParameterSpec::Unit::Bytes, 0, 0, 1 << 20,
+        true);
 }
 
 QString sizeText(qint64 bytes)
@@ -64,17 +66,24 @@ RequestResponse::RequestResponse(const PatternContext& context, QObject* parent)
     connect(&m_nextRequest, &QTimer::timeout, this, &RequestResponse::sendNext);
     m_http.setHandler(
         [this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) { handle(request, exchange); });
+    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
 }
 
 RequestResponse::~RequestResponse() = default;
 
 bool RequestResponse::start(QString* error)
 {
-    m_client = trace()->addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    if (!serveOnly())
+        m_client = trace()->addParticipant(QStringLiteral("Client"), Participant::Role::Client);
     m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
     if (!m_http.listenLocal()) {
         *error = m_http.errorString();
         return false;
+    }
+    if (serveOnly()) {
+        m_outside = addOutsideLink(m_server, m_http.port(), error);
+        return m_outside != nullptr;
     }
     m_link = links()->addLink(m_client, m_server, m_http.port());
     if (!m_link) {
@@ -89,8 +98,20 @@ void RequestResponse::stop()
 {
     m_stopping = true;
     m_nextRequest.stop();
-    if (!m_busy)
+    if (!m_busy || serveOnly())
         QMetaObject::invokeMethod(this, &RequestResponse::finishStopping, Qt::QueuedConnection);
+}
+
+quint16 RequestResponse::publicPort() const
+{
+    return m_outside ? m_outside->port() : 0;
+}
+
+QStringList RequestResponse::tryItOut() const
+{
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    return { QStringLiteral("curl -i %1/work/1?client=alice").arg(base),
+        QStringLiteral("curl -i -X POST --data 'some work' %1/work/2").arg(base) };
 }
 
 void RequestResponse::finishStopping()
@@ -175,83 +196,27 @@ void RequestResponse::replyFinished(QNetworkReply* reply, const QString& correla
 
 void RequestResponse::handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
 {
-    const TimeUs arrived = trace()->now();
-    const int connection = m_link->connectionForServerPeerPort(request.peerPort);
-    TraceParent parent;
-    const bool traced = TraceParent::parse(request.header("traceparent"), &parent);
-    QString correlation = traced ? QString::fromLatin1(parent.traceId) : QString();
-    qint64 seq = traced ? trace()->findInFlight(correlation, m_server) : -1;
-    if (seq < 0) {
-        // Not announced by our client: sent by someone else, or sent again by Qt's HTTP client, which
-        // silently re-sends an idempotent request once when its kept-alive connection breaks. It left
-        // the client when the link started reading it.
-        const bool resent = !correlation.isEmpty();
-        if (correlation.isEmpty())
-            correlation = QString::fromLatin1(randomHex(16));
-        const TimeUs sent = m_link->upstreamBurstStart(connection);
-        Message message;
-        message.from = m_client;
-        message.to = m_server;
-        message.kind = Message::Kind::HttpRequest;
-        message.label = QString::fromLatin1(request.method) + u' ' + request.target()
-            + (resent ? QStringLiteral(" (sent again)") : QString());
-        message.correlation = correlation;
-        message.headers = request.headers;
-        message.bodyPreview = request.body.left(kPreviewBytes);
-        message.sentAt = sent == NoTime ? arrived : std::min(sent, arrived);
-        seq = trace()->addMessage(message);
-    }
-    trace()->completeMessage(seq, arrived, connection, request.wireBytes);
-
+    const Arrival arrival = m_recorder->arrive(request);
     static const QRegularExpression workPath(QStringLiteral("^/work/(\\d{1,9})$"));
     const QRegularExpressionMatch match = workPath.match(request.url.path());
     if (!match.hasMatch()) {
-        answer(exchange, correlation, connection, -1, -1);
+        m_recorder->reject(
+            exchange, arrival, 404, QStringLiteral("unknown path %1; try /work/1").arg(request.url.path()));
         return;
     }
-    const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing"), arrived);
+    const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing"), arrival.at);
     const int job = match.captured(1).toInt();
     QTimer::singleShot(int(parameter(QStringLiteral("processing"))), Qt::PreciseTimer, this,
-        [this, exchange, correlation, connection, job, activation] {
-            answer(exchange, correlation, connection, job, activation);
+        [this, exchange, arrival, job, activation] {
+            trace()->endActivation(activation);
+            const QJsonObject result { { QStringLiteral("job"), job },
+                { QStringLiteral("result"), QStringLiteral("done") },
+                { QStringLiteral("processingMs"), parameter(QStringLiteral("processing")) } };
+            const QByteArray body = QJsonDocument(result).toJson(QJsonDocument::Compact);
+            m_recorder->respond(exchange, arrival, 200,
+                HttpRecorder::statusText(200) + QStringLiteral(" · ") + sizeText(body.size()),
+                { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } }, body);
         });
-}
-
-void RequestResponse::answer(const std::shared_ptr<HttpExchange>& exchange, const QString& correlation, int connection,
-    int job, qint64 activation)
-{
-    if (activation >= 0)
-        trace()->endActivation(activation);
-    if (!exchange->isConnected()) {
-        trace()->addNote(m_server, QStringLiteral("client went away before the answer"));
-        return;
-    }
-    const int status = job >= 0 ? 200 : 404;
-    QByteArray body;
-    if (job >= 0) {
-        QJsonObject result { { QStringLiteral("job"), job }, { QStringLiteral("result"), QStringLiteral("done") },
-            { QStringLiteral("processingMs"), parameter(QStringLiteral("processing")) } };
-        body = QJsonDocument(result).toJson(QJsonDocument::Compact);
-    } else {
-        body = QByteArrayLiteral("{\"error\":\"unknown path; try /work/1\"}");
-    }
-    const TraceParent reply { correlation.toLatin1(), randomHex(8) };
-    const HeaderList headers { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") },
-        { QByteArrayLiteral("traceparent"), reply.toHeader() } };
-    Message message;
-    message.from = m_server;
-    message.to = m_client;
-    message.kind = Message::Kind::HttpResponse;
-    message.label = QStringLiteral("%1 %2 · %3")
-                        .arg(status)
-                        .arg(QString::fromLatin1(HttpExchange::reasonPhrase(status)), sizeText(body.size()));
-    message.connection = connection;
-    message.correlation = correlation;
-    message.bytes = HttpExchange::wireSize(status, headers, body);
-    message.headers = headers;
-    message.bodyPreview = body.left(kPreviewBytes);
-    trace()->addMessage(message);
-    exchange->respond(status, headers, body);
 }
 
 } // namespace PatternScope

@@ -12,6 +12,7 @@
 
 namespace PatternScope {
 
+class HttpRecorder;
 class Link;
 
 // The plainest exchange: the client sends an HTTP request, the server works for the processing
@@ -26,6 +27,8 @@ public:
 
     bool start(QString* error) override;
     void stop() override;
+    quint16 publicPort() const override;
+    QStringList tryItOut() const override;
 
     int clientId() const { return m_client; }
     int serverId() const { return m_server; }
@@ -34,8 +37,6 @@ public:
 private:
     // server side
     void handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
-    void answer(const std::shared_ptr<HttpExchange>& exchange, const QString& correlation, int connection, int job,
-        qint64 activation);
     // client side
     void sendNext();
     void replyFinished(QNetworkReply* reply, const QString& correlation);
@@ -43,10 +44,12 @@ private:
     QByteArray randomHex(int bytes);
 
     HttpServer m_http;
+    std::unique_ptr<HttpRecorder> m_recorder;
     QNetworkAccessManager m_nam;
     QTimer m_nextRequest;
     QElapsedTimer m_lastStart; // when the last request went out
     Link* m_link = nullptr;
+    Link* m_outside = nullptr; // serve mode
     QRandomGenerator64 m_random;
     int m_client = -1;
     int m_server = -1;

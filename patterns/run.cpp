@@ -36,6 +36,8 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.links = m_links.get();
     context.parameters = parameters;
     context.seed = seed;
+    context.serveOnly = m_serveOnly;
+    context.servePort = m_servePort;
     m_pattern = info.create(context);
     applyLinkSettings();
     connect(m_pattern.get(), &Pattern::stopped, this, [this] {
@@ -98,6 +100,10 @@ void Run::finish()
         return;
     m_running = false;
     m_grace.stop();
+    // The run is over: whatever is still on its way will never arrive.
+    const TimeUs now = m_trace->now();
+    for (qint64 seq : m_trace->inFlight())
+        m_trace->loseMessage(seq, now);
     Q_EMIT finished();
 }
 

@@ -20,6 +20,12 @@ public:
     explicit Run(QObject* parent = nullptr);
     ~Run() override;
 
+    // Serve mode for the next start(): only the server side, outside clients join on this port.
+    void setServe(quint16 port)
+    {
+        m_serveOnly = true;
+        m_servePort = port;
+    }
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
     bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
     // Asks clients to stop and lets in-flight exchanges and connection closes finish; finished()
@@ -54,6 +60,8 @@ private:
     QTimer m_grace;
     bool m_running = false;
     bool m_patternStopped = false;
+    bool m_serveOnly = false;
+    quint16 m_servePort = 0;
 };
 
 } // namespace PatternScope

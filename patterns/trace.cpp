@@ -52,8 +52,7 @@ bool operator==(const Message& a, const Message& b)
     return a.seq == b.seq && a.from == b.from && a.to == b.to && a.kind == b.kind && a.label == b.label
         && a.connection == b.connection && a.correlation == b.correlation && a.bytes == b.bytes
         && a.headers == b.headers && a.bodyPreview == b.bodyPreview && a.sentAt == b.sentAt
-        && a.receivedAt == b.receivedAt && a.state == b.state && a.firstItem == b.firstItem
-        && a.lastItem == b.lastItem;
+        && a.receivedAt == b.receivedAt && a.state == b.state && a.firstItem == b.firstItem && a.lastItem == b.lastItem;
 }
 
 QString kindName(Message::Kind kind)
@@ -242,6 +241,16 @@ void Trace::forgetInFlight(const Message& message)
     auto it = m_inFlight.find(qMakePair(message.correlation, message.to));
     if (it != m_inFlight.end() && it.value() == message.seq)
         m_inFlight.erase(it);
+}
+
+QList<qint64> Trace::inFlight() const
+{
+    QList<qint64> result;
+    for (qint64 seq : m_inFlightSeqs) {
+        if (m_messages[size_t(seq)].state == Message::State::InFlight)
+            result.append(seq);
+    }
+    return result;
 }
 
 qint64 Trace::findInFlight(const QString& correlation, int to) const

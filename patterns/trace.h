@@ -96,8 +96,7 @@ struct Note {
 
     friend bool operator==(const Note& a, const Note& b)
     {
-        return a.id == b.id && a.participant == b.participant && a.at == b.at && a.text == b.text
-            && a.item == b.item;
+        return a.id == b.id && a.participant == b.participant && a.at == b.at && a.text == b.text && a.item == b.item;
     }
 };
 
@@ -178,6 +177,7 @@ public:
     // Seqs of the messages whose arrow [sentAt, receivedAt or now] overlaps [from, to], ordered by sentAt.
     QList<qint64> messagesOverlapping(TimeUs from, TimeUs to) const;
     qsizetype inFlightCount() const { return m_inFlightCount; }
+    QList<qint64> inFlight() const; // seqs of the messages still in flight, in seq order
     // Latest time anything in the trace happened.
     TimeUs endTime() const { return m_endTime; }
 

@@ -4,7 +4,10 @@
 
 #include <QFile>
 #include <QHash>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +38,13 @@ Result runCli(const QStringList& arguments, int timeoutMs = 60000)
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err = QString::fromUtf8(process.readAllStandardError());
     return result;
+}
+
+bool waitForLine(QProcess& process, const QString& start)
+{
+    for (int i = 0; i < 100 && !process.canReadLine(); ++i)
+        process.waitForReadyRead(100);
+    return process.canReadLine() && QString::fromUtf8(process.peek(4096)).startsWith(start);
 }
 
 } // namespace
@@ -90,6 +100,121 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(pairs >= 3, qPrintable(QString::number(pairs)));
+    }
+
+    void recordEachPattern_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<Message::Kind>("carrier"); // the kind of message that brings items to clients
+        QTest::addRow("short-polling") << QStringLiteral("short-polling") << Message::Kind::HttpResponse;
+        QTest::addRow("long-polling") << QStringLiteral("long-polling") << Message::Kind::HttpResponse;
+        QTest::addRow("server-sent-events") << QStringLiteral("server-sent-events") << Message::Kind::SseEvent;
+    }
+
+    void recordEachPattern()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(Message::Kind, carrier);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
+        const Result r = runCli({ QStringLiteral("record"), pattern, QStringLiteral("--duration"), QStringLiteral("3s"),
+            QStringLiteral("--set"), QStringLiteral("latency=50ms"), QStringLiteral("--set"),
+            QStringLiteral("produce=300ms"), QStringLiteral("--set"), QStringLiteral("poll=500ms"),
+            QStringLiteral("-o"), path });
+        // poll is short polling's own parameter; the others reject it by name.
+        if (pattern != QStringLiteral("short-polling")) {
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY(r.err.contains(QStringLiteral("unknown parameter 'poll'")));
+            return;
+        }
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        int carried = 0;
+        for (const Message& m : trace.messages())
+            carried += m.kind == carrier && m.carriesItems() && m.state == Message::State::Delivered;
+        QVERIFY(carried >= 2);
+    }
+
+    void recordEachPatternWithItsDefaults_data() { recordEachPattern_data(); }
+
+    void recordEachPatternWithItsDefaults()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(Message::Kind, carrier);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
+        const Result r = runCli({ QStringLiteral("record"), pattern, QStringLiteral("--duration"), QStringLiteral("3s"),
+            QStringLiteral("--seed"), QStringLiteral("4"), QStringLiteral("--set"), QStringLiteral("produce=300ms"),
+            QStringLiteral("-o"), path });
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        QCOMPARE(reader.warnings(), QStringList());
+        int carried = 0;
+        for (const Message& m : trace.messages())
+            carried += m.kind == carrier && m.carriesItems() && m.state == Message::State::Delivered;
+        QVERIFY2(carried >= 2, qPrintable(QString::number(carried)));
+        // A finished run leaves nothing in flight: every client hung up cleanly.
+        QCOMPARE(trace.inFlightCount(), 0);
+    }
+
+    void serveLetsOutsideClientsJoin()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("served.pstrace.jsonl"));
+        QProcess serve;
+        serve.start(QStringLiteral(PATTERNSCOPE_BINARY),
+            { QStringLiteral("serve"), QStringLiteral("long-polling"), QStringLiteral("--set"),
+                QStringLiteral("produce=200ms"), QStringLiteral("--set"), QStringLiteral("latency=20ms"),
+                QStringLiteral("-o"), path });
+        QVERIFY(serve.waitForStarted());
+        // The first line names the URL to use.
+        QVERIFY(waitForLine(serve, QStringLiteral("serving long-polling on http://127.0.0.1:")));
+        const QString banner = QString::fromUtf8(serve.readLine());
+        const quint16 port = banner.section(u':', 2, 2).section(u' ', 0, 0).toUShort();
+        QVERIFY2(port > 0, qPrintable(banner));
+
+        // Two clients, each with connections of its own, as two programs would have.
+        for (const char* who : { "alice", "bob" }) {
+            QNetworkAccessManager nam;
+            QNetworkReply* reply = nam.get(QNetworkRequest(
+                QUrl(QStringLiteral("http://127.0.0.1:%1/poll?since=0&client=%2").arg(port).arg(QLatin1String(who)))));
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            QVERIFY(done.wait(10000));
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            QVERIFY(reply->readAll().contains("\"items\""));
+            delete reply;
+        }
+        serve.terminate(); // SIGTERM: a graceful stop that closes the trace
+        QVERIFY(serve.waitForFinished(15000));
+        QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.exitCode(), 0);
+        QVERIFY(serve.readAllStandardOutput().contains("alice -> Server  GET /poll?since=0&client=alice"));
+
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        QStringList names;
+        for (const Participant& p : trace.participants())
+            names.append(p.name);
+        QVERIFY2(names.contains(QStringLiteral("alice")) && names.contains(QStringLiteral("bob")),
+            qPrintable(names.join(u',')));
+        int answered = 0;
+        for (const Message& m : trace.messages()) {
+            const QString to = trace.participant(m.to)->name;
+            if (m.kind == Message::Kind::HttpResponse
+                && (to == QStringLiteral("alice") || to == QStringLiteral("bob"))) {
+                QCOMPARE(m.state, Message::State::Delivered); // the link saw it reach them
+                QVERIFY(m.carriesItems());
+                ++answered;
+            }
+        }
+        QCOMPARE(answered, 2);
     }
 
     void badInputFailsCleanly_data()

@@ -3,6 +3,7 @@
 #include "linkemulator.h"
 #include "requestresponse.h"
 #include "run.h"
+#include "testrun.h"
 #include "waituntil.h"
 
 #include <QNetworkAccessManager>
@@ -12,6 +13,7 @@
 #include <memory>
 
 using namespace PatternScope;
+using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
 
 namespace {
@@ -26,31 +28,7 @@ int countDelivered(const Trace& trace, Message::Kind kind)
 
 std::unique_ptr<Run> startRun(const QStringList& assignments)
 {
-    const PatternInfo* info = PatternRegistry::find(QStringLiteral("request-response"));
-    if (!info)
-        return nullptr;
-    ParameterSet parameters(info->parameters);
-    for (const QString& a : assignments) {
-        QString error;
-        if (!parameters.assign(a, &error)) {
-            qWarning() << error;
-            return nullptr;
-        }
-    }
-    auto run = std::make_unique<Run>();
-    QString error;
-    if (!run->start(*info, parameters, 7, &error)) {
-        qWarning() << error;
-        return nullptr;
-    }
-    return run;
-}
-
-bool stopAndWait(Run& run)
-{
-    QSignalSpy finished(&run, &Run::finished);
-    run.stop();
-    return waitUntil([&] { return finished.count() == 1; }, 10000);
+    return PatternScope::Test::startRun(QStringLiteral("request-response"), assignments);
 }
 
 } // namespace

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "eventstreamparser.h"
+#include "trace.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QRandomGenerator64>
+#include <QTimer>
+#include <functional>
+
+class QNetworkReply;
+
+namespace PatternScope {
+
+// A client of the producer's feed: it keeps a cursor (the last item id it has) so that whatever
+// happens to the connection, it asks for what comes after and nothing is lost or repeated.
+// Each client has its own QNetworkAccessManager: Qt 6.4 allows only six connections per host and
+// port, and every client also has its own link port.
+class FeedClient : public QObject {
+    Q_OBJECT
+public:
+    using ParameterLookup = std::function<qint64(const QString&)>;
+
+    FeedClient(Trace* trace, int participant, int server, quint16 port, quint64 seed, ParameterLookup parameter,
+        QObject* parent = nullptr);
+
+    virtual void start() = 0;
+    // Stops asking; stopped() follows once the client has hung up.
+    virtual void stop() = 0;
+
+    int participant() const { return m_participant; }
+    qint64 cursor() const { return m_cursor; }
+    // Item ids in the order this client got them; the no-loss guarantee is that this reads 1, 2, 3, ...
+    const QList<qint64>& receivedItems() const { return m_received; }
+
+Q_SIGNALS:
+    void stopped();
+    void itemsReceived(int participant, qint64 cursor);
+
+protected:
+    QNetworkRequest request(const QString& target, const QByteArray& traceId);
+    // Records an HTTP request this client is about to send; returns the correlation id.
+    QString recordRequest(const QString& label, const QByteArray& traceId, const QNetworkRequest& request);
+    // Completes the in-flight message with this correlation addressed to this client.
+    void completeAnswer(QNetworkReply* reply, const QString& fallbackCorrelation);
+    // A failure: whatever was on its way to or from this client will never arrive.
+    void loseInFlight(const QString& why);
+    void receive(qint64 itemId);
+    void hangUp();
+    QByteArray randomHex(int bytes);
+    qint64 parameter(const QString& name) const { return m_parameter(name); }
+
+    Trace* m_trace;
+    int m_participant;
+    int m_server;
+    quint16 m_port;
+    QNetworkAccessManager m_nam;
+    qint64 m_cursor = 0;
+    bool m_stopping = false;
+
+private:
+    QRandomGenerator64 m_random;
+    ParameterLookup m_parameter;
+    QList<qint64> m_received;
+};
+
+// Short and long polling: GET <path>?since=<cursor>, again and again.
+class PollingClient : public FeedClient {
+    Q_OBJECT
+public:
+    enum class Mode { Short, Long };
+
+    PollingClient(Mode mode, Trace* trace, int participant, int server, quint16 port, quint64 seed,
+        ParameterLookup parameter, QObject* parent = nullptr);
+
+    void start() override;
+    void stop() override;
+
+private:
+    void poll();
+    void finished(QNetworkReply* reply, const QString& correlation);
+    void scheduleNext(bool failed);
+
+    Mode m_mode;
+    QTimer m_next;
+    QElapsedTimer m_lastStart;
+    QPointer<QNetworkReply> m_reply;
+};
+
+// Server-Sent Events: one GET /events whose answer never ends; reconnects after `retry` with
+// Last-Event-ID when the stream breaks.
+class SseClient : public FeedClient {
+    Q_OBJECT
+public:
+    SseClient(Trace* trace, int participant, int server, quint16 port, quint64 seed, ParameterLookup parameter,
+        QObject* parent = nullptr);
+
+    void start() override;
+    void stop() override;
+
+private:
+    void connectStream();
+    void headersArrived();
+    void readStream();
+    void streamEnded();
+
+    EventStreamParser m_parser;
+    QTimer m_reconnect;
+    QPointer<QNetworkReply> m_reply;
+    QString m_correlation;
+    bool m_headersSeen = false;
+};
+
+} // namespace PatternScope

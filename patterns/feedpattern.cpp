@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "feedpattern.h"
+
+#include "linkemulator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+namespace PatternScope {
+
+FeedPattern::FeedPattern(const PatternContext& context, QObject* parent)
+    : Pattern(context, parent)
+{
+    m_http.setHandler([this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) {
+        handle(request, exchange, m_recorder->arrive(request));
+    });
+    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
+}
+
+FeedPattern::~FeedPattern() = default;
+
+QList<ParameterSpec> FeedPattern::sharedParameters()
+{
+    QList<ParameterSpec> specs {
+        ParameterSpec::number(QStringLiteral("clients"), QStringLiteral("clients, each with its own lifeline and link"),
+            ParameterSpec::Unit::Count, 1, 1, 50, false),
+        latencyParameter(),
+        jitterParameter(),
+    };
+    specs.append(Producer::parameters());
+    return specs;
+}
+
+FeedClient::ParameterLookup FeedPattern::parameterLookup() const
+{
+    // Clients read parameters when they need them, so live changes reach them.
+    return [this](const QString& name) { return parameter(name); };
+}
+
+bool FeedPattern::start(QString* error)
+{
+    m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
+    m_producer = std::make_unique<Producer>(trace(), m_server, seed());
+    m_producer->configure(parameters());
+    connect(m_producer.get(), &Producer::produced, this, &FeedPattern::itemProduced);
+    if (!m_http.listenLocal()) {
+        *error = m_http.errorString();
+        return false;
+    }
+    if (serveOnly()) {
+        m_outside = addOutsideLink(m_server, m_http.port(), error);
+        if (!m_outside)
+            return false;
+        m_producer->start();
+        return true;
+    }
+    const int count = int(parameter(QStringLiteral("clients")));
+    for (int i = 1; i <= count; ++i) {
+        const QString name = count == 1 ? QStringLiteral("Client") : QStringLiteral("Client %1").arg(i);
+        const int participant = trace()->addParticipant(name, Participant::Role::Client);
+        Link* link = links()->addLink(participant, m_server, m_http.port());
+        if (!link) {
+            *error = links()->errorString();
+            return false;
+        }
+        FeedClient* client = createClient(participant, link->port(), seed() * 1000 + quint64(i));
+        client->setParent(this);
+        connect(client, &FeedClient::stopped, this, &FeedPattern::clientStopped);
+        m_clients.append(client);
+    }
+    m_producer->start();
+    for (FeedClient* client : std::as_const(m_clients))
+        client->start();
+    return true;
+}
+
+void FeedPattern::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_producer->stop();
+    for (FeedClient* client : std::as_const(m_clients))
+        client->stop();
+    if (m_clients.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                serverStopping();
+                Q_EMIT stopped();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+quint16 FeedPattern::publicPort() const
+{
+    return m_outside ? m_outside->port() : 0;
+}
+
+void FeedPattern::clientStopped()
+{
+    if (++m_stoppedClients < m_clients.size())
+        return;
+    serverStopping();
+    Q_EMIT stopped();
+}
+
+void FeedPattern::itemProduced(const Item&) { }
+
+void FeedPattern::serverStopping() { }
+
+bool FeedPattern::parseSince(
+    const HttpRequest& request, const Arrival& arrival, const std::shared_ptr<HttpExchange>& exchange, qint64* since)
+{
+    const QUrlQuery query(request.url);
+    const QString text = query.queryItemValue(QStringLiteral("since"));
+    bool ok = !text.isEmpty() || !query.hasQueryItem(QStringLiteral("since"));
+    qint64 value = 0;
+    if (!text.isEmpty())
+        value = text.toLongLong(&ok);
+    if (!ok || value < 0) {
+        m_recorder->reject(exchange, arrival, 400,
+            QStringLiteral("since must be the id of the last item you have (0 for none), not '%1'").arg(text));
+        return false;
+    }
+    *since = value;
+    return true;
+}
+
+void FeedPattern::answerItems(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival,
+    const QList<Item>& items, const QString& emptyWord)
+{
+    if (items.isEmpty()) {
+        m_recorder->respond(
+            exchange, arrival, 204, HttpRecorder::statusText(204) + QStringLiteral(" · ") + emptyWord, {}, {});
+        return;
+    }
+    QJsonArray array;
+    for (const Item& item : items)
+        array.append(QJsonObject { { QStringLiteral("id"), item.id }, { QStringLiteral("data"), item.text } });
+    const QByteArray body
+        = QJsonDocument(QJsonObject { { QStringLiteral("items"), array } }).toJson(QJsonDocument::Compact);
+    const QString count = items.size() == 1 ? QStringLiteral("1 item") : QStringLiteral("%1 items").arg(items.size());
+    m_recorder->respond(exchange, arrival, 200, HttpRecorder::statusText(200) + QStringLiteral(" · ") + count,
+        { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") },
+            { QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") } },
+        body, items.constFirst().id, items.constLast().id);
+}
+
+} // namespace PatternScope

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "feedclients.h"
+#include "httprecorder.h"
+#include "httpserver.h"
+#include "pattern.h"
+#include "producer.h"
+
+#include <memory>
+
+namespace PatternScope {
+
+// What short polling, long polling and Server-Sent Events share: an HTTP server handing out the
+// producer's items, and 1 to 50 clients, each with its own lifeline and its own link.
+class FeedPattern : public Pattern {
+    Q_OBJECT
+public:
+    explicit FeedPattern(const PatternContext& context, QObject* parent = nullptr);
+    ~FeedPattern() override;
+
+    bool start(QString* error) override;
+    void stop() override;
+
+    int serverId() const { return m_server; }
+    quint16 serverPort() const { return m_http.port(); }
+    HttpServer* httpServer() { return &m_http; }
+    Producer* producer() const { return m_producer.get(); }
+    const QList<FeedClient*>& clients() const { return m_clients; }
+
+    quint16 publicPort() const override;
+
+    // Parameters every feed pattern has: clients, the link, the producer.
+    static QList<ParameterSpec> sharedParameters();
+
+protected:
+    virtual void handle(
+        const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival)
+        = 0;
+    virtual FeedClient* createClient(int participant, quint16 port, quint64 seed) = 0;
+    virtual void itemProduced(const Item& item);
+    // The clients are gone: let go of held requests and open streams.
+    virtual void serverStopping();
+
+    // Reads ?since=N; answers 400 itself and returns false when it is not a cursor.
+    bool parseSince(const HttpRequest& request, const Arrival& arrival, const std::shared_ptr<HttpExchange>& exchange,
+        qint64* since);
+    // Answers with the items (200) or none (204), labelled for the diagram.
+    void answerItems(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, const QList<Item>& items,
+        const QString& emptyWord);
+    FeedClient::ParameterLookup parameterLookup() const;
+
+    HttpServer m_http;
+    std::unique_ptr<HttpRecorder> m_recorder;
+    std::unique_ptr<Producer> m_producer;
+    int m_server = -1;
+
+private:
+    void clientStopped();
+
+    QList<FeedClient*> m_clients;
+    Link* m_outside = nullptr;
+    int m_stoppedClients = 0;
+    bool m_stopping = false;
+};
+
+} // namespace PatternScope

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "httprecorder.h"
+
+#include "linkemulator.h"
+
+#include <QUrlQuery>
+
+namespace PatternScope {
+
+namespace {
+
+constexpr int kPreviewBytes = 256;
+
+} // namespace
+
+HttpRecorder::HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint64 seed)
+    : m_trace(trace)
+    , m_server(server)
+    , m_links(links)
+    , m_random(seed ^ 0x5EEDULL)
+{
+}
+
+QByteArray HttpRecorder::randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    for (int i = 0; i < bytes; ++i)
+        raw[i] = char(m_random.bounded(256));
+    return raw.toHex();
+}
+
+QString HttpRecorder::statusText(int status)
+{
+    return QString::number(status) + u' ' + QString::fromLatin1(HttpExchange::reasonPhrase(status));
+}
+
+Arrival HttpRecorder::arrive(const HttpRequest& request)
+{
+    Arrival arrival;
+    arrival.at = m_trace->now();
+    for (Link* link : m_links->links()) {
+        const int connection
+            = link->connectionForServerPeerPort(request.peerPort, [&] { return outsideParticipant(request); });
+        if (connection >= 0) {
+            arrival.link = link;
+            arrival.connection = connection;
+            arrival.client = link->clientOf(connection);
+            break;
+        }
+    }
+    if (arrival.client < 0)
+        arrival.client = outsideParticipant(request); // came around the links
+    TraceParent parent;
+    const bool traced = TraceParent::parse(request.header("traceparent"), &parent);
+    arrival.correlation = traced ? QString::fromLatin1(parent.traceId) : QString();
+    arrival.seq = traced ? m_trace->findInFlight(arrival.correlation, m_server) : -1;
+    if (arrival.seq < 0) {
+        // Not announced by one of our clients: sent by someone else, or sent again by Qt's HTTP client,
+        // which silently re-sends an idempotent request once when its kept-alive connection breaks.
+        // It left the client when the link started reading it.
+        const bool resent = traced;
+        if (!traced)
+            arrival.correlation = QString::fromLatin1(randomHex(16));
+        const TimeUs sent = arrival.link ? arrival.link->upstreamBurstStart(arrival.connection) : NoTime;
+        Message message;
+        message.from = arrival.client;
+        message.to = m_server;
+        message.kind = Message::Kind::HttpRequest;
+        message.label = QString::fromLatin1(request.method) + u' ' + request.target()
+            + (resent ? QStringLiteral(" (sent again)") : QString());
+        message.correlation = arrival.correlation;
+        message.headers = request.headers;
+        message.bodyPreview = request.body.left(kPreviewBytes);
+        message.sentAt = sent == NoTime ? arrival.at : std::min(sent, arrival.at);
+        arrival.seq = m_trace->addMessage(message);
+    }
+    m_trace->completeMessage(arrival.seq, arrival.at, arrival.connection, request.wireBytes);
+    return arrival;
+}
+
+QString HttpRecorder::outsideName(const HttpRequest& request)
+{
+    // Whoever joins from outside may name themselves (?client=alice); otherwise their software does.
+    QString name = QUrlQuery(request.url).queryItemValue(QStringLiteral("client"), QUrl::FullyDecoded).simplified();
+    if (name.isEmpty()) {
+        const QString agent = QString::fromLatin1(request.header("User-Agent")).simplified();
+        for (const char* browser : { "Firefox", "Edg", "Chrome", "Safari" }) {
+            if (agent.contains(QLatin1String(browser) + u'/'))
+                return QLatin1String(browser) == QLatin1String("Edg") ? QStringLiteral("Edge") : QLatin1String(browser);
+        }
+        name = agent.section(u' ', 0, 0);
+    }
+    if (name.isEmpty())
+        name = QStringLiteral("outside client");
+    return name.left(40);
+}
+
+int HttpRecorder::outsideParticipant(const HttpRequest& request)
+{
+    const QString name = outsideName(request);
+    auto it = m_outside.constFind(name);
+    if (it != m_outside.constEnd())
+        return *it;
+    const int id = m_trace->addParticipant(name, Participant::Role::External);
+    m_outside.insert(name, id);
+    return id;
+}
+
+QByteArray HttpRecorder::answerTraceParent(const Arrival& arrival)
+{
+    return TraceParent { arrival.correlation.toLatin1(), randomHex(8) }.toHeader();
+}
+
+bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
+    const QString& label, const HeaderList& headers, const QByteArray& body, qint64 firstItem, qint64 lastItem)
+{
+    if (!exchange->isConnected()) {
+        m_trace->addNote(m_server, QStringLiteral("client went away before the answer"));
+        return false;
+    }
+    HeaderList all = headers;
+    all.append({ QByteArrayLiteral("traceparent"), answerTraceParent(arrival) });
+    Message message;
+    message.from = m_server;
+    message.to = arrival.client;
+    message.kind = Message::Kind::HttpResponse;
+    message.label = label;
+    message.connection = arrival.connection;
+    message.correlation = arrival.correlation;
+    message.bytes = HttpExchange::wireSize(status, all, body);
+    message.headers = all;
+    message.bodyPreview = body.left(kPreviewBytes);
+    message.firstItem = firstItem;
+    message.lastItem = lastItem;
+    record(message, arrival);
+    exchange->respond(status, all, body);
+    return true;
+}
+
+qint64 HttpRecorder::record(const Message& message, const Arrival& arrival)
+{
+    const qint64 seq = m_trace->addMessage(message);
+    const Participant* to = m_trace->participant(message.to);
+    if (arrival.link && to && to->role == Participant::Role::External) {
+        Trace* trace = m_trace;
+        arrival.link->whenDelivered(arrival.connection, message.bytes, [trace, seq](TimeUs at) {
+            if (at == NoTime)
+                trace->loseMessage(seq);
+            else
+                trace->completeMessage(seq, at);
+        });
+    }
+    return seq;
+}
+
+void HttpRecorder::breach(const HttpBreach& breach)
+{
+    Arrival arrival;
+    arrival.at = m_trace->now();
+    for (Link* link : m_links->links()) {
+        const int connection
+            = link->connectionForServerPeerPort(breach.peerPort, [link] { return link->unidentifiedParticipant(); });
+        if (connection >= 0) {
+            arrival.link = link;
+            arrival.connection = connection;
+            arrival.client = link->clientOf(connection);
+            break;
+        }
+    }
+    const QString request = breach.requestLine.isEmpty()
+        ? QString()
+        : QStringLiteral(" (%1)").arg(QString::fromLatin1(breach.requestLine.left(80)));
+    const QString what = breach.status > 0 ? statusText(breach.status) : QStringLiteral("connection closed");
+    m_trace->addNote(m_server, what + QStringLiteral(": ") + breach.reason + request, arrival.at);
+
+    TraceParent parent;
+    if (TraceParent::parse(breach.traceparent, &parent)) {
+        arrival.correlation = QString::fromLatin1(parent.traceId);
+        // The request was stopped at the door: it never reached the server's handler.
+        m_trace->loseMessage(m_trace->findInFlight(arrival.correlation, m_server), arrival.at);
+    }
+    if (breach.status <= 0 || arrival.client < 0)
+        return;
+    Message message;
+    message.from = m_server;
+    message.to = arrival.client;
+    message.kind = Message::Kind::HttpResponse;
+    message.label = statusText(breach.status);
+    message.connection = arrival.connection;
+    message.correlation = arrival.correlation;
+    message.bytes = breach.responseBytes;
+    message.bodyPreview = breach.reason.toUtf8();
+    record(message, arrival);
+}
+
+void HttpRecorder::reject(
+    const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason)
+{
+    m_trace->addNote(m_server, statusText(status) + QStringLiteral(": ") + reason, arrival.at);
+    respond(exchange, arrival, status, statusText(status),
+        { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain; charset=utf-8") } },
+        reason.toUtf8() + '\n');
+}
+
+} // namespace PatternScope

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpgate.h"
+#include "httpserver.h"
+#include "trace.h"
+
+#include <QHash>
+#include <QRandomGenerator64>
+#include <memory>
+
+namespace PatternScope {
+
+class Link;
+class LinkEmulator;
+
+// What a server knows about a request when it has arrived.
+struct Arrival {
+    int client = -1; // participant
+    int connection = -1;
+    Link* link = nullptr;
+    QString correlation;
+    qint64 seq = -1; // the request's message
+    TimeUs at = NoTime;
+};
+
+// The server half of recording HTTP: completes the arrow of each request that arrives (or records
+// one nobody announced) and records each answer as it is sent. Shared by every HTTP pattern.
+class HttpRecorder {
+public:
+    HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint64 seed);
+
+    int server() const { return m_server; }
+    Arrival arrive(const HttpRequest& request);
+    // Records the answer, then sends it; returns false if the client had gone.
+    bool respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
+        const QString& label, const HeaderList& headers, const QByteArray& body, qint64 firstItem = -1,
+        qint64 lastItem = -1);
+    // Records a message the server sends; toward an outside client, the link says when it arrived.
+    qint64 record(const Message& message, const Arrival& arrival);
+    // The gate refused a client (too big, too slow, malformed): a note on the server's lifeline, and
+    // the gate's answer as an arrow when there was one.
+    void breach(const HttpBreach& breach);
+    // An answer that names what was wrong, also noted on the server's lifeline.
+    void reject(
+        const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason);
+    // The traceparent for an answer: same trace id, a span of the server's own.
+    QByteArray answerTraceParent(const Arrival& arrival);
+    QByteArray randomHex(int bytes);
+
+    static QString statusText(int status); // "200 OK"
+    // The lifeline name for a client nobody here wrote: ?client=NAME, else its User-Agent.
+    static QString outsideName(const HttpRequest& request);
+
+private:
+    int outsideParticipant(const HttpRequest& request);
+
+    Trace* m_trace;
+    int m_server;
+    LinkEmulator* m_links;
+    QRandomGenerator64 m_random;
+    QHash<QString, int> m_outside; // outside clients' lifelines by name
+};
+
+} // namespace PatternScope

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "longpolling.h"
+
+namespace PatternScope {
+
+PatternInfo LongPolling::info()
+{
+    PatternInfo info;
+    info.id = QStringLiteral("long-polling");
+    info.title = QStringLiteral("Long polling");
+    info.description = QStringLiteral(
+        "The client asks GET /poll?since=N and the server holds the request until an item newer than N "
+        "exists, or answers 204 when the hold timeout passes. Either way the client asks again at once, so "
+        "an item reaches it about one link latency after it is produced.");
+    info.participants = { QStringLiteral("Client 1..N"), QStringLiteral("Server") };
+    info.parameters = { ParameterSpec::number(QStringLiteral("hold"),
+                            QStringLiteral("longest time the server holds a poll before 204"),
+                            ParameterSpec::Unit::Milliseconds, 5000, 100, 600'000, true),
+        ParameterSpec::number(QStringLiteral("retry"), QStringLiteral("pause before polling again after a failed poll"),
+            ParameterSpec::Unit::Milliseconds, 1000, 0, 60'000, true) };
+    info.parameters.append(sharedParameters());
+    info.create = [](const PatternContext& context) { return std::make_unique<LongPolling>(context); };
+    return info;
+}
+
+QStringList LongPolling::tryItOut() const
+{
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    return { QStringLiteral("curl -i '%1/poll?since=0&client=alice'").arg(base) };
+}
+
+LongPolling::LongPolling(const PatternContext& context, QObject* parent)
+    : FeedPattern(context, parent)
+{
+}
+
+LongPolling::~LongPolling() = default;
+
+FeedClient* LongPolling::createClient(int participant, quint16 port, quint64 seed)
+{
+    return new PollingClient(PollingClient::Mode::Long, trace(), participant, m_server, port, seed, parameterLookup());
+}
+
+void LongPolling::handle(
+    const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival)
+{
+    if (request.url.path() != QLatin1String("/poll")) {
+        m_recorder->reject(
+            exchange, arrival, 404, QStringLiteral("unknown path %1; ask GET /poll?since=N").arg(request.url.path()));
+        return;
+    }
+    qint64 since = 0;
+    if (!parseSince(request, arrival, exchange, &since))
+        return;
+    const QList<Item> ready = m_producer->itemsAfter(since);
+    if (!ready.isEmpty()) {
+        answerItems(exchange, arrival, ready, QString());
+        return;
+    }
+    // Nothing newer yet: hold the request. The hold shows as an activation on the server.
+    const qint64 key = m_nextKey++;
+    Held& held = m_held[key];
+    held.exchange = exchange;
+    held.arrival = arrival;
+    held.since = since;
+    held.activation = trace()->beginActivation(m_server, QStringLiteral("holding the poll"), arrival.at);
+    held.timeout = new QTimer(&m_callbacks);
+    held.timeout->setSingleShot(true);
+    held.timeout->setTimerType(Qt::PreciseTimer);
+    connect(held.timeout, &QTimer::timeout, this, [this, key] { release(key, {}, QStringLiteral("timeout")); });
+    held.timeout->start(int(parameter(QStringLiteral("hold"))));
+    // A client that leaves while held is dropped here; writing to it later would crash Qt 6.4.
+    exchange->onDisconnected(held.timeout, [this, key] {
+        if (m_held.count(key) == 0)
+            return;
+        trace()->endActivation(m_held[key].activation);
+        trace()->addNote(m_server, QStringLiteral("client left while its poll was held"));
+        forget(key);
+    });
+}
+
+std::map<qint64, LongPolling::Held>::iterator LongPolling::forget(qint64 key)
+{
+    auto it = m_held.find(key);
+    it->second.timeout->stop();
+    it->second.timeout->deleteLater();
+    return m_held.erase(it);
+}
+
+void LongPolling::release(qint64 key, const QList<Item>& items, const QString& emptyWord)
+{
+    const auto it = m_held.find(key);
+    if (it == m_held.end())
+        return;
+    trace()->endActivation(it->second.activation);
+    const std::shared_ptr<HttpExchange> exchange = it->second.exchange;
+    const Arrival arrival = it->second.arrival;
+    forget(key);
+    answerItems(exchange, arrival, items, emptyWord);
+}
+
+void LongPolling::itemProduced(const Item&)
+{
+    QList<qint64> keys;
+    for (const auto& [key, held] : m_held)
+        keys.append(key);
+    for (qint64 key : std::as_const(keys)) {
+        const auto it = m_held.find(key);
+        if (it != m_held.end())
+            release(key, m_producer->itemsAfter(it->second.since), QString());
+    }
+}
+
+void LongPolling::serverStopping()
+{
+    while (!m_held.empty()) {
+        trace()->endActivation(m_held.begin()->second.activation);
+        forget(m_held.begin()->first);
+    }
+}
+
+} // namespace PatternScope

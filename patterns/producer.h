@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "parameters.h"
+#include "trace.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QRandomGenerator64>
+#include <QTimer>
+#include <deque>
+
+namespace PatternScope {
+
+// One piece of data the server has to hand out: "price 42.17".
+struct Item {
+    qint64 id = 0; // 1, 2, 3, ... in production order
+    TimeUs producedAt = NoTime;
+    QString text;
+};
+
+// The seeded source every pattern shares: items at a mean interval, fixed or Poisson. The same seed
+// gives the same schedule and the same texts, so two patterns can be compared on identical work.
+// Each item is noted on the server's lifeline, which is where delivery delay is measured from.
+class Producer : public QObject {
+    Q_OBJECT
+public:
+    enum class Arrivals { Fixed, Poisson };
+
+    Producer(Trace* trace, int participant, quint64 seed, QObject* parent = nullptr);
+
+    void setMeanIntervalMs(qint64 ms) { m_meanMs = std::max<qint64>(1, ms); }
+    void setArrivals(Arrivals arrivals) { m_arrivals = arrivals; }
+    void setHistoryLimit(int items);
+    void start();
+    void stop();
+
+    qint64 lastId() const { return m_lastId; }
+    // The oldest item still kept; items before it have left the bounded history.
+    qint64 oldestId() const { return m_history.empty() ? m_lastId + 1 : m_history.front().id; }
+    // Items newer than `cursor`, oldest first, at most `max`.
+    QList<Item> itemsAfter(qint64 cursor, int max = 1000) const;
+    const std::deque<Item>& history() const { return m_history; }
+
+    // The parameters every pattern with a producer offers.
+    static QList<ParameterSpec> parameters();
+    void configure(const ParameterSet& parameters);
+
+Q_SIGNALS:
+    void produced(const PatternScope::Item& item);
+
+private:
+    void produceNext();
+    void scheduleNext();
+    QString nextText();
+
+    Trace* m_trace;
+    int m_participant;
+    QRandomGenerator64 m_schedule; // intervals
+    QRandomGenerator64 m_content; // texts, a separate stream so interval changes don't change texts
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_nextAtMs = 0; // on m_clock: an absolute schedule does not drift
+    qint64 m_meanMs = 2000;
+    Arrivals m_arrivals = Arrivals::Poisson;
+    int m_historyLimit = 10'000;
+    qint64 m_lastId = 0;
+    double m_price = 42.0;
+    std::deque<Item> m_history;
+};
+
+} // namespace PatternScope
+
+Q_DECLARE_METATYPE(PatternScope::Item)
