@@ -98,8 +98,11 @@ int listCommand(const QStringList& arguments)
         for (const ParameterSpec& p : info.parameters) {
             out() << QStringLiteral("      ") << p.name.leftJustified(12) << u' '
                   << QStringLiteral("default %1").arg(p.format(p.defaultValue)).leftJustified(16) << u' '
-                  << (p.unit == ParameterSpec::Unit::Choice ? QStringLiteral("one of %1") : QStringLiteral("range %1")).arg(p.rangeText()).leftJustified(26) << u' '
-                  << (p.live ? QStringLiteral("live ") : QStringLiteral("fixed")) << u' ' << p.description << u'\n';
+                  << (p.unit == ParameterSpec::Unit::Choice ? QStringLiteral("one of %1") : QStringLiteral("range %1"))
+                         .arg(p.rangeText())
+                         .leftJustified(26)
+                  << u' ' << (p.live ? QStringLiteral("live ") : QStringLiteral("fixed")) << u' ' << p.description
+                  << u'\n';
         }
         out() << u'\n';
     }
@@ -299,24 +302,15 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
     return Ok;
 }
 
-int recordCommand(const QStringList& arguments)
+// record and serve: the same run, with or without our own clients.
+int runCommand(const QString& command, const QStringList& arguments)
 {
-    const QString command = QStringLiteral("record");
+    const bool serving = command == QLatin1String("serve");
     RunParser parser;
     RunOptions options;
-    if (int code = parseRunOptions(parser, command, arguments, false, &options); code >= 0)
+    if (int code = parseRunOptions(parser, command, arguments, serving, &options); code >= 0)
         return code;
-    return executeRun(command, options, false);
-}
-
-int serveCommand(const QStringList& arguments)
-{
-    const QString command = QStringLiteral("serve");
-    RunParser parser;
-    RunOptions options;
-    if (int code = parseRunOptions(parser, command, arguments, true, &options); code >= 0)
-        return code;
-    return executeRun(command, options, true);
+    return executeRun(command, options, serving);
 }
 
 } // namespace
@@ -351,10 +345,8 @@ int run()
     arguments.removeAt(1);
     if (first == QLatin1String("list"))
         return listCommand(arguments);
-    if (first == QLatin1String("record"))
-        return recordCommand(arguments);
-    if (first == QLatin1String("serve"))
-        return serveCommand(arguments);
+    if (first == QLatin1String("record") || first == QLatin1String("serve"))
+        return runCommand(first, arguments);
     if (first.startsWith(u'-'))
         return fail(QString(), QStringLiteral("unknown option '%1' (try --help)").arg(first), Usage);
     return fail(QString(), QStringLiteral("unknown command '%1' (try --help)").arg(first), Usage);

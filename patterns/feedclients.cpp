@@ -22,18 +22,10 @@ FeedClient::FeedClient(
 {
 }
 
-QByteArray FeedClient::randomHex(int bytes)
-{
-    QByteArray raw(bytes, Qt::Uninitialized);
-    for (int i = 0; i < bytes; ++i)
-        raw[i] = char(m_random.bounded(256));
-    return raw.toHex();
-}
-
 QNetworkRequest FeedClient::request(const QString& target, const QByteArray& traceId)
 {
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(target)));
-    request.setRawHeader("traceparent", TraceParent { traceId, randomHex(8) }.toHeader());
+    request.setRawHeader("traceparent", TraceParent { traceId, TraceParent::randomId(m_random, 8) }.toHeader());
     // An inactivity timer: above any hold or heartbeat interval a run can have.
     request.setTransferTimeout(15 * 60 * 1000);
     return request;
@@ -133,7 +125,7 @@ void PollingClient::poll()
     if (m_stopping || m_reply)
         return;
     m_lastStart.start();
-    const QByteArray traceId = randomHex(16);
+    const QByteArray traceId = TraceParent::randomId(m_random, 16);
     const QString target
         = (m_mode == Mode::Short ? QStringLiteral("/updates?since=%1") : QStringLiteral("/poll?since=%1"))
               .arg(m_cursor);
@@ -208,7 +200,7 @@ void SseClient::connectStream()
 {
     if (m_stopping || m_reply)
         return;
-    const QByteArray traceId = randomHex(16);
+    const QByteArray traceId = TraceParent::randomId(m_random, 16);
     QNetworkRequest req = request(QStringLiteral("/events"), traceId);
     req.setRawHeader("Accept", "text/event-stream");
     req.setRawHeader("Cache-Control", "no-cache");

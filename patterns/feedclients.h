@@ -50,7 +50,6 @@ protected:
     void loseInFlight(const QString& why);
     void receive(qint64 itemId);
     void hangUp();
-    QByteArray randomHex(int bytes);
     qint64 parameter(const QString& name) const { return m_parameter(name); }
 
     Trace* m_trace;
@@ -60,9 +59,9 @@ protected:
     QNetworkAccessManager m_nam;
     qint64 m_cursor = 0;
     bool m_stopping = false;
+    QRandomGenerator64 m_random; // trace and span ids
 
 private:
-    QRandomGenerator64 m_random;
     ParameterLookup m_parameter;
     QList<qint64> m_received;
 };

@@ -21,14 +21,6 @@ HttpRecorder::HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint6
 {
 }
 
-QByteArray HttpRecorder::randomHex(int bytes)
-{
-    QByteArray raw(bytes, Qt::Uninitialized);
-    for (int i = 0; i < bytes; ++i)
-        raw[i] = char(m_random.bounded(256));
-    return raw.toHex();
-}
-
 QString HttpRecorder::statusText(int status)
 {
     return QString::number(status) + u' ' + QString::fromLatin1(HttpExchange::reasonPhrase(status));
@@ -60,7 +52,7 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
         // It left the client when the link started reading it.
         const bool resent = traced;
         if (!traced)
-            arrival.correlation = QString::fromLatin1(randomHex(16));
+            arrival.correlation = QString::fromLatin1(TraceParent::randomId(m_random, 16));
         const TimeUs sent = arrival.link ? arrival.link->upstreamBurstStart(arrival.connection) : NoTime;
         Message message;
         message.from = arrival.client;
@@ -108,7 +100,7 @@ int HttpRecorder::outsideParticipant(const HttpRequest& request)
 
 QByteArray HttpRecorder::answerTraceParent(const Arrival& arrival)
 {
-    return TraceParent { arrival.correlation.toLatin1(), randomHex(8) }.toHeader();
+    return TraceParent { arrival.correlation.toLatin1(), TraceParent::randomId(m_random, 8) }.toHeader();
 }
 
 bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,

@@ -46,7 +46,6 @@ public:
         const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason);
     // The traceparent for an answer: same trace id, a span of the server's own.
     QByteArray answerTraceParent(const Arrival& arrival);
-    QByteArray randomHex(int bytes);
 
     static QString statusText(int status); // "200 OK"
     // The lifeline name for a client nobody here wrote: ?client=NAME, else its User-Agent.

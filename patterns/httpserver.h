@@ -7,6 +7,7 @@
 #include <QAbstractHttpServer>
 #include <QHttpServerResponder>
 #include <QPointer>
+#include <QRandomGenerator64>
 #include <QTcpSocket>
 #include <QUrl>
 #include <functional>
@@ -103,6 +104,8 @@ struct TraceParent {
 
     QByteArray toHeader() const;
     static bool parse(const QByteArray& header, TraceParent* out);
+    // `bytes` random bytes as lowercase hex: 16 for a trace id, 8 for a parent id.
+    static QByteArray randomId(QRandomGenerator64& random, int bytes);
 };
 
 } // namespace PatternScope

@@ -121,14 +121,6 @@ void RequestResponse::finishStopping()
     Q_EMIT stopped();
 }
 
-QByteArray RequestResponse::randomHex(int bytes)
-{
-    QByteArray raw(bytes, Qt::Uninitialized);
-    for (int i = 0; i < bytes; ++i)
-        raw[i] = char(m_random.bounded(256));
-    return raw.toHex();
-}
-
 void RequestResponse::sendNext()
 {
     if (m_stopping || m_busy)
@@ -136,7 +128,7 @@ void RequestResponse::sendNext()
     m_busy = true;
     m_lastStart.start();
     const int job = ++m_jobs;
-    const TraceParent parent { randomHex(16), randomHex(8) };
+    const TraceParent parent { TraceParent::randomId(m_random, 16), TraceParent::randomId(m_random, 8) };
     const QString correlation = QString::fromLatin1(parent.traceId);
     const qint64 bodySize = parameter(QStringLiteral("body"));
 

@@ -41,7 +41,6 @@ private:
     void sendNext();
     void replyFinished(QNetworkReply* reply, const QString& correlation);
     void finishStopping();
-    QByteArray randomHex(int bytes);
 
     HttpServer m_http;
     std::unique_ptr<HttpRecorder> m_recorder;
