@@ -119,7 +119,7 @@ bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const 
     message.label = label;
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
-    message.bytes = HttpExchange::wireSize(status, all, body);
+    message.bytes = exchange->responseSize(status, all, body);
     message.headers = all;
     message.bodyPreview = body.left(kPreviewBytes);
     message.firstItem = firstItem;

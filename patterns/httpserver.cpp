@@ -60,9 +60,10 @@ QString HttpRequest::target() const
     return url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded);
 }
 
-HttpExchange::HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket)
+HttpExchange::HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket, bool headRequest)
     : m_responder(std::make_unique<QHttpServerResponder>(std::move(responder)))
     , m_socket(socket)
+    , m_head(headRequest)
 {
 }
 
@@ -143,9 +144,15 @@ qint64 HttpExchange::respond(int status, const HeaderList& headers, const QByteA
     m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
     for (const auto& h : all)
         m_responder->writeHeader(h.first, h.second);
-    m_responder->writeBody(body);
+    // The first body write also ends the header block, so HEAD writes an empty one.
+    m_responder->writeBody(m_head ? QByteArray() : body);
     m_responder.reset(); // one answer per exchange
-    return wireSize(status, headers, body);
+    return responseSize(status, headers, body);
+}
+
+qint64 HttpExchange::responseSize(int status, const HeaderList& headers, const QByteArray& body) const
+{
+    return wireSize(status, headers, body) - (m_head ? body.size() : 0);
 }
 
 qint64 HttpExchange::beginStream(int status, const HeaderList& headers, const QByteArray& first)
@@ -229,7 +236,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     copy.peerPort = m_gate->publicPeerPort(socket->peerPort()); // the client's, not the gate's
     copy.wireBytes = copy.method.size() + 1 + copy.target().size() + 11 // " HTTP/1.1\r\n"
         + headerBytes(copy.headers) + 2 + copy.body.size();
-    auto exchange = std::make_shared<HttpExchange>(makeResponder(request, socket), socket);
+    auto exchange = std::make_shared<HttpExchange>(makeResponder(request, socket), socket, copy.method == "HEAD");
     if (m_handler)
         m_handler(copy, exchange);
     else

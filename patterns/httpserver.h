@@ -33,7 +33,8 @@ struct HttpRequest {
 // write first checks the socket, and a dead exchange swallows the write.
 class HttpExchange {
 public:
-    HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket);
+    // A HEAD request is answered with the headers a GET would get, and no body.
+    HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket, bool headRequest = false);
 
     bool isConnected() const;
     // Writes a whole response with Content-Length; returns the bytes put on the wire, or -1 if the
@@ -56,12 +57,15 @@ public:
     static qint64 streamHeadSize(int status, const HeaderList& headers, const QByteArray& first);
     // What respond() puts on the wire for these arguments, so a message can be recorded before it is sent.
     static qint64 wireSize(int status, const HeaderList& headers, const QByteArray& body);
+    // What respond() will put on the wire for this exchange (no body for HEAD).
+    qint64 responseSize(int status, const HeaderList& headers, const QByteArray& body) const;
 
 private:
     static qint64 statusLineBytes(int status);
 
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    bool m_head = false;
 };
 
 using HttpHandler = std::function<void(const HttpRequest&, std::shared_ptr<HttpExchange>)>;

@@ -9,6 +9,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <memory>
 
@@ -183,6 +184,32 @@ private Q_SLOTS:
         QCOMPARE(trace.connections().at(0).closeReason, QStringLiteral("cut"));
         // A new connection carried the next, successful exchange.
         QVERIFY(trace.connections().size() >= 2);
+    }
+
+    void headIsAnsweredWithHeadersOnly()
+    {
+        auto run = startRun(
+            { QStringLiteral("latency=0ms"), QStringLiteral("interval=60s"), QStringLiteral("processing=0ms") });
+        QVERIFY(run);
+        auto* pattern = qobject_cast<RequestResponse*>(run->pattern());
+        QVERIFY(pattern);
+        QTcpSocket socket;
+        QByteArray received;
+        connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
+        socket.connectToHost(QHostAddress::LocalHost, pattern->serverPort());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("HEAD /work/9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QVERIFY(waitUntil([&] { return received.contains("\r\n\r\n"); }));
+        const qsizetype headEnd = received.indexOf("\r\n\r\n") + 4;
+        QVERIFY(received.startsWith("HTTP/1.1 200"));
+        QVERIFY(received.left(headEnd).contains("Content-Length: "));
+        // Whatever follows on the kept-alive connection must be the next answer, not a stray body.
+        socket.write("GET /work/10 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QVERIFY(waitUntil([&] { return received.endsWith("}"); }));
+        QVERIFY2(received.mid(headEnd).startsWith("HTTP/1.1 200"), received.constData());
+        QVERIFY(received.mid(headEnd).contains("\"job\":10"));
+        QVERIFY(!received.contains("\"job\":9"));
+        QVERIFY(stopAndWait(*run));
     }
 
     void unknownPathIsAnswered404()
