@@ -157,6 +157,26 @@ private Q_SLOTS:
             QVERIFY(requests.at(i + 1)->sentAt - answers.at(i)->receivedAt <= 10'000);
     }
 
+    void clientLeavingWhileHeldIsDroppedCleanly()
+    {
+        auto run = startRun(QStringLiteral("long-polling"),
+            { QStringLiteral("latency=10ms"), QStringLiteral("hold=60s"), QStringLiteral("produce=60s"),
+                QStringLiteral("retry=50ms") });
+        QVERIFY(run);
+        const Trace& trace = *run->trace();
+        // Nothing to hand out for a minute: the first poll is held.
+        QVERIFY(waitUntil([&] { return trace.activations().size() == 1; }));
+        run->links()->cutAll();
+        QVERIFY(
+            waitUntil([&] { return noteStartsWith(trace, QStringLiteral("client left while its poll was held")); }));
+        const Activation& hold = trace.activations().front();
+        QVERIFY(hold.end != NoTime); // the hold ended when the client went away
+        // The client polls again on a new connection and that poll is held in turn.
+        QVERIFY(waitUntil([&] { return trace.activations().size() == 2; }));
+        QCOMPARE(trace.activations().back().end, NoTime);
+        QVERIFY(stopAndWait(*run));
+    }
+
     void sseCarriesManyEventsOnOneRequest()
     {
         auto run = startRun(QStringLiteral("server-sent-events"),
