@@ -109,6 +109,26 @@ void FeedPattern::clientStopped()
     Q_EMIT stopped();
 }
 
+QTimer* FeedPattern::keepOpen(const std::shared_ptr<HttpExchange>& exchange, int intervalMs, bool singleShot,
+    std::function<void()> tick, std::function<void()> gone)
+{
+    auto* timer = new QTimer(&m_openExchanges);
+    timer->setSingleShot(singleShot);
+    timer->setTimerType(Qt::PreciseTimer);
+    connect(timer, &QTimer::timeout, this, std::move(tick));
+    timer->start(intervalMs);
+    exchange->onDisconnected(timer, std::move(gone));
+    return timer;
+}
+
+void FeedPattern::letGo(QTimer* timer)
+{
+    // Later: the timer may be the one calling. Until then its watch is harmless, because the
+    // callers forget the exchange first and their callbacks find nothing.
+    timer->stop();
+    timer->deleteLater();
+}
+
 void FeedPattern::itemProduced(const Item&) { }
 
 void FeedPattern::serverStopping() { }

@@ -7,6 +7,8 @@
 #include "pattern.h"
 #include "producer.h"
 
+#include <QTimer>
+#include <functional>
 #include <memory>
 
 namespace PatternScope {
@@ -50,6 +52,13 @@ protected:
         const QString& emptyWord);
     FeedClient::ParameterLookup parameterLookup() const;
 
+    // For requests the server keeps open (a held poll, an event stream): a timer that calls `tick`
+    // every `intervalMs` (once if `singleShot`), and a watch that calls `gone` if the client leaves.
+    // Both stop with letGo(timer). Writing to a gone client would crash Qt 6.4.
+    QTimer* keepOpen(const std::shared_ptr<HttpExchange>& exchange, int intervalMs, bool singleShot,
+        std::function<void()> tick, std::function<void()> gone);
+    void letGo(QTimer* timer);
+
     HttpServer m_http;
     std::unique_ptr<HttpRecorder> m_recorder;
     std::unique_ptr<Producer> m_producer;
@@ -60,6 +69,9 @@ private:
 
     QList<FeedClient*> m_clients;
     Link* m_outside = nullptr;
+    // Parent of keepOpen()'s timers and context of its watches; declared after m_http so it goes
+    // first, before the server's sockets report their last disconnects to a half-destroyed pattern.
+    QObject m_openExchanges;
     int m_stoppedClients = 0;
     bool m_stopping = false;
 };

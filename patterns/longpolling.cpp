@@ -64,26 +64,22 @@ void LongPolling::handle(
     held.arrival = arrival;
     held.since = since;
     held.activation = trace()->beginActivation(m_server, QStringLiteral("holding the poll"), arrival.at);
-    held.timeout = new QTimer(&m_callbacks);
-    held.timeout->setSingleShot(true);
-    held.timeout->setTimerType(Qt::PreciseTimer);
-    connect(held.timeout, &QTimer::timeout, this, [this, key] { release(key, {}, QStringLiteral("timeout")); });
-    held.timeout->start(int(parameter(QStringLiteral("hold"))));
-    // A client that leaves while held is dropped here; writing to it later would crash Qt 6.4.
-    exchange->onDisconnected(held.timeout, [this, key] {
-        if (m_held.count(key) == 0)
-            return;
-        trace()->endActivation(m_held[key].activation);
-        trace()->addNote(m_server, QStringLiteral("client left while its poll was held"));
-        forget(key);
-    });
+    held.timeout = keepOpen(
+        exchange, int(parameter(QStringLiteral("hold"))), true,
+        [this, key] { release(key, {}, QStringLiteral("timeout")); },
+        [this, key] {
+            if (m_held.count(key) == 0)
+                return;
+            trace()->endActivation(m_held[key].activation);
+            trace()->addNote(m_server, QStringLiteral("client left while its poll was held"));
+            forget(key);
+        });
 }
 
 std::map<qint64, LongPolling::Held>::iterator LongPolling::forget(qint64 key)
 {
     auto it = m_held.find(key);
-    it->second.timeout->stop();
-    it->second.timeout->deleteLater();
+    letGo(it->second.timeout);
     return m_held.erase(it);
 }
 

@@ -33,7 +33,7 @@ private:
         Arrival arrival;
         qint64 since = 0;
         qint64 activation = -1;
-        QTimer* timeout = nullptr; // deleted later: it may be the one calling
+        QTimer* timeout = nullptr; // from keepOpen()
     };
     // Callbacks name a held poll by its key, so one already answered is simply not found.
     std::map<qint64, Held>::iterator forget(qint64 key);
@@ -41,9 +41,6 @@ private:
 
     std::map<qint64, Held> m_held;
     qint64 m_nextKey = 0;
-    // Parent of the timers and context of the disconnect watches; declared last so it goes first
-    // when the pattern is destroyed, before the server's sockets report their last disconnects.
-    QObject m_callbacks;
 };
 
 } // namespace PatternScope

@@ -100,22 +100,22 @@ void ServerSentEvents::handle(
     Stream& stream = m_streams[key];
     stream.exchange = exchange;
     stream.arrival = arrival;
-    stream.heartbeat = new QTimer(&m_callbacks);
-    connect(stream.heartbeat, &QTimer::timeout, this, [this, key] {
-        auto it = m_streams.find(key);
-        if (it == m_streams.end())
-            return;
-        const int n = ++it->second.heartbeats;
-        send(key, QStringLiteral(": heartbeat"), QStringLiteral("sse-hb %1").arg(n),
-            QByteArrayLiteral(": hb ") + QByteArray::number(n) + QByteArrayLiteral("\n\n"));
-    });
-    stream.heartbeat->start(int(parameter(QStringLiteral("heartbeat"))));
-    exchange->onDisconnected(stream.heartbeat, [this, key] {
-        if (m_streams.count(key) == 0)
-            return;
-        trace()->addNote(m_server, QStringLiteral("event stream closed by the client"));
-        forget(key);
-    });
+    stream.heartbeat = keepOpen(
+        exchange, int(parameter(QStringLiteral("heartbeat"))), false,
+        [this, key] {
+            auto it = m_streams.find(key);
+            if (it == m_streams.end())
+                return;
+            const int n = ++it->second.heartbeats;
+            send(key, QStringLiteral(": heartbeat"), QStringLiteral("sse-hb %1").arg(n),
+                QByteArrayLiteral(": hb ") + QByteArray::number(n) + QByteArrayLiteral("\n\n"));
+        },
+        [this, key] {
+            if (m_streams.count(key) == 0)
+                return;
+            trace()->addNote(m_server, QStringLiteral("event stream closed by the client"));
+            forget(key);
+        });
     // Resume: whatever the client missed, from the history, before anything new.
     for (const Item& item : m_producer->itemsAfter(since, 10'000))
         sendItem(key, item);
@@ -172,8 +172,7 @@ void ServerSentEvents::forget(qint64 key)
     auto it = m_streams.find(key);
     if (it == m_streams.end())
         return;
-    it->second.heartbeat->stop();
-    it->second.heartbeat->deleteLater();
+    letGo(it->second.heartbeat);
     m_streams.erase(it);
 }
 

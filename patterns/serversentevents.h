@@ -31,7 +31,7 @@ private:
     struct Stream {
         std::shared_ptr<HttpExchange> exchange;
         Arrival arrival;
-        QTimer* heartbeat = nullptr; // deleted later: it may be the one calling
+        QTimer* heartbeat = nullptr; // from keepOpen()
         int heartbeats = 0;
     };
     void send(qint64 key, const QString& label, const QString& correlation, const QByteArray& chunk, qint64 item = -1);
@@ -40,9 +40,6 @@ private:
 
     std::map<qint64, Stream> m_streams;
     qint64 m_nextKey = 0;
-    // Parent of the timers and context of the disconnect watches; declared last so it goes first
-    // when the pattern is destroyed, before the server's sockets report their last disconnects.
-    QObject m_callbacks;
 };
 
 } // namespace PatternScope
