@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+
+namespace PatternScope {
+
+// Follows one direction of a WebSocket connection as its bytes cross the link: first the HTTP
+// upgrade head, then frames (RFC 6455, section 5.2), reporting each frame as its last byte passes.
+// Qt 6.4 gives no signal for an incoming ping, so this is where ping and pong arrows get their
+// real times. Payloads are not kept, only a short unmasked preview; work is constant per byte.
+class WebSocketFrameScanner {
+public:
+    enum class Side { ClientToServer, ServerToClient };
+    enum Opcode { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+
+    struct Frame {
+        int opcode = 0;
+        bool fin = true;
+        bool masked = false;
+        qint64 payloadLength = 0;
+        qint64 wireBytes = 0; // header, mask and payload
+        QByteArray preview; // the first bytes of the payload, unmasked
+    };
+
+    explicit WebSocketFrameScanner(Side side)
+        : m_side(side)
+    {
+    }
+
+    // The frames completed within these bytes, in order.
+    QList<Frame> feed(QByteArrayView bytes);
+    // Past the upgrade head and reading frames.
+    bool inFrames() const { return m_state != State::Head && m_state != State::Failed; }
+    // Not a WebSocket stream (no upgrade, or a malformed head or frame): scanning has stopped.
+    bool failed() const { return m_state == State::Failed; }
+
+    static constexpr int PreviewBytes = 125; // a whole control frame's payload
+
+private:
+    enum class State { Head, FrameHeader, Payload, Failed };
+    void headComplete();
+    bool parseHeader();
+
+    Side m_side;
+    State m_state = State::Head;
+    QByteArray m_head; // the upgrade head until its blank line; then frame header bytes
+    Frame m_frame;
+    qint64 m_remaining = 0; // payload bytes still to pass
+    unsigned char m_mask[4] = { 0, 0, 0, 0 };
+    qint64 m_payloadSeen = 0;
+};
+
+} // namespace PatternScope
