@@ -18,8 +18,6 @@ public:
     static PatternInfo info();
     QStringList tryItOut() const override;
 
-    int heldCount() const { return int(m_held.size()); }
-
 protected:
     void handle(
         const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival) override;

@@ -18,8 +18,6 @@ public:
     static PatternInfo info();
     QStringList tryItOut() const override;
 
-    int streamCount() const { return int(m_streams.size()); }
-
 protected:
     void handle(
         const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival) override;

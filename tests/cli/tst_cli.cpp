@@ -40,6 +40,14 @@ Result runCli(const QStringList& arguments, int timeoutMs = 60000)
     return result;
 }
 
+// Messages of this kind that brought items to a client.
+int deliveredCarriers(const Trace& trace, Message::Kind carrier)
+{
+    return int(std::count_if(trace.messages().begin(), trace.messages().end(), [carrier](const Message& m) {
+        return m.kind == carrier && m.carriesItems() && m.state == Message::State::Delivered;
+    }));
+}
+
 bool waitForLine(QProcess& process, const QString& start)
 {
     for (int i = 0; i < 100 && !process.canReadLine(); ++i)
@@ -132,9 +140,7 @@ private Q_SLOTS:
         Trace trace;
         TraceReader reader;
         QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
-        int carried = 0;
-        for (const Message& m : trace.messages())
-            carried += m.kind == carrier && m.carriesItems() && m.state == Message::State::Delivered;
+        const int carried = deliveredCarriers(trace, carrier);
         QVERIFY(carried >= 2);
     }
 
@@ -155,9 +161,7 @@ private Q_SLOTS:
         TraceReader reader;
         QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
         QCOMPARE(reader.warnings(), QStringList());
-        int carried = 0;
-        for (const Message& m : trace.messages())
-            carried += m.kind == carrier && m.carriesItems() && m.state == Message::State::Delivered;
+        const int carried = deliveredCarriers(trace, carrier);
         QVERIFY2(carried >= 2, qPrintable(QString::number(carried)));
         // A finished run leaves nothing in flight: every client hung up cleanly.
         QCOMPARE(trace.inFlightCount(), 0);
