@@ -7,12 +7,18 @@
 #include <QTcpSocket>
 #include <algorithm>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace PatternScope {
 
 namespace {
 
 // When the bandwidth is capped, big reads are cut into pieces so bytes trickle out as on a slow line.
 constexpr qint64 kCappedChunk = 4096;
+// How long a far side that was passed a FIN may take to close too before the link closes it.
+constexpr int kLingerMs = 5000;
 
 void tuneSocket(QTcpSocket* socket)
 {
@@ -51,6 +57,8 @@ void LinkPipe::enqueue(QByteArray bytes)
         return;
     if (m_queue.empty())
         m_burstStart = m_link->m_trace->now();
+    if (m_tap)
+        m_tap->read(bytes, m_link->m_trace->now());
     if (m_link->m_settings.bandwidthBytesPerSec > 0 && bytes.size() > kCappedChunk) {
         for (qsizetype pos = 0; pos < bytes.size(); pos += kCappedChunk) {
             QByteArray piece = bytes.mid(pos, kCappedChunk);
@@ -82,6 +90,8 @@ void LinkPipe::drop()
     m_queue.clear();
     m_timer.stop();
     settleWatches(NoTime);
+    if (m_tap)
+        m_tap->dropped(m_link->m_trace->now());
 }
 
 void LinkPipe::watch(qint64 bytes, std::function<void(TimeUs)> then)
@@ -128,8 +138,12 @@ void LinkPipe::pump()
         // marker behind these bytes still arrives on time.
         if (m_target->state() == QAbstractSocket::ConnectedState) {
             m_target->write(chunk.bytes);
+            // Into the kernel now: a cut right after must not discard what we count as delivered.
+            m_target->flush();
             m_delivered += chunk.bytes.size();
             settleWatches(now);
+            if (m_tap)
+                m_tap->delivered(m_delivered, now);
         }
     }
     if (!m_queue.empty())
@@ -151,6 +165,7 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
     m_down->setTarget(m_client);
     m_up->setTarget(m_server);
     m_down->targetReady();
+    link->tapConnection(this);
 
     m_openedAt = m_trace->now();
     // A link for outside clients learns who is calling only from the first request.
@@ -175,6 +190,10 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
     });
     connect(m_up, &LinkPipe::endReached, this, [this] { endDelivered(true); });
     connect(m_down, &LinkPipe::endReached, this, [this] { endDelivered(false); });
+
+    m_linger.setSingleShot(true);
+    m_linger.setInterval(kLingerMs);
+    connect(&m_linger, &QTimer::timeout, this, [this] { finish(m_closedBy); });
 
     // The SYN takes one latency to reach the server; bytes the client sends meanwhile wait in the pipe.
     QTimer::singleShot(int(m_link->nextDelay() / 1000), Qt::PreciseTimer, this, &LinkConnection::connectUpstream);
@@ -225,15 +244,22 @@ void LinkConnection::upstreamConnected()
 
 void LinkConnection::sideClosed(bool clientSide)
 {
-    if (m_finished || !m_closedBy.isEmpty())
-        return; // the echo of a close we passed on, or the other side closing too
+    bool& closed = clientSide ? m_clientClosed : m_serverClosed;
+    if (m_finished || closed)
+        return;
+    closed = true;
+    LinkPipe* pipe = clientSide ? m_up : m_down;
+    // Bytes that arrived with the close must still go out before it.
+    pipe->enqueue((clientSide ? m_client : m_server)->readAll());
+    if (!m_closedBy.isEmpty()) {
+        // The other side closing too, usually in answer to the FIN we passed on: its last bytes (a
+        // WebSocket's answering close frame, say) and its FIN travel back before the connection ends.
+        m_linger.stop();
+        pipe->enqueueEnd();
+        return;
+    }
     m_closedBy = clientSide ? QStringLiteral("client") : QStringLiteral("server");
     ensureRecorded();
-    // Bytes that arrived with the close must still go out before it.
-    if (clientSide)
-        m_up->enqueue(m_client->readAll());
-    else
-        m_down->enqueue(m_server->readAll());
     Message close;
     close.from = clientSide ? m_participant : m_link->server();
     close.to = clientSide ? m_link->server() : m_participant;
@@ -249,18 +275,39 @@ void LinkConnection::sideClosed(bool clientSide)
         finish(m_closedBy);
         return;
     }
-    (clientSide ? m_up : m_down)->enqueueEnd();
+    pipe->enqueueEnd();
 }
 
 void LinkConnection::endDelivered(bool towardServer)
 {
+    bool& ended = towardServer ? m_upEnded : m_downEnded;
+    ended = true;
+    // The first FIN has crossed: that is the close the diagram shows.
+    if (towardServer == (m_closedBy == QLatin1String("client")))
+        m_trace->completeMessage(m_closeMessage);
+    if (m_upEnded && m_downEnded) {
+        finish(m_closedBy);
+        return;
+    }
     QTcpSocket* target = towardServer ? m_server : m_client;
-    QTcpSocket* source = towardServer ? m_client : m_server;
-    source->disconnect(this);
-    target->disconnect(this);
-    target->disconnectFromHost();
-    m_trace->completeMessage(m_closeMessage);
-    finish(m_closedBy);
+    if ((towardServer ? m_serverClosed : m_clientClosed) || target->state() != QAbstractSocket::ConnectedState)
+        return; // its own FIN is on its way already
+    // Pass the FIN on and keep listening until the far side closes too, as TCP does.
+    halfClose(target);
+    m_linger.start();
+}
+
+void LinkConnection::halfClose(QTcpSocket* socket)
+{
+    socket->flush();
+#ifdef Q_OS_UNIX
+    // QTcpSocket cannot half-close; shutdown(2) can, once Qt has handed the kernel everything.
+    if (socket->bytesToWrite() == 0) {
+        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        return;
+    }
+#endif
+    socket->disconnectFromHost();
 }
 
 void LinkConnection::cut()
@@ -292,6 +339,13 @@ void LinkConnection::finish(const QString& reason)
     if (m_finished)
         return;
     m_finished = true;
+    m_linger.stop();
+    m_client->disconnect(this);
+    m_server->disconnect(this);
+    for (QTcpSocket* socket : { m_client, m_server }) {
+        if (socket->state() != QAbstractSocket::UnconnectedState)
+            socket->disconnectFromHost();
+    }
     m_up->drop();
     m_down->drop();
     m_trace->closeConnection(m_id, bytesUp(), bytesDown(), reason);

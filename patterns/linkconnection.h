@@ -7,12 +7,24 @@
 #include <QTimer>
 #include <deque>
 #include <functional>
+#include <memory>
 
 class QTcpSocket;
 
 namespace PatternScope {
 
 class Link;
+
+// Watches one direction of a relayed connection: the bytes as the source wrote them, and how far
+// delivery to the target has come. What a protocol recorder needs to time what crosses.
+class PipeTap {
+public:
+    virtual ~PipeTap() = default;
+    virtual void read(QByteArrayView bytes, TimeUs at) = 0;
+    virtual void delivered(qint64 total, TimeUs at) = 0;
+    // The rest will never arrive (a cut, or the connection ended first).
+    virtual void dropped(TimeUs at) = 0;
+};
 
 // One direction of a relayed connection: bytes wait in order until their delivery time.
 class LinkPipe : public QObject {
@@ -21,6 +33,7 @@ public:
     LinkPipe(Link* link, QObject* parent);
 
     void setTarget(QTcpSocket* target) { m_target = target; }
+    void setTap(std::unique_ptr<PipeTap> tap) { m_tap = std::move(tap); }
     // The target has connected: from now on bytes go out (or, once it has closed, are dropped).
     void targetReady();
     void enqueue(QByteArray bytes); // bytes read just now
@@ -48,6 +61,7 @@ private:
 
     Link* m_link;
     QTcpSocket* m_target = nullptr;
+    std::unique_ptr<PipeTap> m_tap;
     std::deque<Chunk> m_queue;
     QTimer m_timer;
     TimeUs m_lastDeliverAt = 0; // delivery times never decrease: jitter cannot reorder bytes
@@ -73,11 +87,15 @@ public:
     int participant() const { return m_participant; }
     // Records the connection as this participant's; what happened before keeps its times.
     void identify(int participant);
+    // Makes sure the connection is in the trace (as an unidentified client's if nobody said whose).
+    void ensureRecorded();
     quint16 serverSideLocalPort() const { return m_serverSidePort; }
     qint64 bytesUp() const { return m_up->delivered(); }
     qint64 bytesDown() const { return m_down->delivered(); }
     TimeUs upstreamBurstStart() const { return m_up->burstStart(); }
+    LinkPipe* up() const { return m_up; }
     LinkPipe* down() const { return m_down; }
+    Link* link() const { return m_link; }
     bool isFinished() const { return m_finished; }
     void cut();
     void pump();
@@ -90,8 +108,8 @@ private:
     void upstreamConnected();
     void sideClosed(bool clientSide);
     void endDelivered(bool towardServer);
+    void halfClose(QTcpSocket* socket);
     void finish(const QString& reason);
-    void ensureRecorded();
 
     Link* m_link;
     Trace* m_trace;
@@ -107,7 +125,12 @@ private:
     TimeUs m_connectedAt = NoTime;
     qint64 m_connectMessage = -1;
     qint64 m_closeMessage = -1;
-    QString m_closedBy;
+    QString m_closedBy; // who closed first
+    QTimer m_linger;
+    bool m_clientClosed = false;
+    bool m_serverClosed = false;
+    bool m_upEnded = false;
+    bool m_downEnded = false;
     bool m_finished = false;
 };
 

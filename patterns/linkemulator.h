@@ -42,6 +42,7 @@ public:
 
     int client() const { return m_client; }
     int server() const { return m_server; }
+    Trace* trace() const { return m_trace; }
 
     LinkSettings settings() const { return m_settings; }
     void setSettings(const LinkSettings& settings);
@@ -69,6 +70,9 @@ public:
     int clientOf(int connectionId) const;
     // The lifeline for outside connections that closed before saying who they were.
     int unidentifiedParticipant();
+    // Called for each connection accepted from now on, before any byte of it is read: a protocol
+    // recorder puts its taps on the connection's pipes here.
+    void setConnectionTap(std::function<void(LinkConnection*)> tap) { m_tapConnection = std::move(tap); }
 
 Q_SIGNALS:
     void connectionOpened(int connectionId);
@@ -79,6 +83,11 @@ private:
     friend class LinkPipe;
     void acceptPending();
     void connectionFinished(LinkConnection* connection, const QString& reason);
+    void tapConnection(LinkConnection* connection)
+    {
+        if (m_tapConnection)
+            m_tapConnection(connection);
+    }
     TimeUs nextDelay(); // latency + jitter sample
     TimeUs stalledUntil() const { return m_stalledUntil; }
     LinkConnection* find(int connectionId) const;
@@ -93,6 +102,7 @@ private:
     TimeUs m_stalledUntil = 0;
     int m_unidentified = -1;
     QString m_error;
+    std::function<void(LinkConnection*)> m_tapConnection;
     QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
 };
 
