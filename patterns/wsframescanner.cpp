@@ -13,6 +13,7 @@ constexpr qsizetype kMaxHead = 64 * 1024; // no upgrade head is this long; give 
 
 void WebSocketFrameScanner::headComplete()
 {
+    m_headText = m_head;
     const QByteArray head = m_head.toLower();
     m_head.clear();
     // A request must ask for the upgrade; an answer must grant it. Anything else is plain HTTP.
@@ -50,6 +51,7 @@ bool WebSocketFrameScanner::parseHeader()
     m_frame.masked = masked;
     m_frame.payloadLength = length;
     m_frame.wireBytes = headerSize + length;
+    m_frame.offset = m_frameStart;
     for (int i = 0; i < 4; ++i)
         m_mask[i] = masked ? byte(2 + lengthBytes + i) : 0;
     m_remaining = length;
@@ -83,6 +85,8 @@ QList<WebSocketFrameScanner::Frame> WebSocketFrameScanner::feed(QByteArrayView b
             break;
         }
         case State::FrameHeader:
+            if (m_head.isEmpty())
+                m_frameStart = m_consumed + pos;
             m_head.append(bytes.at(pos++));
             if (parseHeader()) {
                 m_state = State::Payload;
@@ -94,7 +98,7 @@ QList<WebSocketFrameScanner::Frame> WebSocketFrameScanner::feed(QByteArrayView b
             break;
         case State::Payload: {
             const qsizetype take = qsizetype(std::min<qint64>(m_remaining, bytes.size() - pos));
-            for (qsizetype i = 0; i < take && m_frame.preview.size() < PreviewBytes; ++i) {
+            for (qsizetype i = 0; i < take && m_frame.preview.size() < m_previewBytes; ++i) {
                 const auto b = static_cast<unsigned char>(bytes.at(pos + i));
                 m_frame.preview.append(char(b ^ m_mask[(m_payloadSeen + i) % 4]));
             }
@@ -111,7 +115,21 @@ QList<WebSocketFrameScanner::Frame> WebSocketFrameScanner::feed(QByteArrayView b
             break;
         }
     }
+    m_consumed += bytes.size();
     return frames;
+}
+
+QList<QPair<QByteArray, QByteArray>> WebSocketFrameScanner::headFields(const QByteArray& head)
+{
+    QList<QPair<QByteArray, QByteArray>> fields;
+    const QList<QByteArray> lines = head.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            fields.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
+    }
+    return fields;
 }
 
 } // namespace PatternScope

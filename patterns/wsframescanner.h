@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <QPair>
 
 namespace PatternScope {
 
@@ -14,7 +15,7 @@ namespace PatternScope {
 class WebSocketFrameScanner {
 public:
     enum class Side { ClientToServer, ServerToClient };
-    enum Opcode { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+    enum Opcode { Handshake = -1, Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
 
     struct Frame {
         int opcode = 0;
@@ -22,11 +23,13 @@ public:
         bool masked = false;
         qint64 payloadLength = 0;
         qint64 wireBytes = 0; // header, mask and payload
+        qint64 offset = 0; // where the frame starts in the stream
         QByteArray preview; // the first bytes of the payload, unmasked
     };
 
-    explicit WebSocketFrameScanner(Side side)
+    explicit WebSocketFrameScanner(Side side, int previewBytes = PreviewBytes)
         : m_side(side)
+        , m_previewBytes(previewBytes)
     {
     }
 
@@ -36,8 +39,12 @@ public:
     bool inFrames() const { return m_state != State::Head && m_state != State::Failed; }
     // Not a WebSocket stream (no upgrade, or a malformed head or frame): scanning has stopped.
     bool failed() const { return m_state == State::Failed; }
+    // The HTTP head the stream began with (request or answer, upgrade or not), once it is complete.
+    const QByteArray& head() const { return m_headText; }
 
     static constexpr int PreviewBytes = 125; // a whole control frame's payload
+    // The "Name: value" lines of an HTTP head, after its first line.
+    static QList<QPair<QByteArray, QByteArray>> headFields(const QByteArray& head);
 
 private:
     enum class State { Head, FrameHeader, Payload, Failed };
@@ -45,8 +52,12 @@ private:
     bool parseHeader();
 
     Side m_side;
+    int m_previewBytes;
     State m_state = State::Head;
     QByteArray m_head; // the upgrade head until its blank line; then frame header bytes
+    QByteArray m_headText;
+    qint64 m_consumed = 0; // stream bytes before the current feed
+    qint64 m_frameStart = 0;
     Frame m_frame;
     qint64 m_remaining = 0; // payload bytes still to pass
     unsigned char m_mask[4] = { 0, 0, 0, 0 };

@@ -166,6 +166,29 @@ private Q_SLOTS:
         QVERIFY(scanner.inFrames());
     }
 
+    void headAndFrameOffsetsInTheStream()
+    {
+        // Offsets let a recorder find when each frame's first byte crossed, whatever the reads were.
+        const QByteArray first = QByteArray::fromHex("810548656c6c6f");
+        const QByteArray second = frameHeader(0x82, 300, false) + QByteArray(300, 'd');
+        const QByteArray stream = kAnswerHead + first + second;
+        for (int chunk : { 0, 1, 5, 64 }) {
+            Scanner scanner(Scanner::Side::ServerToClient, 1000);
+            QList<Scanner::Frame> frames;
+            const qsizetype step = chunk > 0 ? chunk : stream.size();
+            for (qsizetype pos = 0; pos < stream.size(); pos += step)
+                frames += scanner.feed(stream.mid(pos, step));
+            QCOMPARE(scanner.head(), kAnswerHead);
+            QCOMPARE(frames.size(), 2);
+            QCOMPARE(frames.at(0).offset, qint64(kAnswerHead.size()));
+            QCOMPARE(frames.at(1).offset, qint64(kAnswerHead.size() + first.size()));
+            QCOMPARE(frames.at(1).preview, QByteArray(300, 'd')); // a longer preview when asked
+        }
+        const auto fields = Scanner::headFields(kRequestHead);
+        QVERIFY(fields.contains(qMakePair(QByteArray("Upgrade"), QByteArray("websocket"))));
+        QCOMPARE(fields.size(), 4);
+    }
+
     void plainHttpIsNotScanned_data()
     {
         QTest::addColumn<int>("side");
