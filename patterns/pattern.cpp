@@ -6,6 +6,7 @@
 #include "requestresponse.h"
 #include "serversentevents.h"
 #include "shortpolling.h"
+#include "websockets.h"
 
 namespace PatternScope {
 
@@ -61,7 +62,7 @@ namespace PatternRegistry {
 const QList<PatternInfo>& all()
 {
     static const QList<PatternInfo> patterns { RequestResponse::info(), ShortPolling::info(), LongPolling::info(),
-        ServerSentEvents::info() };
+        WebSockets::info(), ServerSentEvents::info() };
     return patterns;
 }
 

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+#include <QWebSocketServer>
+#include <functional>
+
+namespace PatternScope {
+
+class Link;
+class LinkEmulator;
+struct WebSocketRecording;
+
+// The server half the WebSocket patterns share: a QWebSocketServer on 127.0.0.1 that clients reach
+// through links, its size limit, and the envelope rule: every text message is one JSON object with
+// a string "type". A peer that breaks the rule is closed (1007 malformed, 1003 binary or unknown,
+// 1009 too big, by Qt) with a note on the server's lifeline; everyone else is served on.
+class WebSocketHub : public QObject {
+    Q_OBJECT
+public:
+    WebSocketHub(Trace* trace, int server, LinkEmulator* links, QObject* parent = nullptr);
+    ~WebSocketHub() override;
+
+    bool listen(QString* error);
+    quint16 port() const { return m_server.serverPort(); }
+    void setMaxMessageSize(qint64 bytes);
+    qint64 maxMessageSize() const { return m_maxMessage; }
+
+    // The lifeline of a peer, found through the link it came by; -1 if unknown.
+    int participantOf(QWebSocket* socket) const;
+    QList<QWebSocket*> peers() const { return m_peers.keys(); }
+    int peerCount() const { return int(m_peers.size()); }
+    // Sends one envelope; false if the peer is no longer connected.
+    bool send(QWebSocket* socket, const QJsonObject& envelope);
+    // Closes a peer with a code and a reason, noted on the server's lifeline.
+    void refuse(QWebSocket* socket, QWebSocketProtocol::CloseCode code, const QString& reason);
+    // Stop: closes every peer with this code; allClosed() follows when none is left.
+    void closeAll(QWebSocketProtocol::CloseCode code, const QString& reason);
+
+    // For outside links: names the lifeline of an upgrade request the way HTTP patterns do.
+    int outsideParticipant(const QByteArray& head, Participant::Role role);
+
+Q_SIGNALS:
+    void peerConnected(QWebSocket* socket);
+    void envelopeReceived(QWebSocket* socket, const QJsonObject& envelope);
+    void peerDisconnected(QWebSocket* socket);
+    void allClosed();
+
+private:
+    void accept();
+    void textReceived(QWebSocket* socket, const QString& text);
+    void gone(QWebSocket* socket);
+
+    Trace* m_trace;
+    int m_participant;
+    LinkEmulator* m_links;
+    QWebSocketServer m_server;
+    qint64 m_maxMessage = 64 * 1024;
+    QHash<QWebSocket*, int> m_peers; // socket -> lifeline
+    QHash<QString, int> m_outside; // outside lifelines by name
+    bool m_closingAll = false;
+};
+
+// The client half: one lifeline's WebSocket that stays up. It connects through its link, and after a
+// cut or a refusal reconnects with exponential back-off (first delay from `backoffMs`, doubling up
+// to 30 s, reset once connected), asking `url` each time so it can resume from what it has.
+class WebSocketClient : public QObject {
+    Q_OBJECT
+public:
+    WebSocketClient(Trace* trace, int participant, QObject* parent = nullptr);
+
+    void setUrl(std::function<QUrl()> url) { m_url = std::move(url); }
+    void setBackoff(std::function<qint64()> firstMs) { m_backoff = std::move(firstMs); }
+    int participant() const { return m_participant; }
+    bool isConnected() const { return m_socket && m_socket->state() == QAbstractSocket::ConnectedState; }
+    int reconnects() const { return m_reconnects; }
+
+    void start();
+    // Closes with 1000 and the reason; stopped() follows when the connection is down.
+    void stop(const QString& reason);
+    bool send(const QJsonObject& envelope);
+    // Sends text exactly as given (for tests of what the server does with bad input).
+    void sendRaw(const QString& text);
+
+Q_SIGNALS:
+    void connected();
+    void envelopeReceived(const QJsonObject& envelope);
+    void stopped();
+
+private:
+    void open();
+    void lost(const QString& why);
+    void finishStop();
+
+    Trace* m_trace;
+    int m_participant;
+    std::function<QUrl()> m_url;
+    std::function<qint64()> m_backoff;
+    QPointer<QWebSocket> m_socket;
+    QTimer m_retry;
+    QTimer m_closeGuard;
+    int m_attempt = 0;
+    int m_reconnects = 0;
+    bool m_stopping = false;
+    bool m_stopped = false;
+};
+
+// Reads a message's JSON envelope from what the link saw of it; empty if it is not one.
+QJsonObject envelopeOf(const QByteArray& payload);
+
+} // namespace PatternScope

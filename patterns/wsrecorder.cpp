@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "wsrecorder.h"
+
+#include "linkconnection.h"
+#include "linkemulator.h"
+
+#include <deque>
+#include <memory>
+
+namespace PatternScope {
+
+namespace {
+
+using Frame = WebSocketFrameScanner::Frame;
+
+constexpr int kPreviewBytes = 4096; // enough for any envelope a pattern sends; bigger payloads are cut
+constexpr int kKeptPreview = 1024; // what a message keeps for the inspector
+
+QString closeCodeName(int code)
+{
+    switch (code) {
+    case 1000:
+        return QStringLiteral("normal");
+    case 1001:
+        return QStringLiteral("going away");
+    case 1002:
+        return QStringLiteral("protocol error");
+    case 1003:
+        return QStringLiteral("unsupported data");
+    case 1007:
+        return QStringLiteral("invalid payload");
+    case 1008:
+        return QStringLiteral("policy violation");
+    case 1009:
+        return QStringLiteral("message too big");
+    case 1011:
+        return QStringLiteral("server error");
+    default:
+        return QString();
+    }
+}
+
+QString sizeText(qint64 bytes)
+{
+    return QString::number(bytes) + QStringLiteral(" B");
+}
+
+// One direction of a tapped connection: scans what the sender wrote, records each message when its
+// first byte was read, and completes it when delivery passes its last byte.
+class FrameRecorder final : public PipeTap {
+public:
+    FrameRecorder(LinkConnection* connection, bool towardServer, std::shared_ptr<const WebSocketRecording> recording)
+        : m_connection(connection)
+        , m_trace(connection->link()->trace())
+        , m_towardServer(towardServer)
+        , m_recording(std::move(recording))
+        , m_scanner(
+              towardServer ? WebSocketFrameScanner::Side::ClientToServer : WebSocketFrameScanner::Side::ServerToClient,
+              kPreviewBytes)
+    {
+    }
+
+    void read(QByteArrayView bytes, TimeUs at) override
+    {
+        if (m_scanner.failed())
+            return;
+        m_reads.push_back({ m_readTotal + bytes.size(), at });
+        const bool hadHead = !m_scanner.head().isEmpty();
+        const QList<Frame> frames = m_scanner.feed(bytes);
+        if (!hadHead && !m_scanner.head().isEmpty())
+            recordHead();
+        for (const Frame& frame : frames)
+            recordFrame(frame);
+        m_readTotal += bytes.size();
+        // Reads wholly before the end of the last complete frame can no longer start a frame.
+        while (!m_reads.empty() && m_reads.front().first <= m_doneUpTo)
+            m_reads.pop_front();
+    }
+
+    void delivered(qint64 total, TimeUs at) override
+    {
+        while (!m_pending.empty() && m_pending.front().first <= total) {
+            m_trace->completeMessage(m_pending.front().second, at);
+            m_pending.pop_front();
+        }
+    }
+
+    void dropped(TimeUs at) override
+    {
+        for (const auto& pending : m_pending) {
+            m_trace->loseMessage(pending.second, at);
+            const Message& message = m_trace->message(pending.second);
+            // Qt closes its TCP connection right after sending a close frame instead of waiting for
+            // the answer (RFC 6455, 7.1.1), so the answering close finds nobody. Say so where it shows.
+            if (message.kind == Message::Kind::WsClose)
+                m_trace->addNote(
+                    message.to, QStringLiteral("had closed its TCP connection before the answering close arrived"), at);
+        }
+        m_pending.clear();
+    }
+
+private:
+    TimeUs readTimeOf(qint64 offset) const
+    {
+        for (const auto& read : m_reads) {
+            if (read.first > offset)
+                return read.second;
+        }
+        return m_reads.empty() ? m_trace->now() : m_reads.back().second;
+    }
+
+    Message base(qint64 offset)
+    {
+        m_connection->ensureRecorded();
+        Message message;
+        const int client = m_connection->participant();
+        const int server = m_connection->link()->server();
+        message.from = m_towardServer ? client : server;
+        message.to = m_towardServer ? server : client;
+        message.connection = m_connection->id();
+        message.sentAt = readTimeOf(offset);
+        return message;
+    }
+
+    void recordHead()
+    {
+        const QByteArray& head = m_scanner.head();
+        if (m_towardServer && m_connection->id() < 0 && m_recording->identify)
+            m_connection->identify(m_recording->identify(head));
+        Message message = base(0);
+        QByteArray firstLine = head.left(head.indexOf("\r\n"));
+        if (m_towardServer) {
+            message.kind = Message::Kind::HttpRequest;
+            firstLine.chop(firstLine.endsWith(" HTTP/1.1") ? 9 : 0);
+            message.label = QString::fromLatin1(firstLine);
+            if (!m_scanner.failed())
+                message.label += QStringLiteral(" · Upgrade: websocket");
+        } else {
+            message.kind = Message::Kind::HttpResponse;
+            message.label = QString::fromLatin1(firstLine.mid(firstLine.indexOf(' ') + 1));
+        }
+        message.headers = WebSocketFrameScanner::headFields(head);
+        message.bytes = head.size();
+        message.correlation = QStringLiteral("upgrade %1").arg(message.connection);
+        Frame frame;
+        frame.opcode = WebSocketFrameScanner::Handshake;
+        frame.wireBytes = head.size();
+        frame.preview = head;
+        finishRecord(message, frame);
+    }
+
+    void recordFrame(const Frame& frame)
+    {
+        Message message = base(frame.offset);
+        message.bytes = frame.wireBytes;
+        message.bodyPreview = frame.preview.left(kKeptPreview);
+        const QString continues = frame.fin ? QString() : QStringLiteral(" (continues)");
+        switch (frame.opcode) {
+        case WebSocketFrameScanner::Text:
+            message.kind = Message::Kind::WsText;
+            message.label = QStringLiteral("text · ") + sizeText(frame.payloadLength) + continues;
+            break;
+        case WebSocketFrameScanner::Binary:
+            message.kind = Message::Kind::WsBinary;
+            message.label = QStringLiteral("binary · ") + sizeText(frame.payloadLength) + continues;
+            break;
+        case WebSocketFrameScanner::Continuation:
+            message.kind = Message::Kind::WsBinary;
+            message.label = QStringLiteral("continuation · ") + sizeText(frame.payloadLength) + continues;
+            break;
+        case WebSocketFrameScanner::Ping:
+        case WebSocketFrameScanner::Pong: {
+            const bool ping = frame.opcode == WebSocketFrameScanner::Ping;
+            message.kind = ping ? Message::Kind::WsPing : Message::Kind::WsPong;
+            const QString payload = QString::fromUtf8(frame.preview);
+            message.label = (ping ? QStringLiteral("ping") : QStringLiteral("pong"))
+                + (payload.isEmpty() ? QString() : QStringLiteral(" ") + payload);
+            // A pong echoes its ping's payload: that is what pairs them.
+            message.correlation = QStringLiteral("ping %1 %2").arg(message.connection).arg(payload);
+            break;
+        }
+        case WebSocketFrameScanner::Close:
+            message.kind = Message::Kind::WsClose;
+            message.label = closeLabel(frame.preview);
+            message.correlation = QStringLiteral("close %1").arg(message.connection);
+            break;
+        default:
+            message.kind = Message::Kind::WsBinary;
+            message.label = QStringLiteral("opcode %1 · ").arg(frame.opcode) + sizeText(frame.payloadLength);
+            break;
+        }
+        finishRecord(message, frame);
+    }
+
+    void finishRecord(Message& message, const Frame& frame)
+    {
+        if (m_recording->describe)
+            m_recording->describe(message, frame);
+        const qint64 end = frame.offset + frame.wireBytes;
+        m_pending.push_back({ end, m_trace->addMessage(message) });
+        m_doneUpTo = end;
+    }
+
+    LinkConnection* m_connection;
+    Trace* m_trace;
+    bool m_towardServer;
+    std::shared_ptr<const WebSocketRecording> m_recording;
+    WebSocketFrameScanner m_scanner;
+    std::deque<std::pair<qint64, TimeUs>> m_reads; // (stream offset after the read, when it was read)
+    qint64 m_readTotal = 0;
+    qint64 m_doneUpTo = 0;
+    std::deque<std::pair<qint64, qint64>> m_pending; // (stream offset after the message, its seq)
+};
+
+} // namespace
+
+QString closeLabel(const QByteArray& payload)
+{
+    if (payload.size() < 2)
+        return QStringLiteral("close");
+    const int code = (static_cast<unsigned char>(payload.at(0)) << 8) | static_cast<unsigned char>(payload.at(1));
+    QString label = QStringLiteral("close %1").arg(code);
+    const QString name = closeCodeName(code);
+    if (!name.isEmpty())
+        label += QStringLiteral(" (%1)").arg(name);
+    const QString reason = QString::fromUtf8(payload.mid(2));
+    if (!reason.isEmpty())
+        label += QStringLiteral(" · ") + reason;
+    return label;
+}
+
+void recordWebSockets(Link* link, WebSocketRecording recording)
+{
+    auto shared = std::make_shared<const WebSocketRecording>(std::move(recording));
+    link->setConnectionTap([shared](LinkConnection* connection) {
+        connection->up()->setTap(std::make_unique<FrameRecorder>(connection, true, shared));
+        connection->down()->setTap(std::make_unique<FrameRecorder>(connection, false, shared));
+    });
+}
+
+} // namespace PatternScope
