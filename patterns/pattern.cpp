@@ -3,6 +3,7 @@
 
 #include "linkemulator.h"
 #include "longpolling.h"
+#include "publishsubscribe.h"
 #include "requestresponse.h"
 #include "serversentevents.h"
 #include "shortpolling.h"
@@ -62,7 +63,7 @@ namespace PatternRegistry {
 const QList<PatternInfo>& all()
 {
     static const QList<PatternInfo> patterns { RequestResponse::info(), ShortPolling::info(), LongPolling::info(),
-        WebSockets::info(), ServerSentEvents::info() };
+        WebSockets::info(), ServerSentEvents::info(), PublishSubscribe::info() };
     return patterns;
 }
 

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "publishsubscribe.h"
+
+#include "linkemulator.h"
+#include "wsrecorder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace PatternScope {
+
+namespace {
+
+constexpr int kMaxTopicLength = 64;
+constexpr int kMaxTopicsPerMessage = 32;
+
+QString str(const QJsonObject& envelope, const char* key)
+{
+    return envelope.value(QLatin1String(key)).toString();
+}
+
+// Ids may be strings or numbers on the wire; the broker and the diagram treat them as text.
+QString idOf(const QJsonObject& envelope)
+{
+    const QJsonValue id = envelope.value(QStringLiteral("id"));
+    if (id.isString())
+        return id.toString().left(64);
+    if (id.isDouble())
+        return QString::number(id.toInteger());
+    return {};
+}
+
+QString payloadText(const QJsonObject& envelope)
+{
+    const QJsonValue payload = envelope.value(QStringLiteral("payload"));
+    return payload.isString()
+        ? payload.toString()
+        : QString::fromUtf8(QJsonDocument(QJsonArray { payload }).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+}
+
+// Names what crossed from its envelope, for the diagram.
+void describe(Message& message, const WebSocketFrameScanner::Frame& frame)
+{
+    if (frame.opcode != WebSocketFrameScanner::Text || !frame.fin)
+        return;
+    const QJsonObject envelope = envelopeOf(frame.preview);
+    const QString type = str(envelope, "type");
+    const QString id = idOf(envelope);
+    const QString topic = str(envelope, "topic");
+    if (!id.isEmpty())
+        message.correlation = QStringLiteral("msg ") + id;
+    const qint64 item = envelope.value(QStringLiteral("item")).toInteger(-1);
+    if (type == QLatin1String("publish")) {
+        message.kind = Message::Kind::Publish;
+        message.label = QStringLiteral("publish %1 #%2 · %3").arg(topic, id, payloadText(envelope));
+    } else if (type == QLatin1String("deliver")) {
+        message.kind = Message::Kind::Deliver;
+        message.label = QStringLiteral("deliver %1 #%2 · %3").arg(topic, id, payloadText(envelope));
+    } else if (type == QLatin1String("ack")) {
+        message.label = QStringLiteral("ack #") + id;
+        return;
+    } else if (type == QLatin1String("subscribe") || type == QLatin1String("unsubscribe")) {
+        QStringList topics;
+        for (const QJsonValue& t : envelope.value(QStringLiteral("topics")).toArray())
+            topics.append(t.toString());
+        message.label = type + u' ' + topics.join(QStringLiteral(", "));
+        return;
+    } else {
+        return;
+    }
+    if (item > 0)
+        message.firstItem = message.lastItem = item;
+}
+
+QString subscriberName(int index)
+{
+    return QStringLiteral("Subscriber %1").arg(QChar(u'A' + index));
+}
+
+} // namespace
+
+QStringList PublishSubscribe::topicNames()
+{
+    return { QStringLiteral("prices"), QStringLiteral("news"), QStringLiteral("weather"), QStringLiteral("sports"),
+        QStringLiteral("chat") };
+}
+
+PatternInfo PublishSubscribe::info()
+{
+    PatternInfo info;
+    info.id = QStringLiteral("publish-subscribe");
+    info.title = QStringLiteral("Publish-subscribe");
+    info.description = QStringLiteral(
+        "Publishers send each message to a broker once, on a topic; the broker hands a copy to every subscriber of "
+        "that topic and to no one else. Whether a subscriber that was cut off gets what it missed depends on the "
+        "delivery guarantee.");
+    info.participants = { QStringLiteral("Publisher"), QStringLiteral("Broker"), QStringLiteral("Subscriber A"),
+        QStringLiteral("Subscriber B"), QStringLiteral("Subscriber C") };
+    info.parameters = {
+        ParameterSpec::number(QStringLiteral("publishers"), QStringLiteral("publishers, taking turns with the items"),
+            ParameterSpec::Unit::Count, 1, 1, 5, false),
+        ParameterSpec::number(QStringLiteral("subscribers"), QStringLiteral("subscribers A, B, C, …"),
+            ParameterSpec::Unit::Count, 3, 1, 26, false),
+        ParameterSpec::number(QStringLiteral("topics"),
+            QStringLiteral("topics (prices, news, weather, sports, chat); items take turns"),
+            ParameterSpec::Unit::Count, 2, 1, 5, false),
+        ParameterSpec::choice(QStringLiteral("subscriptions"),
+            QStringLiteral("who subscribes to what: one topic each, one each plus every third subscriber to all "
+                           "(overlapping), or all to all"),
+            { QStringLiteral("one-each"), QStringLiteral("overlapping"), QStringLiteral("all") }, 1, false),
+        ParameterSpec::choice(QStringLiteral("guarantee"),
+            QStringLiteral("at most once: what a cut-off subscriber misses is gone; at least once: durable "
+                           "subscriptions, acks and redelivery"),
+            { QStringLiteral("at-most-once"), QStringLiteral("at-least-once") }, 0, false),
+        latencyParameter(),
+        jitterParameter(),
+        ParameterSpec::number(QStringLiteral("reconnect"),
+            QStringLiteral("first wait before reconnecting after a lost connection; doubles each try up to 30 s"),
+            ParameterSpec::Unit::Milliseconds, 1000, 10, 30'000, true),
+        ParameterSpec::number(QStringLiteral("max-message"),
+            QStringLiteral("largest message the broker accepts; bigger ones are closed with 1009"),
+            ParameterSpec::Unit::Bytes, 64 * 1024, 1024, 16 << 20, false),
+    };
+    info.parameters.append(Producer::parameters());
+    info.create = [](const PatternContext& context) { return std::make_unique<PublishSubscribe>(context); };
+    return info;
+}
+
+PublishSubscribe::PublishSubscribe(const PatternContext& context, QObject* parent)
+    : Pattern(context, parent)
+{
+}
+
+PublishSubscribe::~PublishSubscribe() = default;
+
+PublishSubscribe::Guarantee PublishSubscribe::guarantee() const
+{
+    return parameter(QStringLiteral("guarantee")) == 1 ? Guarantee::AtLeastOnce : Guarantee::AtMostOnce;
+}
+
+const PublishSubscribe::SubscriberState& PublishSubscribe::subscriberState(WebSocketClient* subscriber) const
+{
+    static const SubscriberState none;
+    const auto it = m_subscriberState.constFind(subscriber);
+    return it == m_subscriberState.constEnd() ? none : *it;
+}
+
+int PublishSubscribe::unconfirmedPublishes() const
+{
+    int count = 0;
+    for (const auto& queue : m_unconfirmed)
+        count += int(queue.size());
+    return count;
+}
+
+bool PublishSubscribe::start(QString* error)
+{
+    const int publisherCount = int(parameter(QStringLiteral("publishers")));
+    QList<int> publisherIds;
+    for (int i = 1; i <= publisherCount; ++i) {
+        publisherIds.append(trace()->addParticipant(
+            publisherCount == 1 ? QStringLiteral("Publisher") : QStringLiteral("Publisher %1").arg(i),
+            Participant::Role::Publisher));
+    }
+    m_broker = trace()->addParticipant(QStringLiteral("Broker"), Participant::Role::Broker);
+    // The items start with the (first) publisher: delivery delay is measured from there.
+    m_producer = std::make_unique<Producer>(trace(), publisherIds.first(), seed());
+    m_producer->configure(parameters());
+    connect(m_producer.get(), &Producer::produced, this, &PublishSubscribe::itemProduced);
+    m_hub = std::make_unique<WebSocketHub>(trace(), m_broker, links());
+    m_hub->setMaxMessageSize(parameter(QStringLiteral("max-message")));
+    connect(m_hub.get(), &WebSocketHub::envelopeReceived, this, &PublishSubscribe::brokerReceived);
+    connect(m_hub.get(), &WebSocketHub::peerDisconnected, this, &PublishSubscribe::peerGone);
+    if (!m_hub->listen(error))
+        return false;
+
+    const auto addClient = [this, error](int participant, QString path) -> WebSocketClient* {
+        Link* link = links()->addLink(participant, m_broker, m_hub->port());
+        if (!link) {
+            *error = links()->errorString();
+            return nullptr;
+        }
+        recordWebSockets(link, { describe, {} });
+        auto* client = new WebSocketClient(trace(), participant, this);
+        const QUrl url(QStringLiteral("ws://127.0.0.1:%1%2").arg(link->port()).arg(path));
+        client->setUrl([url] { return url; });
+        client->setBackoff([this] { return parameter(QStringLiteral("reconnect")); });
+        connect(client, &WebSocketClient::stopped, this, &PublishSubscribe::clientStopped);
+        return client;
+    };
+
+    const bool atLeastOnce = guarantee() == Guarantee::AtLeastOnce;
+    for (int participant : std::as_const(publisherIds)) {
+        WebSocketClient* publisher = addClient(participant, QStringLiteral("/publish"));
+        if (!publisher)
+            return false;
+        m_publishers.append(publisher);
+        m_unconfirmed.insert(publisher, {});
+        connect(publisher, &WebSocketClient::connected, this, [this, publisher] {
+            // At least once: what the broker never confirmed goes again; it ignores what it already has.
+            for (const QJsonObject& envelope : m_unconfirmed.value(publisher))
+                publisher->send(envelope);
+        });
+        connect(publisher, &WebSocketClient::envelopeReceived, this, [this, publisher](const QJsonObject& envelope) {
+            if (str(envelope, "type") != QLatin1String("ack"))
+                return;
+            auto& queue = m_unconfirmed[publisher];
+            const QString id = idOf(envelope);
+            queue.erase(std::remove_if(queue.begin(), queue.end(), [&](const QJsonObject& e) { return idOf(e) == id; }),
+                queue.end());
+        });
+    }
+
+    if (serveOnly()) {
+        m_outside = addOutsideLink(m_broker, m_hub->port(), error);
+        if (!m_outside)
+            return false;
+        recordWebSockets(m_outside, { describe, [this](const QByteArray& head) {
+                                         return m_hub->outsideParticipant(head, Participant::Role::Subscriber);
+                                     } });
+    } else {
+        const QStringList topics = topicNames().mid(0, int(parameter(QStringLiteral("topics"))));
+        const int count = int(parameter(QStringLiteral("subscribers")));
+        const qint64 plan = parameter(QStringLiteral("subscriptions"));
+        for (int i = 0; i < count; ++i) {
+            SubscriberState state;
+            state.name = subscriberName(i);
+            const bool all = plan == 2 || (plan == 1 && i % 3 == 2);
+            state.topics = all ? topics : QStringList { topics.at(i % topics.size()) };
+            const int participant = trace()->addParticipant(state.name, Participant::Role::Subscriber);
+            WebSocketClient* subscriber = addClient(participant, QStringLiteral("/subscribe"));
+            if (!subscriber)
+                return false;
+            m_subscribers.append(subscriber);
+            m_subscriberState.insert(subscriber, state);
+            connect(subscriber, &WebSocketClient::connected, this, [this, subscriber, atLeastOnce] {
+                const SubscriberState& s = m_subscriberState[subscriber];
+                subscriber->send({ { QStringLiteral("type"), QStringLiteral("subscribe") },
+                    { QStringLiteral("topics"), QJsonArray::fromStringList(s.topics) },
+                    { QStringLiteral("subscriber"), s.name }, { QStringLiteral("durable"), atLeastOnce } });
+            });
+            connect(subscriber, &WebSocketClient::envelopeReceived, this,
+                [this, subscriber](const QJsonObject& envelope) { delivered(subscriber, envelope); });
+        }
+    }
+    for (WebSocketClient* client : std::as_const(m_publishers))
+        client->start();
+    for (WebSocketClient* client : std::as_const(m_subscribers))
+        client->start();
+    // Publishing starts once every subscriber of ours has subscribed, so the first items reach them too.
+    if (m_subscribers.isEmpty()) {
+        m_publishing = true;
+        m_producer->start();
+    }
+    return true;
+}
+
+void PublishSubscribe::parameterChanged(const QString&, qint64)
+{
+    m_producer->configure(parameters());
+}
+
+void PublishSubscribe::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_producer->stop();
+    for (WebSocketClient* client : std::as_const(m_publishers))
+        client->stop(QStringLiteral("run ended"));
+    for (WebSocketClient* client : std::as_const(m_subscribers))
+        client->stop(QStringLiteral("run ended"));
+}
+
+void PublishSubscribe::clientStopped()
+{
+    if (++m_stoppedClients < m_publishers.size() + m_subscribers.size())
+        return;
+    if (!serveOnly()) {
+        Q_EMIT stopped();
+        return;
+    }
+    // Outside clients are told the broker is going away.
+    connect(m_hub.get(), &WebSocketHub::allClosed, this, &PublishSubscribe::stopped);
+    m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("broker stopping"));
+}
+
+quint16 PublishSubscribe::publicPort() const
+{
+    return m_outside ? m_outside->port() : 0;
+}
+
+QStringList PublishSubscribe::tryItOut() const
+{
+    const QString url = QStringLiteral("ws://127.0.0.1:%1/?client=alice").arg(publicPort());
+    return { QStringLiteral("npx wscat -c '%1', then send: {\"type\":\"subscribe\",\"topics\":[\"prices\"]}").arg(url),
+        QStringLiteral("and publish: {\"type\":\"publish\",\"topic\":\"news\",\"id\":\"a1\",\"payload\":\"hello\"}"),
+        QStringLiteral("The envelope is described in docs/pubsub-envelope.md.") };
+}
+
+// ---- publishers
+
+void PublishSubscribe::itemProduced(const Item& item)
+{
+    const QStringList topics = topicNames().mid(0, int(parameter(QStringLiteral("topics"))));
+    WebSocketClient* publisher = m_publishers.at(int((item.id - 1) % m_publishers.size()));
+    const QJsonObject envelope { { QStringLiteral("type"), QStringLiteral("publish") },
+        { QStringLiteral("topic"), topics.at(int((item.id - 1) % topics.size())) },
+        { QStringLiteral("id"), QString::number(item.id) }, { QStringLiteral("payload"), item.text },
+        { QStringLiteral("item"), item.id } };
+    sendPublish(publisher, envelope);
+}
+
+void PublishSubscribe::sendPublish(WebSocketClient* publisher, const QJsonObject& envelope)
+{
+    if (guarantee() == Guarantee::AtLeastOnce)
+        m_unconfirmed[publisher].push_back(envelope); // sent again after a reconnect until confirmed
+    if (!publisher->send(envelope) && guarantee() == Guarantee::AtMostOnce) {
+        trace()->addNote(
+            publisher->participant(), QStringLiteral("not connected: #%1 is not published").arg(idOf(envelope)));
+    }
+}
+
+// ---- broker
+
+bool PublishSubscribe::topicsOf(QWebSocket* socket, const QJsonObject& envelope, QStringList* topics)
+{
+    const QJsonValue value = envelope.value(QStringLiteral("topics"));
+    if (value.isString()) {
+        topics->append(value.toString());
+    } else {
+        for (const QJsonValue& topic : value.toArray())
+            topics->append(topic.toString());
+    }
+    const bool ok = !topics->isEmpty() && topics->size() <= kMaxTopicsPerMessage
+        && std::all_of(topics->begin(), topics->end(),
+            [](const QString& t) { return !t.isEmpty() && t.size() <= kMaxTopicLength; });
+    if (!ok) {
+        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
+            QStringLiteral("malformed envelope: \"topics\" must list 1 to %1 topic names").arg(kMaxTopicsPerMessage));
+    }
+    return ok;
+}
+
+void PublishSubscribe::brokerReceived(QWebSocket* socket, const QJsonObject& envelope)
+{
+    const QString type = str(envelope, "type");
+    if (!m_peers.contains(socket)) {
+        const Participant* who = trace()->participant(m_hub->participantOf(socket));
+        m_peers.insert(socket, { who ? who->name : QStringLiteral("outside client"), {}, false });
+    }
+    if (type == QLatin1String("subscribe") || type == QLatin1String("unsubscribe")) {
+        subscribe(socket, envelope, type == QLatin1String("subscribe"));
+    } else if (type == QLatin1String("publish")) {
+        publish(socket, envelope);
+    } else if (type == QLatin1String("ack")) {
+        const QString id = idOf(envelope);
+        if (id.isEmpty()) {
+            m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
+                QStringLiteral("malformed envelope: ack without an id"));
+            return;
+        }
+        const Peer& peer = m_peers[socket];
+        auto it = m_durable.find(peer.name);
+        if (peer.durable && it != m_durable.end()) {
+            auto& outbox = it->outbox;
+            outbox.erase(
+                std::remove_if(outbox.begin(), outbox.end(), [&](const QJsonObject& e) { return idOf(e) == id; }),
+                outbox.end());
+        }
+    } else {
+        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeDatatypeNotSupported,
+            QStringLiteral("unknown message type \"%1\"; the broker takes subscribe, unsubscribe, publish, ack")
+                .arg(type.left(40)));
+    }
+}
+
+void PublishSubscribe::subscribe(QWebSocket* socket, const QJsonObject& envelope, bool add)
+{
+    QStringList topics;
+    if (!topicsOf(socket, envelope, &topics))
+        return;
+    Peer& peer = m_peers[socket];
+    const QString requested = str(envelope, "subscriber").left(40);
+    if (add && !requested.isEmpty())
+        peer.name = requested;
+    // A durable subscription outlives its connection: only with the at-least-once guarantee.
+    peer.durable = peer.durable
+        || (add && guarantee() == Guarantee::AtLeastOnce && envelope.value(QStringLiteral("durable")).toBool());
+    for (const QString& topic : std::as_const(topics)) {
+        if (add)
+            peer.topics.insert(topic);
+        else
+            peer.topics.remove(topic);
+    }
+    if (peer.durable) {
+        Durable& durable = m_durable[peer.name];
+        durable.topics = peer.topics;
+        durable.socket = socket;
+        // Redelivery: everything not acknowledged, in order, including what came while it was away.
+        if (add) {
+            for (const QJsonObject& delivery : durable.outbox)
+                m_hub->send(socket, delivery);
+        }
+    }
+    if (add && !m_publishing && !m_stopping) {
+        m_subscribedOnce.insert(peer.name);
+        const bool allOurs = std::all_of(m_subscribers.begin(), m_subscribers.end(),
+            [this](WebSocketClient* s) { return m_subscribedOnce.contains(m_subscriberState.value(s).name); });
+        if (allOurs) {
+            m_publishing = true;
+            m_producer->start();
+        }
+    }
+}
+
+void PublishSubscribe::publish(QWebSocket* socket, const QJsonObject& envelope)
+{
+    const QString topic = str(envelope, "topic");
+    const QString id = idOf(envelope);
+    if (topic.isEmpty() || topic.size() > kMaxTopicLength || id.isEmpty()) {
+        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
+            QStringLiteral("malformed envelope: publish needs a \"topic\" and an \"id\""));
+        return;
+    }
+    const Peer& publisher = m_peers[socket];
+    const bool atLeastOnce = guarantee() == Guarantee::AtLeastOnce;
+    const QString key = publisher.name + u'/' + id;
+    if (atLeastOnce && m_published.contains(key)) {
+        // A resend whose confirmation was lost: confirm again, deliver nothing twice.
+        trace()->addNote(m_broker, QStringLiteral("#%1 again from %2: already taken").arg(id, publisher.name));
+    } else {
+        if (atLeastOnce)
+            m_published.insert(key);
+        QJsonObject delivery { { QStringLiteral("type"), QStringLiteral("deliver") },
+            { QStringLiteral("topic"), topic }, { QStringLiteral("id"), id },
+            { QStringLiteral("seq"), ++m_topicSeq[topic] }, { QStringLiteral("publisher"), publisher.name },
+            { QStringLiteral("payload"), envelope.value(QStringLiteral("payload")) } };
+        if (envelope.contains(QStringLiteral("item")))
+            delivery.insert(QStringLiteral("item"), envelope.value(QStringLiteral("item")));
+        // Fan-out: exactly the subscribers of this topic, each its own delivery.
+        for (auto it = m_peers.cbegin(); it != m_peers.cend(); ++it) {
+            if (!it->durable && it->topics.contains(topic))
+                m_hub->send(it.key(), delivery);
+        }
+        for (Durable& durable : m_durable) {
+            if (!durable.topics.contains(topic))
+                continue;
+            durable.outbox.push_back(delivery);
+            if (durable.socket)
+                m_hub->send(durable.socket, delivery);
+        }
+    }
+    if (atLeastOnce)
+        m_hub->send(socket, { { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), id } });
+}
+
+void PublishSubscribe::peerGone(QWebSocket* socket)
+{
+    const Peer peer = m_peers.take(socket);
+    auto it = m_durable.find(peer.name);
+    if (it != m_durable.end() && it->socket == socket)
+        it->socket = nullptr; // the subscription stays; deliveries wait in its outbox
+}
+
+// ---- subscribers
+
+void PublishSubscribe::delivered(WebSocketClient* subscriber, const QJsonObject& envelope)
+{
+    if (str(envelope, "type") != QLatin1String("deliver"))
+        return;
+    SubscriberState& state = m_subscriberState[subscriber];
+    const QString topic = str(envelope, "topic");
+    const QString id = idOf(envelope);
+    const qint64 seq = envelope.value(QStringLiteral("seq")).toInteger();
+    const QString key = str(envelope, "publisher") + u'/' + id;
+    if (guarantee() == Guarantee::AtLeastOnce)
+        subscriber->send({ { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), id } });
+    if (state.processed.contains(key)) {
+        ++state.duplicates;
+        trace()->addNote(subscriber->participant(), QStringLiteral("#%1 again: already processed, ignored").arg(id));
+        return;
+    }
+    state.processed.insert(key);
+    // The broker numbers each topic's messages: a jump means messages this subscriber never got.
+    const qint64 last = state.lastSeq.value(topic, 0);
+    if (seq > last + 1) {
+        state.missed += seq - last - 1;
+        trace()->addNote(subscriber->participant(),
+            seq == last + 2 ? QStringLiteral("missed 1 message on %1 (#%2 of the topic)").arg(topic).arg(last + 1)
+                            : QStringLiteral("missed %1 messages on %2 (#%3–%4 of the topic)")
+                                  .arg(seq - last - 1)
+                                  .arg(topic)
+                                  .arg(last + 1)
+                                  .arg(seq - 1));
+    }
+    state.lastSeq[topic] = std::max(last, seq);
+    state.seqs[topic].append(seq);
+}
+
+} // namespace PatternScope
