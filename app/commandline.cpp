@@ -262,9 +262,7 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
         return fail(command, QStringLiteral("cannot start %1: %2").arg(options.info->id, reason));
     }
     if (serving) {
-        out() << QStringLiteral("serving %1 on http://127.0.0.1:%2 (Ctrl+C to stop)")
-                     .arg(options.info->id)
-                     .arg(run.pattern()->publicPort())
+        out() << QStringLiteral("serving %1 on %2 (Ctrl+C to stop)").arg(options.info->id, run.pattern()->publicUrl())
               << u'\n' << QStringLiteral("try:") << u'\n';
         for (const QString& line : run.pattern()->tryItOut())
             out() << QStringLiteral("  ") << line << u'\n';

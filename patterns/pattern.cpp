@@ -35,6 +35,11 @@ bool Pattern::setParameter(const QString& name, qint64 value, QString* error)
     return true;
 }
 
+QString Pattern::publicUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+}
+
 Link* Pattern::addOutsideLink(int server, quint16 serverPort, QString* error)
 {
     Link* link = m_context.links->addLink(-1, server, serverPort, m_context.servePort);

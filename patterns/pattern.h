@@ -45,6 +45,8 @@ public:
     // In serve mode, the port outside clients connect to (0 otherwise), and how to try it out.
     virtual quint16 publicPort() const { return 0; }
     virtual QStringList tryItOut() const { return {}; }
+    // Where outside clients connect in serve mode: http://… or, for WebSocket patterns, ws://….
+    virtual QString publicUrl() const;
     bool setParameter(const QString& name, qint64 value, QString* error = nullptr);
 
 Q_SIGNALS:

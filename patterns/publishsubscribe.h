@@ -47,6 +47,7 @@ public:
     void parameterChanged(const QString& name, qint64 value) override;
     quint16 publicPort() const override;
     QStringList tryItOut() const override;
+    QString publicUrl() const override { return QStringLiteral("ws://127.0.0.1:%1").arg(publicPort()); }
 
     int brokerId() const { return m_broker; }
     Producer* producer() const { return m_producer.get(); }

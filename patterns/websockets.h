@@ -31,6 +31,7 @@ public:
     void parameterChanged(const QString& name, qint64 value) override;
     quint16 publicPort() const override;
     QStringList tryItOut() const override;
+    QString publicUrl() const override { return QStringLiteral("ws://127.0.0.1:%1").arg(publicPort()); }
 
     int serverId() const { return m_server; }
     const QList<WebSocketClient*>& clients() const { return m_clients; }

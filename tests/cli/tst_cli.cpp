@@ -117,6 +117,8 @@ private Q_SLOTS:
         QTest::addRow("short-polling") << QStringLiteral("short-polling") << Message::Kind::HttpResponse;
         QTest::addRow("long-polling") << QStringLiteral("long-polling") << Message::Kind::HttpResponse;
         QTest::addRow("server-sent-events") << QStringLiteral("server-sent-events") << Message::Kind::SseEvent;
+        QTest::addRow("websockets") << QStringLiteral("websockets") << Message::Kind::WsText;
+        QTest::addRow("publish-subscribe") << QStringLiteral("publish-subscribe") << Message::Kind::Deliver;
     }
 
     void recordEachPattern()
