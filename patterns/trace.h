@@ -176,6 +176,8 @@ public:
     QList<qint64> messagesSentBetween(TimeUs from, TimeUs to) const;
     // Seqs of the messages whose arrow [sentAt, receivedAt or now] overlaps [from, to], ordered by sentAt.
     QList<qint64> messagesOverlapping(TimeUs from, TimeUs to) const;
+    // Every message's seq ordered by sentAt (ties in recording order): the rows of a compact diagram.
+    const std::vector<qint64>& sentOrder() const { return m_bySentAt; }
     qsizetype inFlightCount() const { return m_inFlightCount; }
     QList<qint64> inFlight() const; // seqs of the messages still in flight, in seq order
     // Latest time anything in the trace happened.

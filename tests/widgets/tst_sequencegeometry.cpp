@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sequencegeometry.h"
+
+#include <QTest>
+
+using namespace PatternScope;
+using Axis = SequenceGeometry::Axis;
+
+namespace {
+
+constexpr TimeUs ms(double v)
+{
+    return TimeUs(v * 1000.0);
+}
+
+// Three lifelines and a few messages at known times.
+struct Fixture {
+    Trace trace;
+    SequenceGeometry g;
+    int client = -1;
+    int proxy = -1;
+    int server = -1;
+
+    Fixture()
+    {
+        client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+        proxy = trace.addParticipant(QStringLiteral("Proxy"), Participant::Role::Server);
+        server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        g.setTrace(&trace);
+        g.setColumns(60, 200);
+        g.setPixelsPerSecond(100); // 1 ms = 0.1 px
+    }
+
+    qint64 send(int from, int to, TimeUs sentAt)
+    {
+        Message m;
+        m.from = from;
+        m.to = to;
+        m.label = QStringLiteral("m");
+        m.sentAt = sentAt;
+        return trace.addMessage(m);
+    }
+};
+
+} // namespace
+
+class TestSequenceGeometry : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void lifelinesAndColumns()
+    {
+        Fixture f;
+        QCOMPARE(f.g.xOf(f.client), 160.0);
+        QCOMPARE(f.g.xOf(f.proxy), 360.0);
+        QCOMPARE(f.g.xOf(f.server), 560.0);
+        QCOMPARE(f.g.xOf(42), -1.0);
+        QCOMPARE(f.g.participantAt(170), f.client);
+        QCOMPARE(f.g.participantAt(459), f.proxy);
+        QCOMPARE(f.g.participantAt(30), -1); // the ruler
+        QCOMPARE(f.g.participantAt(700), -1); // past the last column
+        QCOMPARE(f.g.contentWidth(), 660.0);
+    }
+
+    void timeAxisIsProportional()
+    {
+        Fixture f;
+        QCOMPARE(f.g.timeToY(0), 0.0);
+        QCOMPARE(f.g.timeToY(ms(1500)), 150.0);
+        QCOMPARE(f.g.yToTime(150.0), ms(1500));
+        f.g.setPixelsPerSecond(400);
+        QCOMPARE(f.g.timeToY(ms(1500)), 600.0);
+        for (TimeUs t : { TimeUs(0), ms(3), ms(777), ms(123456) })
+            QVERIFY(std::abs(f.g.yToTime(f.g.timeToY(t)) - t) <= 2);
+    }
+
+    void foldsHideIdleTimeBehindABreak()
+    {
+        Fixture f;
+        f.g.setFoldHeight(30);
+        QVERIFY(f.g.addFold(ms(5000), ms(15000)));
+        QVERIFY(!f.g.addFold(ms(14000), ms(16000))); // overlapping: refused
+        QVERIFY(f.g.addFold(ms(20000), ms(40000)));
+        QCOMPARE(f.g.timeToY(ms(4000)), 400.0);
+        QCOMPARE(f.g.timeToY(ms(5000)), 500.0);
+        QCOMPARE(f.g.timeToY(ms(10000)), 515.0); // halfway through the break
+        QCOMPARE(f.g.timeToY(ms(15000)), 530.0);
+        QCOMPARE(f.g.timeToY(ms(16000)), 630.0);
+        QCOMPARE(f.g.timeToY(ms(20000)), 1030.0);
+        QCOMPARE(f.g.timeToY(ms(41000)), 1030.0 + 30.0 + 100.0);
+        for (double y : { 0.0, 499.0, 515.0, 530.0, 631.0, 1045.0, 1200.0 })
+            QVERIFY2(std::abs(f.g.timeToY(f.g.yToTime(y)) - y) < 0.01, qPrintable(QString::number(y)));
+        QVERIFY(f.g.foldAt(ms(7000)));
+        QVERIFY(!f.g.foldAt(ms(17000)));
+        f.g.setFoldsShown(false);
+        QCOMPARE(f.g.timeToY(ms(16000)), 1600.0);
+        QVERIFY(!f.g.foldAt(ms(7000)));
+    }
+
+    void compactAxisHasOneRowPerMessage()
+    {
+        Fixture f;
+        f.g.setAxis(Axis::Compact);
+        f.g.setRowHeight(20);
+        const qint64 a = f.send(f.client, f.server, ms(100));
+        const qint64 b = f.send(f.server, f.client, ms(5000));
+        const qint64 c = f.send(f.client, f.proxy, ms(5000)); // same time: next row
+        QCOMPARE(f.g.rowOf(a), 0);
+        QCOMPARE(f.g.rowOf(b), 1);
+        QCOMPARE(f.g.rowOf(c), 2);
+        QCOMPARE(f.g.rowY(2), 50.0);
+        QCOMPARE(f.g.contentHeight(ms(9000)), 60.0);
+        // Other moments map to the row of the next message sent.
+        QCOMPARE(f.g.timeToY(ms(2000)), 20.0);
+        QCOMPARE(f.g.yToTime(45.0), ms(5000));
+    }
+
+    void arrowsAsOfAPlaybackTime()
+    {
+        Fixture f;
+        const qint64 seq = f.send(f.client, f.server, ms(1000));
+        f.trace.completeMessage(seq, ms(1250));
+        const Message& m = f.trace.message(seq);
+        QVERIFY(f.g.arrow(m, ms(999), ms(250)).line.isNull()); // not sent yet
+        const auto half = f.g.arrow(m, ms(1125), ms(999)); // the real flight time wins over the guess
+        QVERIFY(!half.arrived);
+        QCOMPARE(half.progress, 0.5);
+        QCOMPARE(half.line.p1(), QPointF(160, 100));
+        QCOMPARE(half.line.p2(), QPointF(360, 112.5));
+        const auto done = f.g.arrow(m, ms(3000), ms(250));
+        QVERIFY(done.arrived);
+        QCOMPARE(done.line.p2(), QPointF(560, 125));
+
+        // In flight with an unknown end: placed by the expected delay, never quite at the receiver.
+        const qint64 flying = f.send(f.server, f.client, ms(2000));
+        const auto guess = f.g.arrow(f.trace.message(flying), ms(2100), ms(400));
+        QCOMPARE(guess.progress, 0.25);
+        QCOMPARE(guess.line.p2().x(), 560.0 - 0.25 * 400.0);
+        QVERIFY(f.g.arrow(f.trace.message(flying), ms(9000), ms(400)).progress <= 0.95);
+
+        // Lost: the arrow ends where and when the loss was noticed, with no head.
+        f.trace.loseMessage(flying, ms(2200));
+        const auto lost = f.g.arrow(f.trace.message(flying), ms(5000), ms(400));
+        QVERIFY(lost.lost);
+        QVERIFY(!lost.arrived);
+        QCOMPARE(lost.line.p2().y(), 220.0);
+    }
+
+    void hitTestingFindsTheNearestArrow()
+    {
+        Fixture f;
+        const qint64 a = f.send(f.client, f.server, ms(1000));
+        f.trace.completeMessage(a, ms(1400)); // y 100 -> 140, x 160 -> 560
+        const qint64 b = f.send(f.server, f.client, ms(1100));
+        f.trace.completeMessage(b, ms(1300)); // y 110 -> 130, x 560 -> 160: crosses a
+        const TimeUs asOf = ms(5000);
+        QCOMPARE(f.g.messageAt(QPointF(260, 110), asOf, ms(250)), a);
+        QCOMPARE(f.g.messageAt(QPointF(460, 115), asOf, ms(250)), b);
+        QCOMPARE(f.g.messageAt(QPointF(260, 160), asOf, ms(250)), -1);
+        QCOMPARE(f.g.messageAt(QPointF(260, 110), ms(1050), ms(250)), -1); // a has not got that far yet
+        QCOMPARE(f.g.messagesInBand(95, 105, asOf), QList<qint64>({ a }));
+        QCOMPARE(f.g.messagesInBand(115, 125, asOf), QList<qint64>({ a, b }));
+        f.g.setAxis(Axis::Compact);
+        f.g.setRowHeight(20);
+        QCOMPARE(f.g.messageAt(QPointF(300, f.g.rowY(1)), asOf, ms(250)), b);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSequenceGeometry)
+#include "tst_sequencegeometry.moc"

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "playbackbar.h"
+
+#include "playbackclock.h"
+#include "sequencepainter.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QStyle>
+#include <QToolButton>
+
+namespace PatternScope {
+
+namespace {
+
+constexpr int kScrubSteps = 10'000;
+const double kSpeeds[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0 };
+
+QToolButton* button(QWidget* parent, QStyle::StandardPixmap icon, const QString& name, const QString& tip)
+{
+    auto* b = new QToolButton(parent);
+    b->setIcon(parent->style()->standardIcon(icon));
+    b->setAccessibleName(name);
+    b->setToolTip(tip);
+    b->setAutoRaise(true);
+    return b;
+}
+
+} // namespace
+
+PlaybackBar::PlaybackBar(QWidget* parent)
+    : QWidget(parent)
+{
+    setAccessibleName(tr("Playback"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+    m_back = button(this, QStyle::SP_MediaSkipBackward, tr("Step back"), tr("Previous message (←)"));
+    m_play = button(this, QStyle::SP_MediaPause, tr("Pause"), tr("Pause or play (Space)"));
+    m_forward = button(this, QStyle::SP_MediaSkipForward, tr("Step forward"), tr("Next message (→)"));
+    m_speed = new QComboBox(this);
+    m_speed->setAccessibleName(tr("Playback speed"));
+    for (double speed : kSpeeds)
+        m_speed->addItem(QStringLiteral("%1×").arg(speed), speed);
+    m_speed->setCurrentIndex(3);
+    m_scrub = new QSlider(Qt::Horizontal, this);
+    m_scrub->setAccessibleName(tr("Playback position"));
+    m_scrub->setRange(0, kScrubSteps);
+    m_time = new QLabel(this);
+    m_time->setAccessibleName(tr("Playback time"));
+    m_time->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("000.00 s / 000.00 s")));
+    m_time->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_live = new QToolButton(this);
+    m_live->setText(tr("● Live"));
+    m_live->setAccessibleName(tr("Live"));
+    m_live->setToolTip(tr("Follow the head of the run (End)"));
+    m_live->setCheckable(true);
+    layout->addWidget(m_back);
+    layout->addWidget(m_play);
+    layout->addWidget(m_forward);
+    layout->addWidget(new QLabel(tr("Speed"), this));
+    layout->addWidget(m_speed);
+    layout->addWidget(m_scrub, 1);
+    layout->addWidget(m_time);
+    layout->addWidget(m_live);
+
+    m_refresh.setInterval(100);
+    connect(&m_refresh, &QTimer::timeout, this, &PlaybackBar::refresh);
+    connect(m_scrub, &QSlider::valueChanged, this, &PlaybackBar::scrubbed);
+    setClock(nullptr);
+}
+
+void PlaybackBar::setClock(PlaybackClock* clock)
+{
+    if (m_clock)
+        m_clock->disconnect(this);
+    m_clock = clock;
+    setEnabled(clock != nullptr);
+    if (!clock)
+        return;
+    connect(m_back, &QToolButton::clicked, clock, &PlaybackClock::stepBack);
+    connect(m_forward, &QToolButton::clicked, clock, &PlaybackClock::stepForward);
+    connect(m_play, &QToolButton::clicked, clock, &PlaybackClock::togglePlay);
+    connect(m_live, &QToolButton::clicked, clock, &PlaybackClock::goLive);
+    connect(m_speed, &QComboBox::currentIndexChanged, clock,
+        [this](int index) { m_clock->setSpeed(m_speed->itemData(index).toDouble()); });
+    connect(clock, &PlaybackClock::changed, this, &PlaybackBar::refresh);
+    refresh();
+}
+
+QString PlaybackBar::timeText() const
+{
+    return m_time->text();
+}
+
+void PlaybackBar::refresh()
+{
+    if (!m_clock)
+        return;
+    const PlaybackClock::Mode mode = m_clock->mode();
+    const TimeUs head = m_clock->head();
+    const TimeUs position = m_clock->position();
+    m_updating = true;
+    m_scrub->setValue(head > 0 ? int(double(position) / double(head) * kScrubSteps) : kScrubSteps);
+    m_updating = false;
+    m_time->setText(QStringLiteral("%1 / %2").arg(formatDuration(position), formatDuration(head)));
+    const bool running = mode != PlaybackClock::Mode::Paused;
+    m_play->setIcon(style()->standardIcon(running ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    m_play->setAccessibleName(running ? tr("Pause") : tr("Play"));
+    m_live->setChecked(mode == PlaybackClock::Mode::Live);
+    // The time moves on its own while live with a run going, or while playing.
+    const bool moving
+        = mode == PlaybackClock::Mode::Playing || (mode == PlaybackClock::Mode::Live && m_clock->isRecording());
+    if (moving && !m_refresh.isActive())
+        m_refresh.start();
+    else if (!moving)
+        m_refresh.stop();
+}
+
+void PlaybackBar::scrubbed(int value)
+{
+    if (m_updating || !m_clock)
+        return;
+    m_clock->seek(TimeUs(double(m_clock->head()) * value / kScrubSteps));
+}
+
+} // namespace PatternScope

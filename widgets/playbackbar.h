@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QTimer>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QSlider;
+class QToolButton;
+
+namespace PatternScope {
+
+class PlaybackClock;
+
+// The DVR controls under the diagram: step back, play/pause, step forward, speed, a scrub bar over
+// the recorded range, the elapsed time, and Live. It refreshes only while the clock moves.
+class PlaybackBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit PlaybackBar(QWidget* parent = nullptr);
+
+    void setClock(PlaybackClock* clock);
+    QString timeText() const;
+
+private:
+    void refresh();
+    void scrubbed(int value);
+
+    PlaybackClock* m_clock = nullptr;
+    QToolButton* m_back = nullptr;
+    QToolButton* m_play = nullptr;
+    QToolButton* m_forward = nullptr;
+    QComboBox* m_speed = nullptr;
+    QSlider* m_scrub = nullptr;
+    QLabel* m_time = nullptr;
+    QToolButton* m_live = nullptr;
+    QTimer m_refresh;
+    bool m_updating = false;
+};
+
+} // namespace PatternScope

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "playbackclock.h"
+
+#include <algorithm>
+
+namespace PatternScope {
+
+PlaybackClock::PlaybackClock(QObject* parent)
+    : QObject(parent)
+{
+    m_since.start();
+}
+
+void PlaybackClock::setTrace(const Trace* trace)
+{
+    m_trace = trace;
+    m_mode = Mode::Live;
+    anchor(head());
+    Q_EMIT changed();
+}
+
+void PlaybackClock::setRecording(bool recording)
+{
+    if (m_recording == recording)
+        return;
+    // A run that ends keeps the picture where it is; live then means "at the last event".
+    const TimeUs at = position();
+    m_recording = recording;
+    anchor(std::min(at, head()));
+    Q_EMIT changed();
+}
+
+TimeUs PlaybackClock::head() const
+{
+    if (!m_trace)
+        return 0;
+    return m_recording ? std::max(m_trace->now(), m_trace->endTime()) : m_trace->endTime();
+}
+
+PlaybackClock::Mode PlaybackClock::mode() const
+{
+    // Playing catches up with a running run: from then on it is live.
+    if (m_mode == Mode::Playing && m_recording && position() >= head())
+        return Mode::Live;
+    return m_mode;
+}
+
+TimeUs PlaybackClock::position() const
+{
+    switch (m_mode) {
+    case Mode::Live:
+        return head();
+    case Mode::Paused:
+        return std::min(m_anchor, head());
+    case Mode::Playing:
+        return std::min(head(), m_anchor + TimeUs(double(m_since.nsecsElapsed()) / 1000.0 * m_speed));
+    }
+    return head();
+}
+
+void PlaybackClock::anchor(TimeUs at)
+{
+    m_anchor = at;
+    m_since.restart();
+}
+
+void PlaybackClock::play()
+{
+    TimeUs from = position();
+    // Playing a finished trace from its end starts it over.
+    if (!m_recording && from >= head())
+        from = 0;
+    anchor(from);
+    m_mode = Mode::Playing;
+    Q_EMIT changed();
+}
+
+void PlaybackClock::pause()
+{
+    anchor(position());
+    m_mode = Mode::Paused;
+    Q_EMIT changed();
+}
+
+void PlaybackClock::togglePlay()
+{
+    if (mode() == Mode::Playing || mode() == Mode::Live)
+        pause();
+    else
+        play();
+}
+
+void PlaybackClock::goLive()
+{
+    m_mode = Mode::Live;
+    anchor(head());
+    Q_EMIT changed();
+}
+
+void PlaybackClock::seek(TimeUs t)
+{
+    const bool wasPlaying = mode() == Mode::Playing;
+    anchor(std::clamp<TimeUs>(t, 0, head()));
+    m_mode = wasPlaying ? Mode::Playing : Mode::Paused;
+    Q_EMIT changed();
+}
+
+void PlaybackClock::setSpeed(double speed)
+{
+    const double clamped = std::clamp(speed, MinSpeed, MaxSpeed);
+    anchor(position());
+    m_speed = clamped;
+    Q_EMIT changed();
+}
+
+void PlaybackClock::stepForward()
+{
+    const TimeUs next = nextEvent(position());
+    anchor(next == NoTime ? head() : next);
+    m_mode = Mode::Paused;
+    Q_EMIT changed();
+}
+
+void PlaybackClock::stepBack()
+{
+    const TimeUs previous = previousEvent(position());
+    anchor(previous == NoTime ? 0 : previous);
+    m_mode = Mode::Paused;
+    Q_EMIT changed();
+}
+
+TimeUs PlaybackClock::nextEvent(TimeUs after) const
+{
+    if (!m_trace)
+        return NoTime;
+    const auto& order = m_trace->sentOrder();
+    const auto sent = [this](qint64 seq) { return m_trace->message(seq).sentAt; };
+    const auto it
+        = std::upper_bound(order.begin(), order.end(), after, [&](TimeUs t, qint64 seq) { return t < sent(seq); });
+    TimeUs best = it == order.end() ? NoTime : sent(*it);
+    // An arrival before that next send: it belongs to an arrow in flight after `after`.
+    const TimeUs limit = best == NoTime ? head() : best;
+    for (qint64 seq : m_trace->messagesOverlapping(after, limit)) {
+        const Message& m = m_trace->message(seq);
+        if (m.state != Message::State::InFlight && m.receivedAt > after && (best == NoTime || m.receivedAt < best))
+            best = m.receivedAt;
+    }
+    return best == NoTime || best > head() ? NoTime : best;
+}
+
+TimeUs PlaybackClock::previousEvent(TimeUs before) const
+{
+    if (!m_trace)
+        return NoTime;
+    const auto& order = m_trace->sentOrder();
+    const auto sent = [this](qint64 seq) { return m_trace->message(seq).sentAt; };
+    const auto it
+        = std::lower_bound(order.begin(), order.end(), before, [&](qint64 seq, TimeUs t) { return sent(seq) < t; });
+    TimeUs best = it == order.begin() ? NoTime : sent(*std::prev(it));
+    for (qint64 seq : m_trace->messagesOverlapping(best == NoTime ? 0 : best, before)) {
+        const Message& m = m_trace->message(seq);
+        if (m.state != Message::State::InFlight && m.receivedAt < before && m.receivedAt > best)
+            best = m.receivedAt;
+    }
+    return best;
+}
+
+} // namespace PatternScope

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+namespace PatternScope {
+
+// A DVR over a trace: the time the diagram shows. Live follows the head (a running run's clock,
+// or the end of a finished trace); paused holds a moment while the run keeps recording; playing
+// moves at a speed from 0.1x to 10x and turns live again when it catches up with a running run.
+// Stepping goes to the previous or next moment a message was sent or arrived. The clock itself
+// never ticks: readers ask position() when they draw.
+class PlaybackClock : public QObject {
+    Q_OBJECT
+public:
+    enum class Mode { Live, Paused, Playing };
+
+    explicit PlaybackClock(QObject* parent = nullptr);
+
+    void setTrace(const Trace* trace);
+    // Whether the trace is still being recorded: the head is then the run's clock, not its last event.
+    void setRecording(bool recording);
+    bool isRecording() const { return m_recording; }
+
+    TimeUs head() const;
+    TimeUs position() const;
+    Mode mode() const;
+    bool isLive() const { return mode() == Mode::Live; }
+    double speed() const { return m_speed; }
+
+    static constexpr double MinSpeed = 0.1;
+    static constexpr double MaxSpeed = 10.0;
+
+public Q_SLOTS:
+    void play();
+    void pause();
+    void togglePlay();
+    void goLive();
+    void seek(TimeUs t);
+    void setSpeed(double speed);
+    void stepForward();
+    void stepBack();
+
+Q_SIGNALS:
+    // Mode, speed or a jump changed; a smooth advance is not announced (nothing ticks).
+    void changed();
+
+private:
+    TimeUs nextEvent(TimeUs after) const;
+    TimeUs previousEvent(TimeUs before) const;
+    void anchor(TimeUs at);
+
+    QPointer<const Trace> m_trace;
+    Mode m_mode = Mode::Live;
+    bool m_recording = false;
+    double m_speed = 1.0;
+    TimeUs m_anchor = 0; // position when the mode or speed last changed
+    QElapsedTimer m_since; // wall time since then
+};
+
+} // namespace PatternScope

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sequencegeometry.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace PatternScope {
+
+namespace {
+
+double distanceToSegment(QPointF p, QLineF line)
+{
+    const QPointF d = line.p2() - line.p1();
+    const double lengthSquared = d.x() * d.x() + d.y() * d.y();
+    double t = 0.0;
+    if (lengthSquared > 0.0)
+        t = std::clamp(QPointF::dotProduct(p - line.p1(), d) / lengthSquared, 0.0, 1.0);
+    const QPointF nearest = line.p1() + t * d;
+    return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
+}
+
+} // namespace
+
+void SequenceGeometry::setColumns(double rulerWidth, double columnWidth)
+{
+    m_rulerWidth = rulerWidth;
+    m_columnWidth = std::max(40.0, columnWidth);
+}
+
+int SequenceGeometry::columnOf(int participant) const
+{
+    if (!m_trace)
+        return -1;
+    const auto& participants = m_trace->participants();
+    // Ids are usually their own index; look it up when they are not (an imported trace).
+    if (participant >= 0 && participant < int(participants.size())
+        && participants[size_t(participant)].id == participant)
+        return participant;
+    for (size_t i = 0; i < participants.size(); ++i) {
+        if (participants[i].id == participant)
+            return int(i);
+    }
+    return -1;
+}
+
+double SequenceGeometry::xOf(int participant) const
+{
+    const int column = columnOf(participant);
+    return column < 0 ? -1.0 : m_rulerWidth + (column + 0.5) * m_columnWidth;
+}
+
+int SequenceGeometry::participantAt(double x) const
+{
+    if (!m_trace || x < m_rulerWidth)
+        return -1;
+    const int column = int((x - m_rulerWidth) / m_columnWidth);
+    if (column < 0 || column >= int(m_trace->participants().size()))
+        return -1;
+    return m_trace->participants()[size_t(column)].id;
+}
+
+double SequenceGeometry::contentWidth() const
+{
+    return m_rulerWidth + (m_trace ? double(m_trace->participants().size()) : 0.0) * m_columnWidth;
+}
+
+bool SequenceGeometry::addFold(TimeUs start, TimeUs end)
+{
+    if (end <= start || (!m_folds.empty() && start < m_folds.back().end))
+        return false;
+    const TimeUs before = m_folds.empty() ? 0 : m_foldedBefore.back() + (m_folds.back().end - m_folds.back().start);
+    m_folds.push_back({ start, end });
+    m_foldedBefore.push_back(before);
+    return true;
+}
+
+void SequenceGeometry::clearFolds()
+{
+    m_folds.clear();
+    m_foldedBefore.clear();
+}
+
+const SequenceGeometry::Fold* SequenceGeometry::foldAt(TimeUs t) const
+{
+    if (!m_foldsShown || m_axis != Axis::Time)
+        return nullptr;
+    auto it = std::upper_bound(m_folds.begin(), m_folds.end(), t, [](TimeUs v, const Fold& f) { return v < f.start; });
+    if (it == m_folds.begin())
+        return nullptr;
+    --it;
+    return t <= it->end ? &*it : nullptr;
+}
+
+double SequenceGeometry::timeToY(TimeUs t) const
+{
+    if (m_axis == Axis::Compact)
+        return rowY(rankOf(t)) - m_rowHeight / 2;
+    const double perUs = m_pixelsPerSecond / 1e6;
+    if (!m_foldsShown || m_folds.empty())
+        return double(t) * perUs;
+    // The folds that start before t: all of them are hidden but the last, which t may be inside.
+    auto it = std::upper_bound(m_folds.begin(), m_folds.end(), t, [](TimeUs v, const Fold& f) { return v < f.start; });
+    const size_t count = size_t(it - m_folds.begin());
+    if (count == 0)
+        return double(t) * perUs;
+    const Fold& last = m_folds[count - 1];
+    const TimeUs foldedBefore = m_foldedBefore[count - 1];
+    const double lastStartY = double(last.start - foldedBefore) * perUs + double(count - 1) * m_foldHeight;
+    if (t <= last.end)
+        return lastStartY + m_foldHeight * double(t - last.start) / double(last.end - last.start);
+    return lastStartY + m_foldHeight + double(t - last.end) * perUs;
+}
+
+TimeUs SequenceGeometry::yToTime(double y) const
+{
+    if (m_axis == Axis::Compact) {
+        if (!m_trace || m_trace->sentOrder().empty())
+            return 0;
+        const qsizetype row = std::clamp<qsizetype>(
+            qsizetype(std::floor(y / m_rowHeight)), 0, qsizetype(m_trace->sentOrder().size()) - 1);
+        return m_trace->message(m_trace->sentOrder()[size_t(row)]).sentAt;
+    }
+    const double perUs = m_pixelsPerSecond / 1e6;
+    if (!m_foldsShown || m_folds.empty())
+        return TimeUs(std::llround(y / perUs));
+    // Walk back from the first fold that starts below y.
+    size_t lo = 0;
+    size_t hi = m_folds.size();
+    const auto startY
+        = [&](size_t i) { return double(m_folds[i].start - m_foldedBefore[i]) * perUs + double(i) * m_foldHeight; };
+    while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (startY(mid) <= y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return TimeUs(std::llround(y / perUs));
+    const size_t i = lo - 1;
+    const Fold& f = m_folds[i];
+    const double within = y - startY(i);
+    if (within <= m_foldHeight)
+        return f.start + TimeUs(std::llround(double(f.end - f.start) * within / m_foldHeight));
+    return f.end + TimeUs(std::llround((within - m_foldHeight) / perUs));
+}
+
+double SequenceGeometry::contentHeight(TimeUs end) const
+{
+    if (m_axis == Axis::Compact)
+        return double(m_trace ? m_trace->sentOrder().size() : 0) * m_rowHeight;
+    return timeToY(end);
+}
+
+qsizetype SequenceGeometry::rankOf(TimeUs t) const
+{
+    if (!m_trace)
+        return 0;
+    const auto& order = m_trace->sentOrder();
+    const auto it = std::lower_bound(
+        order.begin(), order.end(), t, [this](qint64 seq, TimeUs v) { return m_trace->message(seq).sentAt < v; });
+    return qsizetype(it - order.begin());
+}
+
+qsizetype SequenceGeometry::rowOf(qint64 seq) const
+{
+    if (!m_trace)
+        return -1;
+    const auto& order = m_trace->sentOrder();
+    const TimeUs sentAt = m_trace->message(seq).sentAt;
+    // Among messages sent at the same microsecond, find this one.
+    for (qsizetype row = rankOf(sentAt); row < qsizetype(order.size()); ++row) {
+        if (order[size_t(row)] == seq)
+            return row;
+        if (m_trace->message(order[size_t(row)]).sentAt != sentAt)
+            break;
+    }
+    return -1;
+}
+
+double SequenceGeometry::messageY(const Message& message, TimeUs t) const
+{
+    return m_axis == Axis::Compact ? rowY(rowOf(message.seq)) : timeToY(t);
+}
+
+SequenceGeometry::Arrow SequenceGeometry::arrow(const Message& message, TimeUs asOf, TimeUs expectedDelay) const
+{
+    Arrow a;
+    const double x1 = xOf(message.from);
+    const double x2 = xOf(message.to);
+    if (message.sentAt > asOf || x1 < 0 || x2 < 0)
+        return a;
+    const QPointF start(x1, messageY(message, message.sentAt));
+    const bool done = message.state != Message::State::InFlight && message.receivedAt <= asOf;
+    if (done) {
+        a.arrived = message.state == Message::State::Delivered;
+        a.lost = message.state == Message::State::Lost;
+    }
+    // How far it got: exact once its end is known, else estimated from how long such messages take.
+    TimeUs end = asOf;
+    double progress = 1.0;
+    if (a.arrived) {
+        end = message.receivedAt;
+    } else {
+        const TimeUs flight = message.state == Message::State::Delivered ? message.receivedAt - message.sentAt
+                                                                         : std::max<TimeUs>(expectedDelay, 1);
+        end = a.lost ? message.receivedAt : asOf;
+        progress = flight > 0 ? std::clamp(double(end - message.sentAt) / double(flight), 0.0, 0.95) : 0.95;
+    }
+    a.progress = progress;
+    const double x = x1 + (x2 - x1) * progress;
+    a.line = QLineF(start, QPointF(x, messageY(message, end)));
+    return a;
+}
+
+QList<qint64> SequenceGeometry::messagesInBand(double y0, double y1, TimeUs asOf) const
+{
+    QList<qint64> result;
+    if (!m_trace)
+        return result;
+    if (m_axis == Axis::Compact) {
+        const auto& order = m_trace->sentOrder();
+        const qsizetype first = std::max<qsizetype>(0, qsizetype(std::floor(y0 / m_rowHeight)));
+        const qsizetype last
+            = std::min<qsizetype>(qsizetype(order.size()) - 1, qsizetype(std::floor(y1 / m_rowHeight)));
+        for (qsizetype row = first; row <= last; ++row) {
+            const qint64 seq = order[size_t(row)];
+            if (m_trace->message(seq).sentAt <= asOf)
+                result.append(seq);
+        }
+        return result;
+    }
+    const TimeUs from = yToTime(y0);
+    const TimeUs to = std::min(yToTime(y1), asOf);
+    if (to < from)
+        return result;
+    for (qint64 seq : m_trace->messagesOverlapping(from, to)) {
+        if (m_trace->message(seq).sentAt <= asOf)
+            result.append(seq);
+    }
+    return result;
+}
+
+qint64 SequenceGeometry::messageAt(QPointF point, TimeUs asOf, TimeUs expectedDelay, double tolerance) const
+{
+    qint64 best = -1;
+    double bestDistance = tolerance;
+    for (qint64 seq : messagesInBand(point.y() - tolerance, point.y() + tolerance, asOf)) {
+        const Arrow a = arrow(m_trace->message(seq), asOf, expectedDelay);
+        if (a.line.isNull())
+            continue;
+        const double d = distanceToSegment(point, a.line);
+        if (d <= bestDistance) {
+            bestDistance = d;
+            best = seq;
+        }
+    }
+    return best;
+}
+
+} // namespace PatternScope

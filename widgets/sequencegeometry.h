@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QLineF>
+#include <QPointF>
+#include <vector>
+
+namespace PatternScope {
+
+// Where things are in a sequence diagram, without a widget: participant <-> x, time <-> y, the
+// arrow of a message as of a playback time, and which message is under a point. Content
+// coordinates: x from the left edge (the time ruler first), y from the top of the first row,
+// below the pinned participant headers.
+//
+// Two axes. Time: y is proportional to time (pixels per second = zoom), and long idle gaps can
+// be folded into a short marked break. Compact: one row per message in send order, like Mermaid;
+// other times map to the row of the next message sent.
+class SequenceGeometry {
+public:
+    enum class Axis { Time, Compact };
+
+    struct Fold {
+        TimeUs start = 0;
+        TimeUs end = 0;
+    };
+
+    // What an arrow looks like at a moment of playback.
+    struct Arrow {
+        QLineF line; // from the sender's lifeline to where the message is (its receiver's, once there)
+        bool arrived = false; // reached the receiver by then
+        bool lost = false; // lost by then: the line ends where it was lost
+        double progress = 1.0; // 0..1 of the way, for an in-flight packet glyph
+    };
+
+    void setTrace(const Trace* trace) { m_trace = trace; }
+    const Trace* trace() const { return m_trace; }
+
+    void setAxis(Axis axis) { m_axis = axis; }
+    Axis axis() const { return m_axis; }
+    void setPixelsPerSecond(double pixels) { m_pixelsPerSecond = std::clamp(pixels, 1.0, 100'000.0); }
+    double pixelsPerSecond() const { return m_pixelsPerSecond; }
+    void setRowHeight(double pixels) { m_rowHeight = std::max(8.0, pixels); }
+    double rowHeight() const { return m_rowHeight; }
+    void setColumns(double rulerWidth, double columnWidth);
+    double rulerWidth() const { return m_rulerWidth; }
+    double columnWidth() const { return m_columnWidth; }
+
+    // Lifelines in the order of the trace's participants; ids need not be 0..n-1.
+    int columnOf(int participant) const;
+    double xOf(int participant) const; // the lifeline's x, -1 if unknown
+    int participantAt(double x) const; // the nearest lifeline's participant within half a column, or -1
+    double contentWidth() const;
+
+    // Folding (Time axis): a fold hides [start, end] behind a break foldHeight() high. Folds are added
+    // in time order and never overlap.
+    void setFoldHeight(double pixels) { m_foldHeight = pixels; }
+    double foldHeight() const { return m_foldHeight; }
+    bool addFold(TimeUs start, TimeUs end);
+    const std::vector<Fold>& folds() const { return m_folds; }
+    void clearFolds();
+    // The fold around a time, or nullptr.
+    const Fold* foldAt(TimeUs t) const;
+    void setFoldsShown(bool shown) { m_foldsShown = shown; }
+    bool foldsShown() const { return m_foldsShown; }
+
+    double timeToY(TimeUs t) const;
+    TimeUs yToTime(double y) const;
+    double contentHeight(TimeUs end) const;
+    // Compact axis: the row of a message and its y (row centre).
+    qsizetype rowOf(qint64 seq) const;
+    double rowY(qsizetype row) const { return (double(row) + 0.5) * m_rowHeight; }
+
+    // The arrow of a message as of `asOf` (the playback time); `expectedDelay` places the packet of a
+    // message whose arrival is not known yet. Messages not yet sent by then have no arrow
+    // (a null line).
+    Arrow arrow(const Message& message, TimeUs asOf, TimeUs expectedDelay) const;
+    // The message whose arrow passes within `tolerance` pixels of the point, as of `asOf`; -1 if none.
+    qint64 messageAt(QPointF point, TimeUs asOf, TimeUs expectedDelay, double tolerance = 5.0) const;
+    // Seqs of the messages with arrows in the band [y0, y1] as of `asOf`, in send order.
+    QList<qint64> messagesInBand(double y0, double y1, TimeUs asOf) const;
+
+private:
+    qsizetype rankOf(TimeUs t) const; // rows whose message was sent before t
+    double messageY(const Message& message, TimeUs t) const; // y of a moment of this message's flight
+
+    const Trace* m_trace = nullptr;
+    Axis m_axis = Axis::Time;
+    double m_pixelsPerSecond = 120.0;
+    double m_rowHeight = 28.0;
+    double m_rulerWidth = 64.0;
+    double m_columnWidth = 180.0;
+    double m_foldHeight = 28.0;
+    bool m_foldsShown = true;
+    std::vector<Fold> m_folds;
+    std::vector<TimeUs> m_foldedBefore; // total folded time before fold i
+};
+
+} // namespace PatternScope

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sequencepainter.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+#include <cmath>
+
+namespace PatternScope {
+
+namespace {
+
+constexpr double kHeadSize = 8.0;
+constexpr double kNoteHeight = 20.0;
+constexpr double kActivationWidth = 10.0;
+// Activations are searched backwards from the visible end at most this far (the recent ones).
+constexpr int kActivationLookBack = 4000;
+
+bool isPlumbing(Message::Kind kind)
+{
+    return kind == Message::Kind::Connect || kind == Message::Kind::Close;
+}
+
+} // namespace
+
+QString formatDuration(TimeUs t)
+{
+    const double ms = double(t) / 1000.0;
+    if (std::abs(ms) < 1000.0)
+        return QStringLiteral("%1 ms").arg(ms, 0, 'f', std::abs(ms) < 10.0 ? 1 : 0);
+    const double s = ms / 1000.0;
+    if (std::abs(s) < 60.0)
+        return QStringLiteral("%1 s").arg(s, 0, 'f', std::abs(s) < 10.0 ? 2 : 1);
+    const qint64 whole = qint64(s);
+    return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60);
+}
+
+SequencePainter::SequencePainter(const SequenceGeometry& geometry, const Theme& theme)
+    : m_geometry(geometry)
+    , m_theme(theme)
+{
+    setFont(QFont());
+}
+
+void SequencePainter::setFont(const QFont& font)
+{
+    m_font = font;
+    m_smallFont = font;
+    m_smallFont.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.85));
+}
+
+void SequencePainter::setHighlight(qint64 hovered, qint64 selected)
+{
+    const Trace* trace = m_geometry.trace();
+    const auto correlationOf = [trace](qint64 seq) {
+        return trace && seq >= 0 && seq < qint64(trace->messages().size()) ? trace->message(seq).correlation
+                                                                           : QString();
+    };
+    m_hovered = hovered;
+    m_selected = selected;
+    m_hoveredCorrelation = correlationOf(hovered);
+    m_selectedCorrelation = correlationOf(selected);
+}
+
+void SequencePainter::setExpectedDelays(const QHash<QPair<int, int>, TimeUs>* delays, TimeUs fallback)
+{
+    m_delays = delays;
+    m_fallbackDelay = fallback;
+}
+
+TimeUs SequencePainter::expectedDelay(const Message& message) const
+{
+    if (m_delays) {
+        const auto it = m_delays->constFind(qMakePair(message.from, message.to));
+        if (it != m_delays->constEnd())
+            return *it;
+    }
+    return m_fallbackDelay;
+}
+
+TimeUs SequencePainter::gridStep() const
+{
+    static const TimeUs steps[] = { 1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000,
+        2'000'000, 5'000'000, 10'000'000, 30'000'000, 60'000'000, 300'000'000, 600'000'000 };
+    const double minimumUs = 70.0 / m_geometry.pixelsPerSecond() * 1e6;
+    for (TimeUs step : steps) {
+        if (double(step) >= minimumUs)
+            return step;
+    }
+    return 3'600'000'000;
+}
+
+void SequencePainter::paintContent(QPainter& painter, const QRectF& visible) const
+{
+    if (!m_geometry.trace())
+        return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setFont(m_font);
+    paintGrid(painter, visible);
+    paintFolds(painter, visible);
+    paintLifelines(painter, visible);
+    paintActivations(painter, visible);
+    paintArrows(painter, visible);
+    paintNotes(painter, visible);
+    if (m_nowLine) {
+        const double y = m_geometry.timeToY(m_asOf);
+        if (y >= visible.top() - 1 && y <= visible.bottom() + 1) {
+            QPen pen(m_theme.highlight, 1.5, Qt::DashLine);
+            painter.setPen(pen);
+            painter.drawLine(QPointF(visible.left(), y), QPointF(visible.right(), y));
+        }
+    }
+    painter.restore();
+}
+
+void SequencePainter::paintGrid(QPainter& painter, const QRectF& visible) const
+{
+    if (m_geometry.axis() != SequenceGeometry::Axis::Time)
+        return;
+    painter.setPen(QPen(m_theme.grid, 1.0));
+    const TimeUs step = gridStep();
+    const TimeUs from = std::max<TimeUs>(0, m_geometry.yToTime(visible.top()) / step * step);
+    const TimeUs to = m_geometry.yToTime(visible.bottom());
+    for (TimeUs t = from; t <= to; t += step) {
+        if (m_geometry.foldAt(t))
+            continue;
+        const double y = m_geometry.timeToY(t);
+        painter.drawLine(QPointF(visible.left(), y), QPointF(visible.right(), y));
+    }
+}
+
+void SequencePainter::paintFolds(QPainter& painter, const QRectF& visible) const
+{
+    if (m_geometry.axis() != SequenceGeometry::Axis::Time || !m_geometry.foldsShown())
+        return;
+    const auto& folds = m_geometry.folds();
+    const TimeUs from = m_geometry.yToTime(visible.top());
+    auto it = std::lower_bound(
+        folds.begin(), folds.end(), from, [](const SequenceGeometry::Fold& f, TimeUs t) { return f.end < t; });
+    const double left = m_geometry.rulerWidth();
+    const double right = m_geometry.contentWidth();
+    for (; it != folds.end(); ++it) {
+        const double y0 = m_geometry.timeToY(it->start);
+        if (y0 > visible.bottom())
+            break;
+        const double h = m_geometry.foldHeight();
+        // A torn edge across the diagram, and how much time it hides.
+        QPainterPath zigzag;
+        const double mid = y0 + h / 2;
+        zigzag.moveTo(left, mid);
+        bool up = true;
+        for (double x = left; x <= right; x += 12.0) {
+            zigzag.lineTo(x, mid + (up ? -5.0 : 5.0));
+            up = !up;
+        }
+        painter.fillRect(QRectF(left, y0, right - left, h), m_theme.background);
+        painter.setPen(QPen(m_theme.fold, 1.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(zigzag);
+        const QString text = QStringLiteral("%1 idle folded").arg(formatDuration(it->end - it->start));
+        painter.setFont(m_smallFont);
+        const QFontMetricsF fm(m_smallFont);
+        const QRectF box(left + (right - left - fm.horizontalAdvance(text) - 20) / 2, y0 + 3,
+            fm.horizontalAdvance(text) + 20, h - 6);
+        painter.setBrush(m_theme.background);
+        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2);
+        painter.setPen(m_theme.mutedText);
+        painter.drawText(box, Qt::AlignCenter, text);
+        painter.setFont(m_font);
+    }
+}
+
+void SequencePainter::paintLifelines(QPainter& painter, const QRectF& visible) const
+{
+    QPen pen(m_theme.lifeline, 1.0, Qt::DashLine);
+    painter.setPen(pen);
+    for (const Participant& p : m_geometry.trace()->participants()) {
+        const double x = m_geometry.xOf(p.id);
+        if (x >= visible.left() - 1 && x <= visible.right() + 1)
+            painter.drawLine(QPointF(x, visible.top()), QPointF(x, visible.bottom()));
+    }
+}
+
+void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible) const
+{
+    const auto& activations = m_geometry.trace()->activations();
+    const TimeUs from = m_geometry.yToTime(visible.top());
+    const TimeUs to = std::min(m_geometry.yToTime(visible.bottom()), m_asOf);
+    // Recorded in start order: walk back from the last one that starts in view.
+    auto last = std::upper_bound(
+        activations.begin(), activations.end(), to, [](TimeUs t, const Activation& a) { return t < a.start; });
+    painter.setPen(QPen(m_theme.activationBorder, 1.0));
+    painter.setBrush(m_theme.activationFill);
+    int looked = 0;
+    for (auto it = last; it != activations.begin() && looked < kActivationLookBack; ++looked) {
+        --it;
+        const TimeUs end = it->end == NoTime || it->end > m_asOf ? m_asOf : it->end;
+        if (end < from)
+            continue;
+        const double x = m_geometry.xOf(it->participant);
+        if (x < 0)
+            continue;
+        const double y0 = m_geometry.timeToY(it->start);
+        const double y1 = std::max(y0 + 3.0, m_geometry.timeToY(end));
+        painter.drawRect(QRectF(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0));
+    }
+}
+
+void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
+{
+    const auto& notes = m_geometry.trace()->notes();
+    const TimeUs from = m_geometry.yToTime(visible.top() - kNoteHeight);
+    const TimeUs to = std::min(m_geometry.yToTime(visible.bottom()), m_asOf);
+    auto it = std::lower_bound(notes.begin(), notes.end(), from, [](const Note& n, TimeUs t) { return n.at < t; });
+    painter.setFont(m_smallFont);
+    const QFontMetricsF fm(m_smallFont);
+    const double maxWidth = m_geometry.columnWidth() - 24.0;
+    for (; it != notes.end() && it->at <= to; ++it) {
+        const double lifeline = it->participant >= 0 ? m_geometry.xOf(it->participant) : m_geometry.rulerWidth();
+        if (lifeline < 0 || m_geometry.foldAt(it->at))
+            continue;
+        const QString text = fm.elidedText(it->text, Qt::ElideRight, maxWidth);
+        const double width = fm.horizontalAdvance(text) + 12.0;
+        const QRectF box(lifeline + kActivationWidth, m_geometry.timeToY(it->at) - kNoteHeight / 2, width, kNoteHeight);
+        if (!box.intersects(visible))
+            continue;
+        painter.setPen(QPen(m_theme.noteBorder, 1.0));
+        painter.setBrush(m_theme.noteFill);
+        painter.drawRoundedRect(box, 3, 3);
+        painter.setPen(m_theme.noteText);
+        painter.drawText(box, Qt::AlignCenter, text);
+    }
+    painter.setFont(m_font);
+}
+
+void SequencePainter::paintArrows(QPainter& painter, const QRectF& visible) const
+{
+    const Trace* trace = m_geometry.trace();
+    for (qint64 seq : m_geometry.messagesInBand(visible.top() - 10, visible.bottom() + 10, m_asOf))
+        paintArrow(painter, trace->message(seq));
+}
+
+void SequencePainter::paintArrow(QPainter& painter, const Message& message) const
+{
+    const SequenceGeometry::Arrow arrow = m_geometry.arrow(message, m_asOf, expectedDelay(message));
+    if (arrow.line.isNull())
+        return;
+    const QLineF& line = arrow.line;
+    const bool selected = message.seq == m_selected
+        || (!m_selectedCorrelation.isEmpty() && message.correlation == m_selectedCorrelation);
+    const bool hovered
+        = message.seq == m_hovered || (!m_hoveredCorrelation.isEmpty() && message.correlation == m_hoveredCorrelation);
+    QColor color = arrow.lost ? m_theme.lost : m_theme.kindColor(message.kind);
+    const bool plumbing = isPlumbing(message.kind);
+    if (selected || hovered) {
+        QColor halo = m_theme.highlight;
+        halo.setAlphaF(selected ? 0.45 : 0.25);
+        painter.setPen(QPen(halo, 7.0, Qt::SolidLine, Qt::RoundCap));
+        painter.drawLine(line);
+    }
+    QPen pen(color, plumbing ? 1.0 : 1.6);
+    if (Theme::isAnswer(message.kind))
+        pen.setStyle(Qt::DashLine);
+    else if (plumbing)
+        pen.setStyle(Qt::DotLine);
+    painter.setPen(pen);
+    painter.drawLine(line);
+
+    const QPointF tip = line.p2();
+    const double direction = line.dx() >= 0 ? 1.0 : -1.0;
+    if (arrow.arrived) {
+        // A head pointing along the arrow.
+        const double angle = std::atan2(line.dy(), line.dx());
+        const QPointF back(tip.x() - kHeadSize * std::cos(angle), tip.y() - kHeadSize * std::sin(angle));
+        const QPointF side(-kHeadSize * 0.45 * std::sin(angle), kHeadSize * 0.45 * std::cos(angle));
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(color);
+        painter.drawPolygon(QPolygonF({ tip, back + side, back - side }));
+    } else if (arrow.lost) {
+        painter.setPen(QPen(color, 2.0));
+        painter.drawLine(tip + QPointF(-5, -5), tip + QPointF(5, 5));
+        painter.drawLine(tip + QPointF(-5, 5), tip + QPointF(5, -5));
+    } else {
+        // In flight: the packet, where it is now.
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(color);
+        painter.drawRoundedRect(QRectF(tip.x() - 6 + direction * 2, tip.y() - 4, 12, 8), 2, 2);
+    }
+
+    if (plumbing && !selected && !hovered)
+        return;
+    // The label sits above the arrow's middle, elided to the room the arrow gives it.
+    const QFontMetricsF fm(m_font);
+    const double room = std::max(0.0, std::abs(line.dx()) - 16.0);
+    if (room < 24.0)
+        return;
+    const QString label
+        = fm.elidedText(arrow.lost ? message.label + QStringLiteral(" · lost") : message.label, Qt::ElideRight, room);
+    const double width = fm.horizontalAdvance(label);
+    const QPointF mid = line.center();
+    painter.setPen(selected ? m_theme.text : color.darker(m_theme.dark ? 80 : 115));
+    painter.drawText(QPointF(mid.x() - width / 2, mid.y() - 4), label);
+}
+
+void SequencePainter::paintHeaders(QPainter& painter, double scrollX, double width) const
+{
+    const Trace* trace = m_geometry.trace();
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.fillRect(QRectF(0, 0, width, HeaderHeight), m_theme.background);
+    if (!trace) {
+        painter.restore();
+        return;
+    }
+    const QFontMetricsF fm(m_font);
+    const double boxWidth = std::min(m_geometry.columnWidth() - 16.0, 150.0);
+    painter.setFont(m_font);
+    for (const Participant& p : trace->participants()) {
+        const double x = m_geometry.xOf(p.id) - scrollX;
+        if (x + boxWidth / 2 < m_geometry.rulerWidth() || x - boxWidth / 2 > width)
+            continue;
+        const QRectF box(x - boxWidth / 2, 8, boxWidth, HeaderHeight - 14);
+        const bool server = p.role == Participant::Role::Server || p.role == Participant::Role::Broker;
+        painter.setPen(QPen(server ? m_theme.activationBorder : m_theme.headerBorder, 1.0));
+        painter.setBrush(server ? m_theme.activationFill : m_theme.headerFill);
+        painter.drawRoundedRect(box, 5, 5);
+        painter.setPen(m_theme.text);
+        painter.drawText(box, Qt::AlignCenter, fm.elidedText(p.name, Qt::ElideRight, boxWidth - 10));
+    }
+    painter.setPen(QPen(m_theme.grid, 1.0));
+    painter.drawLine(QPointF(0, HeaderHeight - 0.5), QPointF(width, HeaderHeight - 0.5));
+    painter.restore();
+}
+
+void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, double height) const
+{
+    painter.save();
+    painter.fillRect(QRectF(0, top, m_geometry.rulerWidth() - 4, height), m_theme.background);
+    painter.setFont(m_smallFont);
+    painter.setPen(m_theme.mutedText);
+    const QFontMetricsF fm(m_smallFont);
+    if (m_geometry.axis() == SequenceGeometry::Axis::Time) {
+        const TimeUs step = gridStep();
+        const TimeUs from = std::max<TimeUs>(0, m_geometry.yToTime(scrollY) / step * step);
+        const TimeUs to = m_geometry.yToTime(scrollY + height);
+        for (TimeUs t = from; t <= to; t += step) {
+            if (m_geometry.foldAt(t))
+                continue;
+            const double y = m_geometry.timeToY(t) - scrollY + top;
+            if (y < top + 6)
+                continue;
+            painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), formatDuration(t));
+        }
+    } else if (const Trace* trace = m_geometry.trace()) {
+        // Compact rows: the send time of every few rows.
+        const auto& order = trace->sentOrder();
+        const qsizetype every = std::max<qsizetype>(1, qsizetype(std::ceil(40.0 / m_geometry.rowHeight())));
+        qsizetype row = std::max<qsizetype>(0, qsizetype(scrollY / m_geometry.rowHeight()));
+        row -= row % every;
+        for (; row < qsizetype(order.size()); row += every) {
+            const double y = m_geometry.rowY(row) - scrollY + top;
+            if (y > top + height)
+                break;
+            if (y >= top + 6)
+                painter.drawText(
+                    QPointF(6, y + fm.ascent() / 2 - 1), formatDuration(trace->message(order[size_t(row)]).sentAt));
+        }
+    }
+    painter.restore();
+}
+
+} // namespace PatternScope

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "sequencegeometry.h"
+#include "theme.h"
+
+#include <QFont>
+#include <QHash>
+#include <QRectF>
+
+class QPainter;
+
+namespace PatternScope {
+
+// Draws a trace as a sequence diagram as of a playback time: the view paints the visible part
+// with it, and exports (SVG, PNG, PDF) paint the whole or a range with the same code.
+// Work is proportional to what is in the rectangle asked for, never to the trace's size.
+class SequencePainter {
+public:
+    SequencePainter(const SequenceGeometry& geometry, const Theme& theme);
+
+    void setFont(const QFont& font);
+    void setAsOf(TimeUs asOf) { m_asOf = asOf; }
+    // A thin line at the playback time, when it is not the head.
+    void setNowLine(bool shown) { m_nowLine = shown; }
+    void setHighlight(qint64 hovered, qint64 selected);
+    // How long a message between these two usually takes: where an in-flight packet is drawn.
+    void setExpectedDelays(const QHash<QPair<int, int>, TimeUs>* delays, TimeUs fallback);
+    TimeUs expectedDelay(const Message& message) const;
+
+    static constexpr double HeaderHeight = 44.0;
+
+    // In content coordinates (the painter translated so): everything inside `visible`.
+    void paintContent(QPainter& painter, const QRectF& visible) const;
+    // In viewport coordinates: the participant boxes along the top, shifted by the horizontal scroll.
+    void paintHeaders(QPainter& painter, double scrollX, double width) const;
+    // In viewport coordinates: the time ruler down the left, for content rows scrollY.., below `top`.
+    void paintRuler(QPainter& painter, double scrollY, double top, double height) const;
+
+private:
+    void paintGrid(QPainter& painter, const QRectF& visible) const;
+    void paintFolds(QPainter& painter, const QRectF& visible) const;
+    void paintLifelines(QPainter& painter, const QRectF& visible) const;
+    void paintActivations(QPainter& painter, const QRectF& visible) const;
+    void paintNotes(QPainter& painter, const QRectF& visible) const;
+    void paintArrows(QPainter& painter, const QRectF& visible) const;
+    void paintArrow(QPainter& painter, const Message& message) const;
+    TimeUs gridStep() const; // between ruler ticks, at least ~70 px apart
+
+    const SequenceGeometry& m_geometry;
+    const Theme& m_theme;
+    QFont m_font;
+    QFont m_smallFont;
+    TimeUs m_asOf = 0;
+    bool m_nowLine = false;
+    qint64 m_hovered = -1;
+    qint64 m_selected = -1;
+    QString m_hoveredCorrelation;
+    QString m_selectedCorrelation;
+    const QHash<QPair<int, int>, TimeUs>* m_delays = nullptr;
+    TimeUs m_fallbackDelay = 250'000;
+};
+
+// "12.5 s", "850 ms", "1 min 5 s": times on the ruler and in labels.
+QString formatDuration(TimeUs t);
+
+} // namespace PatternScope

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sequenceview.h"
+
+#include "playbackclock.h"
+#include "sequencepainter.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
+#include <cmath>
+
+namespace PatternScope {
+
+namespace {
+
+constexpr double kPixelsPerSecond = 120.0; // at zoom 1: a 250 ms hop slants by 30 px
+constexpr double kRowHeight = 30.0;
+constexpr double kRulerWidth = 68.0;
+constexpr double kMinColumnWidth = 150.0;
+constexpr double kBottomMargin = 48.0;
+constexpr int kFrameMs = 16;
+constexpr TimeUs kFoldAfter = 4'000'000; // idle gaps longer than this are folded
+constexpr TimeUs kFoldMargin = 500'000; // of idle time left visible on each side of a fold
+
+} // namespace
+
+SequenceView::SequenceView(QWidget* parent)
+    : QAbstractScrollArea(parent)
+    , m_theme(Theme::fromPalette(palette()))
+{
+    setAccessibleName(tr("Sequence diagram"));
+    setFocusPolicy(Qt::StrongFocus);
+    viewport()->setMouseTracking(true);
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+    m_geometry.setPixelsPerSecond(kPixelsPerSecond);
+    m_geometry.setRowHeight(kRowHeight);
+    m_frames.setInterval(kFrameMs);
+    m_frames.setTimerType(Qt::PreciseTimer);
+    connect(&m_frames, &QTimer::timeout, this, &SequenceView::frame);
+    verticalScrollBar()->setSingleStep(20);
+    horizontalScrollBar()->setSingleStep(20);
+}
+
+SequenceView::~SequenceView() = default;
+
+void SequenceView::setTrace(Trace* trace)
+{
+    if (m_trace)
+        m_trace->disconnect(this);
+    m_trace = trace;
+    m_geometry.setTrace(trace);
+    if (trace) {
+        connect(trace, &Trace::messageAdded, this, &SequenceView::messageAdded);
+        connect(trace, &Trace::messageUpdated, this, &SequenceView::messageUpdated);
+        connect(trace, &Trace::participantAdded, this, &SequenceView::traceChanged);
+        connect(trace, &Trace::activationStarted, this, &SequenceView::traceChanged);
+        connect(trace, &Trace::activationEnded, this, &SequenceView::traceChanged);
+        connect(trace, &Trace::noteAdded, this, &SequenceView::traceChanged);
+        connect(trace, &Trace::cleared, this, &SequenceView::rebuild);
+    }
+    rebuild();
+}
+
+void SequenceView::setClock(PlaybackClock* clock)
+{
+    if (m_clock)
+        m_clock->disconnect(this);
+    m_clock = clock;
+    if (clock) {
+        connect(clock, &PlaybackClock::changed, this, [this] {
+            if (m_clock->isLive())
+                setFollowing(true);
+            traceChanged();
+        });
+    }
+    traceChanged();
+}
+
+void SequenceView::rebuild()
+{
+    m_geometry.clearFolds();
+    m_delays.clear();
+    m_activityEnd = 0;
+    m_selected = -1;
+    m_hovered = -1;
+    if (m_trace) {
+        // A recorded trace: the same folds and delays the live view would have found.
+        for (qint64 seq : m_trace->sentOrder()) {
+            const Message& m = m_trace->message(seq);
+            const TimeUs end = m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt;
+            noteActivity(m.sentAt, end, true);
+            if (m.state == Message::State::Delivered)
+                m_delays.insert(qMakePair(m.from, m.to), m.receivedAt - m.sentAt);
+        }
+    }
+    traceChanged();
+}
+
+void SequenceView::noteActivity(TimeUs from, TimeUs to, bool mayFold)
+{
+    if (mayFold && m_activityEnd > 0 && from - m_activityEnd > kFoldAfter)
+        m_geometry.addFold(m_activityEnd + kFoldMargin, from - kFoldMargin);
+    m_activityEnd = std::max(m_activityEnd, to);
+}
+
+void SequenceView::messageAdded(const Message& message)
+{
+    // Fold only a gap nothing crossed: with another arrow still in flight it is not idle.
+    noteActivity(message.sentAt, message.sentAt, m_trace->inFlightCount() <= 1);
+    traceChanged();
+}
+
+void SequenceView::messageUpdated(const Message& message)
+{
+    if (message.state == Message::State::Delivered) {
+        m_lastDelay = message.receivedAt - message.sentAt;
+        m_delays.insert(qMakePair(message.from, message.to), m_lastDelay);
+    }
+    if (message.state != Message::State::InFlight)
+        noteActivity(message.sentAt, message.receivedAt, false);
+    traceChanged();
+}
+
+void SequenceView::traceChanged()
+{
+    // Many events can come in one turn of the event loop; they make one repaint.
+    if (m_updatePending)
+        return;
+    m_updatePending = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_updatePending = false;
+            updateScrollBars();
+            viewport()->update();
+            updateAnimation();
+        },
+        Qt::QueuedConnection);
+}
+
+TimeUs SequenceView::asOf() const
+{
+    if (m_clock)
+        return m_clock->position();
+    return m_trace ? m_trace->endTime() : 0;
+}
+
+TimeUs SequenceView::contentEnd() const
+{
+    if (!m_trace)
+        return 0;
+    // In-flight arrows grow with the clock; otherwise the diagram ends with its last event.
+    const TimeUs head = m_clock ? m_clock->head() : m_trace->endTime();
+    return std::max(m_trace->endTime(), m_trace->inFlightCount() > 0 ? head : 0);
+}
+
+void SequenceView::updateScrollBars()
+{
+    const double viewHeight = viewport()->height() - SequencePainter::HeaderHeight;
+    const int participants = m_trace ? int(m_trace->participants().size()) : 0;
+    const double fit = participants > 0 ? (viewport()->width() - kRulerWidth) / participants : kMinColumnWidth;
+    m_geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
+
+    const double height = m_geometry.contentHeight(contentEnd()) + kBottomMargin;
+    m_scrollingOurselves = true;
+    verticalScrollBar()->setPageStep(int(viewHeight));
+    verticalScrollBar()->setRange(0, std::max(0, int(std::ceil(height - viewHeight))));
+    horizontalScrollBar()->setPageStep(viewport()->width());
+    horizontalScrollBar()->setRange(0, std::max(0, int(std::ceil(m_geometry.contentWidth() - viewport()->width()))));
+    if (m_following) {
+        // Keep the playback time at the bottom of the view.
+        const double y
+            = m_geometry.axis() == SequenceGeometry::Axis::Time ? m_geometry.timeToY(asOf()) + kBottomMargin : height;
+        verticalScrollBar()->setValue(std::min(verticalScrollBar()->maximum(), int(std::ceil(y - viewHeight))));
+    }
+    m_scrollingOurselves = false;
+}
+
+void SequenceView::updateAnimation()
+{
+    bool moving = false;
+    if (m_clock && m_trace) {
+        const PlaybackClock::Mode mode = m_clock->mode();
+        moving = (mode == PlaybackClock::Mode::Playing && m_clock->position() < m_clock->head())
+            || (mode == PlaybackClock::Mode::Live && m_clock->isRecording() && m_trace->inFlightCount() > 0)
+            || (mode == PlaybackClock::Mode::Playing && m_clock->isRecording());
+    }
+    if (moving && !m_frames.isActive())
+        m_frames.start();
+    else if (!moving && m_frames.isActive())
+        m_frames.stop();
+}
+
+void SequenceView::frame()
+{
+    updateScrollBars();
+    viewport()->update();
+    updateAnimation();
+}
+
+void SequenceView::setFollowing(bool following)
+{
+    if (m_following == following)
+        return;
+    m_following = following;
+    Q_EMIT followingChanged(following);
+    if (following)
+        traceChanged();
+}
+
+void SequenceView::setAxis(SequenceGeometry::Axis axis)
+{
+    if (axis == m_geometry.axis())
+        return;
+    const TimeUs centre = m_geometry.yToTime(verticalScrollBar()->value() + viewport()->height() / 2.0);
+    m_geometry.setAxis(axis);
+    updateScrollBars();
+    if (!m_following)
+        scrollToTime(centre);
+    viewport()->update();
+}
+
+void SequenceView::setZoom(double zoom)
+{
+    zoom = std::clamp(zoom, 0.01, 100.0);
+    if (std::abs(zoom - m_zoom) < 1e-9)
+        return;
+    m_zoom = zoom;
+    m_geometry.setPixelsPerSecond(kPixelsPerSecond * zoom);
+    m_geometry.setRowHeight(kRowHeight * std::clamp(zoom, 0.5, 3.0));
+    updateScrollBars();
+    viewport()->update();
+    Q_EMIT zoomChanged(zoom);
+}
+
+void SequenceView::scrollToTime(TimeUs t)
+{
+    const double viewHeight = viewport()->height() - SequencePainter::HeaderHeight;
+    m_scrollingOurselves = true;
+    verticalScrollBar()->setValue(int(m_geometry.timeToY(t) - viewHeight / 2));
+    m_scrollingOurselves = false;
+}
+
+QPointF SequenceView::toContent(QPointF p) const
+{
+    return { p.x() + horizontalScrollBar()->value(),
+        p.y() - SequencePainter::HeaderHeight + verticalScrollBar()->value() };
+}
+
+QLineF SequenceView::arrowInViewport(qint64 seq) const
+{
+    if (!m_trace || seq < 0 || seq >= qint64(m_trace->messages().size()))
+        return {};
+    const Message& m = m_trace->message(seq);
+    SequencePainter painter(m_geometry, m_theme);
+    painter.setExpectedDelays(&m_delays, m_lastDelay);
+    const QLineF line = m_geometry.arrow(m, asOf(), painter.expectedDelay(m)).line;
+    if (line.isNull())
+        return {};
+    const QPointF offset(-horizontalScrollBar()->value(), SequencePainter::HeaderHeight - verticalScrollBar()->value());
+    return line.translated(offset);
+}
+
+void SequenceView::selectMessage(qint64 seq)
+{
+    if (!m_trace || seq >= qint64(m_trace->messages().size()))
+        seq = -1;
+    m_selected = seq;
+    if (seq >= 0) {
+        const QLineF line = arrowInViewport(seq);
+        const double top = SequencePainter::HeaderHeight;
+        if (line.isNull() || line.p1().y() < top || line.p1().y() > viewport()->height() - 10) {
+            setFollowing(false);
+            const Message& m = m_trace->message(seq);
+            if (m_geometry.axis() == SequenceGeometry::Axis::Compact) {
+                m_scrollingOurselves = true;
+                verticalScrollBar()->setValue(int(m_geometry.rowY(m_geometry.rowOf(seq)) - viewport()->height() / 2.0));
+                m_scrollingOurselves = false;
+            } else {
+                scrollToTime(m.sentAt);
+            }
+        }
+    }
+    viewport()->update();
+}
+
+void SequenceView::paintEvent(QPaintEvent* event)
+{
+    QPainter p(viewport());
+    const QRectF exposed = event->rect();
+    p.fillRect(exposed, m_theme.background);
+    if (!m_trace)
+        return;
+    const double sx = horizontalScrollBar()->value();
+    const double sy = verticalScrollBar()->value();
+    const double header = SequencePainter::HeaderHeight;
+    const double width = viewport()->width();
+    const double height = viewport()->height();
+
+    SequencePainter painter(m_geometry, m_theme);
+    painter.setFont(font());
+    const TimeUs t = asOf();
+    painter.setAsOf(t);
+    painter.setNowLine(m_clock && !m_clock->isLive());
+    painter.setHighlight(m_hovered, m_selected);
+    painter.setExpectedDelays(&m_delays, m_lastDelay);
+
+    const QRectF body = exposed.intersected(QRectF(0, header, width, height - header));
+    if (!body.isEmpty()) {
+        p.save();
+        p.setClipRect(body);
+        p.translate(-sx, header - sy);
+        painter.paintContent(p, body.translated(sx, sy - header));
+        p.restore();
+        painter.paintRuler(p, sy, header, height - header);
+    }
+    if (exposed.top() < header)
+        painter.paintHeaders(p, sx, width);
+}
+
+void SequenceView::resizeEvent(QResizeEvent* event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+}
+
+void SequenceView::scrollContentsBy(int, int dy)
+{
+    // The user scrolled away from the head: stop following until Live.
+    if (dy != 0 && !m_scrollingOurselves && verticalScrollBar()->value() < verticalScrollBar()->maximum())
+        setFollowing(false);
+    viewport()->update();
+}
+
+void SequenceView::mouseMoveEvent(QMouseEvent* event)
+{
+    if (!m_trace)
+        return;
+    const QPointF point = toContent(event->position());
+    qint64 hovered = -1;
+    if (event->position().y() > SequencePainter::HeaderHeight) {
+        const TimeUs t = asOf();
+        // The expected delay only places in-flight packets; the last one seen is close enough here.
+        hovered = m_geometry.messageAt(point, t, m_lastDelay);
+    }
+    if (hovered != m_hovered) {
+        m_hovered = hovered;
+        viewport()->setCursor(hovered >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+        viewport()->update();
+    }
+}
+
+void SequenceView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton || !m_trace)
+        return;
+    mouseMoveEvent(event);
+    m_selected = m_hovered;
+    viewport()->update();
+    Q_EMIT messageActivated(m_selected);
+}
+
+void SequenceView::leaveEvent(QEvent*)
+{
+    if (m_hovered >= 0) {
+        m_hovered = -1;
+        viewport()->update();
+    }
+}
+
+void SequenceView::wheelEvent(QWheelEvent* event)
+{
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        QAbstractScrollArea::wheelEvent(event);
+        return;
+    }
+    // Zoom around the pointer: the time under it stays under it.
+    const double viewportY = event->position().y();
+    const TimeUs anchor = m_geometry.yToTime(toContent(event->position()).y());
+    setFollowing(false);
+    setZoom(event->angleDelta().y() > 0 ? m_zoom * 1.25 : m_zoom / 1.25);
+    m_scrollingOurselves = true;
+    verticalScrollBar()->setValue(int(m_geometry.timeToY(anchor) - (viewportY - SequencePainter::HeaderHeight)));
+    m_scrollingOurselves = false;
+    event->accept();
+}
+
+void SequenceView::moveSelection(int step)
+{
+    if (!m_trace || m_trace->sentOrder().empty())
+        return;
+    const auto& order = m_trace->sentOrder();
+    qsizetype row
+        = m_selected >= 0 ? m_geometry.rowOf(m_selected) + step : (step > 0 ? 0 : qsizetype(order.size()) - 1);
+    row = std::clamp<qsizetype>(row, 0, qsizetype(order.size()) - 1);
+    if (m_trace->message(order[size_t(row)]).sentAt > asOf())
+        return; // not drawn yet
+    selectMessage(order[size_t(row)]);
+    Q_EMIT messageActivated(m_selected);
+}
+
+void SequenceView::keyPressEvent(QKeyEvent* event)
+{
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        return;
+    case Qt::Key_Minus:
+        zoomOut();
+        return;
+    case Qt::Key_Down:
+        moveSelection(1);
+        return;
+    case Qt::Key_Up:
+        moveSelection(-1);
+        return;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+    }
+}
+
+void SequenceView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        m_theme = Theme::fromPalette(palette());
+    QAbstractScrollArea::changeEvent(event);
+}
+
+} // namespace PatternScope

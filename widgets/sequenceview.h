@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "sequencegeometry.h"
+#include "theme.h"
+
+#include <QAbstractScrollArea>
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+
+namespace PatternScope {
+
+class PlaybackClock;
+
+// The live sequence diagram: participants pinned along the top, dashed lifelines, a time ruler
+// down the left, one arrow per message drawn as of the playback clock's time. Only what is in
+// view is painted; frames are drawn only while something moves (a packet in flight, playback),
+// so a paused or idle diagram costs nothing. Follows the head of a live run until the user
+// scrolls away; Live (or setFollowing) resumes it.
+class SequenceView : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    explicit SequenceView(QWidget* parent = nullptr);
+    ~SequenceView() override;
+
+    void setTrace(Trace* trace);
+    Trace* trace() const { return m_trace; }
+    void setClock(PlaybackClock* clock);
+    const SequenceGeometry& geometry() const { return m_geometry; }
+    const Theme& theme() const { return m_theme; }
+
+    void setAxis(SequenceGeometry::Axis axis);
+    SequenceGeometry::Axis axis() const { return m_geometry.axis(); }
+    // Pixels per second on the time axis, row height on the compact one, as a factor of the default.
+    double zoom() const { return m_zoom; }
+    void setZoom(double zoom);
+    void zoomIn() { setZoom(m_zoom * 1.25); }
+    void zoomOut() { setZoom(m_zoom / 1.25); }
+
+    bool isFollowing() const { return m_following; }
+    void setFollowing(bool following);
+
+    qint64 selectedMessage() const { return m_selected; }
+    qint64 hoveredMessage() const { return m_hovered; }
+    // Selects a message (-1: none) and scrolls it into view.
+    void selectMessage(qint64 seq);
+    // Where a message's arrow is, in viewport coordinates (for tests and tooltips); null if not drawn.
+    QLineF arrowInViewport(qint64 seq) const;
+    // Whether frames are being drawn continuously right now.
+    bool isAnimating() const { return m_frames.isActive(); }
+
+Q_SIGNALS:
+    void messageActivated(qint64 seq); // clicked, or chosen with the keyboard
+    void followingChanged(bool following);
+    void zoomChanged(double zoom);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void rebuild();
+    void messageAdded(const Message& message);
+    void messageUpdated(const Message& message);
+    void traceChanged();
+    void updateScrollBars();
+    void updateAnimation();
+    void frame();
+    TimeUs asOf() const;
+    TimeUs contentEnd() const;
+    QPointF toContent(QPointF viewportPoint) const;
+    void scrollToTime(TimeUs t);
+    void noteActivity(TimeUs from, TimeUs to, bool mayFold);
+    void moveSelection(int step);
+
+    QPointer<Trace> m_trace;
+    QPointer<PlaybackClock> m_clock;
+    SequenceGeometry m_geometry;
+    Theme m_theme;
+    QTimer m_frames;
+    QHash<QPair<int, int>, TimeUs> m_delays; // last one-way delay seen between two participants
+    TimeUs m_lastDelay = 250'000;
+    TimeUs m_activityEnd = 0; // where the last arrow ended: a long gap after it can be folded
+    double m_zoom = 1.0;
+    qint64 m_selected = -1;
+    qint64 m_hovered = -1;
+    bool m_following = true;
+    bool m_scrollingOurselves = false;
+    bool m_updatePending = false;
+};
+
+} // namespace PatternScope

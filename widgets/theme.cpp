@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "theme.h"
+
+namespace PatternScope {
+
+namespace {
+
+// Hues per family of message; lightness is set for the background.
+int hueOf(Message::Kind kind)
+{
+    switch (kind) {
+    case Message::Kind::HttpRequest:
+        return 218; // blue
+    case Message::Kind::HttpResponse:
+        return 150; // green
+    case Message::Kind::SseEvent:
+        return 275; // violet
+    case Message::Kind::WsText:
+    case Message::Kind::WsBinary:
+        return 188; // teal
+    case Message::Kind::Publish:
+        return 28; // orange
+    case Message::Kind::Deliver:
+        return 45; // amber
+    case Message::Kind::Callback:
+        return 320; // magenta
+    case Message::Kind::WsPing:
+    case Message::Kind::WsPong:
+    case Message::Kind::WsClose:
+    case Message::Kind::Connect:
+    case Message::Kind::Close:
+        return -1; // grey: plumbing
+    }
+    return -1;
+}
+
+} // namespace
+
+QColor Theme::kindColor(Message::Kind kind) const
+{
+    const int hue = hueOf(kind);
+    if (hue < 0)
+        return dark ? QColor::fromHsl(0, 0, 150) : QColor::fromHsl(0, 0, 115);
+    return dark ? QColor::fromHsl(hue, 170, 165) : QColor::fromHsl(hue, 200, 85);
+}
+
+bool Theme::isAnswer(Message::Kind kind)
+{
+    return kind == Message::Kind::HttpResponse || kind == Message::Kind::WsPong;
+}
+
+Theme Theme::fromPalette(const QPalette& palette)
+{
+    Theme t;
+    t.background = palette.color(QPalette::Base);
+    t.text = palette.color(QPalette::Text);
+    t.dark = t.background.lightness() < 128;
+    t.mutedText = palette.color(QPalette::PlaceholderText);
+    t.grid = t.dark ? t.background.lighter(140) : t.background.darker(106);
+    t.lifeline = t.dark ? QColor::fromHsl(0, 0, 110) : QColor::fromHsl(0, 0, 175);
+    t.headerFill = t.dark ? QColor::fromHsl(215, 40, 55) : QColor::fromHsl(215, 70, 240);
+    t.headerBorder = t.dark ? QColor::fromHsl(215, 60, 120) : QColor::fromHsl(215, 60, 150);
+    t.activationFill = t.dark ? QColor::fromHsl(150, 50, 60) : QColor::fromHsl(150, 60, 220);
+    t.activationBorder = t.dark ? QColor::fromHsl(150, 80, 130) : QColor::fromHsl(150, 70, 110);
+    t.noteFill = t.dark ? QColor::fromHsl(48, 70, 60) : QColor::fromHsl(48, 230, 225);
+    t.noteBorder = t.dark ? QColor::fromHsl(45, 120, 130) : QColor::fromHsl(40, 200, 120);
+    t.noteText = t.text;
+    t.lost = t.dark ? QColor::fromHsl(0, 200, 160) : QColor::fromHsl(0, 200, 100);
+    t.highlight = palette.color(QPalette::Highlight);
+    t.fold = t.mutedText;
+    return t;
+}
+
+} // namespace PatternScope
