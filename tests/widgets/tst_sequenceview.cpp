@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "playbackclock.h"
+#include "sequenceview.h"
+#include "testrun.h"
+
+#include <QImage>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace PatternScope;
+using PatternScope::Test::startRun;
+using PatternScope::Test::stopAndWait;
+using PatternScope::Test::waitUntil;
+
+namespace {
+
+qsizetype deliveredCount(const Trace& trace)
+{
+    return std::count_if(trace.messages().begin(), trace.messages().end(),
+        [](const Message& m) { return m.state == Message::State::Delivered; });
+}
+
+// A point on the arrow, a little way in from its start, where no other arrow is likely.
+QPoint onArrow(const QLineF& line)
+{
+    return line.pointAt(0.4).toPoint();
+}
+
+// Pixels that differ between two renderings.
+int difference(const QImage& a, const QImage& b)
+{
+    int count = 0;
+    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
+        for (int x = 0; x < std::min(a.width(), b.width()); ++x)
+            count += a.pixel(x, y) != b.pixel(x, y);
+    }
+    return count;
+}
+
+} // namespace
+
+class TestSequenceView : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void liveRunDrawsArrowsAndClickSelects()
+    {
+        auto run = startRun(QStringLiteral("request-response"),
+            { QStringLiteral("latency=40ms"), QStringLiteral("interval=150ms"), QStringLiteral("processing=20ms") });
+        QVERIFY(run);
+        PlaybackClock clock;
+        clock.setTrace(run->trace());
+        clock.setRecording(true);
+        SequenceView view;
+        view.resize(900, 600);
+        view.setClock(&clock);
+        view.setTrace(run->trace());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const Trace& trace = *run->trace();
+        QVERIFY(waitUntil([&] { return deliveredCount(trace) >= 6; }));
+        QVERIFY(stopAndWait(*run));
+        clock.setRecording(false);
+        QCoreApplication::processEvents();
+
+        // The first request's arrow goes from the client's lifeline to the server's, slanted by the latency.
+        qint64 request = -1;
+        for (const Message& m : trace.messages()) {
+            if (m.kind == Message::Kind::HttpRequest && m.state == Message::State::Delivered) {
+                request = m.seq;
+                break;
+            }
+        }
+        QVERIFY(request >= 0);
+        view.setFollowing(false);
+        view.selectMessage(request);
+        const QLineF line = view.arrowInViewport(request);
+        QVERIFY(!line.isNull());
+        QVERIFY(line.x2() > line.x1()); // client is left of server
+        QVERIFY(line.y2() > line.y1()); // later at the receiver
+        QSignalSpy activated(&view, &SequenceView::messageActivated);
+        QTest::mouseMove(view.viewport(), onArrow(line));
+        QCOMPARE(view.hoveredMessage(), request);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, onArrow(line));
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.first().first().toLongLong(), request);
+        QCOMPARE(view.selectedMessage(), request);
+        // Clicking where there is no arrow clears the selection.
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, QPoint(20, 300));
+        QCOMPARE(view.selectedMessage(), qint64(-1));
+    }
+
+    void steppingBackUndrawsAndForwardRedraws()
+    {
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        for (int i = 0; i < 3; ++i) {
+            Message m;
+            m.from = i % 2 ? b : a;
+            m.to = i % 2 ? a : b;
+            m.label = QStringLiteral("message %1").arg(i);
+            m.sentAt = 500'000 + i * 500'000;
+            trace.completeMessage(trace.addMessage(m), m.sentAt + 200'000);
+        }
+        PlaybackClock clock;
+        clock.setTrace(&trace);
+        SequenceView view;
+        view.resize(700, 500);
+        view.setClock(&clock);
+        view.setTrace(&trace);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCoreApplication::processEvents();
+        const QImage all = view.viewport()->grab().toImage();
+        QVERIFY(!view.arrowInViewport(2).isNull());
+
+        clock.stepBack(); // to the last message's send: it has just left
+        clock.stepBack(); // to the second one's arrival: the third is not sent yet
+        QCOMPARE(clock.position(), TimeUs(1'200'000));
+        QCoreApplication::processEvents();
+        QVERIFY(view.arrowInViewport(2).isNull());
+        QVERIFY(!view.arrowInViewport(1).isNull());
+        const QImage fewer = view.viewport()->grab().toImage();
+        QVERIFY(difference(all, fewer) > 100);
+
+        clock.stepForward();
+        clock.stepForward();
+        QCoreApplication::processEvents();
+        QVERIFY(!view.arrowInViewport(2).isNull());
+        // Halfway through the last flight the arrow is only partly drawn.
+        clock.seek(1'600'000);
+        const QLineF partial = view.arrowInViewport(2);
+        QVERIFY(!partial.isNull());
+        QVERIFY(partial.length() < view.arrowInViewport(1).length());
+        QVERIFY(!view.isAnimating()); // paused: no frames
+    }
+
+    void zoomAndAxesChangeTheLayout()
+    {
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        Message m;
+        m.from = a;
+        m.to = b;
+        m.sentAt = 1'000'000;
+        trace.completeMessage(trace.addMessage(m), 1'300'000);
+        SequenceView view;
+        view.resize(600, 400);
+        view.setTrace(&trace);
+        view.setFollowing(false);
+        const double slant = view.arrowInViewport(0).dy();
+        view.zoomIn();
+        QVERIFY(view.arrowInViewport(0).dy() > slant);
+        QTest::keyClick(&view, Qt::Key_Minus);
+        QTest::keyClick(&view, Qt::Key_Minus);
+        QVERIFY(view.arrowInViewport(0).dy() < slant);
+        view.setAxis(SequenceGeometry::Axis::Compact);
+        QCOMPARE(view.arrowInViewport(0).dy(), 0.0); // one row: horizontal
+    }
+};
+
+QTEST_MAIN(TestSequenceView)
+#include "tst_sequenceview.moc"
