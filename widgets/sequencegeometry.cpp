@@ -27,20 +27,60 @@ void SequenceGeometry::setColumns(double rulerWidth, double columnWidth)
     m_columnWidth = std::max(40.0, columnWidth);
 }
 
+void SequenceGeometry::updateColumns() const
+{
+    const auto& participants = m_trace->participants();
+    if (m_columnOf.size() == participants.size())
+        return; // participants are only ever added
+    const auto group = [](Participant::Role role) {
+        switch (role) {
+        case Participant::Role::Server:
+        case Participant::Role::Broker:
+            return 1;
+        case Participant::Role::Subscriber:
+            return 2;
+        default:
+            return 0;
+        }
+    };
+    m_inColumn.resize(participants.size());
+    for (size_t i = 0; i < participants.size(); ++i)
+        m_inColumn[i] = int(i);
+    std::stable_sort(m_inColumn.begin(), m_inColumn.end(),
+        [&](int a, int b) { return group(participants[size_t(a)].role) < group(participants[size_t(b)].role); });
+    m_columnOf.assign(participants.size(), -1);
+    for (size_t column = 0; column < m_inColumn.size(); ++column)
+        m_columnOf[size_t(m_inColumn[column])] = int(column);
+}
+
 int SequenceGeometry::columnOf(int participant) const
 {
     if (!m_trace)
         return -1;
+    updateColumns();
     const auto& participants = m_trace->participants();
     // Ids are usually their own index; look it up when they are not (an imported trace).
+    int index = -1;
     if (participant >= 0 && participant < int(participants.size())
-        && participants[size_t(participant)].id == participant)
-        return participant;
-    for (size_t i = 0; i < participants.size(); ++i) {
-        if (participants[i].id == participant)
-            return int(i);
+        && participants[size_t(participant)].id == participant) {
+        index = participant;
+    } else {
+        for (size_t i = 0; i < participants.size(); ++i) {
+            if (participants[i].id == participant)
+                index = int(i);
+        }
     }
-    return -1;
+    return index < 0 ? -1 : m_columnOf[size_t(index)];
+}
+
+int SequenceGeometry::participantInColumn(int column) const
+{
+    if (!m_trace)
+        return -1;
+    updateColumns();
+    return column >= 0 && column < int(m_inColumn.size())
+        ? m_trace->participants()[size_t(m_inColumn[size_t(column)])].id
+        : -1;
 }
 
 double SequenceGeometry::xOf(int participant) const
@@ -53,10 +93,7 @@ int SequenceGeometry::participantAt(double x) const
 {
     if (!m_trace || x < m_rulerWidth)
         return -1;
-    const int column = int((x - m_rulerWidth) / m_columnWidth);
-    if (column < 0 || column >= int(m_trace->participants().size()))
-        return -1;
-    return m_trace->participants()[size_t(column)].id;
+    return participantInColumn(int((x - m_rulerWidth) / m_columnWidth));
 }
 
 double SequenceGeometry::contentWidth() const

@@ -34,7 +34,11 @@ public:
         double progress = 1.0; // 0..1 of the way, for an in-flight packet glyph
     };
 
-    void setTrace(const Trace* trace) { m_trace = trace; }
+    void setTrace(const Trace* trace)
+    {
+        m_trace = trace;
+        m_columnOf.clear();
+    }
     const Trace* trace() const { return m_trace; }
 
     void setAxis(Axis axis) { m_axis = axis; }
@@ -47,8 +51,10 @@ public:
     double rulerWidth() const { return m_rulerWidth; }
     double columnWidth() const { return m_columnWidth; }
 
-    // Lifelines in the order of the trace's participants; ids need not be 0..n-1.
+    // Lifelines left to right: those who start exchanges (clients, publishers, outside clients),
+    // then servers and brokers, then subscribers; in the order they joined within each group.
     int columnOf(int participant) const;
+    int participantInColumn(int column) const;
     double xOf(int participant) const; // the lifeline's x, -1 if unknown
     int participantAt(double x) const; // the nearest lifeline's participant within half a column, or -1
     double contentWidth() const;
@@ -85,7 +91,11 @@ private:
     qsizetype rankOf(TimeUs t) const; // rows whose message was sent before t
     double messageY(const Message& message, TimeUs t) const; // y of a moment of this message's flight
 
+    void updateColumns() const;
+
     const Trace* m_trace = nullptr;
+    mutable std::vector<int> m_columnOf; // by participant index in the trace
+    mutable std::vector<int> m_inColumn; // participant index by column
     Axis m_axis = Axis::Time;
     double m_pixelsPerSecond = 120.0;
     double m_rowHeight = 28.0;

@@ -220,6 +220,19 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         const double lifeline = it->participant >= 0 ? m_geometry.xOf(it->participant) : m_geometry.rulerWidth();
         if (lifeline < 0 || m_geometry.foldAt(it->at))
             continue;
+        if (it->item >= 0) {
+            // Items are produced often: a small mark on the lifeline and the item's number to its left,
+            // out of the way of the arrows that carry it.
+            const double y = m_geometry.timeToY(it->at);
+            const QString tag = QStringLiteral("item %1").arg(it->item);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(m_theme.noteBorder);
+            painter.drawPolygon(QPolygonF({ QPointF(lifeline, y - 5), QPointF(lifeline + 5, y),
+                QPointF(lifeline, y + 5), QPointF(lifeline - 5, y) }));
+            painter.setPen(m_theme.mutedText);
+            painter.drawText(QPointF(lifeline - 9 - fm.horizontalAdvance(tag), y + fm.ascent() / 2 - 1), tag);
+            continue;
+        }
         const QString text = fm.elidedText(it->text, Qt::ElideRight, maxWidth);
         const double width = fm.horizontalAdvance(text) + 12.0;
         const QRectF box(lifeline + kActivationWidth, m_geometry.timeToY(it->at) - kNoteHeight / 2, width, kNoteHeight);
@@ -290,17 +303,29 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
 
     if (plumbing && !selected && !hovered)
         return;
-    // The label sits above the arrow's middle, elided to the room the arrow gives it.
-    const QFontMetricsF fm(m_font);
-    const double room = std::max(0.0, std::abs(line.dx()) - 16.0);
+    // The label sits above the arrow in the last gap before its receiver, so a fan-out from one
+    // sender spreads its labels over the gaps of their receivers instead of piling them up.
+    const double receiverX = m_geometry.xOf(message.to);
+    const double senderX = line.x1();
+    const double span = std::min(std::abs(receiverX - senderX), m_geometry.columnWidth());
+    const double room = span - 16.0;
     if (room < 24.0)
         return;
+    const QFontMetricsF fm(m_font);
     const QString label
         = fm.elidedText(arrow.lost ? message.label + QStringLiteral(" · lost") : message.label, Qt::ElideRight, room);
     const double width = fm.horizontalAdvance(label);
-    const QPointF mid = line.center();
+    const double towards = receiverX >= senderX ? 1.0 : -1.0;
+    const double gapMiddle = receiverX - towards * span / 2;
+    // Where the arrow is under the label.
+    const double reach = std::abs(line.x2() - senderX);
+    if (std::abs(gapMiddle - senderX) > reach)
+        return; // in flight: the label comes when the packet gets there
+    const double x = gapMiddle;
+    const double along = std::abs(line.dx()) > 0 ? (x - senderX) / line.dx() : 0.5;
+    const double y = line.y1() + along * line.dy();
     painter.setPen(selected ? m_theme.text : color.darker(m_theme.dark ? 80 : 115));
-    painter.drawText(QPointF(mid.x() - width / 2, mid.y() - 4), label);
+    painter.drawText(QPointF(x - width / 2, y - 4), label);
 }
 
 void SequencePainter::paintHeaders(QPainter& painter, double scrollX, double width) const

@@ -62,6 +62,24 @@ private Q_SLOTS:
         QCOMPARE(f.g.contentWidth(), 660.0);
     }
 
+    void clientsLeftServersMiddleSubscribersRight()
+    {
+        Trace trace;
+        const int broker = trace.addParticipant(QStringLiteral("Broker"), Participant::Role::Broker);
+        const int a = trace.addParticipant(QStringLiteral("Subscriber A"), Participant::Role::Subscriber);
+        const int publisher = trace.addParticipant(QStringLiteral("Publisher"), Participant::Role::Publisher);
+        SequenceGeometry g;
+        g.setTrace(&trace);
+        QCOMPARE(g.columnOf(publisher), 0);
+        QCOMPARE(g.columnOf(broker), 1);
+        QCOMPARE(g.columnOf(a), 2);
+        // Someone joining later takes the place of their group.
+        const int alice = trace.addParticipant(QStringLiteral("alice"), Participant::Role::External);
+        QCOMPARE(g.columnOf(alice), 1);
+        QCOMPARE(g.columnOf(broker), 2);
+        QCOMPARE(g.participantInColumn(3), a);
+    }
+
     void timeAxisIsProportional()
     {
         Fixture f;
