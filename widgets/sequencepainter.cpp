@@ -25,6 +25,8 @@ bool isPlumbing(Message::Kind kind)
 
 QString formatDuration(TimeUs t)
 {
+    if (t == 0)
+        return QStringLiteral("0 s");
     const double ms = double(t) / 1000.0;
     if (std::abs(ms) < 1000.0)
         return QStringLiteral("%1 ms").arg(ms, 0, 'f', std::abs(ms) < 10.0 ? 1 : 0);

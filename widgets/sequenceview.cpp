@@ -21,6 +21,8 @@ constexpr double kRowHeight = 30.0;
 constexpr double kRulerWidth = 68.0;
 constexpr double kMinColumnWidth = 150.0;
 constexpr double kBottomMargin = 48.0;
+// Content starts this far below the headers, so the first arrow's label has room.
+constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
 constexpr int kFrameMs = 16;
 constexpr TimeUs kFoldAfter = 4'000'000; // idle gaps longer than this are folded
 constexpr TimeUs kFoldMargin = 500'000; // of idle time left visible on each side of a fold
@@ -159,7 +161,7 @@ TimeUs SequenceView::contentEnd() const
 
 void SequenceView::updateScrollBars()
 {
-    const double viewHeight = viewport()->height() - SequencePainter::HeaderHeight;
+    const double viewHeight = viewport()->height() - kTop;
     const int participants = m_trace ? int(m_trace->participants().size()) : 0;
     const double fit = participants > 0 ? (viewport()->width() - kRulerWidth) / participants : kMinColumnWidth;
     m_geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
@@ -238,7 +240,7 @@ void SequenceView::setZoom(double zoom)
 
 void SequenceView::scrollToTime(TimeUs t)
 {
-    const double viewHeight = viewport()->height() - SequencePainter::HeaderHeight;
+    const double viewHeight = viewport()->height() - kTop;
     m_scrollingOurselves = true;
     verticalScrollBar()->setValue(int(m_geometry.timeToY(t) - viewHeight / 2));
     m_scrollingOurselves = false;
@@ -246,8 +248,7 @@ void SequenceView::scrollToTime(TimeUs t)
 
 QPointF SequenceView::toContent(QPointF p) const
 {
-    return { p.x() + horizontalScrollBar()->value(),
-        p.y() - SequencePainter::HeaderHeight + verticalScrollBar()->value() };
+    return { p.x() + horizontalScrollBar()->value(), p.y() - kTop + verticalScrollBar()->value() };
 }
 
 QLineF SequenceView::arrowInViewport(qint64 seq) const
@@ -260,7 +261,7 @@ QLineF SequenceView::arrowInViewport(qint64 seq) const
     const QLineF line = m_geometry.arrow(m, asOf(), painter.expectedDelay(m)).line;
     if (line.isNull())
         return {};
-    const QPointF offset(-horizontalScrollBar()->value(), SequencePainter::HeaderHeight - verticalScrollBar()->value());
+    const QPointF offset(-horizontalScrollBar()->value(), kTop - verticalScrollBar()->value());
     return line.translated(offset);
 }
 
@@ -312,10 +313,10 @@ void SequenceView::paintEvent(QPaintEvent* event)
     if (!body.isEmpty()) {
         p.save();
         p.setClipRect(body);
-        p.translate(-sx, header - sy);
-        painter.paintContent(p, body.translated(sx, sy - header));
+        p.translate(-sx, kTop - sy);
+        painter.paintContent(p, body.translated(sx, sy - kTop));
         p.restore();
-        painter.paintRuler(p, sy, header, height - header);
+        painter.paintRuler(p, sy - (kTop - header), header, height - header);
     }
     if (exposed.top() < header)
         painter.paintHeaders(p, sx, width);
@@ -383,7 +384,7 @@ void SequenceView::wheelEvent(QWheelEvent* event)
     setFollowing(false);
     setZoom(event->angleDelta().y() > 0 ? m_zoom * 1.25 : m_zoom / 1.25);
     m_scrollingOurselves = true;
-    verticalScrollBar()->setValue(int(m_geometry.timeToY(anchor) - (viewportY - SequencePainter::HeaderHeight)));
+    verticalScrollBar()->setValue(int(m_geometry.timeToY(anchor) - (viewportY - kTop)));
     m_scrollingOurselves = false;
     event->accept();
 }
