@@ -58,6 +58,11 @@ QString overview()
                           "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
                           "      [--seed N] [--set name=value ...]\n"
                           "\n"
+                          "Window:\n"
+                          "  open FILE                    replay a recorded trace in the window\n"
+                          "  --pattern ID                 the pattern the window starts with\n"
+                          "  --screenshot PNG [--after 3s]  render the window offscreen to a PNG and exit\n"
+                          "\n"
                           "'patternscope COMMAND --help' shows a command's options.\n"
                           "  -h, --help       this help\n"
                           "  -v, --version    the version\n");
@@ -321,6 +326,12 @@ bool wantsConsole(int argc, char** argv)
     const char* const windowOptions[] = { "-platform", "-style", "-qwindowgeometry", "-qwindowtitle", "-reverse" };
     for (const char* option : windowOptions) {
         if (std::strcmp(argv[1], option) == 0)
+            return false;
+    }
+    // The window's own: replaying a file, choosing the pattern, taking a screenshot.
+    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after" };
+    for (const char* argument : windowArguments) {
+        if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;
     }
     // Commands, help, version and anything unknown are answered on the console, not with a window.

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commandline.h"
 #include "mainwindow.h"
+#include "parameters.h"
+#include "pattern.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QTimer>
+#include <cstring>
 #include <memory>
 
 using namespace PatternScope;
@@ -17,6 +23,119 @@ void setIdentity()
     QCoreApplication::setOrganizationName(QStringLiteral("PatternScope"));
 }
 
+int windowError(const QString& message, int code)
+{
+    fprintf(stderr, "patternscope: %s\n", qPrintable(message));
+    return code;
+}
+
+struct WindowOptions {
+    QString pattern;
+    QString open;
+    QString screenshot;
+    qint64 afterMs = 0;
+};
+
+// The window's own options: [open FILE] [--pattern ID] [--screenshot PNG [--after DURATION]].
+// Checked before Qt starts a GUI, so a mistake gets one clear line and nothing else.
+int parseWindowOptions(int argc, char** argv, WindowOptions* options)
+{
+    // Qt's own GUI options (-platform offscreen, -style fusion, ...) are QApplication's to read.
+    static const QStringList qtWithValue { QStringLiteral("platform"), QStringLiteral("platformpluginpath"),
+        QStringLiteral("platformtheme"), QStringLiteral("plugin"), QStringLiteral("qwindowgeometry"),
+        QStringLiteral("qwindowtitle"), QStringLiteral("qwindowicon"), QStringLiteral("style"),
+        QStringLiteral("stylesheet"), QStringLiteral("session"), QStringLiteral("display"), QStringLiteral("geometry"),
+        QStringLiteral("title") };
+    static const QStringList qtFlags { QStringLiteral("reverse"), QStringLiteral("widgetcount"),
+        QStringLiteral("nograb"), QStringLiteral("dograb"), QStringLiteral("sync") };
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) {
+        const QString argument = QString::fromLocal8Bit(argv[i]);
+        QString name = argument;
+        while (name.startsWith(u'-'))
+            name.remove(0, 1);
+        if (i > 0 && argument.startsWith(u'-') && qtWithValue.contains(name)) {
+            ++i;
+            continue;
+        }
+        if (i > 0 && argument.startsWith(u'-') && qtFlags.contains(name))
+            continue;
+        arguments.append(argument);
+    }
+    QCommandLineParser parser;
+    const QCommandLineOption pattern(QStringLiteral("pattern"), QStringLiteral("Pattern to show and run."),
+        QStringLiteral("id"), QStringLiteral("request-response"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Render the window offscreen to a PNG and exit."), QStringLiteral("png"));
+    const QCommandLineOption after(QStringLiteral("after"),
+        QStringLiteral("With --screenshot: how long the run goes first (default 3s)."), QStringLiteral("duration"),
+        QStringLiteral("3s"));
+    parser.addOptions({ pattern, screenshot, after });
+    if (!parser.parse(arguments))
+        return windowError(parser.errorText(), 2);
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) {
+        if (positional.constFirst() != QLatin1String("open") || positional.size() != 2)
+            return windowError(QStringLiteral("usage: patternscope open FILE"), 2);
+        options->open = positional.at(1);
+        const QFileInfo file(options->open);
+        if (!file.isFile() || !file.isReadable())
+            return windowError(
+                QStringLiteral("%1: cannot open: %2")
+                    .arg(options->open,
+                        file.exists() ? QStringLiteral("not a readable file") : QStringLiteral("no such file")),
+                1);
+    }
+    options->pattern = parser.value(pattern);
+    if (!PatternRegistry::find(options->pattern))
+        return windowError(QStringLiteral("--pattern: unknown pattern '%1' (one of: %2)")
+                               .arg(options->pattern, PatternRegistry::ids().join(QStringLiteral(", "))),
+            2);
+    QString reason;
+    if (!parseDurationMs(parser.value(after), &options->afterMs, &reason))
+        return windowError(QStringLiteral("--after: ") + reason, 2);
+    if (options->afterMs > 600'000)
+        return windowError(QStringLiteral("--after: %1 is out of range (0ms to 10min)").arg(parser.value(after)), 2);
+    options->screenshot = parser.value(screenshot);
+    return -1;
+}
+
+int runWindow(const WindowOptions& options)
+{
+    MainWindow window;
+    window.selectPattern(options.pattern);
+    if (!options.open.isEmpty()) {
+        QString error;
+        if (!window.openTrace(options.open, &error))
+            return windowError(error, 1);
+    }
+    window.show();
+    if (options.open.isEmpty())
+        window.startRun();
+    if (options.screenshot.isEmpty())
+        return QApplication::exec();
+
+    int code = 0;
+    QTimer::singleShot(int(options.afterMs), &window, [&] {
+        if (!window.grab().save(options.screenshot, "PNG"))
+            code = windowError(QStringLiteral("--screenshot: cannot write '%1'").arg(options.screenshot), 1);
+        window.close(); // stops the run cleanly
+        QCoreApplication::quit();
+    });
+    QApplication::exec();
+    return code;
+}
+
+bool wantsScreenshot(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--screenshot", 12) == 0)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -27,11 +146,14 @@ int main(int argc, char** argv)
         setIdentity();
         return CommandLine::run();
     }
+    WindowOptions options;
+    if (const int code = parseWindowOptions(argc, argv, &options); code >= 0)
+        return code;
+    // A screenshot is rendered offscreen: no display needed, nothing flashes on screen.
+    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("PatternScope"));
-    MainWindow window;
-    window.show();
-    window.startDefaultRun();
-    return QApplication::exec();
+    return runWindow(options);
 }

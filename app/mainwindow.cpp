@@ -1,116 +1,457 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "eventfiltermodel.h"
 #include "eventtablemodel.h"
+#include "linkemulator.h"
+#include "messageinspector.h"
+#include "parameterpanel.h"
 #include "pattern.h"
+#include "playbackbar.h"
+#include "playbackclock.h"
 #include "run.h"
+#include "sequencepainter.h"
+#include "sequenceview.h"
+#include "tracefile.h"
 
 #include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace PatternScope {
 
+namespace {
+
+QString sizeText(qint64 bytes)
+{
+    if (bytes < 10'000)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 10'000'000)
+        return QStringLiteral("%1 kB").arg(double(bytes) / 1000.0, 0, 'f', 1);
+    return QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1);
+}
+
+// What the global time scale makes of a duration parameter: all scenario timings stretch alike.
+qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
+{
+    if (spec.unit != ParameterSpec::Unit::Milliseconds || value == 0)
+        return value;
+    return std::clamp<qint64>(qint64(std::llround(double(value) * scale)), spec.minimum, spec.maximum);
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_clock(new PlaybackClock(this))
     , m_model(new EventTableModel(this))
+    , m_filter(new EventFilterModel(this))
 {
     setWindowTitle(tr("PatternScope"));
-    resize(1100, 650);
-
-    auto* toolbar = addToolBar(tr("Run"));
-    toolbar->setObjectName(QStringLiteral("runToolbar"));
-    toolbar->addWidget(new QLabel(tr("Pattern: "), toolbar));
-    m_patternBox = new QComboBox(toolbar);
-    for (const PatternInfo& info : PatternRegistry::all())
-        m_patternBox->addItem(info.title, info.id);
-    m_patternBox->setToolTip(tr("The communication pattern to run"));
-    toolbar->addWidget(m_patternBox);
-
-    m_startAction = toolbar->addAction(tr("&Start"), this, &MainWindow::startRun);
-    m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_startAction->setToolTip(tr("Start a new run (Ctrl+R)"));
-    m_stopAction = toolbar->addAction(tr("S&top"), this, &MainWindow::stopRun);
-    m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    m_stopAction->setToolTip(tr("Stop the run; exchanges in flight finish first (Ctrl+.)"));
-    m_stopAction->setEnabled(false);
-
-    m_table = new QTableView(this);
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(EventTableModel::LabelColumn, QHeaderView::Stretch);
-    m_table->setAlternatingRowColors(true);
-    setCentralWidget(m_table);
-
-    m_status = new QLabel(this);
-    statusBar()->addWidget(m_status, 1);
+    resize(1440, 900);
+    buildLayout();
+    buildActions();
+    m_statusTimer.setInterval(250);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    patternChosen();
     updateStatus();
 }
 
 MainWindow::~MainWindow()
 {
+    // Views first: they hold pointers into the trace the run owns.
+    m_view->setTrace(nullptr);
+    m_inspector->setTrace(nullptr);
     m_model->setTrace(nullptr);
+    m_clock->setTrace(nullptr);
 }
 
-void MainWindow::startDefaultRun()
+Trace* MainWindow::trace() const
 {
-    startRun();
+    if (m_run)
+        return m_run->trace();
+    return m_opened.get();
+}
+
+bool MainWindow::isRunning() const
+{
+    return m_run && m_run->isRunning();
+}
+
+void MainWindow::buildLayout()
+{
+    m_parameters = new ParameterPanel(this);
+    m_parameters->setMinimumWidth(240);
+
+    m_view = new SequenceView(this);
+    m_view->setClock(m_clock);
+    m_playback = new PlaybackBar(this);
+    m_playback->setClock(m_clock);
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_view, 1);
+    centreLayout->addWidget(m_playback);
+
+    m_inspector = new MessageInspector(this);
+    m_inspector->setMinimumWidth(260);
+
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_parameters);
+    top->addWidget(centre);
+    top->addWidget(m_inspector);
+    top->setStretchFactor(1, 1);
+    top->setSizes({ 260, 880, 300 });
+
+    m_filter->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    m_table->setAccessibleName(tr("Event table"));
+    m_table->setModel(m_filter);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionResizeMode(EventTableModel::LabelColumn, QHeaderView::Stretch);
+    m_table->setAlternatingRowColors(true);
+    m_filterBar = new EventFilterBar(m_filter, this);
+    auto* bottom = new QWidget(this);
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(4, 4, 4, 0);
+    bottomLayout->addWidget(m_filterBar);
+    bottomLayout->addWidget(m_table, 1);
+
+    auto* main = new QSplitter(Qt::Vertical, this);
+    main->addWidget(top);
+    main->addWidget(bottom);
+    main->setStretchFactor(0, 3);
+    main->setStretchFactor(1, 1);
+    main->setSizes({ 640, 200 });
+    setCentralWidget(main);
+
+    m_status = new QLabel(this);
+    m_status->setAccessibleName(tr("Run status"));
+    statusBar()->addWidget(m_status, 1);
+
+    connect(m_view, &SequenceView::messageActivated, this, &MainWindow::selectFromView);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::selectFromTable);
+    connect(m_parameters, &ParameterPanel::parameterEdited, this, [this](const QString& name, qint64 value) {
+        if (!m_run || !m_run->isRunning())
+            return;
+        const ParameterSpec* spec = m_run->pattern()->parameters().spec(name);
+        QString error;
+        if (spec && !m_run->setParameter(name, scaled(*spec, value, m_parameters->timeScale()), &error))
+            statusBar()->showMessage(error, 5000);
+    });
+    connect(m_parameters, &ParameterPanel::timeScaleChanged, this, [this](double scale) {
+        if (!m_run || !m_run->isRunning())
+            return;
+        // Every live duration follows the new scale at once.
+        const ParameterSet values = m_parameters->values();
+        for (const ParameterSpec& spec : m_run->info().parameters) {
+            if (spec.live && spec.unit == ParameterSpec::Unit::Milliseconds)
+                m_run->setParameter(spec.name, scaled(spec, values.value(spec.name), scale));
+        }
+    });
+}
+
+void MainWindow::buildActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open trace…"), QKeySequence::Open, this, &MainWindow::openTraceDialog);
+    file->addAction(tr("&Save trace as…"), QKeySequence::Save, this, &MainWindow::saveTraceDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* toolbar = addToolBar(tr("Run"));
+    toolbar->setObjectName(QStringLiteral("runToolbar"));
+    toolbar->setMovable(false);
+    m_patternBox = new QComboBox(toolbar);
+    m_patternBox->setAccessibleName(tr("Pattern"));
+    for (const PatternInfo& info : PatternRegistry::all())
+        m_patternBox->addItem(info.title, info.id);
+    m_patternBox->setToolTip(tr("The communication pattern to run"));
+    connect(m_patternBox, &QComboBox::currentIndexChanged, this, &MainWindow::patternChosen);
+    toolbar->addWidget(m_patternBox);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    m_startAction = run->addAction(tr("&Start"), this, &MainWindow::startRun);
+    m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_startAction->setToolTip(tr("Start a new run; the diagram starts afresh (Ctrl+R)"));
+    m_stopAction = run->addAction(tr("S&top"), this, &MainWindow::stopRun);
+    m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_stopAction->setToolTip(tr("Stop the run; exchanges in flight finish first (Ctrl+.)"));
+    m_stopAction->setEnabled(false);
+    run->addSeparator();
+    m_cutAction = run->addAction(tr("&Cut the link"), this, [this] {
+        if (m_run)
+            m_run->links()->cutAll();
+    });
+    m_cutAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_cutAction->setToolTip(tr("Break every open connection, as a network failure would (Ctrl+K)"));
+    m_stallAction = run->addAction(tr("S&tall the link 2 s"), this, [this] {
+        if (m_run)
+            m_run->links()->stallAll(2'000'000);
+    });
+    m_stallAction->setToolTip(tr("Hold every byte on the wire for two seconds"));
+    toolbar->addAction(m_startAction);
+    toolbar->addAction(m_stopAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_cutAction);
+    toolbar->addAction(m_stallAction);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_axisGroup = new QActionGroup(this);
+    QAction* timeAxis = view->addAction(tr("&Time-proportional"));
+    QAction* compactAxis = view->addAction(tr("&Compact (one row per message)"));
+    for (QAction* a : { timeAxis, compactAxis }) {
+        a->setCheckable(true);
+        m_axisGroup->addAction(a);
+    }
+    timeAxis->setChecked(true);
+    timeAxis->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    compactAxis->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    connect(timeAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Time); });
+    connect(compactAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Compact); });
+    view->addSeparator();
+    view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &SequenceView::zoomIn);
+    view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);
+    toolbar->addSeparator();
+    toolbar->addAction(timeAxis);
+    toolbar->addAction(compactAxis);
+
+    QMenu* playback = menuBar()->addMenu(tr("&Playback"));
+    const auto add = [&](const QString& text, const QKeySequence& key, auto slot) {
+        QAction* a = playback->addAction(text, key, m_clock, slot);
+        a->setShortcutContext(Qt::WindowShortcut);
+        return a;
+    };
+    add(tr("&Play / pause"), QKeySequence(Qt::Key_Space), &PlaybackClock::togglePlay);
+    add(tr("Step &forward"), QKeySequence(Qt::Key_Right), &PlaybackClock::stepForward);
+    add(tr("Step &back"), QKeySequence(Qt::Key_Left), &PlaybackClock::stepBack);
+    add(tr("&Live"), QKeySequence(Qt::Key_End), &PlaybackClock::goLive);
+    playback->addAction(tr("&Faster"), QKeySequence(Qt::CTRL | Qt::Key_BracketRight), this,
+        [this] { m_clock->setSpeed(m_clock->speed() * 2); });
+    playback->addAction(tr("&Slower"), QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this,
+        [this] { m_clock->setSpeed(m_clock->speed() / 2); });
+}
+
+bool MainWindow::selectPattern(const QString& id)
+{
+    const int index = m_patternBox->findData(id);
+    if (index < 0)
+        return false;
+    m_patternBox->setCurrentIndex(index);
+    return true;
+}
+
+void MainWindow::patternChosen()
+{
+    const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    if (info)
+        m_parameters->setPattern(*info, ParameterSet(info->parameters));
+}
+
+void MainWindow::showTrace(Trace* trace, bool recording)
+{
+    m_inspector->showMessage(-1);
+    m_clock->setTrace(trace);
+    m_clock->setRecording(recording);
+    m_view->setTrace(trace);
+    m_view->setFollowing(true);
+    m_model->setTrace(trace);
+    m_inspector->setTrace(trace);
+    updateStatus();
 }
 
 void MainWindow::startRun()
 {
     const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
-    if (!info)
+    if (!info || (m_run && m_run->isRunning()))
         return;
-    m_model->setTrace(nullptr);
+    ParameterSet parameters = m_parameters->values();
+    for (const ParameterSpec& spec : info->parameters)
+        parameters.set(spec.name, scaled(spec, parameters.value(spec.name), m_parameters->timeScale()));
+
+    showTrace(nullptr, false);
+    m_opened.reset();
     m_run = std::make_unique<Run>();
     connect(m_run.get(), &Run::finished, this, [this] {
+        m_clock->setRecording(false);
         m_startAction->setEnabled(true);
         m_stopAction->setEnabled(false);
+        m_parameters->setRunning(false);
+        m_patternBox->setEnabled(true);
+        m_statusTimer.stop();
         updateStatus();
     });
     QString error;
-    if (!m_run->start(*info, ParameterSet(info->parameters), 1, &error)) {
+    if (!m_run->start(*info, parameters, QRandomGenerator::global()->generate(), &error)) {
         QMessageBox::warning(this, tr("Cannot start"), tr("%1 could not start: %2").arg(info->title, error));
         m_run.reset();
         return;
     }
-    m_model->setTrace(m_run->trace());
-    connect(m_run->trace(), &Trace::messageAdded, this, [this] {
-        updateStatus();
-        m_table->scrollToBottom();
-    });
-    connect(m_run->trace(), &Trace::messageUpdated, this, &MainWindow::updateStatus);
+    showTrace(m_run->trace(), true);
     m_startAction->setEnabled(false);
     m_stopAction->setEnabled(true);
-    updateStatus();
+    m_parameters->setRunning(true);
+    m_patternBox->setEnabled(false);
+    m_statusTimer.start();
+    setWindowTitle(tr("%1 — PatternScope").arg(info->title));
 }
 
 void MainWindow::stopRun()
 {
-    if (m_run)
+    if (m_run && m_run->isRunning())
         m_run->stop();
     m_stopAction->setEnabled(false);
 }
 
+bool MainWindow::openTrace(const QString& path, QString* error)
+{
+    auto trace = std::make_unique<Trace>();
+    TraceReader reader;
+    TraceHeader header;
+    if (!reader.read(path, trace.get(), &header)) {
+        *error = reader.errorString();
+        return false;
+    }
+    if (m_run && m_run->isRunning())
+        m_run->stop(0);
+    showTrace(nullptr, false);
+    m_run.reset();
+    m_opened = std::move(trace);
+    m_openedPath = path;
+    showTrace(m_opened.get(), false);
+    selectPattern(header.pattern);
+    setWindowTitle(tr("%1 — PatternScope").arg(QFileInfo(path).fileName()));
+    if (!reader.warnings().isEmpty())
+        statusBar()->showMessage(
+            tr("%n line(s) skipped; first: %1", nullptr, int(reader.warnings().size())).arg(reader.warnings().first()),
+            15000);
+    return true;
+}
+
+bool MainWindow::saveTrace(const QString& path, QString* error)
+{
+    const Trace* current = trace();
+    if (!current) {
+        *error = tr("there is no trace to save yet");
+        return false;
+    }
+    TraceHeader header;
+    header.appVersion = QCoreApplication::applicationVersion();
+    if (m_run) {
+        header.pattern = m_run->info().id;
+        header.parameters = m_run->pattern() ? m_run->pattern()->parameters().formatted() : header.parameters;
+        header.seed = m_run->seed();
+        header.startedAt = m_run->startedAt();
+    } else {
+        header.pattern = m_patternBox->currentData().toString();
+        header.startedAt = QDateTime::currentDateTimeUtc();
+    }
+    return TraceWriter::writeTrace(path, header, *current, error);
+}
+
+void MainWindow::openTraceDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open trace"), QString(), tr("PatternScope traces (*.pstrace.jsonl *.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openTrace(path, &error))
+        QMessageBox::warning(this, tr("Cannot open the trace"), error);
+}
+
+void MainWindow::saveTraceDialog()
+{
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save trace"), QStringLiteral("run.pstrace.jsonl"), tr("PatternScope traces (*.pstrace.jsonl)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveTrace(path, &error))
+        QMessageBox::warning(this, tr("Cannot save the trace"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::selectFromView(qint64 seq)
+{
+    m_inspector->showMessage(seq);
+    if (m_syncingSelection)
+        return;
+    m_syncingSelection = true;
+    const QModelIndex source = seq >= 0 ? m_model->index(int(seq), 0) : QModelIndex();
+    const QModelIndex row = m_filter->mapFromSource(source);
+    if (row.isValid()) {
+        m_table->setCurrentIndex(row);
+        m_table->scrollTo(row);
+    } else {
+        m_table->clearSelection();
+    }
+    m_syncingSelection = false;
+}
+
+void MainWindow::selectFromTable()
+{
+    if (m_syncingSelection)
+        return;
+    const QModelIndex current = m_table->currentIndex();
+    const qint64 seq = current.isValid() ? current.data(EventTableModel::SeqRole).toLongLong() : -1;
+    m_syncingSelection = true;
+    m_view->selectMessage(seq);
+    m_inspector->showMessage(seq);
+    m_syncingSelection = false;
+}
+
 void MainWindow::updateStatus()
 {
-    if (!m_run) {
-        m_status->setText(tr("No run. Press Start (Ctrl+R)."));
+    const Trace* current = trace();
+    if (!current) {
+        m_status->setText(tr("No run. Pick a pattern and press Start (Ctrl+R), or open a trace (Ctrl+O)."));
         return;
     }
-    const Trace* trace = m_run->trace();
-    m_status->setText(tr("%1 — %2 messages, %3 in flight — %4")
-                          .arg(m_run->info().title)
-                          .arg(trace->messages().size())
-                          .arg(trace->inFlightCount())
-                          .arg(m_run->isRunning() ? tr("running") : tr("stopped")));
+    qint64 bytes = 0;
+    for (const Message& m : current->messages())
+        bytes += m.bytes;
+    int open = 0;
+    for (const Connection& c : current->connections())
+        open += c.isOpen();
+    const QString state = m_run ? (m_run->isRunning() ? tr("Recording") : tr("Stopped"))
+                                : tr("Replaying %1").arg(QFileInfo(m_openedPath).fileName());
+    m_status->setText(tr("%1 · %2 messages · %3 · %4 connections open · run %5")
+                          .arg(state)
+                          .arg(current->messages().size())
+                          .arg(sizeText(bytes))
+                          .arg(open)
+                          .arg(formatDuration(m_run && m_run->isRunning() ? current->now() : current->endTime())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    // Let the run end cleanly: the servers and clients close their connections first.
+    if (m_run && m_run->isRunning()) {
+        QEventLoop wait;
+        connect(m_run.get(), &Run::finished, &wait, &QEventLoop::quit);
+        QTimer::singleShot(3000, &wait, &QEventLoop::quit);
+        m_run->stop(1000);
+        wait.exec();
+    }
+    event->accept();
 }
 
 } // namespace PatternScope

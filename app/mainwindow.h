@@ -2,39 +2,89 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
 #include <memory>
 
 class QAction;
+class QActionGroup;
 class QComboBox;
 class QLabel;
 class QTableView;
 
 namespace PatternScope {
 
+class EventFilterBar;
+class EventFilterModel;
 class EventTableModel;
+class MessageInspector;
+class ParameterPanel;
+class PlaybackBar;
+class PlaybackClock;
 class Run;
+class SequenceView;
+class Trace;
 
-// The window: pick a pattern, run it live, watch every message in the event table.
+// The window: pick a pattern and its parameters, run it live and watch the sequence diagram grow,
+// pause and step through it, inspect any message, filter the event table, open and save traces.
+// Starting a run clears the diagram: one window shows one run (or one opened trace) at a time.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    void startDefaultRun();
-
-private:
+    // Picks a pattern by id; false if there is none.
+    bool selectPattern(const QString& id);
     void startRun();
     void stopRun();
+    // Replays a recorded trace; false with the reader's "file:line: reason" if it cannot.
+    bool openTrace(const QString& path, QString* error);
+    bool saveTrace(const QString& path, QString* error);
+
+    SequenceView* sequenceView() const { return m_view; }
+    PlaybackClock* clock() const { return m_clock; }
+    Trace* trace() const;
+    QTableView* table() const { return m_table; }
+    MessageInspector* inspector() const { return m_inspector; }
+    EventFilterModel* filterModel() const { return m_filter; }
+    ParameterPanel* parameterPanel() const { return m_parameters; }
+    bool isRunning() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void patternChosen();
+    void showTrace(Trace* trace, bool recording);
+    void selectFromView(qint64 seq);
+    void selectFromTable();
     void updateStatus();
+    void openTraceDialog();
+    void saveTraceDialog();
 
     QComboBox* m_patternBox = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_cutAction = nullptr;
+    QAction* m_stallAction = nullptr;
+    QActionGroup* m_axisGroup = nullptr;
+    ParameterPanel* m_parameters = nullptr;
+    SequenceView* m_view = nullptr;
+    PlaybackClock* m_clock = nullptr;
+    PlaybackBar* m_playback = nullptr;
+    MessageInspector* m_inspector = nullptr;
+    EventTableModel* m_model = nullptr;
+    EventFilterModel* m_filter = nullptr;
+    EventFilterBar* m_filterBar = nullptr;
     QTableView* m_table = nullptr;
     QLabel* m_status = nullptr;
-    EventTableModel* m_model = nullptr;
+    QTimer m_statusTimer;
     std::unique_ptr<Run> m_run;
+    std::unique_ptr<Trace> m_opened; // a trace read from a file
+    QString m_openedPath;
+    bool m_syncingSelection = false;
 };
 
 } // namespace PatternScope

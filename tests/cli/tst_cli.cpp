@@ -4,9 +4,11 @@
 
 #include <QFile>
 #include <QHash>
+#include <QImage>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -283,6 +285,55 @@ private Q_SLOTS:
         QCOMPARE(r.err.count(u'\n'), 1);
         // No output is presented as good.
         QVERIFY(!QFile::exists(outPath));
+    }
+
+    void screenshotRendersTheWindowOffscreen()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("window.png"));
+        // No display needed: the screenshot is rendered offscreen whatever the environment says.
+        const Result r = runCli({ QStringLiteral("--screenshot"), png, QStringLiteral("--pattern"),
+            QStringLiteral("long-polling"), QStringLiteral("--after"), QStringLiteral("1500ms") });
+        QCOMPARE(r.err.contains(QStringLiteral("patternscope:")), false);
+        QCOMPARE(r.exitCode, 0);
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 800 && image.height() >= 500);
+        // Not a blank picture: many distinct colours (text, arrows, boxes).
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    }
+
+    void windowOptionsFailCleanly_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("unknown pattern") << QStringList { QStringLiteral("--pattern"), QStringLiteral("telepathy"),
+            QStringLiteral("--screenshot"), QStringLiteral("x.png") }
+                                         << 2 << QStringLiteral("patternscope: --pattern: unknown pattern 'telepathy'");
+        QTest::addRow("bad after") << QStringList { QStringLiteral("--screenshot"), QStringLiteral("x.png"),
+            QStringLiteral("--after"), QStringLiteral("soon") }
+                                   << 2 << QStringLiteral("patternscope: --after: 'soon' is not a duration");
+        QTest::addRow("missing trace") << QStringList { QStringLiteral("open"),
+            QStringLiteral("/nonexistent/run.jsonl"), QStringLiteral("--screenshot"), QStringLiteral("x.png") }
+                                       << 1 << QStringLiteral("patternscope: /nonexistent/run.jsonl: cannot open");
+        QTest::addRow("open without a file") << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"),
+            QStringLiteral("x.png") } << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
+    }
+
+    void windowOptionsFailCleanly()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const Result r = runCli(arguments);
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     }
 
     void helpAndVersion()

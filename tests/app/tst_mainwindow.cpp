@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "eventfiltermodel.h"
+#include "eventtablemodel.h"
+#include "mainwindow.h"
+#include "messageinspector.h"
+#include "parameterpanel.h"
+#include "playbackclock.h"
+#include "sequenceview.h"
+#include "waituntil.h"
+
+#include <QFile>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+using PatternScope::Test::waitUntil;
+
+namespace {
+
+qsizetype delivered(const Trace& trace, Message::Kind kind)
+{
+    return std::count_if(trace.messages().begin(), trace.messages().end(),
+        [kind](const Message& m) { return m.kind == kind && m.state == Message::State::Delivered; });
+}
+
+// Runs request-response quickly until a few answers are in, then stops it.
+bool recordAFewExchanges(MainWindow& window)
+{
+    if (!window.selectPattern(QStringLiteral("request-response")))
+        return false;
+    window.parameterPanel()->setValue(QStringLiteral("latency"), 30);
+    window.parameterPanel()->setValue(QStringLiteral("interval"), 120);
+    window.parameterPanel()->setValue(QStringLiteral("processing"), 20);
+    window.startRun();
+    if (!window.trace() || !waitUntil([&] { return delivered(*window.trace(), Message::Kind::HttpResponse) >= 4; }))
+        return false;
+    window.stopRun();
+    return waitUntil([&] { return !window.isRunning(); });
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void clickingAnArrowSelectsItInTheTableAndTheInspector()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(recordAFewExchanges(window));
+        QCoreApplication::processEvents();
+        const Trace& trace = *window.trace();
+        qint64 answer = -1;
+        for (const Message& m : trace.messages()) {
+            if (m.kind == Message::Kind::HttpResponse && m.state == Message::State::Delivered)
+                answer = m.seq;
+        }
+        QVERIFY(answer >= 0);
+        SequenceView* view = window.sequenceView();
+        view->selectMessage(answer); // scrolls it into view
+        const QLineF line = view->arrowInViewport(answer);
+        QVERIFY(!line.isNull());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, line.pointAt(0.4).toPoint());
+        QCOMPARE(view->selectedMessage(), answer);
+        QCOMPARE(window.table()->currentIndex().data(EventTableModel::SeqRole).toLongLong(), answer);
+        QCOMPARE(window.inspector()->shownMessage(), answer);
+        QVERIFY(window.inspector()->text().contains(trace.message(answer).label));
+
+        // And the other way: choosing a row selects the arrow.
+        const QModelIndex first = window.table()->model()->index(0, 0);
+        window.table()->setCurrentIndex(first);
+        const qint64 firstSeq = first.data(EventTableModel::SeqRole).toLongLong();
+        QCOMPARE(view->selectedMessage(), firstSeq);
+        QCOMPARE(window.inspector()->shownMessage(), firstSeq);
+    }
+
+    void theFilterNarrowsTheTable()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(recordAFewExchanges(window));
+        QAbstractItemModel* table = window.table()->model();
+        const int all = table->rowCount();
+        window.filterModel()->setFilterText(QStringLiteral("GET /work"));
+        QVERIFY(table->rowCount() > 0);
+        QVERIFY(table->rowCount() < all);
+        for (int row = 0; row < table->rowCount(); ++row)
+            QVERIFY(table->index(row, EventTableModel::LabelColumn)
+                        .data()
+                        .toString()
+                        .contains(QStringLiteral("GET /work")));
+        window.filterModel()->setFilterText(QStringLiteral("/^200 OK/"));
+        QVERIFY(table->rowCount() > 0);
+        for (int row = 0; row < table->rowCount(); ++row)
+            QVERIFY(
+                table->index(row, EventTableModel::LabelColumn).data().toString().startsWith(QStringLiteral("200 OK")));
+    }
+
+    void keyboardStepsAndPlaybackGoesBackToLive()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(recordAFewExchanges(window));
+        PlaybackClock* clock = window.clock();
+        window.sequenceView()->setFocus();
+        const TimeUs end = clock->position();
+        QTest::keyClick(&window, Qt::Key_Left);
+        QCOMPARE(clock->mode(), PlaybackClock::Mode::Paused);
+        const TimeUs back = clock->position();
+        QVERIFY(back < end);
+        QTest::keyClick(&window, Qt::Key_Left);
+        QVERIFY(clock->position() < back);
+        QTest::keyClick(&window, Qt::Key_Right);
+        QCOMPARE(clock->position(), back);
+        QTest::keyClick(&window, Qt::Key_End);
+        QCOMPARE(clock->mode(), PlaybackClock::Mode::Live);
+    }
+
+    void openingTracesGoodAndBad()
+    {
+        MainWindow window;
+        QString error;
+        QVERIFY2(
+            window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/small.pstrace.jsonl"), &error), qPrintable(error));
+        QVERIFY(window.trace());
+        QVERIFY(!window.trace()->messages().empty());
+        QCOMPARE(window.table()->model()->rowCount(), int(window.trace()->messages().size()));
+
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("bad.pstrace.jsonl"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not a trace\n");
+        file.close();
+        QVERIFY(!window.openTrace(bad, &error));
+        QVERIFY2(error.contains(QStringLiteral("bad.pstrace.jsonl:1")), qPrintable(error));
+        // What was shown stays.
+        QVERIFY(!window.trace()->messages().empty());
+
+        const QString saved = dir.filePath(QStringLiteral("saved.pstrace.jsonl"));
+        QVERIFY2(window.saveTrace(saved, &error), qPrintable(error));
+        MainWindow other;
+        QVERIFY2(other.openTrace(saved, &error), qPrintable(error));
+        QCOMPARE(other.trace()->messages().size(), window.trace()->messages().size());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
