@@ -4,6 +4,7 @@
 #include "linkemulator.h"
 #include "longpolling.h"
 #include "publishsubscribe.h"
+#include "requestcallback.h"
 #include "requestresponse.h"
 #include "serversentevents.h"
 #include "shortpolling.h"
@@ -68,7 +69,7 @@ namespace PatternRegistry {
 const QList<PatternInfo>& all()
 {
     static const QList<PatternInfo> patterns { RequestResponse::info(), ShortPolling::info(), LongPolling::info(),
-        WebSockets::info(), ServerSentEvents::info(), PublishSubscribe::info() };
+        WebSockets::info(), ServerSentEvents::info(), PublishSubscribe::info(), RequestCallback::info() };
     return patterns;
 }
 
