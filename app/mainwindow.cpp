@@ -24,8 +24,10 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -49,6 +51,35 @@ qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
     if (spec.unit != ParameterSpec::Unit::Milliseconds || value == 0)
         return value;
     return std::clamp<qint64>(qint64(std::llround(double(value) * scale)), spec.minimum, spec.maximum);
+}
+
+// Fusion with a light or a dark palette: the same look on every desktop, and the diagram's theme
+// follows the palette.
+void applyTheme(bool dark)
+{
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette palette = QApplication::style()->standardPalette();
+    if (dark) {
+        const QColor window(45, 47, 51);
+        const QColor base(30, 31, 34);
+        const QColor text(225, 226, 229);
+        palette.setColor(QPalette::Window, window);
+        palette.setColor(QPalette::WindowText, text);
+        palette.setColor(QPalette::Base, base);
+        palette.setColor(QPalette::AlternateBase, window);
+        palette.setColor(QPalette::Text, text);
+        palette.setColor(QPalette::Button, window);
+        palette.setColor(QPalette::ButtonText, text);
+        palette.setColor(QPalette::ToolTipBase, window);
+        palette.setColor(QPalette::ToolTipText, text);
+        palette.setColor(QPalette::PlaceholderText, QColor(150, 152, 158));
+        palette.setColor(QPalette::Highlight, QColor(70, 130, 220));
+        palette.setColor(QPalette::HighlightedText, Qt::white);
+        palette.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 122, 128));
+        palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 122, 128));
+        palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 122, 128));
+    }
+    QApplication::setPalette(palette);
 }
 
 } // namespace
@@ -225,6 +256,15 @@ void MainWindow::buildActions()
     compactAxis->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(timeAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Time); });
     connect(compactAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Compact); });
+    view->addSeparator();
+    QAction* dark = view->addAction(tr("&Dark theme"));
+    dark->setCheckable(true);
+    dark->setChecked(QSettings().value(QStringLiteral("view/dark"), false).toBool());
+    connect(dark, &QAction::toggled, this, [](bool on) {
+        QSettings().setValue(QStringLiteral("view/dark"), on);
+        applyTheme(on);
+    });
+    applyTheme(dark->isChecked());
     view->addSeparator();
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &SequenceView::zoomIn);
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);

@@ -18,10 +18,11 @@ namespace {
 constexpr int kScrubSteps = 10'000;
 const double kSpeeds[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0 };
 
-QToolButton* button(QWidget* parent, QStyle::StandardPixmap icon, const QString& name, const QString& tip)
+// Text glyphs rather than the style's icons: they take the palette's text colour, light or dark.
+QToolButton* button(QWidget* parent, const QString& glyph, const QString& name, const QString& tip)
 {
     auto* b = new QToolButton(parent);
-    b->setIcon(parent->style()->standardIcon(icon));
+    b->setText(glyph);
     b->setAccessibleName(name);
     b->setToolTip(tip);
     b->setAutoRaise(true);
@@ -36,9 +37,9 @@ PlaybackBar::PlaybackBar(QWidget* parent)
     setAccessibleName(tr("Playback"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 8, 4);
-    m_back = button(this, QStyle::SP_MediaSkipBackward, tr("Step back"), tr("Previous message (←)"));
-    m_play = button(this, QStyle::SP_MediaPause, tr("Pause"), tr("Pause or play (Space)"));
-    m_forward = button(this, QStyle::SP_MediaSkipForward, tr("Step forward"), tr("Next message (→)"));
+    m_back = button(this, QStringLiteral("|◀"), tr("Step back"), tr("Previous message (←)"));
+    m_play = button(this, QStringLiteral("▮▮"), tr("Pause"), tr("Pause or play (Space)"));
+    m_forward = button(this, QStringLiteral("▶|"), tr("Step forward"), tr("Next message (→)"));
     m_speed = new QComboBox(this);
     m_speed->setAccessibleName(tr("Playback speed"));
     for (double speed : kSpeeds)
@@ -106,7 +107,7 @@ void PlaybackBar::refresh()
     m_updating = false;
     m_time->setText(QStringLiteral("%1 / %2").arg(formatDuration(position), formatDuration(head)));
     const bool running = mode != PlaybackClock::Mode::Paused;
-    m_play->setIcon(style()->standardIcon(running ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    m_play->setText(running ? QStringLiteral("▮▮") : QStringLiteral("▶"));
     m_play->setAccessibleName(running ? tr("Pause") : tr("Play"));
     m_live->setChecked(mode == PlaybackClock::Mode::Live);
     // The time moves on its own while live with a run going, or while playing.
