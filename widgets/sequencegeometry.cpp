@@ -111,6 +111,22 @@ bool SequenceGeometry::addFold(TimeUs start, TimeUs end)
     return true;
 }
 
+TimeUs SequenceGeometry::foldIdleGaps()
+{
+    clearFolds();
+    TimeUs activityEnd = 0;
+    if (!m_trace)
+        return activityEnd;
+    for (qint64 seq : m_trace->sentOrder()) {
+        const Message& m = m_trace->message(seq);
+        if (activityEnd > 0 && m.sentAt - activityEnd > FoldAfter)
+            addFold(activityEnd + FoldMargin, m.sentAt - FoldMargin);
+        const TimeUs end = m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt;
+        activityEnd = std::max(activityEnd, end);
+    }
+    return activityEnd;
+}
+
 void SequenceGeometry::clearFolds()
 {
     m_folds.clear();

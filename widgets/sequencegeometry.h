@@ -69,6 +69,12 @@ public:
     // The fold around a time, or nullptr.
     const Fold* foldAt(TimeUs t) const;
     void setFoldsShown(bool shown) { m_foldsShown = shown; }
+    // Idle gaps longer than FoldAfter are folded, leaving FoldMargin visible on each side.
+    static constexpr TimeUs FoldAfter = 4'000'000;
+    static constexpr TimeUs FoldMargin = 500'000;
+    // Folds every such gap of the trace in which no arrow was on its way (after clearing the folds);
+    // returns where the last arrow ended, for a caller that goes on folding as the trace grows.
+    TimeUs foldIdleGaps();
     bool foldsShown() const { return m_foldsShown; }
 
     double timeToY(TimeUs t) const;

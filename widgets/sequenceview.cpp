@@ -24,8 +24,6 @@ constexpr double kBottomMargin = 48.0;
 // Content starts this far below the headers, so the first arrow's label has room.
 constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
 constexpr int kFrameMs = 16;
-constexpr TimeUs kFoldAfter = 4'000'000; // idle gaps longer than this are folded
-constexpr TimeUs kFoldMargin = 500'000; // of idle time left visible on each side of a fold
 
 } // namespace
 
@@ -83,17 +81,13 @@ void SequenceView::setClock(PlaybackClock* clock)
 
 void SequenceView::rebuild()
 {
-    m_geometry.clearFolds();
     m_delays.clear();
-    m_activityEnd = 0;
     m_selected = -1;
     m_hovered = -1;
+    // A recorded trace: the same folds and delays the live view would have found.
+    m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
-        // A recorded trace: the same folds and delays the live view would have found.
-        for (qint64 seq : m_trace->sentOrder()) {
-            const Message& m = m_trace->message(seq);
-            const TimeUs end = m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt;
-            noteActivity(m.sentAt, end, true);
+        for (const Message& m : m_trace->messages()) {
             if (m.state == Message::State::Delivered)
                 m_delays.insert(qMakePair(m.from, m.to), m.receivedAt - m.sentAt);
         }
@@ -103,8 +97,8 @@ void SequenceView::rebuild()
 
 void SequenceView::noteActivity(TimeUs from, TimeUs to, bool mayFold)
 {
-    if (mayFold && m_activityEnd > 0 && from - m_activityEnd > kFoldAfter)
-        m_geometry.addFold(m_activityEnd + kFoldMargin, from - kFoldMargin);
+    if (mayFold && m_activityEnd > 0 && from - m_activityEnd > SequenceGeometry::FoldAfter)
+        m_geometry.addFold(m_activityEnd + SequenceGeometry::FoldMargin, from - SequenceGeometry::FoldMargin);
     m_activityEnd = std::max(m_activityEnd, to);
 }
 

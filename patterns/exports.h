@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+#include "tracefile.h"
+
+#include <QString>
+#include <functional>
+
+class QIODevice;
+
+namespace PatternScope {
+
+// What part of a trace an export covers: messages sent in [from, to] (to = NoTime: to the end),
+// with the activations and notes that overlap it. Participants are all kept, in trace order.
+struct ExportRange {
+    TimeUs from = 0;
+    TimeUs to = NoTime;
+
+    bool contains(TimeUs t) const { return t >= from && (to == NoTime || t <= to); }
+};
+
+// Called now and then with work done so far (0..1); returning false cancels the export.
+using ExportProgress = std::function<bool(double done)>;
+
+// The text exports. Each writes to `out` and returns false with a one-line reason in `error`
+// (an unwritable device, a cancel, a diagram a tool will not take). Exports are pure functions of
+// the trace: the same trace gives the same bytes.
+namespace Export {
+
+// Mermaid sequenceDiagram (docs: https://mermaid.js.org/syntax/sequenceDiagram.html).
+bool mermaid(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress = {});
+// Mermaid refuses to render text over this many characters.
+constexpr qsizetype MermaidMaxChars = 50'000;
+
+// PlantUML @startuml … @enduml.
+bool plantUml(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress = {});
+
+// One row per message, every field, RFC 4180 quoting.
+bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress = {});
+
+// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): HTTP exchanges as entries with real
+// timings, WebSocket connections with _webSocketMessages, SSE streams with _eventSourceMessages.
+bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out,
+    QString* error, const ExportProgress& progress = {});
+
+} // namespace Export
+
+namespace Import {
+
+// A HAR file recorded by a browser, as a trace: a "Browser" lifeline, one lifeline per host,
+// request/response arrows with the entries' timings, _webSocketMessages as WebSocket arrows.
+// Tolerates a UTF-8 BOM. On failure returns false with "<file>: reason" (with a line when the
+// JSON parser gives an offset) and leaves `trace` untouched.
+bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error,
+    const ExportProgress& progress = {});
+
+} // namespace Import
+
+} // namespace PatternScope

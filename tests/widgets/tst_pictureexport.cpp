@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pictureexport.h"
+
+#include <QFile>
+#include <QImage>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+using PictureExport::Format;
+
+namespace {
+
+// Requests and answers between a client and a server, `every` apart.
+void fill(Trace& trace, int pairs, TimeUs every)
+{
+    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    for (int i = 0; i < pairs; ++i) {
+        Message m;
+        m.from = client;
+        m.to = server;
+        m.kind = Message::Kind::HttpRequest;
+        m.label = QStringLiteral("GET /work/%1").arg(i);
+        m.sentAt = i * every;
+        trace.completeMessage(trace.addMessage(m), m.sentAt + every / 4);
+        m.from = server;
+        m.to = client;
+        m.kind = Message::Kind::HttpResponse;
+        m.label = QStringLiteral("200 OK");
+        m.sentAt = i * every + every / 2;
+        trace.completeMessage(trace.addMessage(m), m.sentAt + every / 4);
+    }
+}
+
+QByteArray read(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestPictureExport : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void svgHasTheWholeDiagram()
+    {
+        Trace trace;
+        fill(trace, 20, 400'000);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("d.svg"));
+        QString error;
+        QVERIFY2(PictureExport::write(trace, {}, Format::Svg, path, &error), qPrintable(error));
+        const QByteArray svg = read(path);
+        QVERIFY(svg.contains("<svg"));
+        QVERIFY(svg.contains(">Client<") && svg.contains(">Server<"));
+        QVERIFY(svg.contains(">GET /work/0<") && svg.contains(">GET /work/19<")); // first and last: nothing cropped
+        // A range is a shorter picture with only its own arrows.
+        const QString part = dir.filePath(QStringLiteral("part.svg"));
+        QVERIFY(PictureExport::write(trace, { 0, 2'000'000 }, Format::Svg, part, &error));
+        const QByteArray partial = read(part);
+        QVERIFY(partial.contains(">GET /work/4<"));
+        QVERIFY(!partial.contains(">GET /work/19<"));
+        const auto height = [](const QByteArray& data) {
+            return QRegularExpression(QStringLiteral("height=\"(\\d+)"))
+                .match(QString::fromUtf8(data))
+                .captured(1)
+                .toInt();
+        };
+        QVERIFY(height(partial) > 0);
+        QVERIFY(height(partial) < height(svg));
+    }
+
+    void pngIsThePaintedDiagram()
+    {
+        Trace trace;
+        fill(trace, 10, 300'000);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("d.png"));
+        QString error;
+        QVERIFY2(PictureExport::write(trace, {}, Format::Png, path, &error), qPrintable(error));
+        const QImage image(path);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 400 && image.height() >= 300);
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 3) {
+            for (int x = 0; x < image.width(); x += 3)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 10, qPrintable(QString::number(colours.size())));
+    }
+
+    void aLongDiagramGoesOnOverPdfPages()
+    {
+        Trace trace;
+        fill(trace, 400, 500'000); // 200 s: far more than one page
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("d.pdf"));
+        QString error;
+        QList<double> progress;
+        QVERIFY2(PictureExport::write(trace, {}, Format::Pdf, path, &error,
+                     [&](double done) {
+                         progress.append(done);
+                         return true;
+                     }),
+            qPrintable(error));
+        const QByteArray pdf = read(path);
+        QVERIFY(pdf.startsWith("%PDF"));
+        const qsizetype pages = pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type/Page\n");
+        QVERIFY2(pages > 5, qPrintable(QString::number(pages)));
+        QVERIFY(progress.size() > 5);
+        QVERIFY(std::is_sorted(progress.begin(), progress.end()));
+        QCOMPARE(progress.last(), 1.0);
+    }
+
+    void tooBigOrUnwritableIsRefusedAndLeavesNoFile()
+    {
+        Trace trace;
+        fill(trace, 5000, 2'000'000); // hours of diagram: a PNG of it would not fit in memory
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("huge.png"));
+        QString error;
+        QVERIFY(!PictureExport::write(trace, {}, Format::Png, path, &error));
+        QVERIFY2(error.contains(QStringLiteral("megapixel limit")), qPrintable(error));
+        QVERIFY(!QFile::exists(path));
+
+        Trace small;
+        fill(small, 2, 100'000);
+        QVERIFY(!PictureExport::write(small, {}, Format::Svg, QStringLiteral("/nonexistent/dir/d.svg"), &error));
+        QVERIFY2(error.startsWith(QStringLiteral("cannot write /nonexistent/dir/d.svg")), qPrintable(error));
+
+        // Cancelled: nothing written.
+        const QString cancelled = dir.filePath(QStringLiteral("c.pdf"));
+        QVERIFY(!PictureExport::write(small, {}, Format::Pdf, cancelled, &error, [](double) { return false; }));
+        QCOMPARE(error, QStringLiteral("cancelled"));
+        QVERIFY(!QFile::exists(cancelled));
+    }
+};
+
+QTEST_MAIN(TestPictureExport)
+#include "tst_pictureexport.moc"

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pictureexport.h"
+
+#include "sequencepainter.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <cmath>
+
+namespace PatternScope::PictureExport {
+
+namespace {
+
+constexpr double kColumnWidth = 180.0;
+constexpr double kRulerWidth = 68.0;
+constexpr double kTopMargin = 24.0;
+constexpr double kBottomMargin = 40.0;
+
+// The diagram of one range, laid out once; pages or a single picture are slices of it.
+class Layout {
+public:
+    Layout(const Trace& trace, const ExportRange& range)
+        : m_theme(Theme::fromPalette(QGuiApplication::palette()))
+        , m_painter(m_geometry, m_theme)
+    {
+        m_geometry.setTrace(&trace);
+        m_geometry.setColumns(kRulerWidth, kColumnWidth);
+        m_geometry.foldIdleGaps();
+        const TimeUs end = range.to == NoTime ? trace.endTime() : std::min(range.to, trace.endTime());
+        m_top = std::max(0.0, m_geometry.timeToY(range.from) - kTopMargin);
+        m_bottom = m_geometry.timeToY(end) + kBottomMargin;
+        m_painter.setFont(QGuiApplication::font());
+        m_painter.setAsOf(trace.endTime());
+    }
+
+    double width() const { return m_geometry.contentWidth() + 16.0; }
+    double bodyHeight() const { return m_bottom - m_top; }
+    double height() const { return SequencePainter::HeaderHeight + bodyHeight(); }
+
+    // Content rows [from, from + rows) under the participant headers, at the painter's origin.
+    void paint(QPainter& p, double from, double rows) const
+    {
+        const double header = SequencePainter::HeaderHeight;
+        p.fillRect(QRectF(0, 0, width(), header + rows), m_theme.background);
+        p.save();
+        p.setClipRect(QRectF(0, header, width(), rows));
+        p.translate(0, header - (m_top + from));
+        m_painter.paintContent(p, QRectF(0, m_top + from, width(), rows));
+        p.restore();
+        m_painter.paintRuler(p, m_top + from, header, rows);
+        m_painter.paintHeaders(p, 0, width());
+    }
+
+private:
+    SequenceGeometry m_geometry;
+    Theme m_theme;
+    SequencePainter m_painter;
+    double m_top = 0;
+    double m_bottom = 0;
+};
+
+bool cancelled(const ExportProgress& progress, double done)
+{
+    return progress && !progress(done);
+}
+
+bool finish(QSaveFile& file, QString* error)
+{
+    if (file.commit())
+        return true;
+    *error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+    return false;
+}
+
+} // namespace
+
+bool formatFromName(QStringView name, Format* format)
+{
+    if (name == u"svg")
+        *format = Format::Svg;
+    else if (name == u"png")
+        *format = Format::Png;
+    else if (name == u"pdf")
+        *format = Format::Pdf;
+    else
+        return false;
+    return true;
+}
+
+bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, QString* error,
+    const ExportProgress& progress)
+{
+    const Layout layout(trace, range);
+    const QSize size(int(std::ceil(layout.width())), int(std::ceil(layout.height())));
+    if (format == Format::Png && qint64(size.width()) * size.height() > MaxPngPixels) {
+        *error = QStringLiteral("a PNG of this diagram would be %1 x %2 pixels, over the %3-megapixel limit: export a "
+                                "time range (--from, --to), or SVG or PDF, which have no limit")
+                     .arg(size.width())
+                     .arg(size.height())
+                     .arg(MaxPngPixels / 1'000'000);
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (cancelled(progress, 0.0))
+        return (*error = QStringLiteral("cancelled"), false);
+
+    switch (format) {
+    case Format::Svg: {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(QStringLiteral("Sequence diagram"));
+        svg.setDescription(QStringLiteral("Drawn by PatternScope from a recorded trace"));
+        QPainter painter;
+        if (!painter.begin(&svg)) {
+            *error = QStringLiteral("cannot draw the SVG");
+            return false;
+        }
+        layout.paint(painter, 0, layout.bodyHeight());
+        painter.end();
+        break;
+    }
+    case Format::Png: {
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        if (image.isNull()) {
+            *error = QStringLiteral("not enough memory for a %1 x %2 PNG").arg(size.width()).arg(size.height());
+            return false;
+        }
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        layout.paint(painter, 0, layout.bodyHeight());
+        painter.end();
+        if (cancelled(progress, 0.5))
+            return (*error = QStringLiteral("cancelled"), false);
+        if (!image.save(&file, "PNG")) {
+            *error = QStringLiteral("cannot encode the PNG");
+            return false;
+        }
+        break;
+    }
+    case Format::Pdf: {
+        // A4 landscape pages, scaled to the diagram's width; each page repeats the participants.
+        QPdfWriter pdf(&file);
+        pdf.setTitle(QStringLiteral("Sequence diagram"));
+        pdf.setCreator(QStringLiteral("PatternScope"));
+        pdf.setPageSize(QPageSize(QPageSize::A4));
+        pdf.setPageOrientation(QPageLayout::Landscape);
+        pdf.setResolution(96);
+        QPainter painter;
+        if (!painter.begin(&pdf)) {
+            *error = QStringLiteral("cannot draw the PDF");
+            return false;
+        }
+        const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
+        const double scale = std::min(1.0, double(page.width()) / layout.width());
+        const double rows = double(page.height()) / scale - SequencePainter::HeaderHeight;
+        const int pages = std::max(1, int(std::ceil(layout.bodyHeight() / rows)));
+        for (int i = 0; i < pages; ++i) {
+            if (i > 0)
+                pdf.newPage();
+            painter.save();
+            painter.scale(scale, scale);
+            layout.paint(painter, i * rows, std::min(rows, layout.bodyHeight() - i * rows));
+            painter.restore();
+            if (cancelled(progress, double(i + 1) / pages)) {
+                painter.end();
+                return (*error = QStringLiteral("cancelled"), false);
+            }
+        }
+        painter.end();
+        break;
+    }
+    }
+    if (cancelled(progress, 1.0))
+        return (*error = QStringLiteral("cancelled"), false);
+    return finish(file, error);
+}
+
+} // namespace PatternScope::PictureExport
