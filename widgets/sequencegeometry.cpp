@@ -302,7 +302,11 @@ qint64 SequenceGeometry::messageAt(QPointF point, TimeUs asOf, TimeUs expectedDe
         const Arrow a = arrow(m_trace->message(seq), asOf, expectedDelay);
         if (a.line.isNull())
             continue;
-        const double d = distanceToSegment(point, a.line);
+        // TCP connects and closes run along the first and last arrows of a connection: when both are
+        // as near, the message a person means is the one that is not plumbing.
+        const Message& m = m_trace->message(seq);
+        const bool plumbing = m.kind == Message::Kind::Connect || m.kind == Message::Kind::Close;
+        const double d = distanceToSegment(point, a.line) + (plumbing ? 3.0 : 0.0);
         if (d <= bestDistance) {
             bestDistance = d;
             best = seq;

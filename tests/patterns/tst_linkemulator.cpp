@@ -16,6 +16,13 @@ using PatternScope::Test::waitUntil;
 
 namespace {
 
+// A delay the link caused: never early (the link holds bytes at least that long), and late only by
+// what a busy machine adds to waking up: 25 ms still tells 100 ms from the 20 ms before or 200 ms.
+bool onTime(qint64 tookUs, qint64 latencyUs)
+{
+    return tookUs >= latencyUs - 2'000 && tookUs <= latencyUs + 25'000;
+}
+
 // A real server on loopback that keeps what it reads and notes when bytes arrived.
 class Sink : public QObject {
 public:
@@ -109,9 +116,9 @@ private Q_SLOTS:
             const qint64 up = s->sink.arrivals.last() - sentOnSinkClock;
             QVERIFY(waitUntil([&] { return reply == QByteArray("ping"); }, 5000));
             s->client.disconnect(this);
-            QVERIFY2(qAbs(up - 100'000) <= 5'000, qPrintable(QStringLiteral("one way took %1 µs").arg(up)));
+            QVERIFY2(onTime(up, 100'000), qPrintable(QStringLiteral("one way took %1 µs").arg(up)));
             const qint64 down = roundTrip - up;
-            QVERIFY2(qAbs(down - 100'000) <= 5'000, qPrintable(QStringLiteral("way back took %1 µs").arg(down)));
+            QVERIFY2(onTime(down, 100'000), qPrintable(QStringLiteral("way back took %1 µs").arg(down)));
         }
     }
 
@@ -127,7 +134,7 @@ private Q_SLOTS:
         s->client.write("x");
         QVERIFY(waitUntil([&] { return s->sink.received.size() == 1; }, 5000));
         const qint64 took = s->sink.arrivals.last() - sent;
-        QVERIFY2(qAbs(took - 150'000) <= 5'000, qPrintable(QString::number(took)));
+        QVERIFY2(onTime(took, 150'000), qPrintable(QString::number(took)));
     }
 
     void megabyteArrivesIntactUnderJitter()
