@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian bookworm packages PatternScope needs to build, test and run, and only those
-# that are missing. Works as root, or as a user with sudo.
+# that are missing; then the npm packages the export tests check against (Mermaid's parser and the
+# HAR 1.2 schema validator), into tests/tools. Works as root, or as a user with sudo.
 set -eu
 
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
 qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
-fonts-dejavu-core"
+fonts-dejavu-core plantuml"
 
 missing=""
 for package in $packages; do
@@ -15,21 +16,30 @@ for package in $packages; do
         missing="$missing $package"
     fi
 done
+# Any Node.js 18 or later will do; Debian's if there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing="$missing nodejs npm"
+fi
+
 if [ -z "$missing" ]; then
-    echo "install-deps: everything needed is installed"
-    exit 0
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-    as_root=""
-elif command -v sudo >/dev/null 2>&1; then
-    as_root="sudo"
+    echo "install-deps: every Debian package needed is installed"
 else
-    echo "install-deps: missing packages:$missing; run this as root or install sudo" >&2
-    exit 1
+    if [ "$(id -u)" -eq 0 ]; then
+        as_root=""
+    elif command -v sudo >/dev/null 2>&1; then
+        as_root="sudo"
+    else
+        echo "install-deps: missing packages:$missing; run this as root or install sudo" >&2
+        exit 1
+    fi
+    echo "install-deps: installing$missing"
+    $as_root apt-get update -q
+    # shellcheck disable=SC2086 # the list is meant to split into words
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi
 
-echo "install-deps: installing$missing"
-$as_root apt-get update -q
-# shellcheck disable=SC2086 # the list is meant to split into words
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+tools="$(dirname "$0")/../tests/tools"
+if [ ! -d "$tools/node_modules" ]; then
+    echo "install-deps: installing the npm packages of tests/tools (mermaid, jsdom, dompurify, har-validator)"
+    npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error
+fi

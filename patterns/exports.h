@@ -4,6 +4,7 @@
 #include "trace.h"
 #include "tracefile.h"
 
+#include <QList>
 #include <QString>
 #include <functional>
 
@@ -29,23 +30,27 @@ using ExportProgress = std::function<bool(double done)>;
 namespace Export {
 
 // Mermaid sequenceDiagram (docs: https://mermaid.js.org/syntax/sequenceDiagram.html).
-bool mermaid(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
-    const ExportProgress& progress = {});
+bool mermaid(
+    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
 // Mermaid refuses to render text over this many characters.
 constexpr qsizetype MermaidMaxChars = 50'000;
+// Cuts `range` into consecutive time ranges, in order, whose Mermaid exports each fit in
+// MermaidMaxChars and that together hold every message of `range` once. Only messages sent at
+// the very same microsecond that alone exceed the limit give a piece that is still too large.
+QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range);
 
 // PlantUML @startuml … @enduml.
-bool plantUml(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
-    const ExportProgress& progress = {});
+bool plantUml(
+    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
 
 // One row per message, every field, RFC 4180 quoting.
-bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
-    const ExportProgress& progress = {});
+bool csv(
+    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): HTTP exchanges as entries with real
 // timings, WebSocket connections with _webSocketMessages, SSE streams with _eventSourceMessages.
-bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out,
-    QString* error, const ExportProgress& progress = {});
+bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress = {});
 
 } // namespace Export
 
@@ -54,9 +59,11 @@ namespace Import {
 // A HAR file recorded by a browser, as a trace: a "Browser" lifeline, one lifeline per host,
 // request/response arrows with the entries' timings, _webSocketMessages as WebSocket arrows.
 // Tolerates a UTF-8 BOM. On failure returns false with "<file>: reason" (with a line when the
-// JSON parser gives an offset) and leaves `trace` untouched.
-bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error,
-    const ExportProgress& progress = {});
+// JSON parser gives an offset) and leaves `trace` untouched. Entries that cannot be used (no
+// startedDateTime, request or response) are skipped, each with "<file>: log.entries[i]: reason" in
+// `warnings` when given.
+bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error, const ExportProgress& progress = {},
+    QStringList* warnings = nullptr);
 
 } // namespace Import
 

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CSV and HAR exports against hand-checked golden files, HAR export -> import round trip, browser HARs
+// (Chrome, Firefox, with a BOM), broken HARs, and the HAR 1.2 schema check with npm's har-validator.
+#include "exports.h"
+#include "testrun.h"
+#include "tracefile.h"
+
+#include <QBuffer>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+
+namespace {
+
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// On a mismatch, leaves what the export wrote beside the build so it can be inspected (and, once
+// checked by hand, copied over the golden file).
+bool sameAsGolden(const QByteArray& actual, const QString& golden, const QString& name)
+{
+    if (actual == readAll(golden))
+        return true;
+    QFile out(name + QStringLiteral(".actual"));
+    if (out.open(QIODevice::WriteOnly))
+        out.write(actual);
+    qWarning("%s differs from %s; the export is in %s", qPrintable(name), qPrintable(golden),
+        qPrintable(QFileInfo(out).absoluteFilePath()));
+    return false;
+}
+
+QString mainLabel(const QString& label)
+{
+    const qsizetype dot = label.indexOf(QStringLiteral(" · "));
+    return dot < 0 ? label : label.left(dot);
+}
+
+// What a HAR round trip must keep of an arrow: kind, direction, label, times.
+struct Arrow {
+    Message::Kind kind;
+    bool towardServer;
+    QString label;
+    TimeUs sent;
+    TimeUs end;
+    Message::State state;
+};
+
+bool isServer(const Trace& trace, int id)
+{
+    const Participant* p = trace.participant(id);
+    return p && p->role == Participant::Role::Server;
+}
+
+} // namespace
+
+class TestHarCsv : public QObject {
+    Q_OBJECT
+
+private:
+    Trace m_trace;
+    TraceHeader m_header;
+
+    QByteArray exportCsv(const ExportRange& range = {})
+    {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QString error;
+        if (!Export::csv(m_trace, range, &buffer, &error))
+            qWarning() << error;
+        return buffer.data();
+    }
+
+    QByteArray exportHar(const Trace& trace, const TraceHeader& header)
+    {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QString error;
+        if (!Export::har(trace, header, {}, &buffer, &error))
+            qWarning() << error;
+        return buffer.data();
+    }
+
+    bool answered(const Message& request) const
+    {
+        if (request.correlation.isEmpty())
+            return request.state == Message::State::Delivered; // the fixture's one such request is answered
+        for (const Message& m : m_trace.messages()) {
+            if (m.kind == Message::Kind::HttpResponse && m.correlation == request.correlation)
+                return true;
+        }
+        return false;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        TraceReader reader;
+        QVERIFY2(reader.read(QFINDTESTDATA("data/http.pstrace.jsonl"), &m_trace, &m_header),
+            qPrintable(reader.errorString()));
+        QCOMPARE(reader.warnings(), QStringList());
+        QCOMPARE(m_trace.messages().size(), size_t(23));
+    }
+
+    void csvMatchesGolden()
+    {
+        QVERIFY(sameAsGolden(exportCsv(), QFINDTESTDATA("data/golden/http.csv"), QStringLiteral("http.csv")));
+    }
+
+    void harMatchesGolden()
+    {
+        QVERIFY(sameAsGolden(
+            exportHar(m_trace, m_header), QFINDTESTDATA("data/golden/http.har"), QStringLiteral("http.har")));
+    }
+
+    // RFC 4180: quote a field with a comma, a quote, CR or LF, and double its quotes.
+    void csvQuoting_data()
+    {
+        QTest::addColumn<QString>("label");
+        QTest::addColumn<QByteArray>("cell");
+        QTest::addRow("plain") << QStringLiteral("GET /a") << QByteArray("GET /a");
+        QTest::addRow("comma") << QStringLiteral("a,b") << QByteArray("\"a,b\"");
+        QTest::addRow("quote") << QStringLiteral("say \"hi\"") << QByteArray("\"say \"\"hi\"\"\"");
+        QTest::addRow("LF") << QStringLiteral("a\nb") << QByteArray("\"a\nb\"");
+        QTest::addRow("CR") << QStringLiteral("a\rb") << QByteArray("\"a\rb\"");
+        QTest::addRow("unicode") << QStringLiteral("€ · ü") << QStringLiteral("€ · ü").toUtf8();
+        QTest::addRow("empty") << QString() << QByteArray();
+    }
+
+    void csvQuoting()
+    {
+        QFETCH(QString, label);
+        QFETCH(QByteArray, cell);
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        Message m;
+        m.from = a;
+        m.to = b;
+        m.label = label;
+        m.sentAt = 10;
+        trace.addMessage(m);
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QVERIFY(Export::csv(trace, {}, &buffer, nullptr));
+        const QByteArray expected = "0,10,,in-flight,A,B,http-request," + cell + ",,,0,,,,,\r\n";
+        QVERIFY(buffer.data().endsWith(expected));
+        QCOMPARE(buffer.data().count("\r\n"), 2);
+    }
+
+    // The range keeps the messages sent in it, in send order.
+    void csvRange()
+    {
+        const QByteArray csv = exportCsv({ 40'000, 44'000 });
+        // Rows end in CRLF; a quoted field may hold a bare LF (the headers column does).
+        QList<QByteArray> rows;
+        for (qsizetype start = 0, end; (end = csv.indexOf("\r\n", start)) >= 0; start = end + 2)
+            rows << csv.mid(start, end - start);
+        QCOMPARE(rows.size(), 9); // header, seq 7..14
+        QVERIFY(csv.endsWith("\r\n"));
+        QVERIFY(rows.at(1).startsWith("7,40000,"));
+        QVERIFY(rows.at(8).startsWith("14,44000,"));
+    }
+
+    void exportsAreDeterministic() { QCOMPARE(exportHar(m_trace, m_header), exportHar(m_trace, m_header)); }
+
+    void writeErrorIsReported()
+    {
+        QBuffer closed;
+        QString error;
+        QVERIFY(!Export::csv(m_trace, {}, &closed, &error));
+        QVERIFY(!error.isEmpty());
+        error.clear();
+        QVERIFY(!Export::har(m_trace, m_header, {}, &closed, &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    // Export to HAR, import it: the same HTTP exchanges (request lines, status lines, send and arrival times
+    // to the millisecond), the WebSocket frames and SSE events the client saw, in the same order.
+    void harRoundTrip()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("round.har"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(exportHar(m_trace, m_header));
+        file.close();
+
+        Trace imported;
+        TraceHeader header;
+        QString error;
+        QStringList warnings;
+        QVERIFY2(Import::har(path, &imported, &header, &error, {}, &warnings), qPrintable(error));
+        QCOMPARE(warnings, QStringList());
+        QCOMPARE(header.pattern, QStringLiteral("har-import"));
+        QCOMPARE(header.startedAt, m_header.startedAt.addMSecs(2)); // the first request left at 2 ms
+
+        // What the HAR can carry of the original: the client's view of frames and events.
+        std::vector<Arrow> expected;
+        for (const qint64 seq : m_trace.sentOrder()) {
+            const Message& m = m_trace.message(seq);
+            const bool up = isServer(m_trace, m.to);
+            switch (m.kind) {
+            case Message::Kind::HttpRequest:
+                // An entry without an answer (status 0) comes back as a lost request: HAR cannot tell
+                // lost from unanswered.
+                expected.push_back({ m.kind, up, mainLabel(m.label), m.sentAt,
+                    m.receivedAt == NoTime ? m_trace.endTime() : m.receivedAt,
+                    answered(m) ? Message::State::Delivered : Message::State::Lost });
+                break;
+            case Message::Kind::HttpResponse:
+                expected.push_back({ m.kind, up, mainLabel(m.label), m.sentAt, m.receivedAt, m.state });
+                break;
+            case Message::Kind::SseEvent:
+                if (m.state == Message::State::Delivered && m.label.startsWith(QLatin1String("event:")))
+                    expected.push_back({ m.kind, up, m.label, m.receivedAt, m.receivedAt, m.state });
+                break;
+            default:
+                if (m.state == Message::State::Delivered || up) {
+                    const TimeUs t = up ? m.sentAt : m.receivedAt;
+                    expected.push_back({ m.kind, up, m.label, t, t, Message::State::Delivered });
+                }
+                break;
+            }
+        }
+        std::stable_sort(
+            expected.begin(), expected.end(), [](const Arrow& a, const Arrow& b) { return a.sent < b.sent; });
+
+        std::vector<Arrow> actual;
+        for (const qint64 seq : imported.sentOrder()) {
+            const Message& m = imported.message(seq);
+            const bool up = isServer(imported, m.to);
+            const bool http = m.kind == Message::Kind::HttpRequest || m.kind == Message::Kind::HttpResponse;
+            actual.push_back(
+                { m.kind, up, http ? mainLabel(m.label) : m.label, m.sentAt + 2000, m.receivedAt + 2000, m.state });
+        }
+        QCOMPARE(actual.size(), expected.size());
+        for (size_t i = 0; i < actual.size(); ++i) {
+            const Arrow& a = actual[i];
+            const Arrow& e = expected[i];
+            const QByteArray where = QByteArray::number(qulonglong(i)) + ": " + e.label.toUtf8();
+            QVERIFY2(a.kind == e.kind, where.constData());
+            QVERIFY2(a.towardServer == e.towardServer, where.constData());
+            QCOMPARE(a.label, e.label);
+            QVERIFY2(qAbs(a.sent - e.sent) <= 1000, where.constData());
+            if (e.kind == Message::Kind::HttpRequest && e.state == Message::State::Lost)
+                continue; // where a lost request ends is checked below
+            QVERIFY2(qAbs(a.end - e.end) <= 1000, where.constData());
+            QVERIFY2(a.state == e.state, where.constData());
+        }
+        // Lost on the way: the arrow ends at the loss.
+        const auto lost = std::find_if(
+            actual.begin(), actual.end(), [](const Arrow& a) { return a.label == QLatin1String("GET /api/slow"); });
+        QVERIFY(lost != actual.end());
+        QCOMPARE(lost->state, Message::State::Lost);
+        QCOMPARE(lost->end, TimeUs(12'000));
+        // The server's time became an activation.
+        QCOMPARE(imported.activations().size(), size_t(5)); // every answered exchange with server time
+    }
+
+    void importBrowserHar_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("participants");
+        QTest::addColumn<QStringList>("labels");
+        QTest::addColumn<QString>("startedAt");
+        const QStringList chrome { QStringLiteral("GET /"), QStringLiteral("200 OK · 1.2 kB"),
+            QStringLiteral("POST /api/orders?dry=1"), QStringLiteral("201 Created · 2.0 kB"),
+            QStringLiteral("GET /down"), QStringLiteral("GET /ws"), QStringLiteral("101 Switching Protocols · 0 B"),
+            QStringLiteral("text · 16 B"), QStringLiteral("text · 8 B"), QStringLiteral("binary · 4 B") };
+        const QStringList chromeHosts { QStringLiteral("Browser"), QStringLiteral("localhost:8080"),
+            QStringLiteral("localhost:9000") };
+        QTest::addRow("chrome") << QStringLiteral("data/har/chrome.har") << chromeHosts << chrome
+                                << QStringLiteral("2024-05-01T12:00:00.100Z");
+        QTest::addRow("chrome with BOM and CRLF") << QStringLiteral("data/har/chrome-bom.har") << chromeHosts << chrome
+                                                  << QStringLiteral("2024-05-01T12:00:00.100Z");
+        QTest::addRow("firefox") << QStringLiteral("data/har/firefox.har")
+                                 << QStringList { QStringLiteral("Browser"), QStringLiteral("127.0.0.1:8080") }
+                                 << QStringList { QStringLiteral("GET /events"), QStringLiteral("200 OK · 0 B"),
+                                        QStringLiteral("GET /api/items?since=4&client=fx"),
+                                        QStringLiteral("304 Not Modified · 0 B") }
+                                 << QStringLiteral("2024-05-01T12:00:00.150Z");
+    }
+
+    void importBrowserHar()
+    {
+        QFETCH(QString, file);
+        QFETCH(QStringList, participants);
+        QFETCH(QStringList, labels);
+        QFETCH(QString, startedAt);
+        Trace trace;
+        TraceHeader header;
+        QString error;
+        QStringList warnings;
+        QVERIFY2(Import::har(QFINDTESTDATA(file), &trace, &header, &error, {}, &warnings), qPrintable(error));
+        QCOMPARE(warnings, QStringList());
+        QStringList names;
+        for (const Participant& p : trace.participants())
+            names << p.name;
+        QCOMPARE(names, participants);
+        QCOMPARE(trace.participants().front().role, Participant::Role::Client);
+        QStringList seen;
+        for (const qint64 seq : trace.sentOrder())
+            seen << trace.message(seq).label;
+        QCOMPARE(seen, labels);
+        QCOMPARE(header.startedAt.toString(Qt::ISODateWithMs), startedAt);
+        QCOMPARE(header.pattern, QStringLiteral("har-import"));
+        // Every arrow ends at or after it starts, and the trace writes and reads back cleanly.
+        for (const Message& m : trace.messages())
+            QVERIFY(m.receivedAt >= m.sentAt);
+    }
+
+    // Chrome's timings: blocked + dns + connect before the request leaves, send, wait on the server, receive.
+    void importTimings()
+    {
+        Trace trace;
+        QString error;
+        QVERIFY(Import::har(QFINDTESTDATA("data/har/chrome.har"), &trace, nullptr, &error));
+        const Message& request = trace.message(0);
+        QCOMPARE(request.sentAt, TimeUs(1200 + 300 + 500));
+        QCOMPARE(request.receivedAt, TimeUs(2000 + 100));
+        const Message& response = trace.message(1);
+        QCOMPARE(response.sentAt, TimeUs(2100 + 9800));
+        QCOMPARE(response.receivedAt, TimeUs(11'900 + 600));
+        QCOMPARE(trace.activations().front().label, QStringLiteral("handle GET"));
+        QCOMPARE(trace.activations().front().end - trace.activations().front().start, TimeUs(9800));
+        // net::ERR_CONNECTION_REFUSED: a lost request, no response
+        const Message& failed = trace.message(4);
+        QCOMPARE(failed.label, QStringLiteral("GET /down"));
+        QCOMPARE(failed.state, Message::State::Lost);
+        // WebSocket frames are horizontal, at their one timestamp
+        const Message& frame = trace.message(trace.messages().size() - 1);
+        QCOMPARE(frame.kind, Message::Kind::WsBinary);
+        QCOMPARE(frame.sentAt, frame.receivedAt);
+        QCOMPARE(frame.sentAt, TimeUs(500'000));
+        QCOMPARE(frame.bodyPreview, QByteArray::fromHex("00ff1080"));
+    }
+
+    void importBroken_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("error");
+        QTest::addRow("not JSON") << QStringLiteral("data/har/not-json.har")
+                                  << QStringLiteral("not-json.har:5: not valid JSON: ");
+        QTest::addRow("no log") << QStringLiteral("data/har/no-log.har")
+                                << QStringLiteral("no-log.har: not a HAR file: no 'log' object at the top level");
+        QTest::addRow("entries not an array")
+            << QStringLiteral("data/har/entries-not-array.har")
+            << QStringLiteral("entries-not-array.har: not a HAR file: 'log.entries' is not an array");
+        QTest::addRow("missing file") << QStringLiteral("data/har/") + QStringLiteral("nonexistent.har")
+                                      << QStringLiteral("nonexistent.har: cannot open: ");
+    }
+
+    void importBroken()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, error);
+        const QString path = file.endsWith(QLatin1String("nonexistent.har"))
+            ? QFINDTESTDATA("data/har") + QStringLiteral("/nonexistent.har")
+            : QFINDTESTDATA(file);
+        Trace trace;
+        trace.addParticipant(QStringLiteral("kept"), Participant::Role::Client);
+        QString message;
+        QVERIFY(!Import::har(path, &trace, nullptr, &message));
+        QVERIFY2(message.startsWith(path.left(path.lastIndexOf(u'/') + 1)), qPrintable(message));
+        QVERIFY2(message.contains(error), qPrintable(message));
+        QCOMPARE(trace.participants().size(), size_t(1)); // untouched
+    }
+
+    void importSkipsBadEntries()
+    {
+        const QString path = QFINDTESTDATA("data/har/entry-missing-request.har");
+        Trace trace;
+        QString error;
+        QStringList warnings;
+        QVERIFY2(Import::har(path, &trace, nullptr, &error, {}, &warnings), qPrintable(error));
+        QCOMPARE(warnings,
+            QStringList({ path + QStringLiteral(": log.entries[1]: missing 'request'; entry skipped"),
+                path + QStringLiteral(": log.entries[2]: missing 'startedDateTime'; entry skipped") }));
+        QCOMPARE(trace.messages().size(), size_t(2 + 2 + 3)); // GET / and its answer, the upgrade, 3 frames
+    }
+
+    // The HAR 1.2 schema check by npm's har-validator (tests/tools/check-har.mjs) on the fixture and on
+    // real recordings. Run as its own CTest test, tst_harcsv_validator, which sets PATTERNSCOPE_CHECK_HAR;
+    // there a missing node or package is a failure.
+    void harValidator()
+    {
+        const QByteArray script = qgetenv("PATTERNSCOPE_CHECK_HAR");
+        if (script.isEmpty())
+            QSKIP("run by the tst_harcsv_validator CTest test");
+        const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+        QVERIFY2(!node.isEmpty(), "node is not installed; CI installs it (see tests/tools/package.json)");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QStringList files;
+        const auto save = [&](const QString& name, const QByteArray& har) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(har);
+            files << file.fileName();
+        };
+        save(QStringLiteral("fixture.har"), exportHar(m_trace, m_header));
+        // Real recordings: a WebSocket run and an SSE run over loopback.
+        const std::pair<QString, QStringList> runs[] = {
+            { QStringLiteral("websockets"),
+                { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"), QStringLiteral("ping=200ms"),
+                    QStringLiteral("send=150ms") } },
+            { QStringLiteral("server-sent-events"),
+                { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"),
+                    QStringLiteral("heartbeat=250ms") } },
+        };
+        for (const auto& [pattern, parameters] : runs) {
+            auto run = Test::startRun(pattern, parameters);
+            QVERIFY2(run, qPrintable(pattern));
+            const Trace& trace = *run->trace();
+            QVERIFY(Test::waitUntil([&] { return trace.messages().size() >= 20; }, 15000));
+            QVERIFY(Test::stopAndWait(*run));
+            TraceHeader header;
+            header.appVersion = QStringLiteral("test");
+            header.pattern = pattern;
+            header.startedAt = QDateTime::currentDateTimeUtc();
+            save(pattern + QStringLiteral(".har"), exportHar(trace, header));
+        }
+        QProcess check;
+        check.setProcessChannelMode(QProcess::MergedChannels);
+        check.start(node, QStringList { QString::fromLocal8Bit(script) } + files);
+        QVERIFY(check.waitForFinished(60000));
+        const QByteArray output = check.readAll();
+        qInfo("%s", output.constData());
+        QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0, output.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHarCsv)
+#include "tst_harcsv.moc"
