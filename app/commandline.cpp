@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commandline.h"
 
+#include "cliutil.h"
 #include "linkemulator.h"
 #include "metrics.h"
 #include "parameters.h"
@@ -24,28 +25,6 @@ namespace PatternScope::CommandLine {
 
 namespace {
 
-enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };
-
-QTextStream& out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream& err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-// Every error is one line: "patternscope record: what went wrong".
-int fail(const QString& command, const QString& message, int code = Failed)
-{
-    err() << QStringLiteral("patternscope") << (command.isEmpty() ? QString() : u' ' + command) << QStringLiteral(": ")
-          << message << Qt::endl;
-    return code;
-}
-
 QString overview()
 {
     return QStringLiteral("Usage: patternscope [COMMAND] [OPTIONS]\n"
@@ -57,6 +36,8 @@ QString overview()
                           "  serve PATTERN [--port N]     run only the server side on 127.0.0.1; outside clients\n"
                           "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
                           "      [--seed N] [--set name=value ...]\n"
+                          "  export IN --format F -o OUT  a trace (or a browser's .har) as mermaid, plantuml, csv,\n"
+                          "      [--from T] [--to T]        har, svg, png or pdf; optionally only a time range\n"
                           "\n"
                           "Window:\n"
                           "  open FILE                    replay a recorded trace in the window\n"
@@ -66,23 +47,6 @@ QString overview()
                           "'patternscope COMMAND --help' shows a command's options.\n"
                           "  -h, --help       this help\n"
                           "  -v, --version    the version\n");
-}
-
-// Parses the options of one subcommand; prints help or errors itself. Returns -1 to go on.
-int parseOptions(QCommandLineParser& parser, const QString& command, const QStringList& arguments)
-{
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("This help."));
-    parser.addOption(help);
-    if (!parser.parse(arguments))
-        return fail(command, parser.errorText(), Usage);
-    if (parser.isSet(help)) {
-        // Qt names the program by the path it was started with; the command reads better.
-        out() << parser.helpText().replace(
-            QCoreApplication::arguments().constFirst(), QStringLiteral("patternscope ") + command);
-        return Ok;
-    }
-    return -1;
 }
 
 int listCommand(const QStringList& arguments)
@@ -318,6 +282,11 @@ int runCommand(const QString& command, const QStringList& arguments)
 
 } // namespace
 
+bool wantsGui(int argc, char** argv)
+{
+    return argc >= 2 && std::strcmp(argv[1], "export") == 0;
+}
+
 bool wantsConsole(int argc, char** argv)
 {
     if (argc < 2)
@@ -356,6 +325,8 @@ int run()
         return listCommand(arguments);
     if (first == QLatin1String("record") || first == QLatin1String("serve"))
         return runCommand(first, arguments);
+    if (first == QLatin1String("export"))
+        return exportCommand(arguments);
     if (first.startsWith(u'-'))
         return fail(QString(), QStringLiteral("unknown option '%1' (try --help)").arg(first), Usage);
     return fail(QString(), QStringLiteral("unknown command '%1' (try --help)").arg(first), Usage);

@@ -11,6 +11,9 @@ namespace CommandLine {
 // True if the arguments name a command-line subcommand (or ask for help or the version),
 // so main() can create a QCoreApplication instead of a QApplication.
 bool wantsConsole(int argc, char** argv);
+// True if the subcommand draws (export to a picture needs fonts): main() then creates an offscreen
+// QGuiApplication rather than a QCoreApplication.
+bool wantsGui(int argc, char** argv);
 // Runs the subcommand in QCoreApplication::arguments(); returns the process exit code.
 int run();
 

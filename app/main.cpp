@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QTimer>
 #include <cstring>
 #include <memory>
@@ -127,6 +128,17 @@ int runWindow(const WindowOptions& options)
     return code;
 }
 
+// Qt warns on every start as root without a runtime directory (containers, CI); it is harmless
+// and not ours to fix, so it is kept off the one-line output the command line promises.
+QtMessageHandler g_qtHandler = nullptr;
+
+void quietHandler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+        return;
+    g_qtHandler(type, context, message);
+}
+
 bool wantsScreenshot(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i) {
@@ -140,8 +152,16 @@ bool wantsScreenshot(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    g_qtHandler = qInstallMessageHandler(quietHandler);
     // One binary, two faces: subcommands never need a display, the window does.
     if (CommandLine::wantsConsole(argc, argv)) {
+        if (CommandLine::wantsGui(argc, argv)) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            QGuiApplication app(argc, argv);
+            setIdentity();
+            return CommandLine::run();
+        }
         QCoreApplication app(argc, argv);
         setIdentity();
         return CommandLine::run();

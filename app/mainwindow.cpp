@@ -3,6 +3,8 @@
 
 #include "eventfiltermodel.h"
 #include "eventtablemodel.h"
+#include "exportdialog.h"
+#include "exports.h"
 #include "linkemulator.h"
 #include "messageinspector.h"
 #include "parameterpanel.h"
@@ -24,6 +26,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -203,6 +206,16 @@ void MainWindow::buildActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open trace…"), QKeySequence::Open, this, &MainWindow::openTraceDialog);
     file->addAction(tr("&Save trace as…"), QKeySequence::Save, this, &MainWindow::saveTraceDialog);
+    file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        if (!trace()) {
+            statusBar()->showMessage(tr("Nothing to export yet: start a run or open a trace."), 5000);
+            return;
+        }
+        const QString path = ExportDialog::run(*trace(), currentHeader(), this);
+        if (!path.isEmpty())
+            statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
+    });
+    file->addAction(tr("&Import HAR…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::importHarDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -368,20 +381,27 @@ bool MainWindow::openTrace(const QString& path, QString* error)
         *error = reader.errorString();
         return false;
     }
-    if (m_run && m_run->isRunning())
-        m_run->stop(0);
-    showTrace(nullptr, false);
-    m_run.reset();
-    m_opened = std::move(trace);
-    m_openedPath = path;
-    showTrace(m_opened.get(), false);
-    selectPattern(header.pattern);
-    setWindowTitle(tr("%1 — PatternScope").arg(QFileInfo(path).fileName()));
+    adopt(std::move(trace), header, path);
     if (!reader.warnings().isEmpty())
         statusBar()->showMessage(
             tr("%n line(s) skipped; first: %1", nullptr, int(reader.warnings().size())).arg(reader.warnings().first()),
             15000);
     return true;
+}
+
+TraceHeader MainWindow::currentHeader() const
+{
+    TraceHeader header;
+    header.appVersion = QCoreApplication::applicationVersion();
+    if (m_run) {
+        header.pattern = m_run->info().id;
+        header.parameters = m_run->pattern() ? m_run->pattern()->parameters().formatted() : header.parameters;
+        header.seed = m_run->seed();
+        header.startedAt = m_run->startedAt();
+    } else {
+        header = m_openedHeader;
+    }
+    return header;
 }
 
 bool MainWindow::saveTrace(const QString& path, QString* error)
@@ -391,18 +411,51 @@ bool MainWindow::saveTrace(const QString& path, QString* error)
         *error = tr("there is no trace to save yet");
         return false;
     }
+    return TraceWriter::writeTrace(path, currentHeader(), *current, error);
+}
+
+bool MainWindow::importHar(const QString& path, QString* error)
+{
+    auto trace = std::make_unique<Trace>();
     TraceHeader header;
-    header.appVersion = QCoreApplication::applicationVersion();
-    if (m_run) {
-        header.pattern = m_run->info().id;
-        header.parameters = m_run->pattern() ? m_run->pattern()->parameters().formatted() : header.parameters;
-        header.seed = m_run->seed();
-        header.startedAt = m_run->startedAt();
-    } else {
-        header.pattern = m_patternBox->currentData().toString();
-        header.startedAt = QDateTime::currentDateTimeUtc();
-    }
-    return TraceWriter::writeTrace(path, header, *current, error);
+    QProgressDialog progress(tr("Importing %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0, 1000, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    const bool ok = Import::har(path, trace.get(), &header, error, [&progress](double done) {
+        progress.setValue(int(done * 1000));
+        QCoreApplication::processEvents();
+        return !progress.wasCanceled();
+    });
+    progress.reset();
+    if (!ok)
+        return false;
+    adopt(std::move(trace), header, path);
+    return true;
+}
+
+void MainWindow::importHarDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import HAR"), QString(), tr("HAR files recorded by browsers (*.har);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!importHar(path, &error) && !error.endsWith(QLatin1String("cancelled")))
+        QMessageBox::warning(this, tr("Cannot import the HAR file"), error);
+}
+
+void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path)
+{
+    if (m_run && m_run->isRunning())
+        m_run->stop(0);
+    showTrace(nullptr, false);
+    m_run.reset();
+    m_opened = std::move(trace);
+    m_openedPath = path;
+    m_openedHeader = header;
+    showTrace(m_opened.get(), false);
+    selectPattern(header.pattern);
+    setWindowTitle(tr("%1 — PatternScope").arg(QFileInfo(path).fileName()));
 }
 
 void MainWindow::openTraceDialog()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "tracefile.h"
+
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
@@ -40,6 +42,8 @@ public:
     // Replays a recorded trace; false with the reader's "file:line: reason" if it cannot.
     bool openTrace(const QString& path, QString* error);
     bool saveTrace(const QString& path, QString* error);
+    // Replays a HAR file recorded by a browser; false with the reason if it cannot.
+    bool importHar(const QString& path, QString* error);
 
     SequenceView* sequenceView() const { return m_view; }
     PlaybackClock* clock() const { return m_clock; }
@@ -62,6 +66,9 @@ private:
     void selectFromTable();
     void updateStatus();
     void openTraceDialog();
+    void importHarDialog();
+    void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
+    TraceHeader currentHeader() const;
     void saveTraceDialog();
 
     QComboBox* m_patternBox = nullptr;
@@ -84,6 +91,7 @@ private:
     std::unique_ptr<Run> m_run;
     std::unique_ptr<Trace> m_opened; // a trace read from a file
     QString m_openedPath;
+    TraceHeader m_openedHeader;
     bool m_syncingSelection = false;
 };
 

@@ -9,7 +9,9 @@
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace PatternScope::PictureExport {
 
@@ -20,6 +22,25 @@ constexpr double kRulerWidth = 68.0;
 constexpr double kTopMargin = 24.0;
 constexpr double kBottomMargin = 40.0;
 
+// A picture has no zoom control: choose the scale at which typical consecutive messages sit a
+// label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count.
+double readableScale(const Trace& trace)
+{
+    std::vector<TimeUs> gaps;
+    TimeUs previous = NoTime;
+    for (qint64 seq : trace.sentOrder()) {
+        const TimeUs t = trace.message(seq).sentAt;
+        if (previous != NoTime && t - previous >= 2'000)
+            gaps.push_back(t - previous);
+        previous = t;
+    }
+    if (gaps.empty())
+        return 120.0;
+    std::nth_element(gaps.begin(), gaps.begin() + qsizetype(gaps.size() / 2), gaps.end());
+    const double median = double(gaps[gaps.size() / 2]) / 1e6;
+    return std::clamp(20.0 / median, 120.0, 3000.0);
+}
+
 // The diagram of one range, laid out once; pages or a single picture are slices of it.
 class Layout {
 public:
@@ -29,9 +50,17 @@ public:
     {
         m_geometry.setTrace(&trace);
         m_geometry.setColumns(kRulerWidth, kColumnWidth);
+        m_geometry.setPixelsPerSecond(readableScale(trace));
         m_geometry.foldIdleGaps();
-        const TimeUs end = range.to == NoTime ? trace.endTime() : std::min(range.to, trace.endTime());
-        m_top = std::max(0.0, m_geometry.timeToY(range.from) - kTopMargin);
+        // Down to where the last arrow of the range arrives, not just to its last send.
+        TimeUs end = range.to == NoTime ? trace.endTime() : std::min(range.to, trace.endTime());
+        if (range.to != NoTime) {
+            for (qint64 seq : trace.messagesSentBetween(range.from, range.to)) {
+                const Message& m = trace.message(seq);
+                end = std::max(end, m.receivedAt == NoTime ? trace.endTime() : m.receivedAt);
+            }
+        }
+        m_top = m_geometry.timeToY(range.from) - kTopMargin;
         m_bottom = m_geometry.timeToY(end) + kBottomMargin;
         m_painter.setFont(QGuiApplication::font());
         m_painter.setAsOf(trace.endTime());

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QCommandLineParser;
+class QTextStream;
+
+// What the subcommands share: exit codes, output streams, one-line errors, option parsing.
+namespace PatternScope::CommandLine {
+
+enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };
+
+QTextStream& out();
+QTextStream& err();
+// Every error is one line: "patternscope record: what went wrong". Returns `code`.
+int fail(const QString& command, const QString& message, int code = Failed);
+// Parses the options of one subcommand; prints help or errors itself. Returns -1 to go on.
+int parseOptions(QCommandLineParser& parser, const QString& command, const QStringList& arguments);
+
+// patternscope export IN --format F -o OUT [--from T] [--to T]
+int exportCommand(const QStringList& arguments);
+
+} // namespace PatternScope::CommandLine

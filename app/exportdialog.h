@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "exports.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QRadioButton;
+
+namespace PatternScope {
+
+// File → Export…: which format and which part of the trace. Then asks where, and writes it with
+// a progress dialog that can cancel; the window keeps drawing meanwhile.
+class ExportDialog : public QDialog {
+    Q_OBJECT
+public:
+    ExportDialog(const Trace& trace, QWidget* parent = nullptr);
+
+    QString format() const; // "mermaid", "plantuml", "csv", "har", "svg", "png", "pdf"
+    ExportRange range() const;
+
+    // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
+    static QString run(const Trace& trace, const TraceHeader& header, QWidget* parent);
+    // Writes one export; false with a one-line reason.
+    static bool write(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
+        const QString& path, QString* error, const ExportProgress& progress = {});
+
+private:
+    QComboBox* m_format = nullptr;
+    QRadioButton* m_whole = nullptr;
+    QDoubleSpinBox* m_from = nullptr;
+    QDoubleSpinBox* m_to = nullptr;
+};
+
+} // namespace PatternScope
