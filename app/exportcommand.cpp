@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QSaveFile>
 #include <QTextStream>
+#include <cmath>
 
 namespace PatternScope::CommandLine {
 
@@ -61,17 +62,23 @@ bool writeText(const QString& format, const Trace& trace, const TraceHeader& hea
     return true;
 }
 
+// A time of the run, to the microsecond: "2.5s", "7126.431ms" (what the Mermaid split prints).
 bool parseTime(const QCommandLineParser& parser, const QCommandLineOption& option, TimeUs* out, QString* error)
 {
     if (!parser.isSet(option))
         return true;
+    const QString text = parser.value(option).trimmed();
+    const QString name = QStringLiteral("--") + option.names().constLast();
     qint64 ms = 0;
     QString reason;
-    if (!parseDurationMs(parser.value(option), &ms, &reason)) {
-        *error = QStringLiteral("--%1: %2").arg(option.names().constLast(), reason);
+    if (!parseDurationMs(text, &ms, &reason)) {
+        *error = name + QStringLiteral(": ") + reason;
         return false;
     }
-    *out = ms * 1000;
+    // The parser above checks the form; the value keeps its fraction of a millisecond.
+    const bool inMs = text.endsWith(QStringLiteral("ms"));
+    const double value = text.chopped(inMs ? 2 : 1).trimmed().toDouble();
+    *out = TimeUs(std::llround(value * (inMs ? 1e3 : 1e6)));
     return true;
 }
 
@@ -137,10 +144,25 @@ int exportCommand(const QStringList& arguments)
     const bool ok = PictureExport::formatFromName(name, &picture)
         ? PictureExport::write(trace, range, picture, path, &error)
         : writeText(name, trace, header, range, path, &error);
+    if (!ok && name == QLatin1String("mermaid") && error.contains(QString::number(Export::MermaidMaxChars))) {
+        // Offer the split rather than a file that would not render.
+        const QList<ExportRange> pieces = Export::splitForMermaid(trace, range);
+        fail(command, error);
+        err() << QStringLiteral("patternscope export: in %1 pieces that each render:").arg(pieces.size()) << Qt::endl;
+        for (const ExportRange& piece : pieces) {
+            const TimeUs end = piece.to == NoTime ? trace.endTime() : piece.to;
+            err() << QStringLiteral("  --from %1ms --to %2ms")
+                         .arg(double(piece.from) / 1000.0, 0, 'f', 3)
+                         .arg(double(end) / 1000.0, 0, 'f', 3)
+                  << Qt::endl;
+        }
+        return Failed;
+    }
     if (!ok)
         return fail(command, error);
-    out() << QStringLiteral("exported %1 messages as %2 to %3").arg(trace.messages().size()).arg(name, path)
-          << Qt::endl;
+    const qsizetype exported
+        = trace.messagesSentBetween(range.from, range.to == NoTime ? trace.endTime() : range.to).size();
+    out() << QStringLiteral("exported %1 messages as %2 to %3").arg(exported).arg(name, path) << Qt::endl;
     return Ok;
 }
 

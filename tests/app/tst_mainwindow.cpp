@@ -147,6 +147,26 @@ private Q_SLOTS:
         QVERIFY2(other.openTrace(saved, &error), qPrintable(error));
         QCOMPARE(other.trace()->messages().size(), window.trace()->messages().size());
     }
+
+    void importingABrowserHar()
+    {
+        MainWindow window;
+        QString error;
+        QVERIFY2(window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/chrome.har"), &error), qPrintable(error));
+        const Trace* trace = window.trace();
+        QVERIFY(trace);
+        QCOMPARE(trace->participants().front().name, QStringLiteral("Browser"));
+        QVERIFY(trace->participants().size() >= 2);
+        QVERIFY(window.table()->model()->rowCount() > 0);
+        // It replays like a recording: stepping back from the end un-draws the last arrow.
+        const TimeUs end = window.clock()->position();
+        window.clock()->stepBack();
+        QVERIFY(window.clock()->position() < end);
+
+        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/not-json.har"), &error));
+        QVERIFY2(error.contains(QStringLiteral("not-json.har:")), qPrintable(error));
+        QCOMPARE(window.trace(), trace); // what was shown stays
+    }
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -336,6 +336,75 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     }
 
+    void exportWritesEachFormat_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QByteArray>("start"); // what a file of that format begins with
+        QTest::addRow("mermaid") << QStringLiteral("mermaid") << QByteArray("sequenceDiagram");
+        QTest::addRow("plantuml") << QStringLiteral("plantuml") << QByteArray("@startuml");
+        QTest::addRow("csv") << QStringLiteral("csv") << QByteArray("seq,");
+        QTest::addRow("har") << QStringLiteral("har") << QByteArray("{");
+        QTest::addRow("svg") << QStringLiteral("svg") << QByteArray("<?xml");
+        QTest::addRow("png") << QStringLiteral("png") << QByteArray("\x89PNG");
+        QTest::addRow("pdf") << QStringLiteral("pdf") << QByteArray("%PDF");
+    }
+
+    void exportWritesEachFormat()
+    {
+        QFETCH(QString, format);
+        QFETCH(QByteArray, start);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.") + format);
+        const Result r = runCli({ QStringLiteral("export"), QFINDTESTDATA("../patterns/data/small.pstrace.jsonl"),
+            QStringLiteral("--format"), format, QStringLiteral("-o"), out });
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(file.read(32).startsWith(start), qPrintable(format));
+    }
+
+    void exportFailsCleanly_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        const QString small = QFINDTESTDATA("../patterns/data/small.pstrace.jsonl");
+        const QString broken = QFINDTESTDATA("../patterns/data/har/not-json.har");
+        QTest::addRow("unknown format") << QStringList { QStringLiteral("export"), small, QStringLiteral("--format"),
+            QStringLiteral("gif"), QStringLiteral("-o"), QStringLiteral("x.gif") }
+                                        << 2 << QStringLiteral("patternscope export: unknown format 'gif' (one of:");
+        QTest::addRow("missing input") << QStringList { QStringLiteral("export"),
+            QStringLiteral("/nonexistent/t.jsonl"), QStringLiteral("-f"), QStringLiteral("csv"), QStringLiteral("-o"),
+            QStringLiteral("x.csv") } << 1
+                                       << QStringLiteral("patternscope export: /nonexistent/t.jsonl: cannot open");
+        QTest::addRow("broken har") << QStringList { QStringLiteral("export"), broken, QStringLiteral("-f"),
+            QStringLiteral("mermaid"), QStringLiteral("-o"), QStringLiteral("x.mmd") }
+                                    << 1 << QStringLiteral("patternscope export: ") + broken + u':';
+        QTest::addRow("unwritable output")
+            << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"), QStringLiteral("svg"),
+                   QStringLiteral("-o"), QStringLiteral("/nonexistent/dir/x.svg") }
+            << 1 << QStringLiteral("patternscope export: cannot write /nonexistent/dir/x.svg");
+        QTest::addRow("no output") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("csv") } << 2
+                                   << QStringLiteral("patternscope export: missing -o FILE");
+        QTest::addRow("bad range") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("x.csv"), QStringLiteral("--from"),
+            QStringLiteral("soon") }
+                                   << 2 << QStringLiteral("patternscope export: --from: 'soon' is not a duration");
+    }
+
+    void exportFailsCleanly()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const Result r = runCli(arguments);
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
+        QVERIFY(!QFile::exists(QStringLiteral("x.gif")) && !QFile::exists(QStringLiteral("x.csv")));
+    }
+
     void helpAndVersion()
     {
         const Result help = runCli({ QStringLiteral("--help") });

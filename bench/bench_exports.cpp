@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Export speed: a 100k-message trace to JSON Lines, Mermaid and CSV (each at most 0.5 s), and a
+// 2,000-message diagram to SVG against PlantUML rendering our own .puml of it (at least 50x
+// faster), both measured in this run. PlantUML is Debian's `plantuml`; without it that comparison
+// is reported as not measured.
+#include "exports.h"
+#include "pictureexport.h"
+#include "tracefile.h"
+
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <cstdio>
+#include <functional>
+
+using namespace PatternScope;
+
+namespace {
+
+constexpr double kTextTargetSeconds = 0.5;
+constexpr double kSvgFactorTarget = 50.0;
+
+// Two clients polling a server, with processing, notes and a lost request now and then.
+void fill(Trace& trace, int messages)
+{
+    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    const int clients[] = { trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client),
+        trace.addParticipant(QStringLiteral("Client 2"), Participant::Role::Client) };
+    trace.reserve(size_t(messages));
+    // Lost requests have no answer: go on until the trace holds the count asked for.
+    for (int i = 0; qsizetype(trace.messages().size()) < messages; i += 2) {
+        const TimeUs t = TimeUs(i) * 50'000;
+        const int client = clients[(i / 2) % 2];
+        Message request;
+        request.from = client;
+        request.to = server;
+        request.kind = Message::Kind::HttpRequest;
+        request.label = QStringLiteral("GET /poll?since=%1").arg(i);
+        request.correlation = QString::number(i);
+        request.bytes = 160;
+        request.sentAt = t;
+        const qint64 seq = trace.addMessage(request);
+        if (i % 50 == 48) {
+            trace.loseMessage(seq, t + 30'000);
+            continue;
+        }
+        trace.completeMessage(seq, t + 20'000);
+        const qint64 work = trace.beginActivation(server, QStringLiteral("processing"), t + 20'000);
+        trace.endActivation(work, t + 30'000);
+        Message answer = request;
+        answer.from = server;
+        answer.to = client;
+        answer.kind = Message::Kind::HttpResponse;
+        answer.label = QStringLiteral("200 OK · 1 item");
+        answer.sentAt = t + 30'000;
+        trace.completeMessage(trace.addMessage(answer), t + 50'000);
+        if (i % 20 == 0)
+            trace.addNote(server, QStringLiteral("item %1 produced").arg(i), t + 10'000, i);
+    }
+}
+
+double seconds(const std::function<bool()>& work)
+{
+    QElapsedTimer timer;
+    timer.start();
+    if (!work())
+        return -1;
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+bool report(const char* what, double s)
+{
+    const bool ok = s >= 0 && s <= kTextTargetSeconds;
+    std::printf("%-28s %7.3f s  (target <= %.1f s) %s\n", what, s, kTextTargetSeconds, ok ? "ok" : "FAIL");
+    return ok;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    QTemporaryDir dir;
+    bool ok = true;
+
+    Trace large;
+    fill(large, 100'000);
+    std::printf("trace: %zu messages\n", large.messages().size());
+    TraceHeader header;
+    header.pattern = QStringLiteral("long-polling");
+    QString error;
+    ok &= report("100k to JSON Lines", seconds([&] {
+        return TraceWriter::writeTrace(dir.filePath(QStringLiteral("t.jsonl")), header, large, &error);
+    }));
+    // Mermaid would refuse 100k messages (over 50,000 characters): measure the text it builds for
+    // each of the pieces the split gives, which is what a user exports.
+    ok &= report("100k to Mermaid (split)", seconds([&] {
+        for (const ExportRange& piece : Export::splitForMermaid(large, {})) {
+            QBuffer buffer;
+            buffer.open(QIODevice::WriteOnly);
+            if (!Export::mermaid(large, piece, &buffer, &error))
+                return false;
+        }
+        return true;
+    }));
+    ok &= report("100k to CSV", seconds([&] {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        return Export::csv(large, {}, &buffer, &error);
+    }));
+
+    Trace diagram;
+    fill(diagram, 2'000);
+    const QString svg = dir.filePath(QStringLiteral("d.svg"));
+    const double ours
+        = seconds([&] { return PictureExport::write(diagram, {}, PictureExport::Format::Svg, svg, &error); });
+    std::printf("2,000 messages to SVG       %7.3f s\n", ours);
+    const QString plantuml = QStandardPaths::findExecutable(QStringLiteral("plantuml"));
+    if (plantuml.isEmpty()) {
+        std::printf("PlantUML not installed (apt-get install plantuml): comparison not measured\n");
+    } else {
+        QFile puml(dir.filePath(QStringLiteral("d.puml")));
+        puml.open(QIODevice::WriteOnly);
+        Export::plantUml(diagram, {}, &puml, &error);
+        puml.close();
+        const double theirs = seconds([&] {
+            return QProcess::execute(plantuml,
+                       { QStringLiteral("-tsvg"), QStringLiteral("-Djava.awt.headless=true"), puml.fileName() })
+                == 0;
+        });
+        const double factor = theirs / ours;
+        const bool fast = ours > 0 && theirs > 0 && factor >= kSvgFactorTarget;
+        std::printf("PlantUML renders our .puml  %7.3f s: ours is %.0fx faster (target >= %.0fx) %s\n", theirs, factor,
+            kSvgFactorTarget, fast ? "ok" : "FAIL");
+        ok &= fast;
+    }
+    if (!error.isEmpty())
+        std::printf("error: %s\n", qPrintable(error));
+    std::printf("%s\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
