@@ -22,23 +22,30 @@ constexpr double kRulerWidth = 68.0;
 constexpr double kTopMargin = 24.0;
 constexpr double kBottomMargin = 40.0;
 
-// A picture has no zoom control: choose the scale at which typical consecutive messages sit a
-// label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count.
+// A picture has no zoom control: choose the scale at which typical consecutive messages and notes
+// sit a label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count.
 double readableScale(const Trace& trace)
 {
+    // Notes count too: a note needs its own line under the arrow that led to it.
+    std::vector<TimeUs> times;
+    times.reserve(trace.sentOrder().size() + trace.notes().size());
+    for (qint64 seq : trace.sentOrder())
+        times.push_back(trace.message(seq).sentAt);
+    for (const Note& note : trace.notes()) {
+        if (note.item < 0)
+            times.push_back(note.at);
+    }
+    std::sort(times.begin(), times.end());
     std::vector<TimeUs> gaps;
-    TimeUs previous = NoTime;
-    for (qint64 seq : trace.sentOrder()) {
-        const TimeUs t = trace.message(seq).sentAt;
-        if (previous != NoTime && t - previous >= 2'000)
-            gaps.push_back(t - previous);
-        previous = t;
+    for (size_t i = 1; i < times.size(); ++i) {
+        if (times[i] - times[i - 1] >= 2'000)
+            gaps.push_back(times[i] - times[i - 1]);
     }
     if (gaps.empty())
         return 120.0;
     std::nth_element(gaps.begin(), gaps.begin() + qsizetype(gaps.size() / 2), gaps.end());
     const double median = double(gaps[gaps.size() / 2]) / 1e6;
-    return std::clamp(20.0 / median, 120.0, 3000.0);
+    return std::clamp(24.0 / median, 120.0, 3000.0);
 }
 
 // The diagram of one range, laid out once; pages or a single picture are slices of it.

@@ -98,7 +98,9 @@ int SequenceGeometry::participantAt(double x) const
 
 double SequenceGeometry::contentWidth() const
 {
-    return m_rulerWidth + (m_trace ? double(m_trace->participants().size()) : 0.0) * m_columnWidth;
+    // Half a column more on the right: notes beside the last lifeline need the room.
+    const double columns = m_trace ? double(m_trace->participants().size()) : 0.0;
+    return m_rulerWidth + (columns + (columns > 0 ? 0.5 : 0.0)) * m_columnWidth;
 }
 
 bool SequenceGeometry::addFold(TimeUs start, TimeUs end)

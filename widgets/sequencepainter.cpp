@@ -218,6 +218,7 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
     painter.setFont(m_smallFont);
     const QFontMetricsF fm(m_smallFont);
     const double maxWidth = m_geometry.columnWidth() - 24.0;
+    QHash<int, double> bottoms; // per lifeline, where its last note drawn ends
     for (; it != notes.end() && it->at <= to; ++it) {
         const double lifeline = it->participant >= 0 ? m_geometry.xOf(it->participant) : m_geometry.rulerWidth();
         if (lifeline < 0 || m_geometry.foldAt(it->at))
@@ -237,7 +238,14 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         }
         const QString text = fm.elidedText(it->text, Qt::ElideRight, maxWidth);
         const double width = fm.horizontalAdvance(text) + 12.0;
-        const QRectF box(lifeline + kActivationWidth, m_geometry.timeToY(it->at) - kNoteHeight / 2, width, kNoteHeight);
+        // Just below the moment, so the arrow that led to the note (and its label above it) stays visible;
+        // notes close together on one lifeline stack instead of covering each other.
+        double top = m_geometry.timeToY(it->at) + 2;
+        const auto below = bottoms.constFind(it->participant);
+        if (below != bottoms.constEnd())
+            top = std::max(top, *below + 2);
+        bottoms.insert(it->participant, top + kNoteHeight);
+        const QRectF box(lifeline + kActivationWidth, top, width, kNoteHeight);
         if (!box.intersects(visible))
             continue;
         painter.setPen(QPen(m_theme.noteBorder, 1.0));

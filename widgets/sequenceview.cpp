@@ -157,7 +157,8 @@ void SequenceView::updateScrollBars()
 {
     const double viewHeight = viewport()->height() - kTop;
     const int participants = m_trace ? int(m_trace->participants().size()) : 0;
-    const double fit = participants > 0 ? (viewport()->width() - kRulerWidth) / participants : kMinColumnWidth;
+    // Columns share the width, with the half column the geometry keeps for notes beside the last one.
+    const double fit = participants > 0 ? (viewport()->width() - kRulerWidth) / (participants + 0.5) : kMinColumnWidth;
     m_geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
 
     const double height = m_geometry.contentHeight(contentEnd()) + kBottomMargin;

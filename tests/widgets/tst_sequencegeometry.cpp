@@ -59,7 +59,7 @@ private Q_SLOTS:
         QCOMPARE(f.g.participantAt(459), f.proxy);
         QCOMPARE(f.g.participantAt(30), -1); // the ruler
         QCOMPARE(f.g.participantAt(700), -1); // past the last column
-        QCOMPARE(f.g.contentWidth(), 660.0);
+        QCOMPARE(f.g.contentWidth(), 760.0); // and half a column for notes beside the last lifeline
     }
 
     void clientsLeftServersMiddleSubscribersRight()
