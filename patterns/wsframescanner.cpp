@@ -2,6 +2,7 @@
 #include "wsframescanner.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace PatternScope {
 
@@ -37,13 +38,16 @@ bool WebSocketFrameScanner::parseHeader()
         return false;
     qint64 length = length7;
     if (lengthBytes > 0) {
-        length = 0;
+        quint64 value = 0;
         for (qsizetype i = 0; i < lengthBytes; ++i)
-            length = (length << 8) | byte(2 + i);
-        if (length < 0) { // the most significant bit must be 0
+            value = (value << 8) | byte(2 + i);
+        // The most significant bit must be 0 (RFC 6455, 5.2), and the frame's size on the wire must
+        // still be a number: a length no peer can mean stops the scan rather than overflowing.
+        if (value > quint64(std::numeric_limits<qint64>::max() - headerSize)) {
             m_state = State::Failed;
             return false;
         }
+        length = qint64(value);
     }
     m_frame = Frame();
     m_frame.fin = byte(0) & 0x80;

@@ -189,6 +189,27 @@ private Q_SLOTS:
         QCOMPARE(fields.size(), 4);
     }
 
+    void impossibleLengthsStopTheScan_data()
+    {
+        QTest::addColumn<QByteArray>("length"); // the 8 bytes of a 64-bit length
+        QTest::addRow("top bit set") << QByteArray::fromHex("8000000000000000");
+        QTest::addRow("largest positive") << QByteArray::fromHex("7fffffffffffffff"); // found by the fuzzer
+        QTest::addRow("size would overflow") << QByteArray::fromHex("7ffffffffffffff8");
+    }
+
+    // A peer that announces a frame of (nearly) 2^63 bytes is not a WebSocket peer: the scanner gives
+    // up instead of computing a size on the wire that does not fit in a number.
+    void impossibleLengthsStopTheScan()
+    {
+        QFETCH(QByteArray, length);
+        Scanner scanner(Scanner::Side::ServerToClient);
+        const QByteArray stream = kAnswerHead + QByteArray::fromHex("827f") + length + QByteArray("abc");
+        const QList<Scanner::Frame> frames = scanner.feed(stream);
+        QVERIFY(frames.isEmpty());
+        QVERIFY(scanner.failed());
+        QVERIFY(scanner.feed(QByteArray::fromHex("810548656c6c6f")).isEmpty()); // and stays stopped
+    }
+
     void plainHttpIsNotScanned_data()
     {
         QTest::addColumn<int>("side");
