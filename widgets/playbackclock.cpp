@@ -40,7 +40,9 @@ TimeUs PlaybackClock::head() const
 PlaybackClock::Mode PlaybackClock::mode() const
 {
     // Playing catches up with a running run: from then on it is live.
-    if (m_mode == Mode::Playing && m_recording && position() >= head())
+    // Compared unclamped: faster than real time it stays ahead of the head once it got there, so
+    // two readings a microsecond apart cannot disagree.
+    if (m_mode == Mode::Playing && m_recording && played() >= head())
         return Mode::Live;
     return m_mode;
 }
@@ -53,9 +55,14 @@ TimeUs PlaybackClock::position() const
     case Mode::Paused:
         return std::min(m_anchor, head());
     case Mode::Playing:
-        return std::min(head(), m_anchor + TimeUs(double(m_since.nsecsElapsed()) / 1000.0 * m_speed));
+        return std::min(head(), played());
     }
     return head();
+}
+
+TimeUs PlaybackClock::played() const
+{
+    return m_anchor + TimeUs(double(m_since.nsecsElapsed()) / 1000.0 * m_speed);
 }
 
 void PlaybackClock::anchor(TimeUs at)

@@ -53,6 +53,7 @@ private:
     TimeUs nextEvent(TimeUs after) const;
     TimeUs previousEvent(TimeUs before) const;
     void anchor(TimeUs at);
+    TimeUs played() const; // where playing has got to, not held back by the head
 
     QPointer<const Trace> m_trace;
     Mode m_mode = Mode::Live;
