@@ -156,13 +156,13 @@ void WebSocketHub::refuse(QWebSocket* socket, QWebSocketProtocol::CloseCode code
 void WebSocketHub::closeAll(QWebSocketProtocol::CloseCode code, const QString& reason)
 {
     m_closingAll = true;
-    m_server.close();
-    if (m_peers.isEmpty()) {
-        QMetaObject::invokeMethod(this, &WebSocketHub::allClosed, Qt::QueuedConnection);
-        return;
-    }
-    for (QWebSocket* socket : m_peers.keys())
+    // The peers first: each gets its close frame before the listener goes.
+    const QList<QWebSocket*> peers = m_peers.keys();
+    for (QWebSocket* socket : peers)
         socket->close(code, reason);
+    m_server.close();
+    if (peers.isEmpty())
+        QMetaObject::invokeMethod(this, &WebSocketHub::allClosed, Qt::QueuedConnection);
 }
 
 void WebSocketHub::gone(QWebSocket* socket)
