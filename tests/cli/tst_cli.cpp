@@ -355,7 +355,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, start);
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out.") + format);
-        const Result r = runCli({ QStringLiteral("export"), QFINDTESTDATA("../patterns/data/small.pstrace.jsonl"),
+        const Result r = runCli({ QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"),
             QStringLiteral("--format"), format, QStringLiteral("-o"), out });
         QCOMPARE(r.err, QString());
         QCOMPARE(r.exitCode, 0);
@@ -369,8 +369,8 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
-        const QString small = QFINDTESTDATA("../patterns/data/small.pstrace.jsonl");
-        const QString broken = QFINDTESTDATA("../patterns/data/har/not-json.har");
+        const QString small = QFINDTESTDATA("../files/data/small.pstrace.jsonl");
+        const QString broken = QFINDTESTDATA("../files/data/har/not-json.har");
         QTest::addRow("unknown format") << QStringList { QStringLiteral("export"), small, QStringLiteral("--format"),
             QStringLiteral("gif"), QStringLiteral("-o"), QStringLiteral("x.gif") }
                                         << 2 << QStringLiteral("patternscope export: unknown format 'gif' (one of:");

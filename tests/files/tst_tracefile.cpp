@@ -64,7 +64,7 @@ private:
         return m;
     }
 
-    // The run behind tests/patterns/data/small.pstrace.jsonl, recorded in this order.
+    // The run behind tests/files/data/small.pstrace.jsonl, recorded in this order.
     static void recordSmallRun(Trace& trace)
     {
         const int browser = trace.addParticipant(QStringLiteral("Browser"), Participant::Role::Client);
