@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parameterpanel.h"
 
-#include "pattern.h"
+#include "patterninfo.h"
 
 #include <QComboBox>
 #include <QFormLayout>

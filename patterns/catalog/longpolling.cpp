@@ -19,7 +19,6 @@ PatternInfo LongPolling::info()
         ParameterSpec::number(QStringLiteral("retry"), QStringLiteral("pause before polling again after a failed poll"),
             ParameterSpec::Unit::Milliseconds, 1000, 0, 60'000, true) };
     info.parameters.append(sharedParameters());
-    info.create = [](const PatternContext& context) { return std::make_unique<LongPolling>(context); };
     return info;
 }
 
@@ -114,5 +113,7 @@ void LongPolling::serverStopping()
         forget(m_held.begin()->first);
     }
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(LongPolling, 30)
 
 } // namespace PatternScope

@@ -2,13 +2,6 @@
 #include "pattern.h"
 
 #include "linkemulator.h"
-#include "longpolling.h"
-#include "publishsubscribe.h"
-#include "requestcallback.h"
-#include "requestresponse.h"
-#include "serversentevents.h"
-#include "shortpolling.h"
-#include "websockets.h"
 
 namespace PatternScope {
 
@@ -63,33 +56,5 @@ ParameterSpec jitterParameter()
         QStringLiteral("random extra or lesser delay per chunk, up to this much"), ParameterSpec::Unit::Milliseconds, 0,
         0, 5'000, true);
 }
-
-namespace PatternRegistry {
-
-const QList<PatternInfo>& all()
-{
-    static const QList<PatternInfo> patterns { RequestResponse::info(), ShortPolling::info(), LongPolling::info(),
-        WebSockets::info(), ServerSentEvents::info(), PublishSubscribe::info(), RequestCallback::info() };
-    return patterns;
-}
-
-const PatternInfo* find(const QString& id)
-{
-    for (const PatternInfo& info : all()) {
-        if (info.id == id)
-            return &info;
-    }
-    return nullptr;
-}
-
-QStringList ids()
-{
-    QStringList result;
-    for (const PatternInfo& info : all())
-        result.append(info.id);
-    return result;
-}
-
-} // namespace PatternRegistry
 
 } // namespace PatternScope

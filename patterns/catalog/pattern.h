@@ -2,6 +2,8 @@
 #pragma once
 
 #include "parameters.h"
+#include "patterninfo.h"
+#include "patternregistry.h"
 #include "trace.h"
 
 #include <QObject>
@@ -64,22 +66,6 @@ protected:
 private:
     PatternContext m_context;
 };
-
-struct PatternInfo {
-    QString id;
-    QString title;
-    QString description;
-    QStringList participants;
-    QList<ParameterSpec> parameters;
-    std::function<std::unique_ptr<Pattern>(const PatternContext&)> create;
-};
-
-// Every pattern the application knows, in the order a person meets them.
-namespace PatternRegistry {
-const QList<PatternInfo>& all();
-const PatternInfo* find(const QString& id);
-QStringList ids();
-} // namespace PatternRegistry
 
 // Parameters shared by every pattern's network: the link's one-way latency and jitter.
 ParameterSpec latencyParameter();

@@ -122,7 +122,6 @@ PatternInfo PublishSubscribe::info()
             ParameterSpec::Unit::Bytes, 64 * 1024, 1024, 16 << 20, false),
     };
     info.parameters.append(Producer::parameters());
-    info.create = [](const PatternContext& context) { return std::make_unique<PublishSubscribe>(context); };
     return info;
 }
 
@@ -497,5 +496,7 @@ void PublishSubscribe::delivered(WebSocketClient* subscriber, const QJsonObject&
     state.lastSeq[topic] = std::max(last, seq);
     state.seqs[topic].append(seq);
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(PublishSubscribe, 60)
 
 } // namespace PatternScope

@@ -83,7 +83,6 @@ PatternInfo RequestCallback::info()
             QStringLiteral("callback URLs the server accepts: loopback hosts only, or any host"),
             { QStringLiteral("loopback"), QStringLiteral("any") }, 0, true),
     };
-    info.create = [](const PatternContext& context) { return std::make_unique<RequestCallback>(context); };
     return info;
 }
 
@@ -446,5 +445,7 @@ void RequestCallback::receive(const HttpRequest& request, const std::shared_ptr<
         HttpRecorder::statusText(200) + (duplicate ? QStringLiteral(" · duplicate ") : QStringLiteral(" · job ")) + job,
         jsonHeaders(), compact({ { QStringLiteral("job"), job }, { QStringLiteral("duplicate"), duplicate } }));
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(RequestCallback, 70)
 
 } // namespace PatternScope

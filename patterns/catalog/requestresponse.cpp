@@ -53,7 +53,6 @@ PatternInfo RequestResponse::info()
     info.participants = { QStringLiteral("Client"), QStringLiteral("Server") };
     info.parameters
         = { intervalParameter(), processingParameter(), latencyParameter(), jitterParameter(), bodyParameter() };
-    info.create = [](const PatternContext& context) { return std::make_unique<RequestResponse>(context); };
     return info;
 }
 
@@ -210,5 +209,7 @@ void RequestResponse::handle(const HttpRequest& request, const std::shared_ptr<H
                 { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } }, body);
         });
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(RequestResponse, 10)
 
 } // namespace PatternScope

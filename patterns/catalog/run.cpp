@@ -38,7 +38,11 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.seed = seed;
     context.serveOnly = m_serveOnly;
     context.servePort = m_servePort;
-    m_pattern = info.create(context);
+    m_pattern = PatternRegistry::create(info.id, context);
+    if (!m_pattern) {
+        *error = QStringLiteral("no pattern called %1").arg(info.id);
+        return false;
+    }
     applyLinkSettings();
     connect(m_pattern.get(), &Pattern::stopped, this, [this] {
         m_patternStopped = true;

@@ -23,7 +23,6 @@ PatternInfo ServerSentEvents::info()
             QStringLiteral("reconnection time the server announces (retry: field)"), ParameterSpec::Unit::Milliseconds,
             1000, 0, 60'000, true) };
     info.parameters.append(sharedParameters());
-    info.create = [](const PatternContext& context) { return std::make_unique<ServerSentEvents>(context); };
     return info;
 }
 
@@ -184,5 +183,7 @@ void ServerSentEvents::serverStopping()
         exchange->closeStream();
     }
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(ServerSentEvents, 50)
 
 } // namespace PatternScope

@@ -20,7 +20,6 @@ PatternInfo ShortPolling::info()
         ParameterSpec::number(QStringLiteral("processing"), QStringLiteral("time the server works on each poll"),
             ParameterSpec::Unit::Milliseconds, 0, 0, 60'000, true) };
     info.parameters.append(sharedParameters());
-    info.create = [](const PatternContext& context) { return std::make_unique<ShortPolling>(context); };
     return info;
 }
 
@@ -62,5 +61,7 @@ void ShortPolling::handle(
         answerItems(exchange, arrival, m_producer->itemsAfter(since), QStringLiteral("empty"));
     });
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(ShortPolling, 20)
 
 } // namespace PatternScope

@@ -75,7 +75,6 @@ PatternInfo WebSockets::info()
         maxMessageParameter(),
     };
     info.parameters.append(Producer::parameters());
-    info.create = [](const PatternContext& context) { return std::make_unique<WebSockets>(context); };
     return info;
 }
 
@@ -276,5 +275,7 @@ void WebSockets::itemReceived(WebSocketClient* client, const QJsonObject& envelo
             client->participant(), QStringLiteral("items %1–%2 missing").arg(state.lastItem + 1).arg(id - 1));
     state.lastItem = std::max(state.lastItem, id);
 }
+
+PATTERNSCOPE_REGISTER_PATTERN(WebSockets, 40)
 
 } // namespace PatternScope

@@ -14,7 +14,8 @@
 // - Header and body previews are kept up to kMaxHeaders headers and kPreviewBytes bytes.
 // - Entries without startedDateTime, request or response are skipped with a warning naming the entry.
 #include "exports.h"
-#include "wsrecorder.h"
+#include "labels.h"
+#include "wsframescanner.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -149,7 +150,7 @@ QString frameLabel(const Frame& frame, const QByteArray& payload)
     case 2:
         return QStringLiteral("binary · ") + QString::number(payload.size()) + QStringLiteral(" B");
     case 8:
-        return closeLabel(payload);
+        return Labels::webSocketClose(payload);
     case 9:
     case 10:
         return (frame.opcode == 9 ? QStringLiteral("ping") : QStringLiteral("pong"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "wsrecorder.h"
 
+#include "labels.h"
 #include "linkconnection.h"
 #include "linkemulator.h"
 
@@ -15,30 +16,6 @@ using Frame = WebSocketFrameScanner::Frame;
 
 constexpr int kPreviewBytes = 4096; // enough for any envelope a pattern sends; bigger payloads are cut
 constexpr int kKeptPreview = 1024; // what a message keeps for the inspector
-
-QString closeCodeName(int code)
-{
-    switch (code) {
-    case 1000:
-        return QStringLiteral("normal");
-    case 1001:
-        return QStringLiteral("going away");
-    case 1002:
-        return QStringLiteral("protocol error");
-    case 1003:
-        return QStringLiteral("unsupported data");
-    case 1007:
-        return QStringLiteral("invalid payload");
-    case 1008:
-        return QStringLiteral("policy violation");
-    case 1009:
-        return QStringLiteral("message too big");
-    case 1011:
-        return QStringLiteral("server error");
-    default:
-        return QString();
-    }
-}
 
 QString sizeText(qint64 bytes)
 {
@@ -181,7 +158,7 @@ private:
         }
         case WebSocketFrameScanner::Close:
             message.kind = Message::Kind::WsClose;
-            message.label = closeLabel(frame.preview);
+            message.label = Labels::webSocketClose(frame.preview);
             message.correlation = QStringLiteral("close %1").arg(message.connection);
             break;
         default:
@@ -213,21 +190,6 @@ private:
 };
 
 } // namespace
-
-QString closeLabel(const QByteArray& payload)
-{
-    if (payload.size() < 2)
-        return QStringLiteral("close");
-    const int code = (static_cast<unsigned char>(payload.at(0)) << 8) | static_cast<unsigned char>(payload.at(1));
-    QString label = QStringLiteral("close %1").arg(code);
-    const QString name = closeCodeName(code);
-    if (!name.isEmpty())
-        label += QStringLiteral(" (%1)").arg(name);
-    const QString reason = QString::fromUtf8(payload.mid(2));
-    if (!reason.isEmpty())
-        label += QStringLiteral(" · ") + reason;
-    return label;
-}
 
 void recordWebSockets(Link* link, WebSocketRecording recording)
 {

@@ -26,7 +26,4 @@ struct WebSocketRecording {
 // answers pings by itself and tells neither end. Applies to connections accepted from now on.
 void recordWebSockets(Link* link, WebSocketRecording recording);
 
-// "close 1000 (normal) · run ended" for a close frame's payload.
-QString closeLabel(const QByteArray& payload);
-
 } // namespace PatternScope

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parameters.h"
-#include "pattern.h"
+#include "patternregistry.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parameterpanel.h"
-#include "pattern.h"
+#include "patternregistry.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cmake -DSOURCE_DIR=<root> -P check-includes.cmake
+# The layers that must never touch a socket (the widgets, and the core, wire and files parts of the
+# engine) include no Qt Network, HttpServer or WebSockets header, not even by a path such as
+# <QtNetwork/QTcpSocket> that the include directories alone would let through; nor a header of the
+# network or catalog layers. Prints each offending line as file:line and fails if there is one.
+set(socket_headers "QtNetwork/|QtWebSockets/|QtHttpServer/|QTcp|QUdp|QSsl|QLocalSocket|QLocalServer|QAbstractSocket|QHostAddress|QNetwork|QWebSocket|QHttpServer|QAbstractHttpServer")
+file(GLOB engine_headers RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/patterns/network/*.h ${SOURCE_DIR}/patterns/catalog/*.h)
+set(engine_names "")
+foreach(header IN LISTS engine_headers)
+    get_filename_component(name ${header} NAME)
+    string(REPLACE "." "\\." name ${name})
+    list(APPEND engine_names ${name})
+endforeach()
+list(JOIN engine_names "|" engine_pattern)
+
+set(failures 0)
+foreach(layer widgets patterns/core patterns/wire patterns/files)
+    file(GLOB_RECURSE sources ${SOURCE_DIR}/${layer}/*.h ${SOURCE_DIR}/${layer}/*.cpp)
+    foreach(source IN LISTS sources)
+        file(STRINGS ${source} lines REGEX "^[ \t]*#[ \t]*include")
+        set(number 0)
+        file(STRINGS ${source} all_lines)
+        foreach(line IN LISTS all_lines)
+            math(EXPR number "${number} + 1")
+            if(NOT line MATCHES "^[ \t]*#[ \t]*include")
+                continue()
+            endif()
+            if(line MATCHES "[<\"](${socket_headers})" OR line MATCHES "[<\"/](${engine_pattern})[>\"]")
+                file(RELATIVE_PATH shown ${SOURCE_DIR} ${source})
+                message("${shown}:${number}: ${line}: the ${layer} layer never touches a socket")
+                math(EXPR failures "${failures} + 1")
+            endif()
+        endforeach()
+    endforeach()
+endforeach()
+if(failures GREATER 0)
+    message(FATAL_ERROR "${failures} include(s) cross the layers")
+endif()
+message(STATUS "no socket or network-layer header in widgets, core, wire or files")
