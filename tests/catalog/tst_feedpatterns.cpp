@@ -3,6 +3,7 @@
 #include "linkemulator.h"
 #include "metrics.h"
 #include "testrun.h"
+#include "tracequeries.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -11,6 +12,7 @@
 #include <QTimer>
 
 using namespace PatternScope;
+using PatternScope::Test::messagesOf;
 using PatternScope::Test::startRun;
 using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
@@ -20,16 +22,6 @@ namespace {
 FeedPattern* feedOf(Run& run)
 {
     return qobject_cast<FeedPattern*>(run.pattern());
-}
-
-QList<const Message*> messagesOf(const Trace& trace, Message::Kind kind, int from = -1, int to = -1)
-{
-    QList<const Message*> result;
-    for (const Message& m : trace.messages()) {
-        if (m.kind == kind && (from < 0 || m.from == from) && (to < 0 || m.to == to))
-            result.append(&m);
-    }
-    return result;
 }
 
 bool noteStartsWith(const Trace& trace, const QString& prefix)

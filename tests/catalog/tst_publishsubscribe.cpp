@@ -3,6 +3,7 @@
 #include "metrics.h"
 #include "publishsubscribe.h"
 #include "testrun.h"
+#include "tracequeries.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -16,6 +17,9 @@ using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
 using State = PublishSubscribe::SubscriberState;
 
+using PatternScope::Test::hasNote;
+using PatternScope::Test::messagesOf;
+
 namespace {
 
 PublishSubscribe* psOf(Run& run)
@@ -23,25 +27,9 @@ PublishSubscribe* psOf(Run& run)
     return qobject_cast<PublishSubscribe*>(run.pattern());
 }
 
-QList<const Message*> messagesOf(const Trace& trace, Message::Kind kind)
-{
-    QList<const Message*> result;
-    for (const Message& m : trace.messages()) {
-        if (m.kind == kind)
-            result.append(&m);
-    }
-    return result;
-}
-
 QString topicOf(const Message& publish)
 {
     return publish.label.section(u' ', 1, 1); // "publish prices #3 · …"
-}
-
-bool hasNote(const Trace& trace, const QString& part)
-{
-    return std::any_of(
-        trace.notes().begin(), trace.notes().end(), [&](const Note& n) { return n.text.contains(part); });
 }
 
 // Cuts the links of the given lifelines (all if empty) `times` times, `everyMs` apart.

@@ -4,6 +4,7 @@
 #include "requestcallback.h"
 #include "run.h"
 #include "testrun.h"
+#include "tracequeries.h"
 #include "waituntil.h"
 #include "webhooksender.h"
 
@@ -13,6 +14,9 @@
 #include <memory>
 
 using namespace PatternScope;
+using PatternScope::Test::headerOf;
+using PatternScope::Test::messagesOf;
+using PatternScope::Test::notesContaining;
 using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
 
@@ -49,31 +53,6 @@ std::unique_ptr<Run> serveRun(const QStringList& assignments)
 RequestCallback* patternOf(Run& run)
 {
     return qobject_cast<RequestCallback*>(run.pattern());
-}
-
-QList<const Message*> messagesOf(const Trace& trace, Message::Kind kind, int from = -1, int to = -1)
-{
-    QList<const Message*> result;
-    for (const Message& m : trace.messages()) {
-        if (m.kind == kind && (from < 0 || m.from == from) && (to < 0 || m.to == to))
-            result.append(&m);
-    }
-    return result;
-}
-
-int notesContaining(const Trace& trace, const QString& text)
-{
-    return int(std::count_if(
-        trace.notes().begin(), trace.notes().end(), [&](const Note& n) { return n.text.contains(text); }));
-}
-
-QByteArray headerOf(const Message& message, const QByteArray& name)
-{
-    for (const auto& h : message.headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return {};
 }
 
 const Message* answerTo(const Trace& trace, const Message& request)

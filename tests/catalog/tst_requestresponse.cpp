@@ -4,6 +4,7 @@
 #include "requestresponse.h"
 #include "run.h"
 #include "testrun.h"
+#include "tracequeries.h"
 #include "waituntil.h"
 
 #include <QNetworkAccessManager>
@@ -14,18 +15,11 @@
 #include <memory>
 
 using namespace PatternScope;
+using PatternScope::Test::deliveredCount;
 using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
 
 namespace {
-
-int countDelivered(const Trace& trace, Message::Kind kind)
-{
-    int n = 0;
-    for (const Message& m : trace.messages())
-        n += m.kind == kind && m.state == Message::State::Delivered;
-    return n;
-}
 
 std::unique_ptr<Run> startRun(const QStringList& assignments)
 {
@@ -44,7 +38,7 @@ private Q_SLOTS:
             { QStringLiteral("latency=100ms"), QStringLiteral("processing=50ms"), QStringLiteral("interval=0ms") });
         QVERIFY(run);
         const Trace& trace = *run->trace();
-        QVERIFY(waitUntil([&] { return countDelivered(trace, Message::Kind::HttpResponse) >= 4; }, 10000));
+        QVERIFY(waitUntil([&] { return deliveredCount(trace, Message::Kind::HttpResponse) >= 4; }, 10000));
         QVERIFY(stopAndWait(*run));
 
         QList<const Message*> requests;
@@ -115,7 +109,7 @@ private Q_SLOTS:
         auto run = startRun({ QStringLiteral("latency=10ms"), QStringLiteral("processing=0ms"),
             QStringLiteral("interval=0ms"), QStringLiteral("body=1KiB") });
         QVERIFY(run);
-        QVERIFY(waitUntil([&] { return countDelivered(*run->trace(), Message::Kind::HttpResponse) >= 1; }));
+        QVERIFY(waitUntil([&] { return deliveredCount(*run->trace(), Message::Kind::HttpResponse) >= 1; }));
         QVERIFY(stopAndWait(*run));
         const Message& request = run->trace()->message(0);
         QCOMPARE(request.label, QStringLiteral("POST /work/1 · 1024 B"));
@@ -129,7 +123,7 @@ private Q_SLOTS:
             { QStringLiteral("latency=20ms"), QStringLiteral("processing=0ms"), QStringLiteral("interval=0ms") });
         QVERIFY(run);
         const Trace& trace = *run->trace();
-        QVERIFY(waitUntil([&] { return countDelivered(trace, Message::Kind::HttpResponse) >= 2; }));
+        QVERIFY(waitUntil([&] { return deliveredCount(trace, Message::Kind::HttpResponse) >= 2; }));
         QVERIFY(run->setParameter(QStringLiteral("latency"), 120));
         const qint64 changedAt = trace.now();
         QVERIFY(waitUntil(
@@ -160,7 +154,7 @@ private Q_SLOTS:
         // Cut while the server is processing the first request: its answer can never arrive.
         QVERIFY(waitUntil([&] { return trace.activations().size() == 1; }));
         run->links()->cutAll();
-        QVERIFY(waitUntil([&] { return countDelivered(trace, Message::Kind::HttpResponse) >= 1; }, 10000));
+        QVERIFY(waitUntil([&] { return deliveredCount(trace, Message::Kind::HttpResponse) >= 1; }, 10000));
         QVERIFY(stopAndWait(*run));
 
         const Message& first = trace.message(0);

@@ -2,6 +2,7 @@
 #include "linkemulator.h"
 #include "metrics.h"
 #include "testrun.h"
+#include "tracequeries.h"
 #include "websockets.h"
 
 #include <QTest>
@@ -9,6 +10,10 @@
 #include <QWebSocket>
 
 using namespace PatternScope;
+using PatternScope::Test::deliveredCount;
+using PatternScope::Test::hasNote;
+using PatternScope::Test::headerOf;
+using PatternScope::Test::messagesOf;
 using PatternScope::Test::startRun;
 using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
@@ -18,37 +23,6 @@ namespace {
 WebSockets* wsOf(Run& run)
 {
     return qobject_cast<WebSockets*>(run.pattern());
-}
-
-QList<const Message*> messagesOf(const Trace& trace, Message::Kind kind, int from = -1)
-{
-    QList<const Message*> result;
-    for (const Message& m : trace.messages()) {
-        if (m.kind == kind && (from < 0 || m.from == from))
-            result.append(&m);
-    }
-    return result;
-}
-
-qsizetype deliveredCount(const QList<const Message*>& messages)
-{
-    return std::count_if(
-        messages.begin(), messages.end(), [](const Message* m) { return m->state == Message::State::Delivered; });
-}
-
-bool hasNote(const Trace& trace, const QString& part)
-{
-    return std::any_of(
-        trace.notes().begin(), trace.notes().end(), [&](const Note& n) { return n.text.contains(part); });
-}
-
-QByteArray headerOf(const Message& message, const QByteArray& name)
-{
-    for (const auto& header : message.headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return header.second;
-    }
-    return {};
 }
 
 } // namespace

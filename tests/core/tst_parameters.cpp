@@ -1,10 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parameters.h"
-#include "patternregistry.h"
 
 #include <QTest>
 
 using namespace PatternScope;
+
+namespace {
+
+// A pattern's knobs as the catalog declares them (request-response's set): durations, a size, ranges.
+QList<ParameterSpec> requestResponseLike()
+{
+    using Unit = ParameterSpec::Unit;
+    return { ParameterSpec::number(QStringLiteral("interval"), QStringLiteral("pause between requests"),
+                 Unit::Milliseconds, 1000, 0, 60'000, true),
+        ParameterSpec::number(QStringLiteral("processing"), QStringLiteral("server work per request"),
+            Unit::Milliseconds, 300, 0, 60'000, true),
+        ParameterSpec::number(
+            QStringLiteral("latency"), QStringLiteral("one-way delay"), Unit::Milliseconds, 250, 0, 10'000, true),
+        ParameterSpec::number(
+            QStringLiteral("jitter"), QStringLiteral("delay variation"), Unit::Milliseconds, 0, 0, 5'000, true),
+        ParameterSpec::number(
+            QStringLiteral("body"), QStringLiteral("request body size"), Unit::Bytes, 0, 0, 1 << 20, true) };
+}
+
+} // namespace
 
 class TestParameters : public QObject {
     Q_OBJECT
@@ -83,9 +102,7 @@ private Q_SLOTS:
         QFETCH(qint64, value);
         QFETCH(QString, error);
 
-        const PatternInfo* info = PatternRegistry::find(QStringLiteral("request-response"));
-        QVERIFY(info);
-        ParameterSet set(info->parameters);
+        ParameterSet set(requestResponseLike());
         QString reason;
         QCOMPARE(set.assign(assignment, &reason), ok);
         QCOMPARE(reason, error);
@@ -95,28 +112,17 @@ private Q_SLOTS:
 
     void defaultsAndFormatting()
     {
-        const PatternInfo* info = PatternRegistry::find(QStringLiteral("request-response"));
-        QVERIFY(info);
-        ParameterSet set(info->parameters);
+        const QList<ParameterSpec> specs = requestResponseLike();
+        ParameterSet set(specs);
         QCOMPARE(set.value(QStringLiteral("latency")), 250);
         QVERIFY(set.set(QStringLiteral("latency"), 1500));
         const auto formatted = set.formatted();
-        QCOMPARE(formatted.size(), info->parameters.size());
+        QCOMPARE(formatted.size(), specs.size());
         QVERIFY(formatted.contains(qMakePair(QStringLiteral("latency"), QStringLiteral("1500ms"))));
         QVERIFY(formatted.contains(qMakePair(QStringLiteral("interval"), QStringLiteral("1s"))));
         QString error;
         QVERIFY(!set.set(QStringLiteral("latency"), -1, &error));
         QVERIFY(error.contains(QStringLiteral("out of range")));
-        // Every registered parameter's default lies in its own range, and formats back to itself.
-        for (const PatternInfo& pattern : PatternRegistry::all()) {
-            for (const ParameterSpec& spec : pattern.parameters) {
-                QVERIFY2(spec.defaultValue >= spec.minimum && spec.defaultValue <= spec.maximum,
-                    qPrintable(pattern.id + u'.' + spec.name));
-                qint64 back = -1;
-                QVERIFY(spec.parse(spec.format(spec.defaultValue), &back, &error));
-                QCOMPARE(back, spec.defaultValue);
-            }
-        }
     }
 };
 

@@ -2,23 +2,19 @@
 #include "playbackclock.h"
 #include "sequenceview.h"
 #include "testrun.h"
+#include "tracequeries.h"
 
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::deliveredCount;
 using PatternScope::Test::startRun;
 using PatternScope::Test::stopAndWait;
 using PatternScope::Test::waitUntil;
 
 namespace {
-
-qsizetype deliveredCount(const Trace& trace)
-{
-    return std::count_if(trace.messages().begin(), trace.messages().end(),
-        [](const Message& m) { return m.state == Message::State::Delivered; });
-}
 
 // A point on the arrow, a little way in from its start, where no other arrow is likely.
 QPoint onArrow(const QLineF& line)
