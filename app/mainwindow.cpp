@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
-#include "eventfiltermodel.h"
+#include "eventfilterbar.h"
 #include "eventtablemodel.h"
 #include "exportdialog.h"
 #include "exports.h"
@@ -14,6 +14,7 @@
 #include "run.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
+#include "theme.h"
 #include "tracefile.h"
 
 #include <QAction>
@@ -54,35 +55,6 @@ qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
     if (spec.unit != ParameterSpec::Unit::Milliseconds || value == 0)
         return value;
     return std::clamp<qint64>(qint64(std::llround(double(value) * scale)), spec.minimum, spec.maximum);
-}
-
-// Fusion with a light or a dark palette: the same look on every desktop, and the diagram's theme
-// follows the palette.
-void applyTheme(bool dark)
-{
-    QApplication::setStyle(QStringLiteral("Fusion"));
-    QPalette palette = QApplication::style()->standardPalette();
-    if (dark) {
-        const QColor window(45, 47, 51);
-        const QColor base(30, 31, 34);
-        const QColor text(225, 226, 229);
-        palette.setColor(QPalette::Window, window);
-        palette.setColor(QPalette::WindowText, text);
-        palette.setColor(QPalette::Base, base);
-        palette.setColor(QPalette::AlternateBase, window);
-        palette.setColor(QPalette::Text, text);
-        palette.setColor(QPalette::Button, window);
-        palette.setColor(QPalette::ButtonText, text);
-        palette.setColor(QPalette::ToolTipBase, window);
-        palette.setColor(QPalette::ToolTipText, text);
-        palette.setColor(QPalette::PlaceholderText, QColor(150, 152, 158));
-        palette.setColor(QPalette::Highlight, QColor(70, 130, 220));
-        palette.setColor(QPalette::HighlightedText, Qt::white);
-        palette.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 122, 128));
-        palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 122, 128));
-        palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 122, 128));
-    }
-    QApplication::setPalette(palette);
 }
 
 } // namespace
@@ -275,9 +247,9 @@ void MainWindow::buildActions()
     dark->setChecked(QSettings().value(QStringLiteral("view/dark"), false).toBool());
     connect(dark, &QAction::toggled, this, [](bool on) {
         QSettings().setValue(QStringLiteral("view/dark"), on);
-        applyTheme(on);
+        Theme::applyToApplication(on);
     });
-    applyTheme(dark->isChecked());
+    Theme::applyToApplication(dark->isChecked());
     view->addSeparator();
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &SequenceView::zoomIn);
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);

@@ -8,13 +8,8 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QSortFilterProxyModel>
-#include <QWidget>
 #include <array>
 #include <vector>
-
-class QCheckBox;
-class QLineEdit;
-class QTimer;
 
 namespace PatternScope {
 
@@ -90,31 +85,6 @@ private:
     std::array<bool, 32> m_kindNameMatches = {};
     // Per participant id, whether its name matches; -1 not yet known. Filled lazily while filtering.
     mutable std::vector<signed char> m_participantMatches;
-};
-
-// The line above the event table: a filter text and one checkbox per kind category, driving an
-// EventFilterModel. The text is applied a moment after typing stops, or at once on Enter.
-class EventFilterBar : public QWidget {
-    Q_OBJECT
-public:
-    explicit EventFilterBar(EventFilterModel* model, QWidget* parent = nullptr);
-    ~EventFilterBar() override;
-
-    EventFilterModel* model() const { return m_model; }
-    QLineEdit* lineEdit() const { return m_lineEdit; }
-    QCheckBox* categoryBox(KindCategory category) const { return m_boxes[static_cast<size_t>(category)]; }
-
-    // Applies the typed text now instead of after the pause.
-    void applyText();
-
-private:
-    void showFilterState();
-    void syncBoxes();
-
-    QPointer<EventFilterModel> m_model;
-    QLineEdit* m_lineEdit = nullptr;
-    std::array<QCheckBox*, KindCategoryCount> m_boxes = {};
-    QTimer* m_typingPause = nullptr;
 };
 
 } // namespace PatternScope

@@ -2,6 +2,7 @@
 #include "messageinspector.h"
 
 #include "eventtablemodel.h"
+#include "heading.h"
 
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -25,15 +26,6 @@ QLabel* valueLabel(QWidget* parent)
     label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     label->setWordWrap(true);
-    return label;
-}
-
-QLabel* heading(const QString& text, QWidget* parent)
-{
-    auto* label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
     return label;
 }
 
@@ -87,7 +79,7 @@ MessageInspector::MessageInspector(QWidget* parent)
     m_details = new QWidget(this);
     auto* details = new QVBoxLayout(m_details);
     details->setContentsMargins(0, 0, 0, 0);
-    m_title = heading(QString(), m_details);
+    m_title = makeHeading(QString(), m_details);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_label = valueLabel(m_details);
     details->addWidget(m_title);
@@ -104,11 +96,11 @@ MessageInspector::MessageInspector(QWidget* parent)
     }
     details->addLayout(m_form);
 
-    details->addWidget(heading(tr("Headers"), m_details));
+    details->addWidget(makeHeading(tr("Headers"), m_details));
     m_headers = monospaceBox(tr("Headers"), m_details);
     m_headers->setPlaceholderText(tr("No headers"));
     details->addWidget(m_headers, 1);
-    details->addWidget(heading(tr("Body"), m_details));
+    details->addWidget(makeHeading(tr("Body"), m_details));
     m_body = monospaceBox(tr("Body"), m_details);
     m_body->setPlaceholderText(tr("No body"));
     // JSON and hex dumps keep their columns; a long line scrolls rather than breaking the layout of a dump.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parameterpanel.h"
 
+#include "heading.h"
 #include "patterninfo.h"
 
 #include <QComboBox>
@@ -39,15 +40,6 @@ int factorToPosition(double factor)
     return int(std::lround(std::log10(factor) * StepsPerDecade));
 }
 
-QLabel* heading(const QString& text, QWidget* parent)
-{
-    auto* label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
 QFrame* separator(QWidget* parent)
 {
     auto* line = new QFrame(parent);
@@ -68,7 +60,7 @@ ParameterPanel::ParameterPanel(QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
 
-    m_title = heading(QString(), this);
+    m_title = makeHeading(QString(), this);
     m_title->setWordWrap(true);
     m_description = new QLabel(this);
     m_description->setWordWrap(true);
@@ -82,7 +74,7 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     layout->addWidget(m_participants);
     layout->addWidget(separator(this));
 
-    layout->addWidget(heading(tr("Scenario timings"), this));
+    layout->addWidget(makeHeading(tr("Scenario timings"), this));
     m_noParameters = new QLabel(tr("This pattern has no timings to set."), this);
     m_noParameters->setForegroundRole(QPalette::PlaceholderText);
     m_noParameters->setWordWrap(true);

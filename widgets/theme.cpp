@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "theme.h"
 
+#include <QApplication>
+#include <QStyle>
+
 namespace PatternScope {
 
 namespace {
@@ -69,6 +72,39 @@ Theme Theme::fromPalette(const QPalette& palette)
     t.highlight = palette.color(QPalette::Highlight);
     t.fold = t.mutedText;
     return t;
+}
+
+QPalette Theme::windowPalette(bool dark)
+{
+    QPalette palette = QApplication::style()->standardPalette();
+    if (!dark)
+        return palette;
+    const QColor window(45, 47, 51);
+    const QColor base(30, 31, 34);
+    const QColor text(225, 226, 229);
+    const QColor disabled(120, 122, 128);
+    palette.setColor(QPalette::Window, window);
+    palette.setColor(QPalette::WindowText, text);
+    palette.setColor(QPalette::Base, base);
+    palette.setColor(QPalette::AlternateBase, window);
+    palette.setColor(QPalette::Text, text);
+    palette.setColor(QPalette::Button, window);
+    palette.setColor(QPalette::ButtonText, text);
+    palette.setColor(QPalette::ToolTipBase, window);
+    palette.setColor(QPalette::ToolTipText, text);
+    palette.setColor(QPalette::PlaceholderText, QColor(150, 152, 158));
+    palette.setColor(QPalette::Highlight, QColor(70, 130, 220));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::Disabled, QPalette::Text, disabled);
+    palette.setColor(QPalette::Disabled, QPalette::WindowText, disabled);
+    palette.setColor(QPalette::Disabled, QPalette::ButtonText, disabled);
+    return palette;
+}
+
+void Theme::applyToApplication(bool dark)
+{
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QApplication::setPalette(windowPalette(dark));
 }
 
 } // namespace PatternScope

@@ -32,6 +32,10 @@ struct Theme {
     static bool isAnswer(Message::Kind kind);
 
     static Theme fromPalette(const QPalette& palette);
+    // The window's palette: Fusion's own, or a dark one; the diagram's theme follows it.
+    static QPalette windowPalette(bool dark);
+    // Fusion with that palette for the whole application: the same look on every desktop.
+    static void applyToApplication(bool dark);
 };
 
 } // namespace PatternScope

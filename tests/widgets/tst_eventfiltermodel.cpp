@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "eventfiltermodel.h"
+#include "eventfilterbar.h"
 #include "eventtablemodel.h"
 
 #include <QAbstractItemModelTester>
