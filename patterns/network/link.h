@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+
+#include <QList>
+#include <QObject>
+#include <QRandomGenerator>
+#include <functional>
+
+class QTcpServer;
+
+namespace PatternScope {
+
+// How a link treats bytes. Changing it while a run goes affects bytes read from then on.
+struct LinkSettings {
+    TimeUs latencyUs = 250'000; // one way, each direction
+    TimeUs jitterUs = 0; // each chunk's delay is latency + uniform(-jitter, +jitter), never below 0
+    qint64 bandwidthBytesPerSec = 0; // 0: no cap; per direction
+};
+
+class LinkConnection;
+
+// One emulated network path between a client participant and a server participant: an in-process
+// TCP relay listening on 127.0.0.1 that forwards every accepted connection to the server, delaying
+// bytes by the link's latency (with seeded jitter that never reorders bytes of a connection) and
+// capping bandwidth. Records each connection's open and close, and bytes per direction, into the trace.
+class Link : public QObject {
+    Q_OBJECT
+public:
+    Link(Trace* trace, int client, int server, quint16 serverPort, quint64 seed, QObject* parent = nullptr);
+    ~Link() override;
+
+    // Starts listening on 127.0.0.1 (port 0 picks a free one). Returns false with errorString() set on failure.
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QString errorString() const { return m_error; }
+
+    int client() const { return m_client; }
+    int server() const { return m_server; }
+    Trace* trace() const { return m_trace; }
+
+    LinkSettings settings() const { return m_settings; }
+    void setSettings(const LinkSettings& settings);
+
+    // Aborts connections (both sides see the close); in-flight bytes are dropped. -1 cuts all.
+    void cut(int connectionId = -1);
+    // Holds all bytes on this link (both directions) for the duration; they are delivered afterwards.
+    void stall(TimeUs duration);
+    // The trace ids of the connections currently open through this link.
+    QList<int> openConnections() const;
+    // Bytes delivered so far on an open connection through this link, or -1 if unknown.
+    qint64 bytesUp(int connectionId) const;
+    qint64 bytesDown(int connectionId) const;
+    // When the client started writing what its connection carries now or carried last; NoTime if unknown.
+    TimeUs upstreamBurstStart(int connectionId) const;
+    // The trace connection id whose server-side socket has this local port (as the server sees the peer port),
+    // or -1. On a link for outside clients (client -1) a connection is first recorded when identified:
+    // `identify` names its participant then.
+    int connectionForServerPeerPort(quint16 peerPort, const std::function<int()>& identify = {}) const;
+    // For receivers that cannot say when something arrived (clients nobody here wrote): calls `then`
+    // with the time the link delivered the next `bytes` the server sends on this connection, or with
+    // NoTime if they never will be.
+    void whenDelivered(int connectionId, qint64 bytes, std::function<void(TimeUs)> then);
+    // The participant a connection belongs to, or -1.
+    int clientOf(int connectionId) const;
+    // The lifeline for outside connections that closed before saying who they were.
+    int unidentifiedParticipant();
+    // Called for each connection accepted from now on, before any byte of it is read: a protocol
+    // recorder puts its taps on the connection's pipes here.
+    void setConnectionTap(std::function<void(LinkConnection*)> tap) { m_tapConnection = std::move(tap); }
+
+Q_SIGNALS:
+    void connectionOpened(int connectionId);
+    void connectionClosed(int connectionId, const QString& reason);
+
+private:
+    friend class LinkConnection;
+    friend class LinkPipe;
+    void acceptPending();
+    void connectionFinished(LinkConnection* connection, const QString& reason);
+    void tapConnection(LinkConnection* connection)
+    {
+        if (m_tapConnection)
+            m_tapConnection(connection);
+    }
+    TimeUs nextDelay(); // latency + jitter sample
+    TimeUs stalledUntil() const { return m_stalledUntil; }
+    LinkConnection* find(int connectionId) const;
+
+    Trace* m_trace;
+    int m_client;
+    int m_server;
+    quint16 m_serverPort;
+    QTcpServer* m_listener = nullptr;
+    LinkSettings m_settings;
+    QRandomGenerator m_random;
+    TimeUs m_stalledUntil = 0;
+    int m_unidentified = -1;
+    QString m_error;
+    std::function<void(LinkConnection*)> m_tapConnection;
+    QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
+};
+
+} // namespace PatternScope
