@@ -16,6 +16,7 @@
 #include "sequenceview.h"
 #include "theme.h"
 #include "tracefile.h"
+#include "units.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -39,15 +40,6 @@
 namespace PatternScope {
 
 namespace {
-
-QString sizeText(qint64 bytes)
-{
-    if (bytes < 10'000)
-        return QStringLiteral("%1 B").arg(bytes);
-    if (bytes < 10'000'000)
-        return QStringLiteral("%1 kB").arg(double(bytes) / 1000.0, 0, 'f', 1);
-    return QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1);
-}
 
 // What the global time scale makes of a duration parameter: all scenario timings stretch alike.
 qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
@@ -498,12 +490,13 @@ void MainWindow::updateStatus()
         open += c.isOpen();
     const QString state = m_run ? (m_run->isRunning() ? tr("Recording") : tr("Stopped"))
                                 : tr("Replaying %1").arg(QFileInfo(m_openedPath).fileName());
-    m_status->setText(tr("%1 · %2 messages · %3 · %4 connections open · run %5")
-                          .arg(state)
-                          .arg(current->messages().size())
-                          .arg(sizeText(bytes))
-                          .arg(open)
-                          .arg(formatDuration(m_run && m_run->isRunning() ? current->now() : current->endTime())));
+    m_status->setText(
+        tr("%1 · %2 messages · %3 · %4 connections open · run %5")
+            .arg(state)
+            .arg(current->messages().size())
+            .arg(Units::decimalSize(bytes, 4))
+            .arg(open)
+            .arg(Units::clockDuration(m_run && m_run->isRunning() ? current->now() : current->endTime())));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -2,7 +2,7 @@
 #include "playbackbar.h"
 
 #include "playbackclock.h"
-#include "sequencepainter.h"
+#include "units.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -105,7 +105,7 @@ void PlaybackBar::refresh()
     m_updating = true;
     m_scrub->setValue(head > 0 ? int(double(position) / double(head) * kScrubSteps) : kScrubSteps);
     m_updating = false;
-    m_time->setText(QStringLiteral("%1 / %2").arg(formatDuration(position), formatDuration(head)));
+    m_time->setText(QStringLiteral("%1 / %2").arg(Units::clockDuration(position), Units::clockDuration(head)));
     const bool running = mode != PlaybackClock::Mode::Paused;
     m_play->setText(running ? QStringLiteral("▮▮") : QStringLiteral("▶"));
     m_play->setAccessibleName(running ? tr("Pause") : tr("Play"));

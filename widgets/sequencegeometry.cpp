@@ -32,22 +32,7 @@ void SequenceGeometry::updateColumns() const
     const auto& participants = m_trace->participants();
     if (m_columnOf.size() == participants.size())
         return; // participants are only ever added
-    const auto group = [](Participant::Role role) {
-        switch (role) {
-        case Participant::Role::Server:
-        case Participant::Role::Broker:
-            return 1;
-        case Participant::Role::Subscriber:
-            return 2;
-        default:
-            return 0;
-        }
-    };
-    m_inColumn.resize(participants.size());
-    for (size_t i = 0; i < participants.size(); ++i)
-        m_inColumn[i] = int(i);
-    std::stable_sort(m_inColumn.begin(), m_inColumn.end(),
-        [&](int a, int b) { return group(participants[size_t(a)].role) < group(participants[size_t(b)].role); });
+    m_inColumn = lifelineOrder(participants);
     m_columnOf.assign(participants.size(), -1);
     for (size_t column = 0; column < m_inColumn.size(); ++column)
         m_columnOf[size_t(m_inColumn[column])] = int(column);
@@ -307,8 +292,7 @@ qint64 SequenceGeometry::messageAt(QPointF point, TimeUs asOf, TimeUs expectedDe
         // TCP connects and closes run along the first and last arrows of a connection: when both are
         // as near, the message a person means is the one that is not plumbing.
         const Message& m = m_trace->message(seq);
-        const bool plumbing = m.kind == Message::Kind::Connect || m.kind == Message::Kind::Close;
-        const double d = distanceToSegment(point, a.line) + (plumbing ? 3.0 : 0.0);
+        const double d = distanceToSegment(point, a.line) + (isPlumbing(m.kind) ? 3.0 : 0.0);
         if (d <= bestDistance) {
             bestDistance = d;
             best = seq;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sequencepainter.h"
 
+#include "units.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
@@ -16,26 +18,7 @@ constexpr double kActivationWidth = 10.0;
 // Activations are searched backwards from the visible end at most this far (the recent ones).
 constexpr int kActivationLookBack = 4000;
 
-bool isPlumbing(Message::Kind kind)
-{
-    return kind == Message::Kind::Connect || kind == Message::Kind::Close;
-}
-
 } // namespace
-
-QString formatDuration(TimeUs t)
-{
-    if (t == 0)
-        return QStringLiteral("0 s");
-    const double ms = double(t) / 1000.0;
-    if (std::abs(ms) < 1000.0)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', std::abs(ms) < 10.0 ? 1 : 0);
-    const double s = ms / 1000.0;
-    if (std::abs(s) < 60.0)
-        return QStringLiteral("%1 s").arg(s, 0, 'f', std::abs(s) < 10.0 ? 2 : 1);
-    const qint64 whole = qint64(s);
-    return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60);
-}
 
 SequencePainter::SequencePainter(const SequenceGeometry& geometry, const Theme& theme)
     : m_geometry(geometry)
@@ -160,7 +143,7 @@ void SequencePainter::paintFolds(QPainter& painter, const QRectF& visible) const
         painter.setPen(QPen(m_theme.fold, 1.0));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(zigzag);
-        const QString text = QStringLiteral("%1 idle folded").arg(formatDuration(it->end - it->start));
+        const QString text = QStringLiteral("%1 idle folded").arg(Units::clockDuration(it->end - it->start));
         painter.setFont(m_smallFont);
         const QFontMetricsF fm(m_smallFont);
         const QRectF box(left + (right - left - fm.horizontalAdvance(text) - 20) / 2, y0 + 3,
@@ -283,7 +266,7 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
         painter.drawLine(line);
     }
     QPen pen(color, plumbing ? 1.0 : 1.6);
-    if (Theme::isAnswer(message.kind))
+    if (isAnswer(message.kind))
         pen.setStyle(Qt::DashLine);
     else if (plumbing)
         pen.setStyle(Qt::DotLine);
@@ -385,7 +368,7 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
             const double y = m_geometry.timeToY(t) - scrollY + top;
             if (y < top + 6)
                 continue;
-            painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), formatDuration(t));
+            painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), Units::clockDuration(t));
         }
     } else if (const Trace* trace = m_geometry.trace()) {
         // Compact rows: the send time of every few rows.
@@ -398,8 +381,8 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
             if (y > top + height)
                 break;
             if (y >= top + 6)
-                painter.drawText(
-                    QPointF(6, y + fm.ascent() / 2 - 1), formatDuration(trace->message(order[size_t(row)]).sentAt));
+                painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1),
+                    Units::clockDuration(trace->message(order[size_t(row)]).sentAt));
         }
     }
     painter.restore();

@@ -61,7 +61,4 @@ private:
     TimeUs m_fallbackDelay = 250'000;
 };
 
-// "12.5 s", "850 ms", "1 min 5 s": times on the ruler and in labels.
-QString formatDuration(TimeUs t);
-
 } // namespace PatternScope

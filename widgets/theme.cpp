@@ -47,11 +47,6 @@ QColor Theme::kindColor(Message::Kind kind) const
     return dark ? QColor::fromHsl(hue, 170, 165) : QColor::fromHsl(hue, 200, 85);
 }
 
-bool Theme::isAnswer(Message::Kind kind)
-{
-    return kind == Message::Kind::HttpResponse || kind == Message::Kind::WsPong;
-}
-
 Theme Theme::fromPalette(const QPalette& palette)
 {
     Theme t;

@@ -28,8 +28,6 @@ struct Theme {
     QColor fold;
 
     QColor kindColor(Message::Kind kind) const;
-    // Responses are drawn dashed, like Mermaid's -->>.
-    static bool isAnswer(Message::Kind kind);
 
     static Theme fromPalette(const QPalette& palette);
     // The window's palette: Fusion's own, or a dark one; the diagram's theme follows it.

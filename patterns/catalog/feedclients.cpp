@@ -2,6 +2,7 @@
 #include "feedclients.h"
 
 #include "httpserver.h"
+#include "labels.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,13 +32,16 @@ QNetworkRequest FeedClient::request(const QString& target, const QByteArray& tra
     return request;
 }
 
-QString FeedClient::recordRequest(const QString& label, const QByteArray& traceId, const QNetworkRequest& request)
+QString FeedClient::recordRequest(
+    const QString& target, const QString& detail, const QByteArray& traceId, const QNetworkRequest& request)
 {
     Message message;
     message.from = m_participant;
     message.to = m_server;
     message.kind = Message::Kind::HttpRequest;
-    message.label = label;
+    message.fields.method = QStringLiteral("GET");
+    message.fields.target = target;
+    message.label = Labels::httpRequest(message.fields, detail);
     message.correlation = QString::fromLatin1(traceId);
     for (const QByteArray& name : request.rawHeaderList())
         message.headers.append({ name, request.rawHeader(name) });
@@ -130,7 +134,7 @@ void PollingClient::poll()
         = (m_mode == Mode::Short ? QStringLiteral("/updates?since=%1") : QStringLiteral("/poll?since=%1"))
               .arg(m_cursor);
     const QNetworkRequest req = request(target, traceId);
-    const QString correlation = recordRequest(QStringLiteral("GET ") + target, traceId, req);
+    const QString correlation = recordRequest(target, QString(), traceId, req);
     m_reply = m_nam.get(req);
     QNetworkReply* reply = m_reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply, correlation] { finished(reply, correlation); });
@@ -204,12 +208,12 @@ void SseClient::connectStream()
     QNetworkRequest req = request(QStringLiteral("/events"), traceId);
     req.setRawHeader("Accept", "text/event-stream");
     req.setRawHeader("Cache-Control", "no-cache");
-    QString label = QStringLiteral("GET /events");
+    QString detail;
     if (!m_parser.lastEventId().isEmpty()) {
         req.setRawHeader("Last-Event-ID", m_parser.lastEventId().toUtf8());
-        label += QStringLiteral(" · Last-Event-ID: ") + m_parser.lastEventId();
+        detail = QStringLiteral("Last-Event-ID: ") + m_parser.lastEventId();
     }
-    m_correlation = recordRequest(label, traceId, req);
+    m_correlation = recordRequest(QStringLiteral("/events"), detail, traceId, req);
     m_headersSeen = false;
     m_reply = m_nam.get(req);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &SseClient::headersArrived);

@@ -42,8 +42,10 @@ Q_SIGNALS:
 
 protected:
     QNetworkRequest request(const QString& target, const QByteArray& traceId);
-    // Records an HTTP request this client is about to send; returns the correlation id.
-    QString recordRequest(const QString& label, const QByteArray& traceId, const QNetworkRequest& request);
+    // Records the GET of `target` this client is about to send; returns the correlation id. `detail`
+    // follows the request line in the label.
+    QString recordRequest(
+        const QString& target, const QString& detail, const QByteArray& traceId, const QNetworkRequest& request);
     // Completes the in-flight message with this correlation addressed to this client.
     void completeAnswer(QNetworkReply* reply, const QString& fallbackCorrelation);
     // A failure: whatever was on its way to or from this client will never arrive.

@@ -155,8 +155,7 @@ void FeedPattern::answerItems(const std::shared_ptr<HttpExchange>& exchange, con
     const QList<Item>& items, const QString& emptyWord)
 {
     if (items.isEmpty()) {
-        m_recorder->respond(
-            exchange, arrival, 204, HttpRecorder::statusText(204) + QStringLiteral(" · ") + emptyWord, {}, {});
+        m_recorder->respond(exchange, arrival, 204, emptyWord, {}, {});
         return;
     }
     QJsonArray array;
@@ -165,7 +164,7 @@ void FeedPattern::answerItems(const std::shared_ptr<HttpExchange>& exchange, con
     const QByteArray body
         = QJsonDocument(QJsonObject { { QStringLiteral("items"), array } }).toJson(QJsonDocument::Compact);
     const QString count = items.size() == 1 ? QStringLiteral("1 item") : QStringLiteral("%1 items").arg(items.size());
-    m_recorder->respond(exchange, arrival, 200, HttpRecorder::statusText(200) + QStringLiteral(" · ") + count,
+    m_recorder->respond(exchange, arrival, 200, count,
         { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") },
             { QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") } },
         body, items.constFirst().id, items.constLast().id);

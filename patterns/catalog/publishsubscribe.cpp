@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "publishsubscribe.h"
 
+#include "labels.h"
 #include "linkemulator.h"
 #include "wsrecorder.h"
 
@@ -50,12 +51,11 @@ void describe(Message& message, const WebSocketFrameScanner::Frame& frame)
     if (!id.isEmpty())
         message.correlation = QStringLiteral("msg ") + id;
     const qint64 item = envelope.value(QStringLiteral("item")).toInteger(-1);
-    if (type == QLatin1String("publish")) {
-        message.kind = Message::Kind::Publish;
-        message.label = QStringLiteral("publish %1 #%2 · %3").arg(topic, id, payloadText(envelope));
-    } else if (type == QLatin1String("deliver")) {
-        message.kind = Message::Kind::Deliver;
-        message.label = QStringLiteral("deliver %1 #%2 · %3").arg(topic, id, payloadText(envelope));
+    if (type == QLatin1String("publish") || type == QLatin1String("deliver")) {
+        message.kind = type == QLatin1String("publish") ? Message::Kind::Publish : Message::Kind::Deliver;
+        message.fields.name = topic;
+        message.fields.id = id;
+        message.label = Labels::pubSubMessage(message.kind, message.fields, payloadText(envelope));
     } else if (type == QLatin1String("ack")) {
         message.label = QStringLiteral("ack #") + id;
         return;

@@ -2,6 +2,7 @@
 #include "requestcallback.h"
 
 #include "httprecorder.h"
+#include "labels.h"
 #include "linkemulator.h"
 #include "webhooksender.h"
 
@@ -284,8 +285,8 @@ void RequestCallback::handle(const HttpRequest& request, const std::shared_ptr<H
     const QString id = QStringLiteral("j-%1").arg(++m_jobCount);
     HeaderList headers = jsonHeaders();
     headers.append({ QByteArrayLiteral("Location"), QByteArrayLiteral("/jobs/") + id.toUtf8() });
-    m_recorder->respond(exchange, arrival, 202, HttpRecorder::statusText(202) + QStringLiteral(" · job ") + id, headers,
-        compact({ { QStringLiteral("job"), id } }));
+    m_recorder->respond(exchange, arrival, 202, QStringLiteral("job ") + id, headers,
+        compact({ { QStringLiteral("job"), id } }), -1, -1, id);
     work(id, callback, arrival.client, job.value(QLatin1String("work")).toString().left(200));
 }
 
@@ -331,7 +332,9 @@ void RequestCallback::sendJob()
     message.from = m_client;
     message.to = m_server;
     message.kind = Message::Kind::HttpRequest;
-    message.label = QStringLiteral("POST /jobs · callback ") + callbackPath;
+    message.fields.method = QStringLiteral("POST");
+    message.fields.target = QStringLiteral("/jobs");
+    message.label = Labels::httpRequest(message.fields, QStringLiteral("callback ") + callbackPath);
     message.correlation = correlation;
     message.headers = { { QByteArrayLiteral("traceparent"), parent.toHeader() },
         { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } };
@@ -442,8 +445,8 @@ void RequestCallback::receive(const HttpRequest& request, const std::shared_ptr<
         trace()->addNote(m_client, QStringLiteral("result of job %1 processed").arg(job), arrival.at);
     }
     m_receiverRecorder->respond(exchange, arrival, 200,
-        HttpRecorder::statusText(200) + (duplicate ? QStringLiteral(" · duplicate ") : QStringLiteral(" · job ")) + job,
-        jsonHeaders(), compact({ { QStringLiteral("job"), job }, { QStringLiteral("duplicate"), duplicate } }));
+        (duplicate ? QStringLiteral("duplicate ") : QStringLiteral("job ")) + job, jsonHeaders(),
+        compact({ { QStringLiteral("job"), job }, { QStringLiteral("duplicate"), duplicate } }), -1, -1, job);
 }
 
 PATTERNSCOPE_REGISTER_PATTERN(RequestCallback, 70)

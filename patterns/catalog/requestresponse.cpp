@@ -2,7 +2,9 @@
 #include "requestresponse.h"
 
 #include "httprecorder.h"
+#include "labels.h"
 #include "linkemulator.h"
+#include "units.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -33,11 +35,6 @@ ParameterSpec bodyParameter()
     return ParameterSpec::number(QStringLiteral("body"),
         QStringLiteral("request body size; 0 sends GET, more sends POST"), ParameterSpec::Unit::Bytes, 0, 0, 1 << 20,
         true);
-}
-
-QString sizeText(qint64 bytes)
-{
-    return QString::number(bytes) + QStringLiteral(" B");
 }
 
 } // namespace
@@ -142,15 +139,18 @@ void RequestResponse::sendNext()
     message.kind = Message::Kind::HttpRequest;
     message.correlation = correlation;
     message.headers = { { QByteArrayLiteral("traceparent"), parent.toHeader() } };
+    message.fields.target = QStringLiteral("/work/%1").arg(job);
     QByteArray body;
     if (bodySize > 0) {
         body.fill('x', bodySize);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
         message.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain") });
-        message.label = QStringLiteral("POST /work/%1 · %2").arg(job).arg(sizeText(bodySize));
+        message.fields.method = QStringLiteral("POST");
+        message.label = Labels::httpRequest(message.fields, Units::exactBytes(bodySize));
         message.bodyPreview = body.left(kPreviewBytes);
     } else {
-        message.label = QStringLiteral("GET /work/%1").arg(job);
+        message.fields.method = QStringLiteral("GET");
+        message.label = Labels::httpRequest(message.fields);
     }
     message.bytes = body.size(); // the server fills in the size on the wire when it arrives
     trace()->addMessage(message);
@@ -204,8 +204,7 @@ void RequestResponse::handle(const HttpRequest& request, const std::shared_ptr<H
                 { QStringLiteral("result"), QStringLiteral("done") },
                 { QStringLiteral("processingMs"), parameter(QStringLiteral("processing")) } };
             const QByteArray body = QJsonDocument(result).toJson(QJsonDocument::Compact);
-            m_recorder->respond(exchange, arrival, 200,
-                HttpRecorder::statusText(200) + QStringLiteral(" · ") + sizeText(body.size()),
+            m_recorder->respond(exchange, arrival, 200, Units::exactBytes(body.size()),
                 { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } }, body);
         });
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "serversentevents.h"
 
+#include "labels.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -81,8 +83,10 @@ void ServerSentEvents::handle(
     answer.from = m_server;
     answer.to = arrival.client;
     answer.kind = Message::Kind::HttpResponse;
-    answer.label = HttpRecorder::statusText(200) + QStringLiteral(" · event stream, retry ")
-        + QString::number(parameter(QStringLiteral("retry"))) + QStringLiteral(" ms");
+    answer.fields = HttpRecorder::responseFields(200);
+    answer.label = Labels::httpResponse(answer.fields,
+        QStringLiteral("event stream, retry ") + QString::number(parameter(QStringLiteral("retry")))
+            + QStringLiteral(" ms"));
     answer.connection = arrival.connection;
     answer.correlation = arrival.correlation;
     answer.headers = headers;
@@ -106,7 +110,7 @@ void ServerSentEvents::handle(
             if (it == m_streams.end())
                 return;
             const int n = ++it->second.heartbeats;
-            send(key, QStringLiteral(": heartbeat"), QStringLiteral("sse-hb %1").arg(n),
+            send(key, {}, QStringLiteral("sse-hb %1").arg(n),
                 QByteArrayLiteral(": hb ") + QByteArray::number(n) + QByteArrayLiteral("\n\n"));
         },
         [this, key] {
@@ -121,7 +125,7 @@ void ServerSentEvents::handle(
 }
 
 void ServerSentEvents::send(
-    qint64 key, const QString& label, const QString& correlation, const QByteArray& chunk, qint64 item)
+    qint64 key, const MessageFields& event, const QString& correlation, const QByteArray& chunk, qint64 item)
 {
     auto it = m_streams.find(key);
     if (it == m_streams.end())
@@ -135,7 +139,9 @@ void ServerSentEvents::send(
     message.from = m_server;
     message.to = stream.arrival.client;
     message.kind = Message::Kind::SseEvent;
-    message.label = label;
+    // A block without an event is a comment: the heartbeat that keeps the stream open.
+    message.fields = event;
+    message.label = event.name.isEmpty() ? QStringLiteral(": heartbeat") : Labels::serverSentEvent(event);
     message.connection = stream.arrival.connection;
     message.correlation = correlation;
     message.bytes = chunk.size();
@@ -153,8 +159,10 @@ void ServerSentEvents::sendItem(qint64 key, const Item& item)
               .toJson(QJsonDocument::Compact);
     const QByteArray chunk = QByteArrayLiteral("id: ") + QByteArray::number(item.id)
         + QByteArrayLiteral("\nevent: price\ndata: ") + data + QByteArrayLiteral("\n\n");
-    send(key, QStringLiteral("event: price · id %1").arg(item.id), QStringLiteral("sse-%1").arg(item.id), chunk,
-        item.id);
+    MessageFields event;
+    event.name = QStringLiteral("price");
+    event.id = QString::number(item.id);
+    send(key, event, QStringLiteral("sse-%1").arg(item.id), chunk, item.id);
 }
 
 void ServerSentEvents::itemProduced(const Item& item)

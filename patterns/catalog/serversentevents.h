@@ -32,7 +32,8 @@ private:
         QTimer* heartbeat = nullptr; // from keepOpen()
         int heartbeats = 0;
     };
-    void send(qint64 key, const QString& label, const QString& correlation, const QByteArray& chunk, qint64 item = -1);
+    void send(
+        qint64 key, const MessageFields& event, const QString& correlation, const QByteArray& chunk, qint64 item = -1);
     void sendItem(qint64 key, const Item& item);
     void forget(qint64 key);
 

@@ -1,7 +1,69 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labels.h"
 
+#include "units.h"
+
 namespace PatternScope::Labels {
+
+QString withDetail(const QString& main, const QString& detail)
+{
+    return detail.isEmpty() ? main : main + QStringLiteral(" · ") + detail;
+}
+
+QString httpRequest(const MessageFields& fields, const QString& detail)
+{
+    const QString line = fields.method.isEmpty() ? fields.target : fields.method + u' ' + fields.target;
+    return withDetail(line, detail);
+}
+
+QString httpStatus(int status, const QString& reason)
+{
+    if (status <= 0)
+        return reason;
+    return reason.isEmpty() ? QString::number(status) : QString::number(status) + u' ' + reason;
+}
+
+QString httpResponse(const MessageFields& fields, const QString& detail)
+{
+    return withDetail(httpStatus(fields.status, fields.reason), detail);
+}
+
+QString callback(const MessageFields& fields, int attempt)
+{
+    QString label = httpRequest(fields, QStringLiteral("job ") + fields.id);
+    if (attempt > 1)
+        label += QStringLiteral(" · attempt %1").arg(attempt);
+    return label;
+}
+
+QString serverSentEvent(const MessageFields& fields)
+{
+    const QString event = QStringLiteral("event: ") + (fields.name.isEmpty() ? QStringLiteral("message") : fields.name);
+    return fields.id.isEmpty() ? event : withDetail(event, QStringLiteral("id ") + fields.id);
+}
+
+QString webSocketFrame(const MessageFields& fields, qint64 payloadBytes, bool final)
+{
+    const QString size = Units::exactBytes(payloadBytes);
+    const QString continues = final ? QString() : QStringLiteral(" (continues)");
+    switch (fields.opcode) {
+    case 0:
+        return QStringLiteral("continuation · ") + size + continues;
+    case 1:
+        return QStringLiteral("text · ") + size + continues;
+    case 2:
+        return QStringLiteral("binary · ") + size + continues;
+    default:
+        // Control frames and reserved opcodes are never fragmented.
+        return QStringLiteral("opcode %1 · ").arg(fields.opcode) + size;
+    }
+}
+
+QString webSocketPingPong(const MessageFields& fields, const QString& payload)
+{
+    const QString word = fields.opcode == 9 ? QStringLiteral("ping") : QStringLiteral("pong");
+    return payload.isEmpty() ? word : word + u' ' + payload;
+}
 
 QString webSocketCloseCodeName(int code)
 {
@@ -40,12 +102,15 @@ QString webSocketClose(int code, const QString& reason)
     return label;
 }
 
-QString webSocketClose(const QByteArray& payload)
+QString webSocketClose(const MessageFields& fields)
 {
-    if (payload.size() < 2)
-        return webSocketClose(-1, QString());
-    const int code = (static_cast<unsigned char>(payload.at(0)) << 8) | static_cast<unsigned char>(payload.at(1));
-    return webSocketClose(code, QString::fromUtf8(payload.mid(2)));
+    return webSocketClose(fields.closeCode, fields.reason);
+}
+
+QString pubSubMessage(Message::Kind kind, const MessageFields& fields, const QString& payload)
+{
+    const QString verb = kind == Message::Kind::Publish ? QStringLiteral("publish") : QStringLiteral("deliver");
+    return QStringLiteral("%1 %2 #%3 · %4").arg(verb, fields.name, fields.id, payload);
 }
 
 } // namespace PatternScope::Labels

@@ -1,18 +1,41 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QByteArray>
+#include "message.h"
+
 #include <QString>
 
-// The short text an arrow carries, made from what the message is. Labels are made here and shown;
-// nothing reads data back out of them.
+// The short text an arrow carries, made from the message's fields (message.h). Labels are made here
+// and shown; nothing reads data back out of them.
 namespace PatternScope::Labels {
 
-// "close 1000 (normal) · run ended"; "close" when the frame carried no code.
+// "main · detail", or "main" when there is no detail.
+QString withDetail(const QString& main, const QString& detail);
+
+// "GET /poll?since=3": fields.method and fields.target; the target alone when there is no method.
+QString httpRequest(const MessageFields& fields, const QString& detail = QString());
+// "204 No Content": fields.status and fields.reason; the reason alone when the status is unknown (0).
+QString httpResponse(const MessageFields& fields, const QString& detail = QString());
+// The same from a status and its reason phrase.
+QString httpStatus(int status, const QString& reason);
+
+// "POST /callbacks/1 · job j-1 · attempt 2": a webhook call, fields.method, .target and .id (the job).
+QString callback(const MessageFields& fields, int attempt);
+
+// "event: price · id 5": fields.name ("message" when empty, as EventSource calls it) and fields.id.
+QString serverSentEvent(const MessageFields& fields);
+
+// "text · 12 B", "binary · 4 B (continues)", "opcode 3 · 0 B": a WebSocket data frame by fields.opcode.
+QString webSocketFrame(const MessageFields& fields, qint64 payloadBytes, bool final = true);
+// "ping", "pong 3": a control frame with its payload as text.
+QString webSocketPingPong(const MessageFields& fields, const QString& payload);
+// "close 1000 (normal) · run ended" from fields.closeCode and fields.reason; "close" without a code.
+QString webSocketClose(const MessageFields& fields);
 QString webSocketClose(int code, const QString& reason);
-// The same from a close frame's payload: a two-byte code, then the reason in UTF-8 (RFC 6455 §5.5.1).
-QString webSocketClose(const QByteArray& payload);
 // "normal", "going away", … for the codes of RFC 6455 §7.4.1; empty for others.
 QString webSocketCloseCodeName(int code);
+
+// "publish prices #7 · 42.17": kind Publish or Deliver, fields.name (the topic) and fields.id.
+QString pubSubMessage(Message::Kind kind, const MessageFields& fields, const QString& payload);
 
 } // namespace PatternScope::Labels

@@ -10,11 +10,7 @@ namespace PatternScope {
 
 int httpStatus(const Message& message)
 {
-    if (message.kind != Message::Kind::HttpResponse || message.label.size() < 3)
-        return 0;
-    bool ok = false;
-    const int status = QStringView(message.label).left(3).toInt(&ok);
-    return ok ? status : 0;
+    return message.kind == Message::Kind::HttpResponse ? message.fields.status : 0;
 }
 
 TimeUs percentile(const QList<TimeUs>& sorted, double fraction)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QByteArray>
+#include "message.h"
+#include "participant.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
@@ -11,66 +13,6 @@
 #include <vector>
 
 namespace PatternScope {
-
-// Microseconds on the run's monotonic clock; 0 is the start of the run.
-using TimeUs = qint64;
-constexpr TimeUs NoTime = -1;
-
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
-
-struct Participant {
-    enum class Role { Client, Server, Broker, Publisher, Subscriber, External };
-
-    int id = -1;
-    QString name;
-    Role role = Role::Client;
-
-    friend bool operator==(const Participant& a, const Participant& b)
-    {
-        return a.id == b.id && a.name == b.name && a.role == b.role;
-    }
-};
-
-// One arrow: a message that crossed a socket, recorded when sent and completed when it arrived.
-struct Message {
-    enum class Kind {
-        HttpRequest,
-        HttpResponse,
-        SseEvent,
-        WsText,
-        WsBinary,
-        WsPing,
-        WsPong,
-        WsClose,
-        Publish,
-        Deliver,
-        Callback,
-        Connect,
-        Close,
-    };
-    enum class State { InFlight, Delivered, Lost };
-
-    qint64 seq = -1;
-    int from = -1;
-    int to = -1;
-    Kind kind = Kind::HttpRequest;
-    QString label;
-    int connection = -1;
-    QString correlation;
-    qint64 bytes = 0;
-    HeaderList headers;
-    QByteArray bodyPreview;
-    TimeUs sentAt = NoTime;
-    TimeUs receivedAt = NoTime;
-    State state = State::InFlight;
-    // The producer's data items this message carries, ids firstItem..lastItem; -1 when none.
-    qint64 firstItem = -1;
-    qint64 lastItem = -1;
-
-    bool carriesItems() const { return firstItem >= 0 && lastItem >= firstItem; }
-    TimeUs oneWayDelay() const { return state == State::Delivered ? receivedAt - sentAt : NoTime; }
-    friend bool operator==(const Message& a, const Message& b);
-};
 
 // A stretch of time a participant spends on something: processing, holding a request.
 struct Activation {
@@ -119,13 +61,6 @@ struct Connection {
             && a.closeReason == b.closeReason;
     }
 };
-
-QString kindName(Message::Kind kind);
-bool kindFromName(QStringView name, Message::Kind* kind);
-QString stateName(Message::State state);
-bool stateFromName(QStringView name, Message::State* state);
-QString roleName(Participant::Role role);
-bool roleFromName(QStringView name, Participant::Role* role);
 
 // The run's record: append-only, the single source for the view, exports and metrics.
 // Messages keep their recording order (seq); a sorted index by sentAt answers time-range
@@ -221,6 +156,3 @@ private:
 };
 
 } // namespace PatternScope
-
-Q_DECLARE_METATYPE(PatternScope::Message)
-Q_DECLARE_METATYPE(PatternScope::Participant)

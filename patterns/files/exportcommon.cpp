@@ -8,26 +8,6 @@
 
 namespace PatternScope::ExportCommon {
 
-namespace {
-
-int lifelineGroup(Participant::Role role)
-{
-    switch (role) {
-    case Participant::Role::Client:
-    case Participant::Role::Publisher:
-    case Participant::Role::External:
-        return 0;
-    case Participant::Role::Server:
-    case Participant::Role::Broker:
-        return 1;
-    case Participant::Role::Subscriber:
-        return 2;
-    }
-    return 0;
-}
-
-} // namespace
-
 TimeUs rangeEnd(const ExportRange& range)
 {
     return range.to == NoTime ? std::numeric_limits<TimeUs>::max() : range.to;
@@ -48,16 +28,10 @@ QString participantName(const Trace& trace, int id)
 
 std::vector<int> lifelineOrder(const Trace& trace)
 {
-    std::vector<const Participant*> order;
-    order.reserve(trace.participants().size());
-    for (const Participant& participant : trace.participants())
-        order.push_back(&participant);
-    std::stable_sort(order.begin(), order.end(),
-        [](const Participant* a, const Participant* b) { return lifelineGroup(a->role) < lifelineGroup(b->role); });
-    std::vector<int> ids;
-    ids.reserve(order.size());
-    for (const Participant* participant : order)
-        ids.push_back(participant->id);
+    // The order is the core's, shared with the view; the exports name participants by id.
+    std::vector<int> ids = PatternScope::lifelineOrder(trace.participants());
+    for (int& id : ids)
+        id = trace.participants()[size_t(id)].id;
     return ids;
 }
 

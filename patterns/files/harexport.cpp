@@ -21,14 +21,13 @@
 //   {time, eventName, eventId, data}, the fields of Chrome's EventSourceMessage (Chrome's own HAR export
 //   does not write them); one per dispatched event, at its arrival.
 // - Bodies are previews: content.comment says so when the preview is shorter than the body.
-#include "eventstreamparser.h"
 #include "exportcommon.h"
 #include "exports.h"
+#include "harextensions.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QIODevice>
-#include <QStringDecoder>
 #include <QUrl>
 #include <QUrlQuery>
 #include <limits>
@@ -37,149 +36,9 @@ namespace PatternScope {
 
 namespace {
 
+using namespace Har;
+
 constexpr int kProgressEvery = 256;
-
-// A JSON writer that keeps keys in the order written, indented by two spaces like Chrome's export.
-class JsonOut {
-public:
-    QByteArray bytes;
-
-    void beginObject(const char* key = nullptr) { open(key, '{'); }
-    void endObject() { close('}'); }
-    void beginArray(const char* key = nullptr) { open(key, '['); }
-    void endArray() { close(']'); }
-    void string(const char* key, const QString& value)
-    {
-        item(key);
-        appendString(value);
-    }
-    void raw(const char* key, const QByteArray& literal)
-    {
-        item(key);
-        bytes += literal;
-    }
-    void number(const char* key, qint64 value) { raw(key, QByteArray::number(value)); }
-
-private:
-    void open(const char* key, char bracket)
-    {
-        item(key);
-        bytes += bracket;
-        m_empty.push_back(true);
-    }
-    void close(char bracket)
-    {
-        const bool empty = m_empty.back();
-        m_empty.pop_back();
-        if (!empty)
-            newline();
-        bytes += bracket;
-    }
-    void item(const char* key)
-    {
-        if (!m_empty.empty()) {
-            if (!m_empty.back())
-                bytes += ',';
-            m_empty.back() = false;
-            newline();
-        }
-        if (key) {
-            bytes += '"';
-            bytes += key;
-            bytes += "\": ";
-        }
-    }
-    void newline()
-    {
-        bytes += '\n';
-        bytes.append(qsizetype(m_empty.size()) * 2, ' ');
-    }
-    void appendString(const QString& value)
-    {
-        static const char hex[] = "0123456789abcdef";
-        bytes += '"';
-        for (const char c : value.toUtf8()) {
-            const auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
-                bytes += '\\';
-                bytes += c;
-            } else if (c == '\n') {
-                bytes += "\\n";
-            } else if (c == '\r') {
-                bytes += "\\r";
-            } else if (c == '\t') {
-                bytes += "\\t";
-            } else if (u < 0x20) {
-                bytes += "\\u00";
-                bytes += hex[u >> 4];
-                bytes += hex[u & 0xf];
-            } else {
-                bytes += c;
-            }
-        }
-        bytes += '"';
-    }
-
-    std::vector<bool> m_empty; // per open bracket: nothing written inside yet
-};
-
-// Microseconds as milliseconds with up to three decimals: 1250 -> "1.25".
-QByteArray msText(TimeUs us)
-{
-    QByteArray text = QByteArray::number(us / 1000);
-    const qint64 fraction = us % 1000;
-    if (fraction != 0) {
-        text += '.' + QByteArray::number(fraction + 1000).mid(1);
-        while (text.endsWith('0'))
-            text.chop(1);
-    }
-    return text;
-}
-
-// Microseconds since the epoch as seconds with up to six decimals.
-QByteArray epochSecondsText(qint64 us)
-{
-    QByteArray text = QByteArray::number(us / 1'000'000);
-    const qint64 fraction = us % 1'000'000;
-    if (fraction != 0) {
-        text += '.' + QByteArray::number(fraction + 1'000'000).mid(1);
-        while (text.endsWith('0'))
-            text.chop(1);
-    }
-    return text;
-}
-
-bool isUtf8(const QByteArray& bytes)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder.decode(bytes); // decoding happens on conversion to QString
-    return !decoder.hasError();
-}
-
-QByteArray headerValue(const HeaderList& headers, QByteArrayView name)
-{
-    for (const auto& header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return header.second;
-    }
-    return {};
-}
-
-bool hasHeader(const HeaderList& headers, QByteArrayView name)
-{
-    for (const auto& header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-// The part of an arrow label before the first " · " detail.
-QString mainLabel(const QString& label)
-{
-    const qsizetype dot = label.indexOf(QStringLiteral(" · "));
-    return dot < 0 ? label : label.left(dot);
-}
 
 // A host name a URL can carry: letters, digits, '-', '.', and an optional :port.
 bool usableHost(const QString& name)
@@ -262,7 +121,7 @@ public:
 
     const QList<qint64>& rangeSeqs() const { return m_seqs; }
 
-    void writeLog(JsonOut& json, const QList<Exchange>& exchanges, const ExportProgress& progress, bool* cancelled)
+    void writeLog(HarJson& json, const QList<Exchange>& exchanges, const ExportProgress& progress, bool* cancelled)
     {
         json.beginObject();
         json.beginObject("log");
@@ -289,8 +148,7 @@ public:
 private:
     QString url(const Message& request, bool webSocket) const
     {
-        const QStringList parts = mainLabel(request.label).split(u' ', Qt::SkipEmptyParts);
-        const QString target = parts.size() > 1 ? parts.at(1) : QStringLiteral("/");
+        const QString target = request.fields.target.isEmpty() ? QStringLiteral("/") : request.fields.target;
         if (target.startsWith(QLatin1String("http://")) || target.startsWith(QLatin1String("https://"))
             || target.startsWith(QLatin1String("ws://")))
             return target;
@@ -303,7 +161,7 @@ private:
             + (target.startsWith(u'/') ? target : u'/' + target);
     }
 
-    void writeHeaders(JsonOut& json, const HeaderList& headers)
+    void writeHeaders(HarJson& json, const HeaderList& headers)
     {
         json.beginArray("headers");
         for (const auto& header : headers) {
@@ -330,11 +188,11 @@ private:
         *headersSize = m.bytes > 0 && *bodySize >= 0 && m.bytes >= *bodySize ? m.bytes - *bodySize : -1;
     }
 
-    void writeEntry(JsonOut& json, const Exchange& exchange)
+    void writeEntry(HarJson& json, const Exchange& exchange)
     {
         const Message& request = m_trace.message(exchange.request);
         const Message* response = exchange.response >= 0 ? &m_trace.message(exchange.response) : nullptr;
-        const bool webSocket = request.label.contains(QLatin1String("Upgrade: websocket"))
+        const bool webSocket = request.fields.upgrade
             || headerValue(request.headers, "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
         const bool eventStream
             = response && headerValue(response->headers, "Content-Type").trimmed().startsWith("text/event-stream");
@@ -367,12 +225,11 @@ private:
             QDateTime::fromMSecsSinceEpoch((m_epochUs + t0) / 1000, Qt::UTC).toString(Qt::ISODateWithMs));
         json.raw("time", msText(t3 - t0));
 
-        const QStringList requestLine = mainLabel(request.label).split(u' ', Qt::SkipEmptyParts);
         const QString requestUrl = url(request, webSocket);
         qint64 headersSize = -1;
         qint64 bodySize = -1;
         json.beginObject("request");
-        json.string("method", requestLine.value(0, QStringLiteral("GET")));
+        json.string("method", request.fields.method.isEmpty() ? QStringLiteral("GET") : request.fields.method);
         json.string("url", requestUrl);
         json.string("httpVersion", QStringLiteral("HTTP/1.1"));
         json.beginArray("cookies");
@@ -398,17 +255,8 @@ private:
         json.endObject();
 
         json.beginObject("response");
-        int status = 0;
-        QString statusText;
-        if (response) {
-            const QString line = mainLabel(response->label);
-            const qsizetype space = line.indexOf(u' ');
-            bool ok = false;
-            status = line.left(space < 0 ? line.size() : space).toInt(&ok);
-            statusText = ok ? (space < 0 ? QString() : line.mid(space + 1)) : line;
-            if (!ok)
-                status = 0;
-        }
+        const int status = response ? response->fields.status : 0;
+        const QString statusText = response ? response->fields.reason : QString();
         const HeaderList noHeaders;
         const HeaderList& responseHeaders = response ? response->headers : noHeaders;
         json.number("status", status);
@@ -451,17 +299,17 @@ private:
             json.string("connection", QString::number(connection));
         if (webSocket && status == 101) {
             json.string("_resourceType", QStringLiteral("websocket"));
-            writeWebSocketMessages(json, request, connection);
+            writeWebSocketMessages(json, m_trace, rangeSeqs(), request, connection, m_epochUs);
         } else if (eventStream) {
             json.string("_resourceType", QStringLiteral("eventsource"));
-            writeEventSourceMessages(json, *response);
+            writeEventSourceMessages(json, m_trace, rangeSeqs(), *response, m_epochUs);
         }
         json.endObject();
     }
 
     // Text when the preview is UTF-8, else base64 (content.encoding; postData has no such field in
     // HAR 1.2, so it gets _encoding).
-    void writeBody(JsonOut& json, const QByteArray& preview, qint64 bodySize, bool postData)
+    void writeBody(HarJson& json, const QByteArray& preview, qint64 bodySize, bool postData)
     {
         if (isUtf8(preview)) {
             json.string("text", QString::fromUtf8(preview));
@@ -471,75 +319,6 @@ private:
         }
         if (bodySize < 0 || preview.size() < bodySize)
             json.string("comment", QStringLiteral("text holds the first %1 bytes of the body").arg(preview.size()));
-    }
-
-    QByteArray epochSeconds(TimeUs t) const { return epochSecondsText(m_epochUs + t); }
-
-    void writeWebSocketMessages(JsonOut& json, const Message& upgrade, int connection)
-    {
-        json.beginArray("_webSocketMessages");
-        for (const qint64 seq : rangeSeqs()) {
-            const Message& m = m_trace.message(seq);
-            if (connection < 0 || m.connection != connection)
-                continue;
-            int opcode = -1;
-            switch (m.kind) {
-            case Message::Kind::WsText:
-                opcode = 1;
-                break;
-            case Message::Kind::WsBinary:
-                opcode = m.label.startsWith(QLatin1String("continuation")) ? 0 : 2;
-                if (m.label.startsWith(QLatin1String("opcode ")))
-                    opcode = m.label.mid(7).section(u' ', 0, 0).toInt();
-                break;
-            case Message::Kind::WsClose:
-                opcode = 8;
-                break;
-            case Message::Kind::WsPing:
-                opcode = 9;
-                break;
-            case Message::Kind::WsPong:
-                opcode = 10;
-                break;
-            default:
-                continue;
-            }
-            const bool sent = m.from == upgrade.from;
-            if (!sent && m.state != Message::State::Delivered)
-                continue; // the client never had it
-            json.beginObject();
-            json.string("type", sent ? QStringLiteral("send") : QStringLiteral("receive"));
-            json.raw("time", epochSeconds(sent ? m.sentAt : m.receivedAt));
-            json.number("opcode", opcode);
-            const bool text = opcode == 1 || opcode == 9 || opcode == 10;
-            json.string(
-                "data", text ? QString::fromUtf8(m.bodyPreview) : QString::fromLatin1(m.bodyPreview.toBase64()));
-            json.endObject();
-        }
-        json.endArray();
-    }
-
-    void writeEventSourceMessages(JsonOut& json, const Message& response)
-    {
-        json.beginArray("_eventSourceMessages");
-        for (const qint64 seq : rangeSeqs()) {
-            const Message& m = m_trace.message(seq);
-            if (m.kind != Message::Kind::SseEvent || m.state != Message::State::Delivered || m.sentAt < response.sentAt
-                || m.from != response.from || m.to != response.to
-                || (response.connection >= 0 && m.connection != response.connection))
-                continue;
-            EventStreamParser parser;
-            parser.feed(m.bodyPreview);
-            for (const ServerSentEvent& event : parser.takeEvents()) {
-                json.beginObject();
-                json.raw("time", epochSeconds(m.receivedAt));
-                json.string("eventName", event.type);
-                json.string("eventId", event.lastEventId);
-                json.string("data", event.data);
-                json.endObject();
-            }
-        }
-        json.endArray();
     }
 
     const Trace& m_trace;
@@ -564,7 +343,7 @@ bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range
     if (!out || !out->isWritable())
         return fail(QStringLiteral("cannot write the HAR file: the output is not open for writing"));
     HarWriter writer(trace, header, range);
-    JsonOut json;
+    HarJson json;
     bool cancelled = false;
     writer.writeLog(json, writer.exchanges(), progress, &cancelled);
     if (cancelled)

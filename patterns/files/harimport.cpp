@@ -15,6 +15,7 @@
 // - Entries without startedDateTime, request or response are skipped with a warning naming the entry.
 #include "exports.h"
 #include "labels.h"
+#include "units.h"
 #include "wsframescanner.h"
 
 #include <QCoreApplication>
@@ -131,33 +132,25 @@ bool parseDateTime(const QString& text, qint64* epochUs)
     return true;
 }
 
-QString sizeText(qint64 bytes)
+// A frame's fields and its label, made from them.
+void describeFrame(const Frame& frame, const QByteArray& payload, Message* m)
 {
-    if (bytes < 1000)
-        return QString::number(bytes) + QStringLiteral(" B");
-    if (bytes < 1000 * 1000)
-        return QString::number(double(bytes) / 1000.0, 'f', 1) + QStringLiteral(" kB");
-    return QString::number(double(bytes) / 1e6, 'f', 1) + QStringLiteral(" MB");
-}
-
-QString frameLabel(const Frame& frame, const QByteArray& payload)
-{
+    m->fields.opcode = qint16(std::clamp(frame.opcode, 0, 0x7fff));
     switch (frame.opcode) {
-    case 0:
-        return QStringLiteral("continuation · ") + QString::number(payload.size()) + QStringLiteral(" B");
-    case 1:
-        return QStringLiteral("text · ") + QString::number(payload.size()) + QStringLiteral(" B");
-    case 2:
-        return QStringLiteral("binary · ") + QString::number(payload.size()) + QStringLiteral(" B");
-    case 8:
-        return Labels::webSocketClose(payload);
+    case 8: {
+        const auto close = WebSocketFrameScanner::closeStatus(payload);
+        m->fields.closeCode = close.code;
+        m->fields.reason = close.reason;
+        m->label = Labels::webSocketClose(m->fields);
+        break;
+    }
     case 9:
     case 10:
-        return (frame.opcode == 9 ? QStringLiteral("ping") : QStringLiteral("pong"))
-            + (frame.data.isEmpty() ? QString() : u' ' + frame.data);
+        m->label = Labels::webSocketPingPong(m->fields, frame.data);
+        break;
     default:
-        return QStringLiteral("opcode %1 · ").arg(frame.opcode) + QString::number(payload.size())
-            + QStringLiteral(" B");
+        m->label = Labels::webSocketFrame(m->fields, payload.size());
+        break;
     }
 }
 
@@ -247,25 +240,18 @@ QString readEntry(const QJsonObject& object, HarEntry* entry)
     return {};
 }
 
-QString requestLabel(const HarEntry& entry)
+MessageFields requestFields(const HarEntry& entry)
 {
     const QUrl url(entry.url);
-    QString target = url.path(QUrl::FullyEncoded);
-    if (target.isEmpty())
-        target = QStringLiteral("/");
+    MessageFields fields;
+    fields.method = entry.method;
+    fields.target = url.path(QUrl::FullyEncoded);
+    if (fields.target.isEmpty())
+        fields.target = QStringLiteral("/");
     if (url.hasQuery())
-        target += u'?' + url.query(QUrl::FullyEncoded);
-    return entry.method + u' ' + target;
-}
-
-QString responseLabel(const HarEntry& entry)
-{
-    QString label = QString::number(entry.status);
-    if (!entry.statusText.isEmpty())
-        label += u' ' + entry.statusText;
-    if (entry.contentSize >= 0)
-        label += QStringLiteral(" · ") + sizeText(entry.contentSize);
-    return label;
+        fields.target += u'?' + url.query(QUrl::FullyEncoded);
+    fields.upgrade = url.scheme() == QLatin1String("ws") || url.scheme() == QLatin1String("wss");
+    return fields;
 }
 
 class TraceBuilder {
@@ -286,7 +272,8 @@ public:
         request.from = m_browser;
         request.to = host;
         request.kind = Message::Kind::HttpRequest;
-        request.label = requestLabel(entry);
+        request.fields = requestFields(entry);
+        request.label = Labels::httpRequest(request.fields);
         request.connection = connection;
         request.bytes = entry.requestBytes;
         request.headers = entry.requestHeaders;
@@ -309,7 +296,10 @@ public:
         response.from = host;
         response.to = m_browser;
         response.kind = Message::Kind::HttpResponse;
-        response.label = responseLabel(entry);
+        response.fields.status = qint16(std::clamp(entry.status, 0, 0x7fff));
+        response.fields.reason = entry.statusText;
+        response.label = Labels::httpResponse(
+            response.fields, entry.contentSize >= 0 ? Units::decimalSize(entry.contentSize) : QString());
         response.connection = connection;
         response.bytes = entry.responseBytes;
         response.headers = entry.responseHeaders;
@@ -331,7 +321,7 @@ public:
                 : frame.opcode == 9    ? Message::Kind::WsPing
                 : frame.opcode == 10   ? Message::Kind::WsPong
                                        : Message::Kind::WsBinary;
-            m.label = frameLabel(frame, payload);
+            describeFrame(frame, payload, &m);
             m.bytes = payload.size();
             m.bodyPreview = payload.left(kPreviewBytes);
             m.sentAt = std::max<TimeUs>(frame.atUs - m_originUs, 0);
@@ -344,8 +334,9 @@ public:
             m.to = m_browser;
             m.connection = connection;
             m.kind = Message::Kind::SseEvent;
-            m.label = QStringLiteral("event: ") + (event.name.isEmpty() ? QStringLiteral("message") : event.name)
-                + (event.id.isEmpty() ? QString() : QStringLiteral(" · id ") + event.id);
+            m.fields.name = event.name;
+            m.fields.id = event.id;
+            m.label = Labels::serverSentEvent(m.fields);
             m.bodyPreview = event.data.toUtf8().left(kPreviewBytes);
             m.bytes = event.data.toUtf8().size();
             m.sentAt = std::max<TimeUs>(event.atUs - m_originUs, 0);

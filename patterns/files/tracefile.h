@@ -59,17 +59,6 @@ public:
     bool hasError() const { return !m_error.isEmpty(); }
     QString errorString() const { return m_error; }
 
-    // One line each, newline included. The update lines are empty while the record is still open.
-    static QByteArray headerLine(const TraceHeader& header);
-    static QByteArray participantLine(const Participant& participant);
-    static QByteArray messageLine(const Message& message);
-    static QByteArray messageUpdateLine(const Message& message); // "delivered" or "lost"
-    static QByteArray activationLine(const Activation& activation);
-    static QByteArray activationEndLine(const Activation& activation);
-    static QByteArray noteLine(const Note& note);
-    static QByteArray connectionLine(const Connection& connection);
-    static QByteArray connectionClosedLine(const Connection& connection);
-
     // Writes a whole trace at once (in large blocks rather than line by line).
     static bool writeTrace(
         const QString& path, const TraceHeader& header, const Trace& trace, QString* error = nullptr);
@@ -80,14 +69,9 @@ Q_SIGNALS:
 
 private:
     void writeExisting(const Trace& trace);
-    void onParticipantAdded(const Participant& participant);
-    void onMessageAdded(const Message& message);
-    void onMessageUpdated(const Message& message);
-    void onActivationStarted(const Activation& activation);
-    void onActivationEnded(const Activation& activation);
-    void onNoteAdded(const Note& note);
-    void onConnectionOpened(const Connection& connection);
-    void onConnectionClosed(const Connection& connection);
+    // A record began (with its completing line when it is already finished), or it was completed.
+    template <typename Record> void opened(const Record& record);
+    template <typename Record> void ended(const Record& record);
     // Sends m_line to the file unless batching, where it is written once it grows past a block.
     void commit();
     bool writeOut(const QByteArray& data);

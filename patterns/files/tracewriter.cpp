@@ -1,334 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tracefile.h"
-
-#include <algorithm>
-#include <array>
-#include <cstring>
-#include <limits>
-#include <utility>
+#include "tracelines.h"
 
 namespace PatternScope {
 
 namespace {
 
 constexpr qsizetype kBlockSize = 256 * 1024; // batch writes go out in blocks of about this size
-constexpr quint64 kMaxExactSeed = quint64(1) << 53; // larger seeds are written as strings
-constexpr size_t kKindCount = static_cast<size_t>(Message::Kind::Close) + 1;
-constexpr char kHex[] = "0123456789abcdef";
 
-// Kind names go into every message line; converting them from QString each time would allocate.
-const QByteArray& kindText(Message::Kind kind)
-{
-    static const std::array<QByteArray, kKindCount> names = [] {
-        std::array<QByteArray, kKindCount> result;
-        for (size_t i = 0; i < kKindCount; ++i)
-            result[i] = kindName(static_cast<Message::Kind>(i)).toLatin1();
-        return result;
-    }();
-    return names[static_cast<size_t>(kind)];
-}
-
-// Appends one JSON object to a reused buffer. Hand-written because a QJsonDocument per event
-// costs several allocations; here a line costs none once the buffer has grown.
-class JsonLine {
-public:
-    template <size_t N>
-    JsonLine(QByteArray& out, const char (&type)[N])
-        : m_out(out)
-    {
-        literal("{\"t\":\"");
-        literal(type);
-        put('"');
-    }
-    ~JsonLine() { literal("}\n"); }
-    JsonLine(const JsonLine&) = delete;
-    JsonLine& operator=(const JsonLine&) = delete;
-
-    template <size_t N> JsonLine& key(const char (&name)[N])
-    {
-        char* d = grow(N + 3);
-        *d++ = ',';
-        *d++ = '"';
-        std::memcpy(d, name, N - 1);
-        d += N - 1;
-        *d++ = '"';
-        *d = ':';
-        return *this;
-    }
-
-    template <size_t N> void literal(const char (&text)[N]) { std::memcpy(grow(N - 1), text, N - 1); }
-    void put(char c) { *grow(1) = c; }
-
-    void number(qint64 value)
-    {
-        const quint64 magnitude = value < 0 ? quint64(0) - quint64(value) : quint64(value);
-        unsignedNumber(magnitude, value < 0);
-    }
-
-    void unsignedNumber(quint64 value, bool negative = false)
-    {
-        char digits[24];
-        char* const end = digits + sizeof(digits);
-        char* p = end;
-        do {
-            *--p = char('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
-        if (negative)
-            *--p = '-';
-        std::memcpy(grow(end - p), p, size_t(end - p));
-    }
-
-    // Plain ASCII that needs no escaping: record types, kind and role names.
-    void asciiString(const QByteArray& text)
-    {
-        char* d = grow(text.size() + 2);
-        *d++ = '"';
-        std::memcpy(d, text.constData(), size_t(text.size()));
-        d[text.size()] = '"';
-    }
-
-    void string(QStringView text)
-    {
-        // Worst case: every unit a control character written as \u00XX.
-        char* d = grow(text.size() * 6 + 2);
-        *d++ = '"';
-        const char16_t* p = text.utf16();
-        const char16_t* const end = p + text.size();
-        while (p < end) {
-            const char16_t c = *p++;
-            if (c < 0x80) {
-                d = ascii(d, char(c));
-            } else if (c < 0x800) {
-                *d++ = char(0xc0 | (c >> 6));
-                *d++ = char(0x80 | (c & 0x3f));
-            } else if (QChar::isHighSurrogate(c) && p < end && QChar::isLowSurrogate(*p)) {
-                const char32_t u = QChar::surrogateToUcs4(c, *p++);
-                *d++ = char(0xf0 | (u >> 18));
-                *d++ = char(0x80 | ((u >> 12) & 0x3f));
-                *d++ = char(0x80 | ((u >> 6) & 0x3f));
-                *d++ = char(0x80 | (u & 0x3f));
-            } else {
-                // A lone surrogate has no UTF-8 form: it becomes U+FFFD, as QString::toUtf8() does.
-                const char32_t u = QChar::isSurrogate(c) ? char32_t(QChar::ReplacementCharacter) : char32_t(c);
-                *d++ = char(0xe0 | (u >> 12));
-                *d++ = char(0x80 | ((u >> 6) & 0x3f));
-                *d++ = char(0x80 | (u & 0x3f));
-            }
-        }
-        *d++ = '"';
-        shrinkTo(d);
-    }
-
-    // Header names and values are bytes: each byte becomes the code point of the same value
-    // (ISO-8859-1), so ASCII stays readable and any byte survives the round trip.
-    void latin1String(const QByteArray& bytes)
-    {
-        char* d = grow(bytes.size() * 6 + 2);
-        *d++ = '"';
-        for (const char b : bytes) {
-            const auto c = static_cast<unsigned char>(b);
-            if (c < 0x80) {
-                d = ascii(d, b);
-            } else {
-                *d++ = char(0xc0 | (c >> 6));
-                *d++ = char(0x80 | (c & 0x3f));
-            }
-        }
-        *d++ = '"';
-        shrinkTo(d);
-    }
-
-    void base64(const QByteArray& bytes)
-    {
-        const QByteArray encoded = bytes.toBase64();
-        asciiString(encoded);
-    }
-
-private:
-    static char* ascii(char* d, char c)
-    {
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *d++ = c;
-        } else if (c == '"' || c == '\\') {
-            *d++ = '\\';
-            *d++ = c;
-        } else {
-            *d++ = '\\';
-            *d++ = 'u';
-            *d++ = '0';
-            *d++ = '0';
-            *d++ = kHex[(c >> 4) & 0xf];
-            *d++ = kHex[c & 0xf];
-        }
-        return d;
-    }
-
-    char* grow(qsizetype n)
-    {
-        const qsizetype at = m_out.size();
-        m_out.resize(at + n);
-        return m_out.data() + at;
-    }
-    void shrinkTo(const char* end) { m_out.resize(end - m_out.constData()); }
-
-    QByteArray& m_out;
-};
-
-void appendHeader(QByteArray& out, const TraceHeader& header)
-{
-    JsonLine line(out, "header");
-    line.key("format").literal("\"pstrace\"");
-    line.key("version").number(TraceFormatVersion);
-    line.key("app").string(header.appVersion);
-    line.key("pattern").string(header.pattern);
-    line.key("params").put('{');
-    for (qsizetype i = 0; i < header.parameters.size(); ++i) {
-        if (i > 0)
-            line.put(',');
-        line.string(header.parameters[i].first);
-        line.put(':');
-        line.string(header.parameters[i].second);
-    }
-    line.put('}');
-    line.key("seed");
-    if (header.seed <= kMaxExactSeed) {
-        line.unsignedNumber(header.seed);
-    } else {
-        line.put('"');
-        line.unsignedNumber(header.seed);
-        line.put('"');
-    }
-    if (header.startedAt.isValid())
-        line.key("started").string(header.startedAt.toUTC().toString(Qt::ISODateWithMs));
-}
-
-void appendParticipant(QByteArray& out, const Participant& participant)
-{
-    JsonLine line(out, "participant");
-    line.key("id").number(participant.id);
-    line.key("name").string(participant.name);
-    line.key("role").asciiString(roleName(participant.role).toLatin1());
-}
-
-void appendMessage(QByteArray& out, const Message& message)
-{
-    JsonLine line(out, "message");
-    line.key("seq").number(message.seq);
-    line.key("from").number(message.from);
-    line.key("to").number(message.to);
-    line.key("kind").asciiString(kindText(message.kind));
-    if (!message.label.isEmpty())
-        line.key("label").string(message.label);
-    if (message.connection != -1)
-        line.key("conn").number(message.connection);
-    if (!message.correlation.isEmpty())
-        line.key("corr").string(message.correlation);
-    if (message.bytes != 0)
-        line.key("bytes").number(message.bytes);
-    if (message.carriesItems()) {
-        line.key("items").put('[');
-        line.number(message.firstItem);
-        line.put(',');
-        line.number(message.lastItem);
-        line.put(']');
-    }
-    if (!message.headers.isEmpty()) {
-        line.key("headers").put('[');
-        for (qsizetype i = 0; i < message.headers.size(); ++i) {
-            if (i > 0)
-                line.put(',');
-            line.put('[');
-            line.latin1String(message.headers[i].first);
-            line.put(',');
-            line.latin1String(message.headers[i].second);
-            line.put(']');
-        }
-        line.put(']');
-    }
-    if (!message.bodyPreview.isEmpty())
-        line.key("body").base64(message.bodyPreview);
-    line.key("sent").number(message.sentAt);
-}
-
-void appendMessageUpdate(QByteArray& out, const Message& message)
-{
-    if (message.state == Message::State::Delivered) {
-        JsonLine line(out, "delivered");
-        line.key("seq").number(message.seq);
-        line.key("received").number(message.receivedAt);
-        if (message.connection != -1)
-            line.key("conn").number(message.connection);
-        // Always written: the receiver may have counted a different size than the sender.
-        line.key("bytes").number(message.bytes);
-    } else if (message.state == Message::State::Lost) {
-        JsonLine line(out, "lost");
-        line.key("seq").number(message.seq);
-        line.key("at").number(message.receivedAt);
-    }
-}
-
-void appendActivation(QByteArray& out, const Activation& activation)
-{
-    JsonLine line(out, "activation");
-    line.key("id").number(activation.id);
-    line.key("participant").number(activation.participant);
-    if (!activation.label.isEmpty())
-        line.key("label").string(activation.label);
-    line.key("start").number(activation.start);
-}
-
-void appendActivationEnd(QByteArray& out, const Activation& activation)
-{
-    if (activation.end == NoTime)
-        return;
-    JsonLine line(out, "activation-end");
-    line.key("id").number(activation.id);
-    line.key("end").number(activation.end);
-}
-
-void appendNote(QByteArray& out, const Note& note)
-{
-    JsonLine line(out, "note");
-    line.key("id").number(note.id);
-    line.key("participant").number(note.participant);
-    line.key("at").number(note.at);
-    if (!note.text.isEmpty())
-        line.key("text").string(note.text);
-    if (note.item >= 0)
-        line.key("item").number(note.item);
-}
-
-void appendConnection(QByteArray& out, const Connection& connection)
-{
-    JsonLine line(out, "connection");
-    line.key("id").number(connection.id);
-    line.key("client").number(connection.client);
-    line.key("server").number(connection.server);
-    line.key("opened").number(connection.openedAt);
-}
-
-void appendConnectionClosed(QByteArray& out, const Connection& connection)
-{
-    if (connection.isOpen())
-        return;
-    JsonLine line(out, "connection-closed");
-    line.key("id").number(connection.id);
-    line.key("closed").number(connection.closedAt);
-    if (connection.bytesUp != 0)
-        line.key("up").number(connection.bytesUp);
-    if (connection.bytesDown != 0)
-        line.key("down").number(connection.bytesDown);
-    if (!connection.closeReason.isEmpty())
-        line.key("reason").string(connection.closeReason);
-}
-
-template <typename Record> QByteArray lineOf(void (*append)(QByteArray&, const Record&), const Record& record)
-{
-    QByteArray out;
-    append(out, record);
-    return out;
-}
 } // namespace
 
 TraceWriter::TraceWriter(QObject* parent)
@@ -352,7 +31,7 @@ bool TraceWriter::open(const QString& path, const TraceHeader& header)
         m_error = QStringLiteral("%1: cannot open for writing: %2").arg(path, m_file.errorString());
         return false;
     }
-    if (!writeOut(headerLine(header))) {
+    if (!writeOut(TraceLines::line(header))) {
         m_file.close();
         return false;
     }
@@ -371,14 +50,14 @@ void TraceWriter::attach(Trace* trace)
     m_trace = trace;
     writeExisting(*trace);
     // Direct connections: the line is written before the emitting call returns.
-    connect(trace, &Trace::participantAdded, this, &TraceWriter::onParticipantAdded, Qt::DirectConnection);
-    connect(trace, &Trace::messageAdded, this, &TraceWriter::onMessageAdded, Qt::DirectConnection);
-    connect(trace, &Trace::messageUpdated, this, &TraceWriter::onMessageUpdated, Qt::DirectConnection);
-    connect(trace, &Trace::activationStarted, this, &TraceWriter::onActivationStarted, Qt::DirectConnection);
-    connect(trace, &Trace::activationEnded, this, &TraceWriter::onActivationEnded, Qt::DirectConnection);
-    connect(trace, &Trace::noteAdded, this, &TraceWriter::onNoteAdded, Qt::DirectConnection);
-    connect(trace, &Trace::connectionOpened, this, &TraceWriter::onConnectionOpened, Qt::DirectConnection);
-    connect(trace, &Trace::connectionClosed, this, &TraceWriter::onConnectionClosed, Qt::DirectConnection);
+    connect(trace, &Trace::participantAdded, this, &TraceWriter::opened<Participant>, Qt::DirectConnection);
+    connect(trace, &Trace::messageAdded, this, &TraceWriter::opened<Message>, Qt::DirectConnection);
+    connect(trace, &Trace::messageUpdated, this, &TraceWriter::ended<Message>, Qt::DirectConnection);
+    connect(trace, &Trace::activationStarted, this, &TraceWriter::opened<Activation>, Qt::DirectConnection);
+    connect(trace, &Trace::activationEnded, this, &TraceWriter::ended<Activation>, Qt::DirectConnection);
+    connect(trace, &Trace::noteAdded, this, &TraceWriter::opened<Note>, Qt::DirectConnection);
+    connect(trace, &Trace::connectionOpened, this, &TraceWriter::opened<Connection>, Qt::DirectConnection);
+    connect(trace, &Trace::connectionClosed, this, &TraceWriter::ended<Connection>, Qt::DirectConnection);
     // Ids restart after a clear; appending them would make the file unreadable.
     connect(trace, &Trace::cleared, this, &TraceWriter::detach, Qt::DirectConnection);
 }
@@ -404,67 +83,30 @@ void TraceWriter::writeExisting(const Trace& trace)
     // Finished records are written as their opening line followed by their closing line.
     m_batching = true;
     for (const Participant& participant : trace.participants())
-        onParticipantAdded(participant);
+        opened(participant);
     for (const Connection& connection : trace.connections())
-        onConnectionOpened(connection);
+        opened(connection);
     for (const Message& message : trace.messages())
-        onMessageAdded(message);
+        opened(message);
     for (const Activation& activation : trace.activations())
-        onActivationStarted(activation);
+        opened(activation);
     for (const Note& note : trace.notes())
-        onNoteAdded(note);
+        opened(note);
     m_batching = false;
     commit();
 }
 
-void TraceWriter::onParticipantAdded(const Participant& participant)
+template <typename Record> void TraceWriter::opened(const Record& record)
 {
-    appendParticipant(m_line, participant);
+    TraceLines::append(m_line, record);
+    // Restored records may come already finished: their completing line follows at once.
+    TraceLines::appendEnd(m_line, record);
     commit();
 }
 
-void TraceWriter::onMessageAdded(const Message& message)
+template <typename Record> void TraceWriter::ended(const Record& record)
 {
-    appendMessage(m_line, message);
-    appendMessageUpdate(m_line, message); // restored messages may arrive already delivered or lost
-    commit();
-}
-
-void TraceWriter::onMessageUpdated(const Message& message)
-{
-    appendMessageUpdate(m_line, message);
-    commit();
-}
-
-void TraceWriter::onActivationStarted(const Activation& activation)
-{
-    appendActivation(m_line, activation);
-    appendActivationEnd(m_line, activation);
-    commit();
-}
-
-void TraceWriter::onActivationEnded(const Activation& activation)
-{
-    appendActivationEnd(m_line, activation);
-    commit();
-}
-
-void TraceWriter::onNoteAdded(const Note& note)
-{
-    appendNote(m_line, note);
-    commit();
-}
-
-void TraceWriter::onConnectionOpened(const Connection& connection)
-{
-    appendConnection(m_line, connection);
-    appendConnectionClosed(m_line, connection);
-    commit();
-}
-
-void TraceWriter::onConnectionClosed(const Connection& connection)
-{
-    appendConnectionClosed(m_line, connection);
+    TraceLines::appendEnd(m_line, record);
     commit();
 }
 
@@ -495,51 +137,6 @@ void TraceWriter::fail(const QString& reason)
     m_error = QStringLiteral("%1: cannot write: %2").arg(m_file.fileName(), reason);
     detach();
     Q_EMIT writeFailed(m_error);
-}
-
-QByteArray TraceWriter::headerLine(const TraceHeader& header)
-{
-    return lineOf(appendHeader, header);
-}
-
-QByteArray TraceWriter::participantLine(const Participant& participant)
-{
-    return lineOf(appendParticipant, participant);
-}
-
-QByteArray TraceWriter::messageLine(const Message& message)
-{
-    return lineOf(appendMessage, message);
-}
-
-QByteArray TraceWriter::messageUpdateLine(const Message& message)
-{
-    return lineOf(appendMessageUpdate, message);
-}
-
-QByteArray TraceWriter::activationLine(const Activation& activation)
-{
-    return lineOf(appendActivation, activation);
-}
-
-QByteArray TraceWriter::activationEndLine(const Activation& activation)
-{
-    return lineOf(appendActivationEnd, activation);
-}
-
-QByteArray TraceWriter::noteLine(const Note& note)
-{
-    return lineOf(appendNote, note);
-}
-
-QByteArray TraceWriter::connectionLine(const Connection& connection)
-{
-    return lineOf(appendConnection, connection);
-}
-
-QByteArray TraceWriter::connectionClosedLine(const Connection& connection)
-{
-    return lineOf(appendConnectionClosed, connection);
 }
 
 bool TraceWriter::writeTrace(const QString& path, const TraceHeader& header, const Trace& trace, QString* error)

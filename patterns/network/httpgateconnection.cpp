@@ -2,6 +2,7 @@
 #include "httpgateconnection.h"
 
 #include "httpserver.h"
+#include "units.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>
@@ -22,13 +23,6 @@ constexpr qint64 kMaxBacklog = 1024 * 1024;
 constexpr qint64 kSocketReadBuffer = 256 * 1024;
 // How long a client may take to close after our last byte, before it is cut off.
 constexpr int kLingerMs = 2000;
-
-QString durationText(int ms)
-{
-    if (ms % 1000 == 0)
-        return QStringLiteral("%1 s").arg(ms / 1000);
-    return QStringLiteral("%1 ms").arg(ms);
-}
 
 QByteArray errorResponse(int status, const QString& reason)
 {
@@ -61,7 +55,8 @@ HttpGateConnection::HttpGateConnection(QTcpSocket* client, const HttpLimits& lim
     m_headerTimer.setTimerType(Qt::PreciseTimer);
     m_idleTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_headerTimer, &QTimer::timeout, this, [this] {
-        m_framer.fail(408, QStringLiteral("headers not complete after %1").arg(durationText(m_limits.headerTimeoutMs)));
+        m_framer.fail(
+            408, QStringLiteral("headers not complete after %1").arg(Units::wholeDuration(m_limits.headerTimeoutMs)));
         framingFailed();
     });
     connect(&m_idleTimer, &QTimer::timeout, this, &HttpGateConnection::idleTimeout);
@@ -226,7 +221,7 @@ void HttpGateConnection::idleTimeout()
     closeBackend();
     closeClient(true);
     Q_EMIT breach(
-        { m_peerPort, 0, QStringLiteral("idle for %1").arg(durationText(m_limits.idleTimeoutMs)), {}, {}, 0 });
+        { m_peerPort, 0, QStringLiteral("idle for %1").arg(Units::wholeDuration(m_limits.idleTimeoutMs)), {}, {}, 0 });
 }
 
 void HttpGateConnection::answer(const QByteArray& response)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httprecorder.h"
 
+#include "labels.h"
 #include "linkemulator.h"
 
 #include <QUrlQuery>
@@ -21,9 +22,22 @@ HttpRecorder::HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint6
 {
 }
 
+MessageFields HttpRecorder::responseFields(int status)
+{
+    MessageFields fields;
+    fields.status = qint16(status);
+    fields.reason = reasonPhrase(status);
+    return fields;
+}
+
 QString HttpRecorder::statusText(int status)
 {
-    return QString::number(status) + u' ' + QString::fromLatin1(HttpExchange::reasonPhrase(status));
+    return Labels::httpStatus(status, reasonPhrase(status));
+}
+
+QString HttpRecorder::reasonPhrase(int status)
+{
+    return QString::fromLatin1(HttpExchange::reasonPhrase(status));
 }
 
 Arrival HttpRecorder::arrive(const HttpRequest& request)
@@ -58,8 +72,9 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
         message.from = arrival.client;
         message.to = m_server;
         message.kind = Message::Kind::HttpRequest;
-        message.label = QString::fromLatin1(request.method) + u' ' + request.target()
-            + (resent ? QStringLiteral(" (sent again)") : QString());
+        message.fields.method = QString::fromLatin1(request.method);
+        message.fields.target = request.target();
+        message.label = Labels::httpRequest(message.fields) + (resent ? QStringLiteral(" (sent again)") : QString());
         message.correlation = arrival.correlation;
         message.headers = request.headers;
         message.bodyPreview = request.body.left(kPreviewBytes);
@@ -104,7 +119,8 @@ QByteArray HttpRecorder::answerTraceParent(const Arrival& arrival)
 }
 
 bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
-    const QString& label, const HeaderList& headers, const QByteArray& body, qint64 firstItem, qint64 lastItem)
+    const QString& detail, const HeaderList& headers, const QByteArray& body, qint64 firstItem, qint64 lastItem,
+    const QString& job)
 {
     if (!exchange->isConnected()) {
         m_trace->addNote(m_server, QStringLiteral("client went away before the answer"));
@@ -116,7 +132,9 @@ bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const 
     message.from = m_server;
     message.to = arrival.client;
     message.kind = Message::Kind::HttpResponse;
-    message.label = label;
+    message.fields = responseFields(status);
+    message.fields.id = job;
+    message.label = Labels::httpResponse(message.fields, detail);
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
     message.bytes = exchange->responseSize(status, all, body);
@@ -177,7 +195,8 @@ void HttpRecorder::breach(const HttpBreach& breach)
     message.from = m_server;
     message.to = arrival.client;
     message.kind = Message::Kind::HttpResponse;
-    message.label = statusText(breach.status);
+    message.fields = responseFields(breach.status);
+    message.label = Labels::httpResponse(message.fields);
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
     message.bytes = breach.responseBytes;
@@ -189,7 +208,7 @@ void HttpRecorder::reject(
     const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason)
 {
     m_trace->addNote(m_server, statusText(status) + QStringLiteral(": ") + reason, arrival.at);
-    respond(exchange, arrival, status, statusText(status),
+    respond(exchange, arrival, status, QString(),
         { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain; charset=utf-8") } },
         reason.toUtf8() + '\n');
 }

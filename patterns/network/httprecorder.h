@@ -32,10 +32,11 @@ public:
 
     int server() const { return m_server; }
     Arrival arrive(const HttpRequest& request);
-    // Records the answer, then sends it; returns false if the client had gone.
+    // Records the answer, then sends it; returns false if the client had gone. Its label is the status
+    // line and, after a " · ", the detail ("2 items"); `job` is the job the answer is about, if any.
     bool respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
-        const QString& label, const HeaderList& headers, const QByteArray& body, qint64 firstItem = -1,
-        qint64 lastItem = -1);
+        const QString& detail, const HeaderList& headers, const QByteArray& body, qint64 firstItem = -1,
+        qint64 lastItem = -1, const QString& job = QString());
     // Records a message the server sends; toward an outside client, the link says when it arrived.
     qint64 record(const Message& message, const Arrival& arrival);
     // The gate refused a client (too big, too slow, malformed): a note on the server's lifeline, and
@@ -47,7 +48,9 @@ public:
     // The traceparent for an answer: same trace id, a span of the server's own.
     QByteArray answerTraceParent(const Arrival& arrival);
 
-    static QString statusText(int status); // "200 OK"
+    static QString statusText(int status); // "200 OK", for notes
+    static QString reasonPhrase(int status); // "OK"
+    static MessageFields responseFields(int status); // the status and its reason phrase
     // The lifeline name for a client nobody here wrote: ?client=NAME, else its User-Agent.
     static QString outsideName(const HttpRequest& request);
 

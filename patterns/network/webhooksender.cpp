@@ -3,6 +3,7 @@
 
 #include "httprecorder.h"
 #include "httpserver.h"
+#include "labels.h"
 #include "linkemulator.h"
 
 #include <QMessageAuthenticationCode>
@@ -120,8 +121,10 @@ void WebhookSender::attempt(const std::shared_ptr<Delivery>& delivery)
     message.from = m_server;
     message.to = delivery->to;
     message.kind = Message::Kind::Callback;
-    message.label = QStringLiteral("POST %1 · job %2").arg(job.url.path(QUrl::FullyEncoded), job.id)
-        + (attempt > 1 ? QStringLiteral(" · attempt %1").arg(attempt) : QString());
+    message.fields.method = QStringLiteral("POST");
+    message.fields.target = job.url.path(QUrl::FullyEncoded);
+    message.fields.id = job.id;
+    message.label = Labels::callback(message.fields, attempt);
     message.correlation = delivery->correlation;
     message.headers = headers;
     message.bodyPreview = job.body.left(kPreviewBytes);
@@ -154,7 +157,9 @@ void WebhookSender::attemptFinished(const std::shared_ptr<Delivery>& delivery, Q
         message.from = delivery->to;
         message.to = m_server;
         message.kind = Message::Kind::HttpResponse;
-        message.label = HttpRecorder::statusText(status);
+        message.fields = HttpRecorder::responseFields(status);
+        message.fields.id = delivery->job.id;
+        message.label = Labels::httpResponse(message.fields);
         message.correlation = delivery->correlation;
         message.headers = reply->rawHeaderPairs();
         message.bodyPreview = answer.left(kPreviewBytes);

@@ -17,11 +17,6 @@ using Frame = WebSocketFrameScanner::Frame;
 constexpr int kPreviewBytes = 4096; // enough for any envelope a pattern sends; bigger payloads are cut
 constexpr int kKeptPreview = 1024; // what a message keeps for the inspector
 
-QString sizeText(qint64 bytes)
-{
-    return QString::number(bytes) + QStringLiteral(" B");
-}
-
 // One direction of a tapped connection: scans what the sender wrote, records each message when its
 // first byte was read, and completes it when delivery passes its last byte.
 class FrameRecorder final : public PipeTap {
@@ -107,14 +102,25 @@ private:
         Message message = base(0);
         QByteArray firstLine = head.left(head.indexOf("\r\n"));
         if (m_towardServer) {
+            // "GET /feed?since=3 HTTP/1.1"; what follows the method is kept whole when it is not that.
             message.kind = Message::Kind::HttpRequest;
             firstLine.chop(firstLine.endsWith(" HTTP/1.1") ? 9 : 0);
-            message.label = QString::fromLatin1(firstLine);
-            if (!m_scanner.failed())
-                message.label += QStringLiteral(" · Upgrade: websocket");
+            const qsizetype space = firstLine.indexOf(' ');
+            message.fields.method = space < 0 ? QString() : QString::fromLatin1(firstLine.left(space));
+            message.fields.target = QString::fromLatin1(space < 0 ? firstLine : firstLine.mid(space + 1));
+            message.fields.upgrade = !m_scanner.failed();
+            message.label = Labels::httpRequest(
+                message.fields, message.fields.upgrade ? QStringLiteral("Upgrade: websocket") : QString());
         } else {
+            // "HTTP/1.1 101 Switching Protocols"; without a three-digit status, the rest is all reason.
             message.kind = Message::Kind::HttpResponse;
-            message.label = QString::fromLatin1(firstLine.mid(firstLine.indexOf(' ') + 1));
+            const QString status = QString::fromLatin1(firstLine.mid(firstLine.indexOf(' ') + 1));
+            bool ok = false;
+            const int code = status.left(3).toInt(&ok);
+            const bool numbered = ok && code >= 100 && code <= 999 && (status.size() == 3 || status.at(3) == u' ');
+            message.fields.status = numbered ? qint16(code) : 0;
+            message.fields.reason = numbered ? status.mid(4) : status;
+            message.label = Labels::httpResponse(message.fields);
         }
         message.headers = WebSocketFrameScanner::headFields(head);
         message.bytes = head.size();
@@ -131,39 +137,33 @@ private:
         Message message = base(frame.offset);
         message.bytes = frame.wireBytes;
         message.bodyPreview = frame.preview.left(kKeptPreview);
-        const QString continues = frame.fin ? QString() : QStringLiteral(" (continues)");
+        message.fields.opcode = qint16(frame.opcode);
         switch (frame.opcode) {
         case WebSocketFrameScanner::Text:
             message.kind = Message::Kind::WsText;
-            message.label = QStringLiteral("text · ") + sizeText(frame.payloadLength) + continues;
-            break;
-        case WebSocketFrameScanner::Binary:
-            message.kind = Message::Kind::WsBinary;
-            message.label = QStringLiteral("binary · ") + sizeText(frame.payloadLength) + continues;
-            break;
-        case WebSocketFrameScanner::Continuation:
-            message.kind = Message::Kind::WsBinary;
-            message.label = QStringLiteral("continuation · ") + sizeText(frame.payloadLength) + continues;
+            message.label = Labels::webSocketFrame(message.fields, frame.payloadLength, frame.fin);
             break;
         case WebSocketFrameScanner::Ping:
         case WebSocketFrameScanner::Pong: {
-            const bool ping = frame.opcode == WebSocketFrameScanner::Ping;
-            message.kind = ping ? Message::Kind::WsPing : Message::Kind::WsPong;
+            message.kind = frame.opcode == WebSocketFrameScanner::Ping ? Message::Kind::WsPing : Message::Kind::WsPong;
             const QString payload = QString::fromUtf8(frame.preview);
-            message.label = (ping ? QStringLiteral("ping") : QStringLiteral("pong"))
-                + (payload.isEmpty() ? QString() : QStringLiteral(" ") + payload);
+            message.label = Labels::webSocketPingPong(message.fields, payload);
             // A pong echoes its ping's payload: that is what pairs them.
             message.correlation = QStringLiteral("ping %1 %2").arg(message.connection).arg(payload);
             break;
         }
-        case WebSocketFrameScanner::Close:
+        case WebSocketFrameScanner::Close: {
             message.kind = Message::Kind::WsClose;
-            message.label = Labels::webSocketClose(frame.preview);
+            const auto close = WebSocketFrameScanner::closeStatus(frame.preview);
+            message.fields.closeCode = close.code;
+            message.fields.reason = close.reason;
+            message.label = Labels::webSocketClose(message.fields);
             message.correlation = QStringLiteral("close %1").arg(message.connection);
             break;
-        default:
+        }
+        default: // binary, continuation, reserved opcodes
             message.kind = Message::Kind::WsBinary;
-            message.label = QStringLiteral("opcode %1 · ").arg(frame.opcode) + sizeText(frame.payloadLength);
+            message.label = Labels::webSocketFrame(message.fields, frame.payloadLength, frame.fin);
             break;
         }
         finishRecord(message, frame);

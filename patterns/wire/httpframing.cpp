@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httpframing.h"
 
+#include "units.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -12,15 +14,6 @@ namespace {
 constexpr qsizetype kRequestLineShown = 256;
 // Our own server's response heads and chunk lines are small; past this the tracker stops following.
 constexpr qsizetype kMaxResponseLine = 64 * 1024;
-
-QString sizeText(qint64 bytes)
-{
-    if (bytes > 0 && bytes % (1024 * 1024) == 0)
-        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
-    if (bytes > 0 && bytes % 1024 == 0)
-        return QStringLiteral("%1 KiB").arg(bytes / 1024);
-    return QStringLiteral("%1 B").arg(bytes);
-}
 
 // RFC 9110 token characters, as in methods and header names.
 bool isTokenChar(char c)
@@ -118,7 +111,7 @@ HttpRequestFramer::Result HttpRequestFramer::feed(const char* data, qsizetype si
             if (!m_methodEnded && !checkMethod(before)) {
                 fail(400, QStringLiteral("malformed request line"));
             } else if (m_head.size() > m_maxHeaderBytes) {
-                fail(431, QStringLiteral("request headers over %1").arg(sizeText(m_maxHeaderBytes)));
+                fail(431, QStringLiteral("request headers over %1").arg(Units::binaryLimit(m_maxHeaderBytes)));
             } else if (lf && !takeLine(&result)) {
                 Q_ASSERT(m_state == State::Failed);
             }
@@ -238,7 +231,7 @@ bool HttpRequestFramer::finishHead(Result* result)
         return false;
     }
     if (m_contentLength > m_maxBodyBytes) {
-        fail(413, QStringLiteral("request body over %1").arg(sizeText(m_maxBodyBytes)));
+        fail(413, QStringLiteral("request body over %1").arg(Units::binaryLimit(m_maxBodyBytes)));
         return false;
     }
     result->forward.append(m_head);

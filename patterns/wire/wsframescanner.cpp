@@ -136,4 +136,14 @@ QList<QPair<QByteArray, QByteArray>> WebSocketFrameScanner::headFields(const QBy
     return fields;
 }
 
+WebSocketFrameScanner::CloseStatus WebSocketFrameScanner::closeStatus(const QByteArray& payload)
+{
+    CloseStatus status;
+    if (payload.size() < 2)
+        return status;
+    status.code = (static_cast<unsigned char>(payload.at(0)) << 8) | static_cast<unsigned char>(payload.at(1));
+    status.reason = QString::fromUtf8(payload.mid(2));
+    return status;
+}
+
 } // namespace PatternScope

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tracefile.h"
+#include "tracelines.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -73,6 +74,8 @@ private:
         Message get = message(browser, server, Message::Kind::HttpRequest, QStringLiteral("GET /api/items?id=1"), 1200,
             conn, QStringLiteral("r1"), 87);
         get.headers = { { "Accept", "application/json" } };
+        get.fields.method = QStringLiteral("GET");
+        get.fields.target = QStringLiteral("/api/items?id=1");
         const qint64 request = trace.addMessage(get);
         trace.completeMessage(request, 1450);
         const qint64 handling = trace.beginActivation(server, QStringLiteral("handle GET"), 1450);
@@ -81,11 +84,16 @@ private:
             QStringLiteral("r1"), 142);
         ok.headers = { { "Content-Type", "application/json" } };
         ok.bodyPreview = R"({"items":[]})";
+        ok.fields.status = 200;
+        ok.fields.reason = QStringLiteral("OK");
         const qint64 response = trace.addMessage(ok);
         trace.addNote(browser, QStringLiteral("retry after \"timeout\""), 1800);
         trace.completeMessage(response, 1950);
-        const qint64 slow = trace.addMessage(message(browser, server, Message::Kind::HttpRequest,
-            QStringLiteral("GET /api/slow"), 2000, conn, QStringLiteral("r2"), 80));
+        Message slowGet = message(browser, server, Message::Kind::HttpRequest, QStringLiteral("GET /api/slow"), 2000,
+            conn, QStringLiteral("r2"), 80);
+        slowGet.fields.method = QStringLiteral("GET");
+        slowGet.fields.target = QStringLiteral("/api/slow");
+        const qint64 slow = trace.addMessage(slowGet);
         trace.loseMessage(slow, 5000);
         trace.closeConnection(conn, 167, 142, QStringLiteral("cut"), 5000);
     }
@@ -103,31 +111,28 @@ private:
 
     static void compareTraces(const Trace& actual, const Trace& expected)
     {
-        compareRecords(actual.participants(), expected.participants(), &TraceWriter::participantLine);
+        compareRecords(actual.participants(), expected.participants(), &TraceLines::line<Participant>);
         if (QTest::currentTestFailed())
             return;
-        compareRecords(actual.messages(), expected.messages(), [](const Message& m) -> QByteArray {
-            return TraceWriter::messageLine(m) + TraceWriter::messageUpdateLine(m);
-        });
+        compareRecords(actual.messages(), expected.messages(),
+            [](const Message& m) -> QByteArray { return TraceLines::line(m) + TraceLines::endLine(m); });
         if (QTest::currentTestFailed())
             return;
-        compareRecords(actual.activations(), expected.activations(), [](const Activation& a) -> QByteArray {
-            return TraceWriter::activationLine(a) + TraceWriter::activationEndLine(a);
-        });
+        compareRecords(actual.activations(), expected.activations(),
+            [](const Activation& a) -> QByteArray { return TraceLines::line(a) + TraceLines::endLine(a); });
         if (QTest::currentTestFailed())
             return;
-        compareRecords(actual.notes(), expected.notes(), &TraceWriter::noteLine);
+        compareRecords(actual.notes(), expected.notes(), &TraceLines::line<Note>);
         if (QTest::currentTestFailed())
             return;
-        compareRecords(actual.connections(), expected.connections(), [](const Connection& c) -> QByteArray {
-            return TraceWriter::connectionLine(c) + TraceWriter::connectionClosedLine(c);
-        });
+        compareRecords(actual.connections(), expected.connections(),
+            [](const Connection& c) -> QByteArray { return TraceLines::line(c) + TraceLines::endLine(c); });
     }
 
     // Header, two participants, a delivered message: lines 1 to 5 of every bad-line file.
     static QByteArray goodStart()
     {
-        return TraceWriter::headerLine(sampleHeader()) + R"({"t":"participant","id":0,"name":"Client","role":"client"}
+        return TraceLines::line(sampleHeader()) + R"({"t":"participant","id":0,"name":"Client","role":"client"}
 {"t":"participant","id":1,"name":"Server","role":"server"}
 {"t":"message","seq":0,"from":0,"to":1,"kind":"ws-text","label":"hello","sent":10}
 {"t":"delivered","seq":0,"received":20}
@@ -168,9 +173,9 @@ private Q_SLOTS:
         odd.bodyPreview = QByteArray("\x00\x01\x02\xfe\xff binary", 12);
         const qint64 lost = trace.addMessage(odd);
         // Each event is handed to the OS before the call that caused it returns.
-        QVERIFY(readFile(path).endsWith(TraceWriter::messageLine(trace.message(lost))));
+        QVERIFY(readFile(path).endsWith(TraceLines::line(trace.message(lost))));
         trace.loseMessage(lost, 200);
-        QVERIFY(readFile(path).endsWith(TraceWriter::messageUpdateLine(trace.message(lost))));
+        QVERIFY(readFile(path).endsWith(TraceLines::endLine(trace.message(lost))));
 
         const int late = trace.openConnection(broker, server, 210);
         trace.addMessage(message(broker, server, Message::Kind::Deliver, QStringLiteral("in flight 🛰"), 220, late));
@@ -262,7 +267,7 @@ private Q_SLOTS:
         QFETCH(TraceHeader, header);
         QFETCH(QByteArray, fragment);
 
-        const QByteArray line = TraceWriter::headerLine(header);
+        const QByteArray line = TraceLines::line(header);
         QVERIFY2(line.contains(fragment), line.constData());
         QVERIFY(line.endsWith('\n'));
         QCOMPARE(line.count('\n'), 1);
@@ -316,7 +321,7 @@ private Q_SLOTS:
         note.participant = 0;
         note.at = 5;
         note.text = text;
-        const QByteArray line = TraceWriter::noteLine(note);
+        const QByteArray line = TraceLines::line(note);
         QVERIFY2(line.contains(QByteArray(R"("text":)" + json + '}')), line.constData());
 
         QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
@@ -391,6 +396,69 @@ private Q_SLOTS:
         }
     }
 
+    void messageFields_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<MessageFields>("fields");
+
+        const auto row = [](const char* name, const char* fieldsJson, MessageFields fields) {
+            QTest::addRow("%s", name) << QByteArray(fieldsJson) << fields;
+        };
+        MessageFields request;
+        request.method = QStringLiteral("GET");
+        request.target = QStringLiteral("/feed?since=3");
+        request.upgrade = true;
+        row("upgrade request", R"("method":"GET","target":"/feed?since=3","upgrade":true,)", request);
+        MessageFields response;
+        response.status = 204;
+        response.reason = QStringLiteral("No Content");
+        row("response", R"("status":204,"reason":"No Content",)", response);
+        MessageFields close;
+        close.opcode = 8;
+        close.closeCode = 1001;
+        close.reason = QStringLiteral("going \"away\"");
+        row("close", "\"opcode\":8,\"close\":1001,\"reason\":\"going \\\"away\\\"\",", close);
+        MessageFields event;
+        event.name = QStringLiteral("price");
+        event.id = QStringLiteral("42");
+        row("event", R"("name":"price","ref":"42",)", event);
+        MessageFields callback;
+        callback.method = QStringLiteral("POST");
+        callback.target = QStringLiteral("/callbacks/1");
+        callback.id = QStringLiteral("j-1");
+        row("callback", R"("method":"POST","target":"/callbacks/1","ref":"j-1",)", callback);
+        row("none (a file written before the fields)", "", MessageFields());
+    }
+
+    // Each field is written where the format says, only when it is not its default, and reads back.
+    void messageFields()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(MessageFields, fields);
+
+        Message m;
+        m.seq = 0;
+        m.from = 0;
+        m.to = 1;
+        m.kind = Message::Kind::WsText;
+        m.sentAt = 50;
+        m.fields = fields;
+        const QByteArray expected
+            = R"({"t":"message","seq":0,"from":0,"to":1,"kind":"ws-text",)" + line + R"("sent":50})" + '\n';
+        QCOMPARE(TraceLines::line(m), expected);
+
+        const QString path = newPath();
+        writeFile(path, TraceLines::line(sampleHeader()) + R"({"t":"participant","id":0,"name":"A","role":"client"}
+{"t":"participant","id":1,"name":"B","role":"server"}
+)" + expected);
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        QCOMPARE(reader.warnings(), QStringList());
+        QCOMPARE(trace.messages().size(), size_t(1));
+        QVERIFY(trace.message(0).fields == fields);
+    }
+
     void badLine_data()
     {
         QTest::addColumn<QByteArray>("line");
@@ -448,6 +516,33 @@ private Q_SLOTS:
         row("close of unknown connection", R"({"t":"connection-closed","id":2,"closed":9})",
             "connection-closed refers to unknown connection 2");
         row("second header", R"({"t":"header","format":"pstrace","version":1})", "unexpected second header");
+        row("method is a number",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-request","method":1,"sent":50})",
+            "field 'method' is not a string");
+        row("target is an array",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-request","target":["/"],"sent":50})",
+            "field 'target' is not a string");
+        row("status is a string",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-response","status":"200","sent":50})",
+            "field 'status' is not an integer");
+        row("status out of range",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-response","status":70000,"sent":50})",
+            "field 'status' is out of range");
+        row("upgrade is a string",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-request","upgrade":"yes","sent":50})",
+            "field 'upgrade' is not true or false");
+        row("opcode is fractional",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","opcode":1.5,"sent":50})",
+            "field 'opcode' is not an integer");
+        row("close code is a string",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-close","close":"1000","sent":50})",
+            "field 'close' is not an integer");
+        row("reason is a number", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-close","reason":5,"sent":50})",
+            "field 'reason' is not a string");
+        row("event name is null", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"sse-event","name":null,"sent":50})",
+            "field 'name' is not a string");
+        row("ref is a number", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"sse-event","ref":3,"sent":50})",
+            "field 'ref' is not a string");
     }
 
     void badLine()
@@ -487,7 +582,7 @@ private Q_SLOTS:
         // Blank lines and CRLF endings still count as lines.
         const QString path = newPath();
         writeFile(path,
-            TraceWriter::headerLine(sampleHeader())
+            TraceLines::line(sampleHeader())
                 + "\r\n"
                   R"({"t":"participant","id":0,"name":"Client","role":"client"})"
                   "\r\n"
@@ -512,7 +607,7 @@ private Q_SLOTS:
     void warningsAreCapped()
     {
         const QString path = newPath();
-        QByteArray content = TraceWriter::headerLine(sampleHeader());
+        QByteArray content = TraceLines::line(sampleHeader());
         const int bad = TraceReader::MaxWarnings + 5;
         for (int i = 0; i < bad; ++i)
             content += "{}\n";
@@ -579,7 +674,7 @@ private Q_SLOTS:
         const QString notHeader = QStringLiteral(":1: not a pstrace file: the first line is not a pstrace header");
         QTest::addRow("empty file") << QByteArray() << QStringLiteral(":1: empty file, expected a pstrace header");
         QTest::addRow("not JSON") << QByteArray("hello\n") << notHeader;
-        QTest::addRow("blank first line") << QByteArray("\n" + TraceWriter::headerLine(sampleHeader())) << notHeader;
+        QTest::addRow("blank first line") << QByteArray("\n" + TraceLines::line(sampleHeader())) << notHeader;
         QTest::addRow("participant first") << QByteArray(R"({"t":"participant","id":0,"name":"Client","role":"client"})"
                                                          "\n")
                                            << notHeader;
