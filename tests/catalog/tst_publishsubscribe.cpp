@@ -29,7 +29,7 @@ PublishSubscribe* psOf(Run& run)
 
 QString topicOf(const Message& publish)
 {
-    return publish.label.section(u' ', 1, 1); // "publish prices #3 · …"
+    return publish.fields.name; // the topic
 }
 
 // Cuts the links of the given lifelines (all if empty) `times` times, `everyMs` apart.

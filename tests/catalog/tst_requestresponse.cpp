@@ -222,7 +222,7 @@ private Q_SLOTS:
         // Recorded as it arrived, with its own 404 answer.
         bool seen = false;
         for (const Message& m : run->trace()->messages())
-            seen = seen || (m.kind == Message::Kind::HttpResponse && m.label.startsWith(QStringLiteral("404")));
+            seen = seen || (m.kind == Message::Kind::HttpResponse && m.fields.status == 404);
         QVERIFY(seen);
         QVERIFY(stopAndWait(*run));
     }
