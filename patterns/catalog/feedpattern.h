@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "feedclients.h"
+#include "feedclient.h"
 #include "httprecorder.h"
 #include "httpserver.h"
 #include "pattern.h"

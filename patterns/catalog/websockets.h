@@ -3,7 +3,7 @@
 
 #include "pattern.h"
 #include "producer.h"
-#include "wsendpoints.h"
+#include "websockethub.h"
 
 #include <QHash>
 #include <QTimer>

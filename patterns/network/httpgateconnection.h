@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httpframing.h"
+#include "httprequestframer.h"
 #include "httpgate.h"
 
 #include <QObject>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "httpframing.h"
+#include "httprequestframer.h"
 
 #include "units.h"
 

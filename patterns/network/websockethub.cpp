@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "wsendpoints.h"
+#include "websockethub.h"
 
 #include "httprecorder.h"
 #include "linkemulator.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "feedclients.h"
+#include "feedclient.h"
 
 #include "httpserver.h"
 #include "labels.h"
