@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "eventstreamparser.h"
 #include "trace.h"
 
-#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QRandomGenerator64>
@@ -66,53 +64,6 @@ protected:
 private:
     ParameterLookup m_parameter;
     QList<qint64> m_received;
-};
-
-// Short and long polling: GET <path>?since=<cursor>, again and again.
-class PollingClient : public FeedClient {
-    Q_OBJECT
-public:
-    enum class Mode { Short, Long };
-
-    PollingClient(Mode mode, Trace* trace, int participant, int server, quint16 port, quint64 seed,
-        ParameterLookup parameter, QObject* parent = nullptr);
-
-    void start() override;
-    void stop() override;
-
-private:
-    void poll();
-    void finished(QNetworkReply* reply, const QString& correlation);
-    void scheduleNext(bool failed);
-
-    Mode m_mode;
-    QTimer m_next;
-    QElapsedTimer m_lastStart;
-    QPointer<QNetworkReply> m_reply;
-};
-
-// Server-Sent Events: one GET /events whose answer never ends; reconnects after `retry` with
-// Last-Event-ID when the stream breaks.
-class SseClient : public FeedClient {
-    Q_OBJECT
-public:
-    SseClient(Trace* trace, int participant, int server, quint16 port, quint64 seed, ParameterLookup parameter,
-        QObject* parent = nullptr);
-
-    void start() override;
-    void stop() override;
-
-private:
-    void connectStream();
-    void headersArrived();
-    void readStream();
-    void streamEnded();
-
-    EventStreamParser m_parser;
-    QTimer m_reconnect;
-    QPointer<QNetworkReply> m_reply;
-    QString m_correlation;
-    bool m_headersSeen = false;
 };
 
 } // namespace PatternScope

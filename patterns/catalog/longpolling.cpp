@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "longpolling.h"
 
+#include "pollingclient.h"
+
 namespace PatternScope {
 
 PatternInfo LongPolling::info()

@@ -37,8 +37,8 @@ std::unique_ptr<Pattern> create(const QString& id, const PatternContext& context
 // In a pattern's .cpp, inside namespace PatternScope: the class needs `static PatternInfo info()` and a constructor
 // taking the PatternContext. The catalog library is linked whole (see its CMakeLists.txt), so this
 // registration is never dropped by the linker.
-#define PATTERNSCOPE_REGISTER_PATTERN(Class, order)                                                                  \
+#define PATTERNSCOPE_REGISTER_PATTERN(Class, order)                                                                    \
     namespace {                                                                                                        \
     const bool registered##Class = PatternRegistry::add(                                                               \
-        order, Class::info(), [](const PatternContext& context) { return std::make_unique<Class>(context); }); \
+        order, Class::info(), [](const PatternContext& context) { return std::make_unique<Class>(context); });         \
     }

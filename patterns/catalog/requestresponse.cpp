@@ -4,6 +4,7 @@
 #include "httprecorder.h"
 #include "labels.h"
 #include "linkemulator.h"
+#include "traceparent.h"
 #include "units.h"
 
 #include <QJsonDocument>

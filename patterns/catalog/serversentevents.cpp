@@ -2,6 +2,8 @@
 #include "serversentevents.h"
 
 #include "labels.h"
+#include "sseclient.h"
+#include "traceparent.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shortpolling.h"
 
+#include "pollingclient.h"
+
 #include <QTimer>
 
 namespace PatternScope {

@@ -3,6 +3,7 @@
 
 #include "pattern.h"
 #include "producer.h"
+#include "websocketclient.h"
 #include "websockethub.h"
 
 #include <QHash>

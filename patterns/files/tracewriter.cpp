@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "tracefile.h"
+#include "tracewriter.h"
+
 #include "tracelines.h"
 
 namespace PatternScope {

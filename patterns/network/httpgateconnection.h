@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httprequestframer.h"
 #include "httpgate.h"
+#include "httprequestframer.h"
+#include "httpresponsetracker.h"
 
 #include <QObject>
 #include <QPointer>

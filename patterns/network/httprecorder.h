@@ -4,6 +4,7 @@
 #include "httpgate.h"
 #include "httpserver.h"
 #include "trace.h"
+#include "traceparent.h"
 
 #include <QHash>
 #include <QRandomGenerator64>

@@ -5,6 +5,7 @@
 #include "httpserver.h"
 #include "labels.h"
 #include "linkemulator.h"
+#include "traceparent.h"
 
 #include <QMessageAuthenticationCode>
 #include <QNetworkReply>

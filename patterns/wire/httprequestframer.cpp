@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httprequestframer.h"
 
+#include "httpsyntax.h"
 #include "units.h"
 
 #include <algorithm>
@@ -12,8 +13,6 @@ namespace {
 
 // Enough of a request line for a trace note.
 constexpr qsizetype kRequestLineShown = 256;
-// Our own server's response heads and chunk lines are small; past this the tracker stops following.
-constexpr qsizetype kMaxResponseLine = 64 * 1024;
 
 // RFC 9110 token characters, as in methods and header names.
 bool isTokenChar(char c)
@@ -44,23 +43,6 @@ bool isRequestLine(const QByteArray& line)
     }
     const QByteArray version = line.mid(second + 1);
     return version.size() == 8 && version.startsWith("HTTP/1.") && version.at(7) >= '0' && version.at(7) <= '9';
-}
-
-// A Content-Length value: digits only, small enough for qint64; -1 if invalid.
-qint64 parseLength(const QByteArray& value)
-{
-    if (value.isEmpty() || value.size() > 18)
-        return -1;
-    if (!std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return -1;
-    return value.toLongLong();
-}
-
-QByteArray withoutLineEnd(QByteArray line)
-{
-    while (line.endsWith('\n') || line.endsWith('\r'))
-        line.chop(1);
-    return line;
 }
 
 } // namespace
@@ -133,7 +115,7 @@ void HttpRequestFramer::fail(int status, const QString& reason)
 
 QByteArray HttpRequestFramer::requestLine() const
 {
-    const QByteArray line = withoutLineEnd(m_requestLineEnd >= 0 ? m_head.left(m_requestLineEnd) : m_head);
+    const QByteArray line = HttpSyntax::withoutLineEnd(m_requestLineEnd >= 0 ? m_head.left(m_requestLineEnd) : m_head);
     if (line.size() <= kRequestLineShown)
         return line;
     return line.left(kRequestLineShown) + "...";
@@ -170,7 +152,7 @@ bool HttpRequestFramer::checkMethod(qsizetype from)
 
 bool HttpRequestFramer::takeLine(Result* result)
 {
-    const QByteArray line = withoutLineEnd(m_head.mid(m_lineStart));
+    const QByteArray line = HttpSyntax::withoutLineEnd(m_head.mid(m_lineStart));
     const qsizetype lineStart = m_lineStart;
     m_lineStart = m_head.size();
     if (m_requestLineEnd < 0) {
@@ -199,7 +181,7 @@ void HttpRequestFramer::takeHeader(const QByteArray& line)
     const QByteArray name = line.left(colon);
     const QByteArray value = line.mid(colon + 1).trimmed();
     if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
-        const qint64 length = parseLength(value);
+        const qint64 length = HttpSyntax::parseLength(value);
         if (length < 0 || (m_contentLength >= 0 && length != m_contentLength))
             problem(QStringLiteral("invalid Content-Length"));
         else
@@ -246,130 +228,6 @@ bool HttpRequestFramer::finishHead(Result* result)
         m_state = State::Idle;
     }
     return true;
-}
-
-HttpResponseTracker::Byte HttpResponseTracker::takeByte(char c)
-{
-    m_line.append(c);
-    if (c != '\n') {
-        m_lineLength += c != '\r';
-        return Byte::Inside;
-    }
-    const bool empty = m_lineLength == 0;
-    m_lineLength = 0;
-    return empty ? Byte::EmptyLineEnd : Byte::LineEnd;
-}
-
-void HttpResponseTracker::observe(const char* data, qsizetype size)
-{
-    qsizetype i = 0;
-    while (i < size) {
-        switch (m_state) {
-        case State::UntilClose:
-        case State::Tunnel:
-            return;
-        case State::Body:
-        case State::ChunkData: {
-            const auto take = qsizetype(std::min<qint64>(m_left, size - i));
-            m_left -= take;
-            i += take;
-            if (m_left == 0) {
-                if (m_state == State::Body)
-                    responseComplete();
-                else
-                    m_state = State::ChunkEnd;
-            }
-            break;
-        }
-        case State::Head:
-        case State::ChunkSize:
-        case State::ChunkEnd:
-        case State::Trailer: {
-            const Byte byte = takeByte(data[i++]);
-            if (m_line.size() > kMaxResponseLine) {
-                m_state = State::UntilClose; // not what our server sends: stop following, never call it idle
-                break;
-            }
-            if (byte == Byte::Inside)
-                break;
-            if (m_state == State::Head) {
-                if (byte == Byte::EmptyLineEnd)
-                    headComplete();
-            } else if (m_state == State::ChunkSize) {
-                bool ok = false;
-                const QByteArray sizeField = withoutLineEnd(m_line).split(';').value(0).trimmed();
-                m_left = sizeField.toLongLong(&ok, 16);
-                m_line.clear();
-                if (!ok || m_left < 0)
-                    m_state = State::UntilClose;
-                else
-                    m_state = m_left == 0 ? State::Trailer : State::ChunkData;
-            } else if (m_state == State::ChunkEnd) {
-                m_line.clear();
-                m_state = State::ChunkSize;
-            } else if (byte == Byte::EmptyLineEnd) { // the end of the trailers
-                responseComplete();
-            } else {
-                m_line.clear();
-            }
-            break;
-        }
-        }
-    }
-}
-
-void HttpResponseTracker::headComplete()
-{
-    const QList<QByteArray> lines = m_line.split('\n');
-    m_line.clear();
-    const QByteArray statusLine = withoutLineEnd(lines.value(0));
-    if (statusLine.isEmpty())
-        return; // stray empty lines between responses
-    bool ok = false;
-    const int status = statusLine.mid(9, 3).toInt(&ok);
-    if (!statusLine.startsWith("HTTP/1.") || !ok) {
-        m_state = State::UntilClose;
-        return;
-    }
-    if (status == 101) {
-        m_state = State::Tunnel;
-        return;
-    }
-    if (status < 200)
-        return; // 100 Continue and friends come before the real answer
-    qint64 length = -1;
-    bool chunked = false;
-    for (const QByteArray& raw : lines) {
-        const QByteArray line = withoutLineEnd(raw);
-        const qsizetype colon = line.indexOf(':');
-        const QByteArray name = line.left(colon);
-        if (colon > 0 && name.compare("Content-Length", Qt::CaseInsensitive) == 0)
-            length = parseLength(line.mid(colon + 1).trimmed());
-        else if (colon > 0 && name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0)
-            chunked = line.mid(colon + 1).toLower().contains("chunked");
-    }
-    const bool headRequest = !m_expected.empty() && m_expected.front();
-    if (headRequest || status == 204 || status == 304) {
-        responseComplete();
-    } else if (chunked) {
-        m_state = State::ChunkSize;
-    } else if (length >= 0) {
-        m_left = length;
-        m_state = State::Body;
-        if (length == 0)
-            responseComplete();
-    } else {
-        m_state = State::UntilClose; // ends when the server closes: an event stream
-    }
-}
-
-void HttpResponseTracker::responseComplete()
-{
-    if (!m_expected.empty())
-        m_expected.pop_front();
-    m_line.clear();
-    m_lineLength = 0;
-    m_state = State::Head;
 }
 
 } // namespace PatternScope

@@ -2,6 +2,7 @@
 #include "feedpattern.h"
 #include "linkemulator.h"
 #include "metrics.h"
+#include "sseclient.h"
 #include "testrun.h"
 #include "tracequeries.h"
 

@@ -4,6 +4,7 @@
 #include "requestresponse.h"
 #include "run.h"
 #include "testrun.h"
+#include "traceparent.h"
 #include "tracequeries.h"
 #include "waituntil.h"
 
@@ -229,4 +230,5 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestRequestResponse)
+#include "traceparent.h"
 #include "tst_requestresponse.moc"

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "trace.h"
+#include "traceheader.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace PatternScope {
+
+// Loads a .pstrace.jsonl file into a Trace. Bad lines are reported and skipped; only a missing
+// file, a missing or unsupported header make the whole read fail.
+class TraceReader {
+public:
+    // Replaces the contents of `trace` once the header is accepted.
+    bool read(const QString& path, Trace* trace, TraceHeader* header = nullptr);
+    // "<file>:<line>: reason" (or "<file>: cannot open: ...") after read() returned false.
+    QString errorString() const { return m_error; }
+    // "<file>:<line>: reason" for every skipped line, in file order; capped at MaxWarnings,
+    // followed by one line saying how many more were not listed.
+    QStringList warnings() const { return m_warnings; }
+
+    static constexpr int MaxWarnings = 1000;
+
+private:
+    QString m_error;
+    QStringList m_warnings;
+};
+
+} // namespace PatternScope
