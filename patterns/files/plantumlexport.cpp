@@ -2,19 +2,13 @@
 // PlantUML sequence diagram export, with the same arrows as the Mermaid one: -> requests and
 // pushes, --> responses, ->x / -->x lost, ->> the TCP plumbing; activate/deactivate; notes; and
 // "...2.1 s..." where nothing happens for more than a second.
-#include "exportcommon.h"
 #include "exports.h"
-
-#include <QByteArray>
-#include <QIODevice>
+#include "textdiagram.h"
 
 namespace PatternScope {
 
 namespace {
 
-using ExportCommon::DiagramEvent;
-
-constexpr qsizetype kProgressEvery = 4096;
 // A pause longer than this is drawn as a "...N s..." gap.
 constexpr TimeUs kGapUs = 1'000'000;
 
@@ -83,122 +77,41 @@ QString escaped(QStringView text)
     return out.trimmed();
 }
 
-QString seconds(TimeUs us)
+const DiagramSyntax& syntax()
 {
-    return QString::number(double(us) / 1e6, 'f', 1) + QLatin1String(" s");
+    static const DiagramSyntax plantUml = [] {
+        DiagramSyntax s;
+        s.name = QLatin1String("PlantUML");
+        s.header = QLatin1String("@startuml\n"
+                                 "' -> request or push, --> response, ->x or -->x lost, ->> TCP connect or close\n");
+        s.footer = QLatin1String("@enduml\n");
+        s.participant = QLatin1String("participant \"%2\" as %1");
+        s.activate = QLatin1String("activate ");
+        s.deactivate = QLatin1String("deactivate ");
+        s.noteRightOf = QLatin1String("note right of ");
+        s.noteOver = QLatin1String("note over ");
+        s.noteOverJoin = QLatin1String(", ");
+        s.arrowPadding = QLatin1String(" ");
+        s.textSeparator = QLatin1String(" : ");
+        s.arrows.request = QLatin1String("->");
+        s.arrows.response = QLatin1String("-->");
+        s.arrows.plumbing = QLatin1String("->>");
+        s.arrows.lost = QLatin1String("->x");
+        s.arrows.lostResponse = QLatin1String("-->x");
+        s.escape = &escaped;
+        s.gapOver = kGapUs;
+        s.gapMark = QLatin1String("...");
+        return s;
+    }();
+    return plantUml;
 }
-
-class PlantUmlWriter {
-public:
-    explicit PlantUmlWriter(const Trace& trace)
-        : m_trace(trace)
-        , m_order(ExportCommon::lifelineOrder(trace))
-    {
-    }
-
-    QString header() const
-    {
-        QString out
-            = QStringLiteral("@startuml\n"
-                             "' -> request or push, --> response, ->x or -->x lost, ->> TCP connect or close\n");
-        for (int id : m_order) {
-            QString name = escaped(ExportCommon::participantName(m_trace, id));
-            if (name.isEmpty())
-                name = QStringLiteral("participant %1").arg(id);
-            out += QLatin1String("participant \"") % name % QLatin1String("\" as ") % alias(id) % u'\n';
-        }
-        return out;
-    }
-
-    static QString footer() { return QStringLiteral("@enduml\n"); }
-
-    void append(QString& out, const DiagramEvent& event, TimeUs previous) const
-    {
-        switch (event.type) {
-        case DiagramEvent::Type::ActivationStart:
-            out += QLatin1String("activate ") % alias(activation(event).participant) % u'\n';
-            break;
-        case DiagramEvent::Type::ActivationEnd:
-            out += QLatin1String("deactivate ") % alias(activation(event).participant) % u'\n';
-            break;
-        case DiagramEvent::Type::Note:
-            appendNote(out, m_trace.notes()[size_t(event.index)]);
-            break;
-        case DiagramEvent::Type::Message:
-            // PlantUML refuses an activate or deactivate right after a "..." gap, so gaps go
-            // only before arrows.
-            if (previous != NoTime && event.at - previous > kGapUs)
-                out += QLatin1String("...") % seconds(event.at - previous) % QLatin1String("...\n");
-            appendMessage(out, m_trace.message(event.index));
-            break;
-        }
-    }
-
-private:
-    static QString alias(int id) { return u'P' + QString::number(id); }
-
-    const Activation& activation(const DiagramEvent& event) const { return m_trace.activations()[size_t(event.index)]; }
-
-    void appendNote(QString& out, const Note& note) const
-    {
-        QString text = escaped(note.text);
-        if (text.isEmpty())
-            text = QStringLiteral("(empty note)");
-        if (note.participant >= 0) {
-            out += QLatin1String("note right of ") % alias(note.participant) % QLatin1String(" : ") % text % u'\n';
-        } else if (!m_order.empty()) {
-            QString over = alias(m_order.front());
-            if (m_order.size() > 1)
-                over += QLatin1String(", ") + alias(m_order.back());
-            out += QLatin1String("note over ") % over % QLatin1String(" : ") % text % u'\n';
-        }
-    }
-
-    void appendMessage(QString& out, const Message& message) const
-    {
-        const bool response = message.kind == Message::Kind::HttpResponse || message.kind == Message::Kind::WsPong;
-        const bool plumbing = message.kind == Message::Kind::Connect || message.kind == Message::Kind::Close;
-        QLatin1String arrow;
-        if (message.state == Message::State::Lost)
-            arrow = response ? QLatin1String("-->x") : QLatin1String("->x");
-        else if (response)
-            arrow = QLatin1String("-->");
-        else
-            arrow = plumbing ? QLatin1String("->>") : QLatin1String("->");
-        QString text = escaped(message.label);
-        if (text.isEmpty())
-            text = kindName(message.kind);
-        if (message.state == Message::State::InFlight)
-            text += QLatin1String(" (in flight)");
-        out += alias(message.from) % u' ' % arrow % u' ' % alias(message.to) % QLatin1String(" : ") % text % u'\n';
-    }
-
-    const Trace& m_trace;
-    std::vector<int> m_order;
-};
 
 } // namespace
 
 bool Export::plantUml(
     const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress)
 {
-    const PlantUmlWriter writer(trace);
-    const std::vector<DiagramEvent> events = ExportCommon::diagramEvents(trace, range);
-    QString text = writer.header();
-    text.reserve(text.size() + qsizetype(events.size()) * 40);
-    const qsizetype total = qsizetype(events.size());
-    TimeUs previous = NoTime;
-    for (qsizetype i = 0; i < total; ++i) {
-        if (i % kProgressEvery == 0 && !ExportCommon::reportProgress(progress, i, total, error))
-            return false;
-        const DiagramEvent& event = events[size_t(i)];
-        writer.append(text, event, previous);
-        previous = event.at;
-    }
-    text += PlantUmlWriter::footer();
-    if (!ExportCommon::writeAll(out, text.toUtf8(), error))
-        return false;
-    return ExportCommon::reportProgress(progress, total, total, error);
+    return TextDiagram::write(syntax(), trace, range, out, error, progress);
 }
 
 } // namespace PatternScope

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The one walk over a trace that every text sequence diagram shares: participants in lifeline order,
+// then activations, notes and arrows in time order, each spelled by the language's DiagramSyntax.
+#include "textdiagram.h"
+
+#include "exportcommon.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QIODevice>
+#include <utility>
+
+namespace PatternScope {
+
+namespace {
+
+using ExportCommon::DiagramEvent;
+
+constexpr qsizetype kProgressEvery = 4096;
+
+QString seconds(TimeUs us)
+{
+    return QString::number(double(us) / 1e6, 'f', 1) + QLatin1String(" s");
+}
+
+class Writer {
+public:
+    Writer(const DiagramSyntax& syntax, const Trace& trace)
+        : m_syntax(syntax)
+        , m_trace(trace)
+        , m_order(ExportCommon::lifelineOrder(trace))
+    {
+    }
+
+    // The opening lines and one line per participant.
+    QString header() const
+    {
+        QString out = m_syntax.header;
+        for (int id : m_order) {
+            QString name = m_syntax.escape(ExportCommon::participantName(m_trace, id));
+            if (name.isEmpty())
+                name = QStringLiteral("participant %1").arg(id);
+            // One pass over the template: a name holding "%1" stays as it is.
+            out += m_syntax.indent % QString(m_syntax.participant).arg(alias(id), name) % u'\n';
+        }
+        return out;
+    }
+
+    // The lines of one event; `previous` is when the event before it happened (NoTime: none).
+    void append(QString& out, const DiagramEvent& event, TimeUs previous) const
+    {
+        switch (event.type) {
+        case DiagramEvent::Type::ActivationStart:
+            out += m_syntax.indent % m_syntax.activate % alias(activation(event).participant) % u'\n';
+            break;
+        case DiagramEvent::Type::ActivationEnd:
+            out += m_syntax.indent % m_syntax.deactivate % alias(activation(event).participant) % u'\n';
+            break;
+        case DiagramEvent::Type::Note:
+            appendNote(out, m_trace.notes()[size_t(event.index)]);
+            break;
+        case DiagramEvent::Type::Message:
+            // PlantUML refuses an activate or deactivate right after a "..." gap, so gaps go only
+            // before arrows.
+            if (m_syntax.gapOver > 0 && previous != NoTime && event.at - previous > m_syntax.gapOver)
+                out += m_syntax.indent % m_syntax.gapMark % seconds(event.at - previous) % m_syntax.gapMark % u'\n';
+            appendMessage(out, m_trace.message(event.index));
+            break;
+        }
+    }
+
+private:
+    static QString alias(int id) { return u'P' + QString::number(id); }
+
+    const Activation& activation(const DiagramEvent& event) const { return m_trace.activations()[size_t(event.index)]; }
+
+    void appendNote(QString& out, const Note& note) const
+    {
+        QString text = m_syntax.escape(note.text);
+        if (text.isEmpty())
+            text = QStringLiteral("(empty note)");
+        if (note.participant >= 0) {
+            out += m_syntax.indent % m_syntax.noteRightOf % alias(note.participant) % m_syntax.textSeparator % text
+                % u'\n';
+        } else if (!m_order.empty()) {
+            // A note about no one in particular spans every lifeline.
+            QString over = alias(m_order.front());
+            if (m_order.size() > 1)
+                over += m_syntax.noteOverJoin + alias(m_order.back());
+            out += m_syntax.indent % m_syntax.noteOver % over % m_syntax.textSeparator % text % u'\n';
+        }
+    }
+
+    QLatin1String arrow(const Message& message) const
+    {
+        const bool response = message.kind == Message::Kind::HttpResponse || message.kind == Message::Kind::WsPong;
+        const bool plumbing = message.kind == Message::Kind::Connect || message.kind == Message::Kind::Close;
+        const DiagramSyntax::Arrows& arrows = m_syntax.arrows;
+        if (message.state == Message::State::Lost)
+            return response ? arrows.lostResponse : arrows.lost;
+        if (response)
+            return arrows.response;
+        return plumbing ? arrows.plumbing : arrows.request;
+    }
+
+    void appendMessage(QString& out, const Message& message) const
+    {
+        QString text = m_syntax.escape(message.label);
+        if (text.isEmpty())
+            text = kindName(message.kind);
+        if (message.state == Message::State::InFlight)
+            text += QLatin1String(" (in flight)");
+        out += m_syntax.indent % alias(message.from) % m_syntax.arrowPadding % arrow(message) % m_syntax.arrowPadding
+            % alias(message.to) % m_syntax.textSeparator % text % u'\n';
+    }
+
+    const DiagramSyntax& m_syntax;
+    const Trace& m_trace;
+    std::vector<int> m_order;
+};
+
+} // namespace
+
+namespace TextDiagram {
+
+bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress)
+{
+    const Writer writer(syntax, trace);
+    const std::vector<DiagramEvent> events = ExportCommon::diagramEvents(trace, range);
+    QString text = writer.header();
+    text.reserve(text.size() + qsizetype(events.size()) * 40);
+    const qsizetype total = qsizetype(events.size());
+    TimeUs previous = NoTime;
+    for (qsizetype i = 0; i < total; ++i) {
+        if (i % kProgressEvery == 0 && !ExportCommon::reportProgress(progress, i, total, error))
+            return false;
+        const DiagramEvent& event = events[size_t(i)];
+        writer.append(text, event, previous);
+        previous = event.at;
+    }
+    text += syntax.footer;
+    if (syntax.maxChars > 0 && text.size() > syntax.maxChars) {
+        if (error)
+            *error = QStringLiteral("the %1 diagram would be %2 characters, more than the %3 %1 renders: "
+                                    "export a shorter time range, or split it into pieces")
+                         .arg(syntax.name)
+                         .arg(text.size())
+                         .arg(syntax.maxChars);
+        return false;
+    }
+    if (!ExportCommon::writeAll(out, text.toUtf8(), error))
+        return false;
+    return ExportCommon::reportProgress(progress, total, total, error);
+}
+
+QList<ExportRange> split(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range)
+{
+    // Walks the events in time order adding up their lines, and cuts between two instants before
+    // the next one would overflow. A piece repeats the activate lines of the activations still
+    // going where it starts, so they count towards it.
+    const Writer writer(syntax, trace);
+    const std::vector<DiagramEvent> events = ExportCommon::diagramEvents(trace, range);
+    const qsizetype fixedSize = writer.header().size() + syntax.footer.size();
+    QList<ExportRange> pieces;
+    ExportRange piece = range;
+    qsizetype used = fixedSize;
+    QHash<qint64, qsizetype> open; // activation id -> size of its activate line
+    QString line;
+    size_t i = 0;
+    TimeUs lastAt = NoTime;
+    while (i < events.size()) {
+        const TimeUs at = events[i].at;
+        qsizetype cost = 0;
+        size_t end = i;
+        for (; end < events.size() && events[end].at == at; ++end) {
+            line.clear();
+            writer.append(line, events[end], NoTime);
+            cost += line.size();
+        }
+        if (lastAt != NoTime && lastAt >= piece.from && used + cost > syntax.maxChars) {
+            piece.to = lastAt;
+            pieces.append(piece);
+            piece.from = lastAt + 1;
+            piece.to = range.to;
+            used = fixedSize;
+            for (qsizetype size : std::as_const(open))
+                used += size;
+        }
+        for (; i < end; ++i) {
+            const DiagramEvent& event = events[i];
+            if (event.type == DiagramEvent::Type::ActivationStart) {
+                line.clear();
+                writer.append(line, event, NoTime);
+                open.insert(event.index, line.size());
+            } else if (event.type == DiagramEvent::Type::ActivationEnd) {
+                open.remove(event.index);
+            }
+        }
+        used += cost;
+        lastAt = at;
+    }
+    pieces.append(piece);
+    return pieces;
+}
+
+} // namespace TextDiagram
+
+} // namespace PatternScope

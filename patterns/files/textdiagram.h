@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "exports.h"
+
+#include <QLatin1String>
+#include <QList>
+#include <QString>
+
+class QIODevice;
+
+namespace PatternScope {
+
+// How one text sequence-diagram language spells what a diagram shows. Mermaid and PlantUML draw the
+// same things (lifelines, arrows, activations, notes) in different words, so a language is this
+// table; TextDiagram walks the trace the same way for all of them.
+struct DiagramSyntax {
+    // The arrows, chosen by the message: requests and pushes, answers (HTTP responses, pongs), the TCP
+    // plumbing (connect, close), and lost messages (answers get their own lost arrow).
+    struct Arrows {
+        QLatin1String request;
+        QLatin1String response;
+        QLatin1String plumbing;
+        QLatin1String lost;
+        QLatin1String lostResponse;
+    };
+
+    QLatin1String name; // the language, in messages: "Mermaid"
+    QLatin1String header; // the opening lines, before the participants
+    QLatin1String footer; // the closing lines
+    QLatin1String indent; // before every line between header and footer
+    QLatin1String participant; // one participant: %1 its alias, %2 its escaped name
+    QLatin1String activate; // followed by the alias
+    QLatin1String deactivate;
+    QLatin1String noteRightOf; // followed by the alias
+    QLatin1String noteOver; // followed by the first and last lifelines' aliases ...
+    QLatin1String noteOverJoin; // ... with this between them
+    QLatin1String arrowPadding; // on both sides of an arrow
+    QLatin1String textSeparator; // between an arrow or a note and its text
+    Arrows arrows;
+    // A name or label as the language shows it literally, on one line; empty when nothing is left.
+    QString (*escape)(QStringView text) = nullptr;
+    // A pause longer than this is a gap line before the next arrow, "<gapMark>2.1 s<gapMark>"; 0: no gaps.
+    TimeUs gapOver = 0;
+    QLatin1String gapMark;
+    // The longest text the language's tools render, in characters; 0: no limit.
+    qsizetype maxChars = 0;
+};
+
+namespace TextDiagram {
+
+// The sequence diagram of `range` in `syntax`, written whole to `out` or not at all. False with a
+// one-line reason in `error`: a cancel, an unwritable device, or a text over syntax.maxChars.
+bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+    const ExportProgress& progress);
+
+// Cuts `range` into consecutive time ranges whose diagrams each fit in syntax.maxChars (see
+// Export::splitForMermaid). Gap lines are not counted: only languages without them have a limit.
+QList<ExportRange> split(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range);
+
+} // namespace TextDiagram
+
+} // namespace PatternScope
