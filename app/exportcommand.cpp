@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // patternscope export: a recorded trace (or a browser's HAR) to Mermaid, PlantUML, CSV, HAR or a picture.
 #include "cliutil.h"
+#include "exportcommon.h"
 #include "exports.h"
 #include "parameters.h"
 #include "pictureexport.h"
@@ -37,13 +38,12 @@ bool readInput(const QString& path, Trace* trace, TraceHeader* header, QString* 
 
 // A text export, written whole or not at all.
 bool writeText(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-    const QString& path, QString* error)
+    const QString& path, FileError* error)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     bool ok = false;
     if (format == QLatin1String("mermaid"))
         ok = Export::mermaid(trace, range, &file, error);
@@ -52,13 +52,13 @@ bool writeText(const QString& format, const Trace& trace, const TraceHeader& hea
     else if (format == QLatin1String("csv"))
         ok = Export::csv(trace, range, &file, error);
     else
-        ok = Export::har(trace, header, range, &file, error);
+        ok = ExportCommon::withCode({}, FileError::Code::Io, error,
+            [&](const ExportProgress&, QString* reason) { return Export::har(trace, header, range, &file, reason); });
     if (!ok)
         return false;
-    if (!file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.commit())
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return true;
 }
 
@@ -141,13 +141,14 @@ int exportCommand(const QStringList& arguments)
 
     const QString path = parser.value(output);
     PictureExport::Format picture;
+    FileError failure;
     const bool ok = PictureExport::formatFromName(name, &picture)
-        ? PictureExport::write(trace, range, picture, path, &error)
-        : writeText(name, trace, header, range, path, &error);
-    if (!ok && name == QLatin1String("mermaid") && error.contains(QString::number(Export::MermaidMaxChars))) {
+        ? PictureExport::write(trace, range, picture, path, &failure)
+        : writeText(name, trace, header, range, path, &failure);
+    if (!ok && name == QLatin1String("mermaid") && failure.code == FileError::Code::TooLarge) {
         // Offer the split rather than a file that would not render.
         const QList<ExportRange> pieces = Export::splitForMermaid(trace, range);
-        fail(command, error);
+        fail(command, failure.message);
         err() << QStringLiteral("patternscope export: in %1 pieces that each render:").arg(pieces.size()) << Qt::endl;
         for (const ExportRange& piece : pieces) {
             const TimeUs end = piece.to == NoTime ? trace.endTime() : piece.to;
@@ -159,7 +160,7 @@ int exportCommand(const QStringList& arguments)
         return Failed;
     }
     if (!ok)
-        return fail(command, error);
+        return fail(command, failure.message);
     const qsizetype exported
         = trace.messagesSentBetween(range.from, range.to == NoTime ? trace.endTime() : range.to).size();
     out() << QStringLiteral("exported %1 messages as %2 to %3").arg(exported).arg(name, path) << Qt::endl;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "exportdialog.h"
 
+#include "exportcommon.h"
 #include "pictureexport.h"
 
 #include <QApplication>
@@ -94,16 +95,14 @@ ExportRange ExportDialog::range() const
 }
 
 bool ExportDialog::write(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-    const QString& path, QString* error, const ExportProgress& progress)
+    const QString& path, FileError* error, const ExportProgress& progress)
 {
     PictureExport::Format picture;
     if (PictureExport::formatFromName(format, &picture))
         return PictureExport::write(trace, range, picture, path, error, progress);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = tr("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return FileError::fail(error, FileError::Code::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
     bool ok = false;
     if (format == QLatin1String("mermaid"))
         ok = Export::mermaid(trace, range, &file, error, progress);
@@ -112,13 +111,14 @@ bool ExportDialog::write(const QString& format, const Trace& trace, const TraceH
     else if (format == QLatin1String("csv"))
         ok = Export::csv(trace, range, &file, error, progress);
     else if (format == QLatin1String("har"))
-        ok = Export::har(trace, header, range, &file, error, progress);
+        ok = ExportCommon::withCode(
+            progress, FileError::Code::Io, error, [&](const ExportProgress& watched, QString* reason) {
+                return Export::har(trace, header, range, &file, reason, watched);
+            });
     else
-        *error = tr("unknown format %1").arg(format);
-    if (ok && !file.commit()) {
-        *error = tr("cannot write %1: %2").arg(path, file.errorString());
-        ok = false;
-    }
+        FileError::fail(error, FileError::Code::BadInput, tr("unknown format %1").arg(format));
+    if (ok && !file.commit())
+        ok = FileError::fail(error, FileError::Code::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
     return ok;
 }
 
@@ -145,7 +145,7 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
     QProgressDialog progress(tr("Exporting…"), tr("Cancel"), 0, 1000, parent);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
-    QString error;
+    FileError error;
     const bool ok = write(format, trace, header, dialog.range(), path, &error, [&progress](double done) {
         progress.setValue(int(done * 1000));
         QCoreApplication::processEvents();
@@ -153,8 +153,8 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
     });
     progress.reset();
     if (!ok) {
-        if (!error.endsWith(QLatin1String("cancelled")))
-            QMessageBox::warning(parent, tr("Export failed"), error);
+        if (!error.isCancelled())
+            QMessageBox::warning(parent, tr("Export failed"), error.message);
         return {};
     }
     return path;

@@ -23,9 +23,9 @@ public:
 
     // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
     static QString run(const Trace& trace, const TraceHeader& header, QWidget* parent);
-    // Writes one export; false with a one-line reason.
+    // Writes one export; false with a code and a one-line reason.
     static bool write(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-        const QString& path, QString* error, const ExportProgress& progress = {});
+        const QString& path, FileError* error, const ExportProgress& progress = {});
 
 private:
     QComboBox* m_format = nullptr;

@@ -3,6 +3,7 @@
 
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
+#include "exportcommon.h"
 #include "exportdialog.h"
 #include "exports.h"
 #include "linkemulator.h"
@@ -378,21 +379,29 @@ bool MainWindow::saveTrace(const QString& path, QString* error)
     return TraceWriter::writeTrace(path, currentHeader(), *current, error);
 }
 
-bool MainWindow::importHar(const QString& path, QString* error)
+bool MainWindow::importHar(const QString& path, FileError* error)
 {
     auto trace = std::make_unique<Trace>();
     TraceHeader header;
     QProgressDialog progress(tr("Importing %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0, 1000, this);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
-    const bool ok = Import::har(path, trace.get(), &header, error, [&progress](double done) {
+    const auto showProgress = [&progress](double done) {
         progress.setValue(int(done * 1000));
         QCoreApplication::processEvents();
         return !progress.wasCanceled();
-    });
+    };
+    const bool ok = ExportCommon::withCode(showProgress, FileError::Code::BadInput, error,
+        [&](const ExportProgress& watched, QString* reason) {
+            return Import::har(path, trace.get(), &header, reason, watched);
+        });
     progress.reset();
-    if (!ok)
+    if (!ok) {
+        // A file that cannot be read at all is an I/O failure, not a broken HAR.
+        if (error && error->code == FileError::Code::BadInput && !QFileInfo(path).isReadable())
+            error->code = FileError::Code::Io;
         return false;
+    }
     adopt(std::move(trace), header, path);
     return true;
 }
@@ -403,9 +412,9 @@ void MainWindow::importHarDialog()
         this, tr("Import HAR"), QString(), tr("HAR files recorded by browsers (*.har);;All files (*)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!importHar(path, &error) && !error.endsWith(QLatin1String("cancelled")))
-        QMessageBox::warning(this, tr("Cannot import the HAR file"), error);
+    FileError error;
+    if (!importHar(path, &error) && !error.isCancelled())
+        QMessageBox::warning(this, tr("Cannot import the HAR file"), error.message);
 }
 
 void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path)

@@ -25,6 +25,7 @@ class PlaybackClock;
 class Run;
 class SequenceView;
 class Trace;
+struct FileError;
 
 // The window: pick a pattern and its parameters, run it live and watch the sequence diagram grow,
 // pause and step through it, inspect any message, filter the event table, open and save traces.
@@ -42,8 +43,9 @@ public:
     // Replays a recorded trace; false with the reader's "file:line: reason" if it cannot.
     bool openTrace(const QString& path, QString* error);
     bool saveTrace(const QString& path, QString* error);
-    // Replays a HAR file recorded by a browser; false with the reason if it cannot.
-    bool importHar(const QString& path, QString* error);
+    // Replays a HAR file recorded by a browser; false with the reason if it cannot (Cancelled when
+    // the user stopped it).
+    bool importHar(const QString& path, FileError* error);
 
     SequenceView* sequenceView() const { return m_view; }
     PlaybackClock* clock() const { return m_clock; }

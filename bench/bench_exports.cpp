@@ -94,6 +94,7 @@ int main(int argc, char** argv)
     TraceHeader header;
     header.pattern = QStringLiteral("long-polling");
     QString error;
+    FileError failure;
     ok &= report("100k to JSON Lines", seconds([&] {
         return TraceWriter::writeTrace(dir.filePath(QStringLiteral("t.jsonl")), header, large, &error);
     }));
@@ -103,7 +104,7 @@ int main(int argc, char** argv)
         for (const ExportRange& piece : Export::splitForMermaid(large, {})) {
             QBuffer buffer;
             buffer.open(QIODevice::WriteOnly);
-            if (!Export::mermaid(large, piece, &buffer, &error))
+            if (!Export::mermaid(large, piece, &buffer, &failure))
                 return false;
         }
         return true;
@@ -111,14 +112,14 @@ int main(int argc, char** argv)
     ok &= report("100k to CSV", seconds([&] {
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        return Export::csv(large, {}, &buffer, &error);
+        return Export::csv(large, {}, &buffer, &failure);
     }));
 
     Trace diagram;
     fill(diagram, 2'000);
     const QString svg = dir.filePath(QStringLiteral("d.svg"));
     const double ours
-        = seconds([&] { return PictureExport::write(diagram, {}, PictureExport::Format::Svg, svg, &error); });
+        = seconds([&] { return PictureExport::write(diagram, {}, PictureExport::Format::Svg, svg, &failure); });
     std::printf("2,000 messages to SVG       %7.3f s\n", ours);
     const QString plantuml = QStandardPaths::findExecutable(QStringLiteral("plantuml"));
     if (plantuml.isEmpty()) {
@@ -126,7 +127,7 @@ int main(int argc, char** argv)
     } else {
         QFile puml(dir.filePath(QStringLiteral("d.puml")));
         puml.open(QIODevice::WriteOnly);
-        Export::plantUml(diagram, {}, &puml, &error);
+        Export::plantUml(diagram, {}, &puml, &failure);
         puml.close();
         const double theirs = seconds([&] {
             return QProcess::execute(plantuml,
@@ -139,8 +140,10 @@ int main(int argc, char** argv)
             kSvgFactorTarget, fast ? "ok" : "FAIL");
         ok &= fast;
     }
-    if (!error.isEmpty())
-        std::printf("error: %s\n", qPrintable(error));
+    for (const QString& message : { error, failure.message }) {
+        if (!message.isEmpty())
+            std::printf("error: %s\n", qPrintable(message));
+    }
     std::printf("%s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
 }

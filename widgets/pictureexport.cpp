@@ -104,12 +104,17 @@ bool cancelled(const ExportProgress& progress, double done)
     return progress && !progress(done);
 }
 
-bool finish(QSaveFile& file, QString* error)
+bool finish(QSaveFile& file, FileError* error)
 {
     if (file.commit())
         return true;
-    *error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
-    return false;
+    return FileError::fail(
+        error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+}
+
+bool cancel(FileError* error)
+{
+    return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("cancelled"));
 }
 
 } // namespace
@@ -127,26 +132,25 @@ bool formatFromName(QStringView name, Format* format)
     return true;
 }
 
-bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, QString* error,
+bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress)
 {
     const Layout layout(trace, range);
     const QSize size(int(std::ceil(layout.width())), int(std::ceil(layout.height())));
     if (format == Format::Png && qint64(size.width()) * size.height() > MaxPngPixels) {
-        *error = QStringLiteral("a PNG of this diagram would be %1 x %2 pixels, over the %3-megapixel limit: export a "
-                                "time range (--from, --to), or SVG or PDF, which have no limit")
-                     .arg(size.width())
-                     .arg(size.height())
-                     .arg(MaxPngPixels / 1'000'000);
-        return false;
+        return FileError::fail(error, FileError::Code::TooLarge,
+            QStringLiteral("a PNG of this diagram would be %1 x %2 pixels, over the %3-megapixel limit: export a "
+                           "time range (--from, --to), or SVG or PDF, which have no limit")
+                .arg(size.width())
+                .arg(size.height())
+                .arg(MaxPngPixels / 1'000'000));
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     if (cancelled(progress, 0.0))
-        return (*error = QStringLiteral("cancelled"), false);
+        return cancel(error);
 
     switch (format) {
     case Format::Svg: {
@@ -157,30 +161,25 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
         svg.setTitle(QStringLiteral("Sequence diagram"));
         svg.setDescription(QStringLiteral("Drawn by PatternScope from a recorded trace"));
         QPainter painter;
-        if (!painter.begin(&svg)) {
-            *error = QStringLiteral("cannot draw the SVG");
-            return false;
-        }
+        if (!painter.begin(&svg))
+            return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot draw the SVG"));
         layout.paint(painter, 0, layout.bodyHeight());
         painter.end();
         break;
     }
     case Format::Png: {
         QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        if (image.isNull()) {
-            *error = QStringLiteral("not enough memory for a %1 x %2 PNG").arg(size.width()).arg(size.height());
-            return false;
-        }
+        if (image.isNull())
+            return FileError::fail(error, FileError::Code::TooLarge,
+                QStringLiteral("not enough memory for a %1 x %2 PNG").arg(size.width()).arg(size.height()));
         QPainter painter(&image);
         painter.setRenderHint(QPainter::TextAntialiasing);
         layout.paint(painter, 0, layout.bodyHeight());
         painter.end();
         if (cancelled(progress, 0.5))
-            return (*error = QStringLiteral("cancelled"), false);
-        if (!image.save(&file, "PNG")) {
-            *error = QStringLiteral("cannot encode the PNG");
-            return false;
-        }
+            return cancel(error);
+        if (!image.save(&file, "PNG"))
+            return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot encode the PNG"));
         break;
     }
     case Format::Pdf: {
@@ -192,10 +191,8 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
         pdf.setPageOrientation(QPageLayout::Landscape);
         pdf.setResolution(96);
         QPainter painter;
-        if (!painter.begin(&pdf)) {
-            *error = QStringLiteral("cannot draw the PDF");
-            return false;
-        }
+        if (!painter.begin(&pdf))
+            return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot draw the PDF"));
         const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
         const double scale = std::min(1.0, double(page.width()) / layout.width());
         const double rows = double(page.height()) / scale - SequencePainter::HeaderHeight;
@@ -209,7 +206,7 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
             painter.restore();
             if (cancelled(progress, double(i + 1) / pages)) {
                 painter.end();
-                return (*error = QStringLiteral("cancelled"), false);
+                return cancel(error);
             }
         }
         painter.end();
@@ -217,7 +214,7 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
     }
     }
     if (cancelled(progress, 1.0))
-        return (*error = QStringLiteral("cancelled"), false);
+        return cancel(error);
     return finish(file, error);
 }
 

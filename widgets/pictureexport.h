@@ -16,8 +16,9 @@ bool formatFromName(QStringView name, Format* format);
 
 constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
 
-// Writes atomically: on failure or cancel the file at `path` is left as it was.
-bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, QString* error,
+// Writes atomically: on failure or cancel the file at `path` is left as it was. Fails with Cancelled,
+// TooLarge (a PNG over MaxPngPixels or over the memory there is) or Io.
+bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress = {});
 
 } // namespace PictureExport

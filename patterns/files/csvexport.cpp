@@ -57,20 +57,16 @@ void appendNumber(QByteArray& out, qint64 value, bool present = true)
 
 namespace Export {
 
-bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress)
+bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error, const ExportProgress& progress)
 {
-    const auto fail = [&](const QString& reason) {
-        if (error)
-            *error = reason;
-        return false;
-    };
+    const auto fail = [&](FileError::Code code, const QString& reason) { return FileError::fail(error, code, reason); };
     const auto write = [&](QByteArray& buffer) {
         const bool ok = out->write(buffer) == buffer.size();
         buffer.clear();
         return ok;
     };
     if (!out || !out->isWritable())
-        return fail(QStringLiteral("cannot write the CSV: the output is not open for writing"));
+        return fail(FileError::Code::Io, QStringLiteral("cannot write the CSV: the output is not open for writing"));
 
     QByteArray buffer;
     buffer.reserve(kFlushBytes + 4096);
@@ -128,12 +124,12 @@ bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, QString* 
         buffer += "\r\n";
 
         if (buffer.size() >= kFlushBytes && !write(buffer))
-            return fail(QStringLiteral("cannot write the CSV: %1").arg(out->errorString()));
+            return fail(FileError::Code::Io, QStringLiteral("cannot write the CSV: %1").arg(out->errorString()));
         if (progress && i % kProgressEvery == kProgressEvery - 1 && !progress(double(i + 1) / double(seqs.size())))
-            return fail(QStringLiteral("CSV export cancelled"));
+            return fail(FileError::Code::Cancelled, QStringLiteral("CSV export cancelled"));
     }
     if (!write(buffer))
-        return fail(QStringLiteral("cannot write the CSV: %1").arg(out->errorString()));
+        return fail(FileError::Code::Io, QStringLiteral("cannot write the CSV: %1").arg(out->errorString()));
     if (progress)
         progress(1.0);
     return true;

@@ -35,22 +35,35 @@ std::vector<int> lifelineOrder(const Trace& trace)
     return ids;
 }
 
-bool writeAll(QIODevice* out, const QByteArray& data, QString* error)
+bool writeAll(QIODevice* out, const QByteArray& data, FileError* error)
 {
     if (out->write(data) == data.size())
         return true;
-    if (error)
-        *error = QStringLiteral("cannot write: %1").arg(out->errorString());
-    return false;
+    return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot write: %1").arg(out->errorString()));
 }
 
-bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype total, QString* error)
+bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype total, FileError* error)
 {
     if (!progress || progress(total > 0 ? double(done) / double(total) : 1.0))
         return true;
-    if (error)
-        *error = QStringLiteral("export cancelled");
-    return false;
+    return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("export cancelled"));
+}
+
+bool withCode(const ExportProgress& progress, FileError::Code otherwise, FileError* error,
+    const std::function<bool(const ExportProgress& progress, QString* reason)>& run)
+{
+    bool stopped = false;
+    ExportProgress watched;
+    if (progress) {
+        watched = [&](double done) {
+            stopped = !progress(done);
+            return !stopped;
+        };
+    }
+    QString reason;
+    if (run(watched, &reason))
+        return true;
+    return FileError::fail(error, stopped ? FileError::Code::Cancelled : otherwise, reason);
 }
 
 std::vector<DiagramEvent> diagramEvents(const Trace& trace, const ExportRange& range)

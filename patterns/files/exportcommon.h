@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <functional>
 #include <vector>
 
 class QByteArray;
@@ -27,11 +28,17 @@ QString participantName(const Trace& trace, int id);
 // within each group.
 std::vector<int> lifelineOrder(const Trace& trace);
 
-// Writes all of `data`; false with "cannot write: <reason>" otherwise.
-bool writeAll(QIODevice* out, const QByteArray& data, QString* error);
+// Writes all of `data`; false with Io and "cannot write: <reason>" otherwise.
+bool writeAll(QIODevice* out, const QByteArray& data, FileError* error);
 
-// Reports progress now and then; false (with "export cancelled" in `error`) once the user cancels.
-bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype total, QString* error);
+// Reports progress now and then; false (Cancelled, "export cancelled") once the user cancels.
+bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype total, FileError* error);
+
+// Gives a code to the failure of an export or import that reports only its reason (HAR, until it
+// reports codes itself): runs `run` with a progress callback that notes when the user says stop, and
+// fails with Cancelled after that, with `otherwise` for any other failure.
+bool withCode(const ExportProgress& progress, FileError::Code otherwise, FileError* error,
+    const std::function<bool(const ExportProgress& progress, QString* reason)>& run);
 
 // What a sequence diagram shows, merged into one list in time order.
 struct DiagramEvent {

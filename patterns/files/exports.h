@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fileerror.h"
 #include "trace.h"
 #include "tracefile.h"
 
@@ -24,14 +25,14 @@ struct ExportRange {
 // Called now and then with work done so far (0..1); returning false cancels the export.
 using ExportProgress = std::function<bool(double done)>;
 
-// The text exports. Each writes to `out` and returns false with a one-line reason in `error`
-// (an unwritable device, a cancel, a diagram a tool will not take). Exports are pure functions of
-// the trace: the same trace gives the same bytes.
+// The text exports. Each writes to `out` and returns false with a code and a one-line reason in
+// `error` (Io: an unwritable device, Cancelled, TooLarge: a diagram a tool will not take). Exports are
+// pure functions of the trace: the same trace gives the same bytes.
 namespace Export {
 
 // Mermaid sequenceDiagram (docs: https://mermaid.js.org/syntax/sequenceDiagram.html).
-bool mermaid(
-    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
+bool mermaid(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress = {});
 // Mermaid refuses to render text over this many characters.
 constexpr qsizetype MermaidMaxChars = 50'000;
 // Cuts `range` into consecutive time ranges, in order, whose Mermaid exports each fit in
@@ -40,15 +41,16 @@ constexpr qsizetype MermaidMaxChars = 50'000;
 QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range);
 
 // PlantUML @startuml … @enduml.
-bool plantUml(
-    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
+bool plantUml(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress = {});
 
 // One row per message, every field, RFC 4180 quoting.
-bool csv(
-    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress = {});
+bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress = {});
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): HTTP exchanges as entries with real
 // timings, WebSocket connections with _webSocketMessages, SSE streams with _eventSourceMessages.
+// Reports only the reason for now; ExportCommon::withCode gives its failures their code.
 bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, QString* error,
     const ExportProgress& progress = {});
 
@@ -61,7 +63,8 @@ namespace Import {
 // Tolerates a UTF-8 BOM. On failure returns false with "<file>: reason" (with a line when the
 // JSON parser gives an offset) and leaves `trace` untouched. Entries that cannot be used (no
 // startedDateTime, request or response) are skipped, each with "<file>: log.entries[i]: reason" in
-// `warnings` when given.
+// `warnings` when given. Reports only the reason for now; ExportCommon::withCode gives its failures
+// their code.
 bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error, const ExportProgress& progress = {},
     QStringList* warnings = nullptr);
 

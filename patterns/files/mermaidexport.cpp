@@ -94,7 +94,7 @@ const DiagramSyntax& syntax()
 namespace Export {
 
 bool mermaid(
-    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress)
+    const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error, const ExportProgress& progress)
 {
     return TextDiagram::write(syntax(), trace, range, out, error, progress);
 }

@@ -109,7 +109,7 @@ const DiagramSyntax& syntax()
 } // namespace
 
 bool Export::plantUml(
-    const Trace& trace, const ExportRange& range, QIODevice* out, QString* error, const ExportProgress& progress)
+    const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error, const ExportProgress& progress)
 {
     return TextDiagram::write(syntax(), trace, range, out, error, progress);
 }

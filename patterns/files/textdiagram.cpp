@@ -123,7 +123,7 @@ private:
 
 namespace TextDiagram {
 
-bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress)
 {
     const Writer writer(syntax, trace);
@@ -141,13 +141,12 @@ bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& r
     }
     text += syntax.footer;
     if (syntax.maxChars > 0 && text.size() > syntax.maxChars) {
-        if (error)
-            *error = QStringLiteral("the %1 diagram would be %2 characters, more than the %3 %1 renders: "
-                                    "export a shorter time range, or split it into pieces")
-                         .arg(syntax.name)
-                         .arg(text.size())
-                         .arg(syntax.maxChars);
-        return false;
+        return FileError::fail(error, FileError::Code::TooLarge,
+            QStringLiteral("the %1 diagram would be %2 characters, more than the %3 %1 renders: "
+                           "export a shorter time range, or split it into pieces")
+                .arg(syntax.name)
+                .arg(text.size())
+                .arg(syntax.maxChars));
     }
     if (!ExportCommon::writeAll(out, text.toUtf8(), error))
         return false;

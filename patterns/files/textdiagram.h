@@ -49,9 +49,9 @@ struct DiagramSyntax {
 
 namespace TextDiagram {
 
-// The sequence diagram of `range` in `syntax`, written whole to `out` or not at all. False with a
-// one-line reason in `error`: a cancel, an unwritable device, or a text over syntax.maxChars.
-bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, QString* error,
+// The sequence diagram of `range` in `syntax`, written whole to `out` or not at all. False with
+// Cancelled, Io (an unwritable device) or TooLarge (a text over syntax.maxChars) in `error`.
+bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress);
 
 // Cuts `range` into consecutive time ranges whose diagrams each fit in syntax.maxChars (see

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eventfiltermodel.h"
 #include "eventtablemodel.h"
+#include "fileerror.h"
 #include "mainwindow.h"
 #include "messageinspector.h"
 #include "parameterpanel.h"
@@ -151,8 +152,9 @@ private Q_SLOTS:
     void importingABrowserHar()
     {
         MainWindow window;
-        QString error;
-        QVERIFY2(window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/chrome.har"), &error), qPrintable(error));
+        FileError error;
+        QVERIFY2(window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/chrome.har"), &error),
+            qPrintable(error.message));
         const Trace* trace = window.trace();
         QVERIFY(trace);
         QCOMPARE(trace->participants().front().name, QStringLiteral("Browser"));
@@ -164,7 +166,8 @@ private Q_SLOTS:
         QVERIFY(window.clock()->position() < end);
 
         QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/not-json.har"), &error));
-        QVERIFY2(error.contains(QStringLiteral("not-json.har:")), qPrintable(error));
+        QVERIFY2(error.message.contains(QStringLiteral("not-json.har:")), qPrintable(error.message));
+        QCOMPARE(error.code, FileError::Code::BadInput);
         QCOMPARE(window.trace(), trace); // what was shown stays
     }
 };

@@ -71,9 +71,9 @@ private:
     {
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        QString error;
+        FileError error;
         if (!Export::csv(m_trace, range, &buffer, &error))
-            qWarning() << error;
+            qWarning() << error.message;
         return buffer.data();
     }
 
@@ -173,10 +173,11 @@ private Q_SLOTS:
     void writeErrorIsReported()
     {
         QBuffer closed;
+        FileError failure;
+        QVERIFY(!Export::csv(m_trace, {}, &closed, &failure));
+        QVERIFY(!failure.message.isEmpty());
+        QCOMPARE(failure.code, FileError::Code::Io);
         QString error;
-        QVERIFY(!Export::csv(m_trace, {}, &closed, &error));
-        QVERIFY(!error.isEmpty());
-        error.clear();
         QVERIFY(!Export::har(m_trace, m_header, {}, &closed, &error));
         QVERIFY(!error.isEmpty());
     }

@@ -13,15 +13,15 @@ using namespace PatternScope;
 
 namespace {
 
-using ExportFunction = bool (*)(const Trace&, const ExportRange&, QIODevice*, QString*, const ExportProgress&);
+using ExportFunction = bool (*)(const Trace&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&);
 
 QByteArray exported(ExportFunction function, const Trace& trace, const ExportRange& range = {})
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
-    QString error;
+    FileError error;
     if (!function(trace, range, &buffer, &error, {})) {
-        qWarning("export failed: %s", qPrintable(error));
+        qWarning("export failed: %s", qPrintable(error.message));
         return {};
     }
     return buffer.data();
@@ -243,10 +243,12 @@ private Q_SLOTS:
         fillPolling(trace, 1'000);
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        QString error;
+        FileError error;
         QVERIFY(!Export::mermaid(trace, {}, &buffer, &error));
-        QVERIFY2(error.contains(QLatin1String("characters, more than the 50000 Mermaid renders")), qPrintable(error));
-        QVERIFY2(error.contains(QLatin1String("time range")), qPrintable(error));
+        QCOMPARE(error.code, FileError::Code::TooLarge);
+        QVERIFY2(error.message.contains(QLatin1String("characters, more than the 50000 Mermaid renders")),
+            qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("time range")), qPrintable(error.message));
         QVERIFY(buffer.data().isEmpty()); // nothing half-written
 
         // PlantUML has no such limit.
@@ -281,8 +283,8 @@ private Q_SLOTS:
                 QCOMPARE(piece.from, pieces[i - 1].to + 1);
             QBuffer buffer;
             buffer.open(QIODevice::WriteOnly);
-            QString error;
-            QVERIFY2(Export::mermaid(trace, piece, &buffer, &error, {}), qPrintable(error));
+            FileError error;
+            QVERIFY2(Export::mermaid(trace, piece, &buffer, &error, {}), qPrintable(error.message));
             QVERIFY(QString::fromUtf8(buffer.data()).size() <= Export::MermaidMaxChars);
             // Not wastefully small either: every piece but the last is more than half full.
             if (i + 1 < pieces.size())
@@ -304,13 +306,14 @@ private Q_SLOTS:
         for (ExportFunction function : { &Export::mermaid, &Export::plantUml }) {
             QBuffer buffer;
             buffer.open(QIODevice::WriteOnly);
-            QString error;
+            FileError error;
             int calls = 0;
             QVERIFY(!function(trace, {}, &buffer, &error, [&](double done) {
                 ++calls;
                 return done < 0.5;
             }));
-            QCOMPARE(error, QStringLiteral("export cancelled"));
+            QCOMPARE(error.code, FileError::Code::Cancelled);
+            QCOMPARE(error.message, QStringLiteral("export cancelled"));
             QVERIFY(calls > 0);
         }
     }
@@ -321,9 +324,10 @@ private Q_SLOTS:
         readFixture(&trace);
         for (ExportFunction function : { &Export::mermaid, &Export::plantUml }) {
             QBuffer closed;
-            QString error;
+            FileError error;
             QVERIFY(!function(trace, {}, &closed, &error, {}));
-            QVERIFY2(error.startsWith(QLatin1String("cannot write")), qPrintable(error));
+            QCOMPARE(error.code, FileError::Code::Io);
+            QVERIFY2(error.message.startsWith(QLatin1String("cannot write")), qPrintable(error.message));
         }
     }
 

@@ -52,8 +52,8 @@ private Q_SLOTS:
         fill(trace, 20, 400'000);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.svg"));
-        QString error;
-        QVERIFY2(PictureExport::write(trace, {}, Format::Svg, path, &error), qPrintable(error));
+        FileError error;
+        QVERIFY2(PictureExport::write(trace, {}, Format::Svg, path, &error), qPrintable(error.message));
         const QByteArray svg = read(path);
         QVERIFY(svg.contains("<svg"));
         QVERIFY(svg.contains(">Client<") && svg.contains(">Server<"));
@@ -80,8 +80,8 @@ private Q_SLOTS:
         fill(trace, 10, 300'000);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.png"));
-        QString error;
-        QVERIFY2(PictureExport::write(trace, {}, Format::Png, path, &error), qPrintable(error));
+        FileError error;
+        QVERIFY2(PictureExport::write(trace, {}, Format::Png, path, &error), qPrintable(error.message));
         const QImage image(path);
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 400 && image.height() >= 300);
@@ -99,14 +99,14 @@ private Q_SLOTS:
         fill(trace, 400, 500'000); // 200 s: far more than one page
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.pdf"));
-        QString error;
+        FileError error;
         QList<double> progress;
         QVERIFY2(PictureExport::write(trace, {}, Format::Pdf, path, &error,
                      [&](double done) {
                          progress.append(done);
                          return true;
                      }),
-            qPrintable(error));
+            qPrintable(error.message));
         const QByteArray pdf = read(path);
         QVERIFY(pdf.startsWith("%PDF"));
         const qsizetype pages = pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type/Page\n");
@@ -122,20 +122,24 @@ private Q_SLOTS:
         fill(trace, 5000, 2'000'000); // hours of diagram: a PNG of it would not fit in memory
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("huge.png"));
-        QString error;
+        FileError error;
         QVERIFY(!PictureExport::write(trace, {}, Format::Png, path, &error));
-        QVERIFY2(error.contains(QStringLiteral("megapixel limit")), qPrintable(error));
+        QVERIFY2(error.message.contains(QStringLiteral("megapixel limit")), qPrintable(error.message));
+        QCOMPARE(error.code, FileError::Code::TooLarge);
         QVERIFY(!QFile::exists(path));
 
         Trace small;
         fill(small, 2, 100'000);
         QVERIFY(!PictureExport::write(small, {}, Format::Svg, QStringLiteral("/nonexistent/dir/d.svg"), &error));
-        QVERIFY2(error.startsWith(QStringLiteral("cannot write /nonexistent/dir/d.svg")), qPrintable(error));
+        QVERIFY2(
+            error.message.startsWith(QStringLiteral("cannot write /nonexistent/dir/d.svg")), qPrintable(error.message));
+        QCOMPARE(error.code, FileError::Code::Io);
 
         // Cancelled: nothing written.
         const QString cancelled = dir.filePath(QStringLiteral("c.pdf"));
         QVERIFY(!PictureExport::write(small, {}, Format::Pdf, cancelled, &error, [](double) { return false; }));
-        QCOMPARE(error, QStringLiteral("cancelled"));
+        QCOMPARE(error.message, QStringLiteral("cancelled"));
+        QCOMPARE(error.code, FileError::Code::Cancelled);
         QVERIFY(!QFile::exists(cancelled));
     }
 };
