@@ -1,27 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // patternscope export: a recorded trace (or a browser's HAR) to Mermaid, PlantUML, CSV, HAR or a picture.
 #include "cliutil.h"
-#include "exportcommon.h"
+#include "exportformats.h"
 #include "exports.h"
 #include "parameters.h"
-#include "pictureexport.h"
 #include "tracefile.h"
 
 #include <QCommandLineParser>
-#include <QSaveFile>
 #include <QTextStream>
 #include <cmath>
 
 namespace PatternScope::CommandLine {
 
 namespace {
-
-const QStringList& formatNames()
-{
-    static const QStringList names { QStringLiteral("mermaid"), QStringLiteral("plantuml"), QStringLiteral("csv"),
-        QStringLiteral("har"), QStringLiteral("svg"), QStringLiteral("png"), QStringLiteral("pdf") };
-    return names;
-}
 
 bool readInput(const QString& path, Trace* trace, TraceHeader* header, QString* error, QStringList* warnings)
 {
@@ -33,32 +24,6 @@ bool readInput(const QString& path, Trace* trace, TraceHeader* header, QString* 
         return false;
     }
     *warnings = reader.warnings();
-    return true;
-}
-
-// A text export, written whole or not at all.
-bool writeText(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-    const QString& path, FileError* error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return FileError::fail(
-            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    bool ok = false;
-    if (format == QLatin1String("mermaid"))
-        ok = Export::mermaid(trace, range, &file, error);
-    else if (format == QLatin1String("plantuml"))
-        ok = Export::plantUml(trace, range, &file, error);
-    else if (format == QLatin1String("csv"))
-        ok = Export::csv(trace, range, &file, error);
-    else
-        ok = ExportCommon::withCode({}, FileError::Code::Io, error,
-            [&](const ExportProgress&, QString* reason) { return Export::har(trace, header, range, &file, reason); });
-    if (!ok)
-        return false;
-    if (!file.commit())
-        return FileError::fail(
-            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return true;
 }
 
@@ -93,7 +58,7 @@ int exportCommand(const QStringList& arguments)
                        "HAR."));
     parser.addPositionalArgument(QStringLiteral("input"), QStringLiteral("A trace file, or a .har file."));
     const QCommandLineOption format({ QStringLiteral("f"), QStringLiteral("format") },
-        QStringLiteral("One of: %1.").arg(formatNames().join(QStringLiteral(", "))), QStringLiteral("format"));
+        QStringLiteral("One of: %1.").arg(ExportFormats::ids().join(QStringLiteral(", "))), QStringLiteral("format"));
     const QCommandLineOption output(
         { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Where to write."), QStringLiteral("file"));
     const QCommandLineOption from(QStringLiteral("from"),
@@ -110,15 +75,16 @@ int exportCommand(const QStringList& arguments)
             positional.isEmpty() ? QStringLiteral("missing the trace to export (a .pstrace.jsonl or .har file)")
                                  : QStringLiteral("one input at a time, not %1").arg(positional.size()),
             Usage);
+    const QString formatNames = ExportFormats::ids().join(QStringLiteral(", "));
     if (!parser.isSet(format))
-        return fail(command,
-            QStringLiteral("missing --format (one of: %1)").arg(formatNames().join(QStringLiteral(", "))), Usage);
+        return fail(command, QStringLiteral("missing --format (one of: %1)").arg(formatNames), Usage);
     const QString name = parser.value(format).toLower();
-    if (!formatNames().contains(name))
-        return fail(command,
-            QStringLiteral("unknown format '%1' (one of: %2)")
-                .arg(parser.value(format), formatNames().join(QStringLiteral(", "))),
-            Usage);
+    const ExportFormat* chosen = ExportFormats::find(name);
+    if (!chosen)
+        return fail(
+            command, QStringLiteral("unknown format '%1' (one of: %2)").arg(parser.value(format), formatNames), Usage);
+    if (!chosen->takesRange && (parser.isSet(from) || parser.isSet(to)))
+        return fail(command, QStringLiteral("--format %1 exports the whole trace: no --from or --to").arg(name), Usage);
     if (!parser.isSet(output))
         return fail(command, QStringLiteral("missing -o FILE: where should the export go?"), Usage);
     ExportRange range;
@@ -140,14 +106,11 @@ int exportCommand(const QStringList& arguments)
               << Qt::endl;
 
     const QString path = parser.value(output);
-    PictureExport::Format picture;
     FileError failure;
-    const bool ok = PictureExport::formatFromName(name, &picture)
-        ? PictureExport::write(trace, range, picture, path, &failure)
-        : writeText(name, trace, header, range, path, &failure);
-    if (!ok && name == QLatin1String("mermaid") && failure.code == FileError::Code::TooLarge) {
+    const bool ok = chosen->write(trace, header, range, path, &failure, {});
+    if (!ok && failure.code == FileError::Code::TooLarge && chosen->split) {
         // Offer the split rather than a file that would not render.
-        const QList<ExportRange> pieces = Export::splitForMermaid(trace, range);
+        const QList<ExportRange> pieces = chosen->split(trace, range);
         fail(command, failure.message);
         err() << QStringLiteral("patternscope export: in %1 pieces that each render:").arg(pieces.size()) << Qt::endl;
         for (const ExportRange& piece : pieces) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "exportdialog.h"
 
-#include "exportcommon.h"
-#include "pictureexport.h"
+#include "exportformats.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -16,29 +15,8 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QSaveFile>
 
 namespace PatternScope {
-
-namespace {
-
-struct FormatInfo {
-    const char* id;
-    const char* title;
-    const char* suffix;
-};
-
-constexpr FormatInfo kFormats[] = {
-    { "mermaid", "Mermaid sequence diagram", "mmd" },
-    { "plantuml", "PlantUML", "puml" },
-    { "csv", "CSV table", "csv" },
-    { "har", "HAR 1.2 (browsers' network log)", "har" },
-    { "svg", "SVG picture", "svg" },
-    { "png", "PNG picture", "png" },
-    { "pdf", "PDF document", "pdf" },
-};
-
-} // namespace
 
 ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     : QDialog(parent)
@@ -47,13 +25,13 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     auto* form = new QFormLayout(this);
     m_format = new QComboBox(this);
     m_format->setAccessibleName(tr("Format"));
-    for (const FormatInfo& f : kFormats)
-        m_format->addItem(tr(f.title), QString::fromLatin1(f.id));
+    for (const ExportFormat& f : ExportFormats::all())
+        m_format->addItem(f.title, f.id);
     form->addRow(tr("&Format:"), m_format);
 
     const double end = double(trace.endTime()) / 1e6;
     m_whole = new QRadioButton(tr("The &whole trace (%1 s)").arg(end, 0, 'f', 1), this);
-    auto* part = new QRadioButton(tr("&Messages sent from"), this);
+    m_part = new QRadioButton(tr("&Messages sent from"), this);
     m_whole->setChecked(true);
     m_from = new QDoubleSpinBox(this);
     m_to = new QDoubleSpinBox(this);
@@ -62,13 +40,13 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
         box->setDecimals(2);
         box->setSuffix(tr(" s"));
         box->setEnabled(false);
-        connect(part, &QRadioButton::toggled, box, &QWidget::setEnabled);
+        connect(m_part, &QRadioButton::toggled, box, &QWidget::setEnabled);
     }
     m_from->setAccessibleName(tr("From"));
     m_to->setAccessibleName(tr("To"));
     m_to->setValue(end);
     auto* range = new QHBoxLayout;
-    range->addWidget(part);
+    range->addWidget(m_part);
     range->addWidget(m_from);
     range->addWidget(new QLabel(tr("to"), this));
     range->addWidget(m_to);
@@ -80,46 +58,29 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     form->addRow(buttons);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChosen);
+    formatChosen();
 }
 
-QString ExportDialog::format() const
+const ExportFormat& ExportDialog::format() const
 {
-    return m_format->currentData().toString();
+    return ExportFormats::all().at(m_format->currentIndex());
+}
+
+void ExportDialog::formatChosen()
+{
+    // A format that always covers the whole trace offers no range to choose.
+    const bool takesRange = format().takesRange;
+    if (!takesRange)
+        m_whole->setChecked(true);
+    m_part->setEnabled(takesRange);
 }
 
 ExportRange ExportDialog::range() const
 {
-    if (m_whole->isChecked())
+    if (m_whole->isChecked() || !format().takesRange)
         return {};
     return { TimeUs(m_from->value() * 1e6), TimeUs(std::max(m_from->value(), m_to->value()) * 1e6) };
-}
-
-bool ExportDialog::write(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-    const QString& path, FileError* error, const ExportProgress& progress)
-{
-    PictureExport::Format picture;
-    if (PictureExport::formatFromName(format, &picture))
-        return PictureExport::write(trace, range, picture, path, error, progress);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return FileError::fail(error, FileError::Code::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
-    bool ok = false;
-    if (format == QLatin1String("mermaid"))
-        ok = Export::mermaid(trace, range, &file, error, progress);
-    else if (format == QLatin1String("plantuml"))
-        ok = Export::plantUml(trace, range, &file, error, progress);
-    else if (format == QLatin1String("csv"))
-        ok = Export::csv(trace, range, &file, error, progress);
-    else if (format == QLatin1String("har"))
-        ok = ExportCommon::withCode(
-            progress, FileError::Code::Io, error, [&](const ExportProgress& watched, QString* reason) {
-                return Export::har(trace, header, range, &file, reason, watched);
-            });
-    else
-        FileError::fail(error, FileError::Code::BadInput, tr("unknown format %1").arg(format));
-    if (ok && !file.commit())
-        ok = FileError::fail(error, FileError::Code::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
-    return ok;
 }
 
 QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget* parent)
@@ -127,17 +88,9 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
     ExportDialog dialog(trace, parent);
     if (dialog.exec() != QDialog::Accepted)
         return {};
-    const QString format = dialog.format();
-    QString suffix;
-    QString title;
-    for (const FormatInfo& f : kFormats) {
-        if (format == QLatin1String(f.id)) {
-            suffix = QString::fromLatin1(f.suffix);
-            title = tr(f.title);
-        }
-    }
-    const QString path = QFileDialog::getSaveFileName(parent, tr("Export as %1").arg(title),
-        QStringLiteral("sequence.%1").arg(suffix), QStringLiteral("%1 (*.%2)").arg(title, suffix));
+    const ExportFormat& format = dialog.format();
+    const QString path = QFileDialog::getSaveFileName(parent, tr("Export as %1").arg(format.title),
+        QStringLiteral("sequence.%1").arg(format.suffix), QStringLiteral("%1 (*.%2)").arg(format.title, format.suffix));
     if (path.isEmpty())
         return {};
 
@@ -146,7 +99,7 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     FileError error;
-    const bool ok = write(format, trace, header, dialog.range(), path, &error, [&progress](double done) {
+    const bool ok = format.write(trace, header, dialog.range(), path, &error, [&progress](double done) {
         progress.setValue(int(done * 1000));
         QCoreApplication::processEvents();
         return !progress.wasCanceled();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "exports.h"
+#include "exportformat.h"
 
 #include <QDialog>
 
@@ -18,17 +18,18 @@ class ExportDialog : public QDialog {
 public:
     ExportDialog(const Trace& trace, QWidget* parent = nullptr);
 
-    QString format() const; // "mermaid", "plantuml", "csv", "har", "svg", "png", "pdf"
+    // The chosen row of ExportFormats::all().
+    const ExportFormat& format() const;
     ExportRange range() const;
 
     // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
     static QString run(const Trace& trace, const TraceHeader& header, QWidget* parent);
-    // Writes one export; false with a code and a one-line reason.
-    static bool write(const QString& format, const Trace& trace, const TraceHeader& header, const ExportRange& range,
-        const QString& path, FileError* error, const ExportProgress& progress = {});
 
 private:
+    void formatChosen();
+
     QComboBox* m_format = nullptr;
+    QRadioButton* m_part = nullptr;
     QRadioButton* m_whole = nullptr;
     QDoubleSpinBox* m_from = nullptr;
     QDoubleSpinBox* m_to = nullptr;

@@ -117,20 +117,21 @@ bool cancel(FileError* error)
     return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("cancelled"));
 }
 
-} // namespace
-
-bool formatFromName(QStringView name, Format* format)
+ExportFormat pictureFormat(const QString& id, const QString& title, Format format)
 {
-    if (name == u"svg")
-        *format = Format::Svg;
-    else if (name == u"png")
-        *format = Format::Png;
-    else if (name == u"pdf")
-        *format = Format::Pdf;
-    else
-        return false;
-    return true;
+    ExportFormat row;
+    row.id = id;
+    row.title = title;
+    row.suffix = id;
+    row.kind = ExportFormat::Kind::Picture;
+    row.write = [format](const Trace& trace, const TraceHeader&, const ExportRange& range, const QString& path,
+                    FileError* error, const ExportProgress& progress) {
+        return PictureExport::write(trace, range, format, path, error, progress);
+    };
+    return row;
 }
+
+} // namespace
 
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress)
@@ -216,6 +217,16 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
     if (cancelled(progress, 1.0))
         return cancel(error);
     return finish(file, error);
+}
+
+const QList<ExportFormat>& formats()
+{
+    static const QList<ExportFormat> formats {
+        pictureFormat(QStringLiteral("svg"), QStringLiteral("SVG picture"), Format::Svg),
+        pictureFormat(QStringLiteral("png"), QStringLiteral("PNG picture"), Format::Png),
+        pictureFormat(QStringLiteral("pdf"), QStringLiteral("PDF document"), Format::Pdf),
+    };
+    return formats;
 }
 
 } // namespace PatternScope::PictureExport

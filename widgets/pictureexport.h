@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "exportformat.h"
 #include "exports.h"
 
 namespace PatternScope {
@@ -12,7 +13,6 @@ namespace PatternScope {
 namespace PictureExport {
 
 enum class Format { Svg, Png, Pdf };
-bool formatFromName(QStringView name, Format* format);
 
 constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
 
@@ -20,6 +20,9 @@ constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
 // TooLarge (a PNG over MaxPngPixels or over the memory there is) or Io.
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress = {});
+
+// The rows of the export format table for SVG, PNG and PDF.
+const QList<ExportFormat>& formats();
 
 } // namespace PictureExport
 

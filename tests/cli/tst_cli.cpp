@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "exportformats.h"
 #include "trace.h"
 #include "tracefile.h"
 
@@ -336,23 +337,24 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     }
 
+    // Every row of the format table the window's dialog offers too.
     void exportWritesEachFormat_data()
     {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QByteArray>("start"); // what a file of that format begins with
-        QTest::addRow("mermaid") << QStringLiteral("mermaid") << QByteArray("sequenceDiagram");
-        QTest::addRow("plantuml") << QStringLiteral("plantuml") << QByteArray("@startuml");
-        QTest::addRow("csv") << QStringLiteral("csv") << QByteArray("seq,");
-        QTest::addRow("har") << QStringLiteral("har") << QByteArray("{");
-        QTest::addRow("svg") << QStringLiteral("svg") << QByteArray("<?xml");
-        QTest::addRow("png") << QStringLiteral("png") << QByteArray("\x89PNG");
-        QTest::addRow("pdf") << QStringLiteral("pdf") << QByteArray("%PDF");
+        const QHash<QString, QByteArray> starts { { QStringLiteral("mermaid"), "sequenceDiagram" },
+            { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
+            { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
+            { QStringLiteral("pdf"), "%PDF" } };
+        for (const QString& id : ExportFormats::ids())
+            QTest::addRow("%s", qPrintable(id)) << id << starts.value(id);
     }
 
     void exportWritesEachFormat()
     {
         QFETCH(QString, format);
         QFETCH(QByteArray, start);
+        QVERIFY2(!start.isEmpty(), "a new format needs its first bytes in the _data function");
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out.") + format);
         const Result r = runCli({ QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"),
@@ -403,6 +405,55 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
         QVERIFY(!QFile::exists(QStringLiteral("x.gif")) && !QFile::exists(QStringLiteral("x.csv")));
+    }
+
+    void exportHelpNamesEveryFormat()
+    {
+        const Result r = runCli({ QStringLiteral("export"), QStringLiteral("--help") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("One of: %1.").arg(ExportFormats::ids().join(QStringLiteral(", ")))),
+            qPrintable(r.out));
+    }
+
+    // Too large for Mermaid: nothing written, and the command lists time ranges that each fit.
+    void exportOffersTheMermaidSplit()
+    {
+        Trace trace;
+        const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+        const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        for (int i = 0; i < 2'000; ++i) {
+            Message m;
+            m.from = i % 2 ? server : client;
+            m.to = i % 2 ? client : server;
+            m.kind = i % 2 ? Message::Kind::HttpResponse : Message::Kind::HttpRequest;
+            m.label = i % 2 ? QStringLiteral("200 OK") : QStringLiteral("GET /poll?since=%1").arg(i);
+            m.sentAt = TimeUs(i) * 5'000;
+            trace.completeMessage(trace.addMessage(m), m.sentAt + 2'000);
+        }
+        QTemporaryDir dir;
+        const QString input = dir.filePath(QStringLiteral("long.pstrace.jsonl"));
+        QString error;
+        QVERIFY2(TraceWriter::writeTrace(input, TraceHeader(), trace, &error), qPrintable(error));
+        const QString out = dir.filePath(QStringLiteral("long.mmd"));
+        const Result r = runCli({ QStringLiteral("export"), input, QStringLiteral("-f"), QStringLiteral("mermaid"),
+            QStringLiteral("-o"), out });
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.out, QString());
+        QVERIFY(!QFile::exists(out));
+        const QStringList lines = r.err.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.value(0).startsWith(QStringLiteral("patternscope export: the Mermaid diagram would be ")),
+            qPrintable(r.err));
+        QVERIFY2(lines.value(1).startsWith(QStringLiteral("patternscope export: in ")), qPrintable(r.err));
+        QVERIFY(lines.size() > 3);
+        for (const QString& line : lines.mid(2))
+            QVERIFY2(line.startsWith(QStringLiteral("  --from ")) && line.contains(QStringLiteral("ms --to ")),
+                qPrintable(line));
+        // The first piece it offers renders.
+        const QStringList piece = lines.value(2).trimmed().split(u' ');
+        const Result first = runCli({ QStringLiteral("export"), input, QStringLiteral("-f"), QStringLiteral("mermaid"),
+            QStringLiteral("-o"), out, piece.value(0), piece.value(1), piece.value(2), piece.value(3) });
+        QCOMPARE(first.err, QString());
+        QCOMPARE(first.exitCode, 0);
     }
 
     void helpAndVersion()

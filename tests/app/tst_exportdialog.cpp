@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// File → Export…: it offers exactly the rows of the export format table the command line takes, and
+// gives the range the user chose.
+#include "exportdialog.h"
+#include "exportformats.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QRadioButton>
+#include <QTest>
+
+using namespace PatternScope;
+
+namespace {
+
+void fillTenSeconds(Trace& trace)
+{
+    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    Message m;
+    m.from = client;
+    m.to = server;
+    m.label = QStringLiteral("GET /");
+    m.sentAt = 10'000'000;
+    trace.completeMessage(trace.addMessage(m), 10'000'100);
+}
+
+QDoubleSpinBox* spinBox(const QDialog& dialog, const QString& name)
+{
+    for (QDoubleSpinBox* box : dialog.findChildren<QDoubleSpinBox*>()) {
+        if (box->accessibleName() == name)
+            return box;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestExportDialog : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void offersEveryFormat_data()
+    {
+        QTest::addColumn<int>("row");
+        QTest::addColumn<QString>("id");
+        for (qsizetype i = 0; i < ExportFormats::all().size(); ++i)
+            QTest::addRow("%s", qPrintable(ExportFormats::all()[i].id)) << int(i) << ExportFormats::all()[i].id;
+    }
+
+    void offersEveryFormat()
+    {
+        QFETCH(int, row);
+        QFETCH(QString, id);
+        Trace trace;
+        fillTenSeconds(trace);
+        ExportDialog dialog(trace);
+        auto* box = dialog.findChild<QComboBox*>();
+        QVERIFY(box);
+        QCOMPARE(box->count(), int(ExportFormats::all().size()));
+        QCOMPARE(box->itemData(row).toString(), id);
+        QCOMPARE(box->itemText(row), ExportFormats::find(id)->title);
+        box->setCurrentIndex(row);
+        QCOMPARE(dialog.format().id, id);
+        QCOMPARE(&dialog.format(), ExportFormats::find(id));
+    }
+
+    void rangeIsWholeOrWhatWasChosen()
+    {
+        Trace trace;
+        fillTenSeconds(trace);
+        ExportDialog dialog(trace);
+        const ExportRange whole = dialog.range();
+        QCOMPARE(whole.from, TimeUs(0));
+        QCOMPARE(whole.to, NoTime);
+
+        QRadioButton* part = nullptr;
+        for (QRadioButton* button : dialog.findChildren<QRadioButton*>()) {
+            if (!button->isChecked())
+                part = button;
+        }
+        QVERIFY(part);
+        QVERIFY(part->isEnabled()); // every format today takes a range
+        part->setChecked(true);
+        QDoubleSpinBox* from = spinBox(dialog, QStringLiteral("From"));
+        QDoubleSpinBox* to = spinBox(dialog, QStringLiteral("To"));
+        QVERIFY(from && to);
+        QVERIFY(from->isEnabled() && to->isEnabled());
+        from->setValue(2.5);
+        to->setValue(7.25);
+        const ExportRange chosen = dialog.range();
+        QCOMPARE(chosen.from, TimeUs(2'500'000));
+        QCOMPARE(chosen.to, TimeUs(7'250'000));
+    }
+};
+
+QTEST_MAIN(TestExportDialog)
+#include "tst_exportdialog.moc"

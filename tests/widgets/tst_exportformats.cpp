@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The export format table that the command line and the dialog share: its rows, and that every row
+// writes its file, refuses an unwritable path with the Io code and stops on a cancel with the
+// Cancelled code, leaving no file behind.
+#include "exportformats.h"
+
+#include <QFile>
+#include <QHash>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+
+namespace {
+
+// Requests and answers between a client and a server, 1 ms apart: many messages, a short diagram.
+void fill(Trace& trace, int pairs)
+{
+    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    for (int i = 0; i < pairs; ++i) {
+        Message m;
+        m.from = client;
+        m.to = server;
+        m.kind = Message::Kind::HttpRequest;
+        m.label = QStringLiteral("GET /work/%1").arg(i);
+        m.correlation = QString::number(i);
+        m.sentAt = TimeUs(i) * 1'000;
+        trace.completeMessage(trace.addMessage(m), m.sentAt + 200);
+        m.from = server;
+        m.to = client;
+        m.kind = Message::Kind::HttpResponse;
+        m.label = QStringLiteral("200 OK");
+        m.sentAt += 500;
+        trace.completeMessage(trace.addMessage(m), m.sentAt + 200);
+    }
+}
+
+void addEveryFormat()
+{
+    QTest::addColumn<QString>("id");
+    for (const ExportFormat& format : ExportFormats::all())
+        QTest::addRow("%s", qPrintable(format.id)) << format.id;
+}
+
+} // namespace
+
+class TestExportFormats : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The rows users meet, in the order the dialog lists them.
+    void rows_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("title");
+        QTest::addColumn<QString>("suffix");
+        QTest::addColumn<bool>("picture");
+        QTest::addColumn<bool>("splits");
+        QTest::addRow("mermaid") << QStringLiteral("mermaid") << QStringLiteral("Mermaid sequence diagram")
+                                 << QStringLiteral("mmd") << false << true;
+        QTest::addRow("plantuml") << QStringLiteral("plantuml") << QStringLiteral("PlantUML") << QStringLiteral("puml")
+                                  << false << false;
+        QTest::addRow("csv") << QStringLiteral("csv") << QStringLiteral("CSV table") << QStringLiteral("csv") << false
+                             << false;
+        QTest::addRow("har") << QStringLiteral("har") << QStringLiteral("HAR 1.2 (browsers' network log)")
+                             << QStringLiteral("har") << false << false;
+        QTest::addRow("svg") << QStringLiteral("svg") << QStringLiteral("SVG picture") << QStringLiteral("svg") << true
+                             << false;
+        QTest::addRow("png") << QStringLiteral("png") << QStringLiteral("PNG picture") << QStringLiteral("png") << true
+                             << false;
+        QTest::addRow("pdf") << QStringLiteral("pdf") << QStringLiteral("PDF document") << QStringLiteral("pdf") << true
+                             << false;
+    }
+
+    void rows()
+    {
+        QFETCH(QString, id);
+        QFETCH(QString, title);
+        QFETCH(QString, suffix);
+        QFETCH(bool, picture);
+        QFETCH(bool, splits);
+        const ExportFormat* format = ExportFormats::find(id);
+        QVERIFY(format);
+        QCOMPARE(format->title, title);
+        QCOMPARE(format->suffix, suffix);
+        QCOMPARE(format->kind == ExportFormat::Kind::Picture, picture);
+        QCOMPARE(bool(format->split), splits);
+        QVERIFY(format->takesRange);
+        QVERIFY(format->write);
+    }
+
+    void orderAndNothingElse()
+    {
+        QCOMPARE(ExportFormats::ids(),
+            QStringList({ QStringLiteral("mermaid"), QStringLiteral("plantuml"), QStringLiteral("csv"),
+                QStringLiteral("har"), QStringLiteral("svg"), QStringLiteral("png"), QStringLiteral("pdf") }));
+        QCOMPARE(ExportFormats::find(u"gif"), nullptr);
+        // The text rows come from the files layer as they are.
+        for (const ExportFormat& text : Export::textFormats())
+            QCOMPARE(ExportFormats::find(text.id)->kind, ExportFormat::Kind::Text);
+    }
+
+    void writesItsFile_data() { addEveryFormat(); }
+
+    void writesItsFile()
+    {
+        QFETCH(QString, id);
+        const QHash<QString, QByteArray> starts { { QStringLiteral("mermaid"), "sequenceDiagram" },
+            { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
+            { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
+            { QStringLiteral("pdf"), "%PDF" } };
+        QVERIFY2(starts.contains(id), "a new format needs a line here");
+        Trace trace;
+        fill(trace, 20);
+        QTemporaryDir dir;
+        const ExportFormat& format = *ExportFormats::find(id);
+        const QString path = dir.filePath(QStringLiteral("out.") + format.suffix);
+        FileError error;
+        QList<double> progress;
+        QVERIFY2(format.write(trace, {}, { 0, 10'000 }, path, &error,
+                     [&](double done) {
+                         progress.append(done);
+                         return true;
+                     }),
+            qPrintable(error.message));
+        QCOMPARE(error.code, FileError::Code::None);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(32).startsWith(starts.value(id)));
+        QVERIFY(!progress.isEmpty());
+    }
+
+    void unwritablePathGivesTheIoCode_data() { addEveryFormat(); }
+
+    void unwritablePathGivesTheIoCode()
+    {
+        QFETCH(QString, id);
+        Trace trace;
+        fill(trace, 2);
+        const QString path = QStringLiteral("/nonexistent/dir/out.") + id;
+        FileError error;
+        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, path, &error, {}));
+        QCOMPARE(error.code, FileError::Code::Io);
+        QVERIFY2(
+            error.message.startsWith(QStringLiteral("cannot write /nonexistent/dir/out.")), qPrintable(error.message));
+    }
+
+    // Large enough that every format asks for progress before it ends (CSV every 4096 rows, HAR
+    // every 256 exchanges); the dialog says nothing after a cancel, so the code must say so.
+    void cancelGivesTheCancelledCode_data() { addEveryFormat(); }
+
+    void cancelGivesTheCancelledCode()
+    {
+        QFETCH(QString, id);
+        Trace trace;
+        fill(trace, 3'000);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cancelled.") + id);
+        FileError error;
+        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, path, &error, [](double) { return false; }));
+        QCOMPARE(error.code, FileError::Code::Cancelled);
+        QVERIFY(error.message.endsWith(QStringLiteral("cancelled")));
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void tooLargeMermaidSplits()
+    {
+        Trace trace;
+        fill(trace, 3'000);
+        const ExportFormat& mermaid = *ExportFormats::find(u"mermaid");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("big.mmd"));
+        FileError error;
+        QVERIFY(!mermaid.write(trace, {}, {}, path, &error, {}));
+        QCOMPARE(error.code, FileError::Code::TooLarge);
+        QVERIFY(!QFile::exists(path));
+        const QList<ExportRange> pieces = mermaid.split(trace, {});
+        QVERIFY(pieces.size() > 1);
+        for (const ExportRange& piece : pieces)
+            QVERIFY2(mermaid.write(trace, {}, piece, path, &error, {}), qPrintable(error.message));
+    }
+};
+
+QTEST_MAIN(TestExportFormats)
+#include "tst_exportformats.moc"
