@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // File → Export…: it offers exactly the rows of the export format table the command line takes, and
 // gives the range the user chose.
+#include "exchanges.h"
 #include "exportdialog.h"
 #include "exportformats.h"
 
@@ -10,20 +11,9 @@
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::fillExchanges;
 
 namespace {
-
-void fillTenSeconds(Trace& trace)
-{
-    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    Message m;
-    m.from = client;
-    m.to = server;
-    m.label = QStringLiteral("GET /");
-    m.sentAt = 10'000'000;
-    trace.completeMessage(trace.addMessage(m), 10'000'100);
-}
 
 QDoubleSpinBox* spinBox(const QDialog& dialog, const QString& name)
 {
@@ -53,7 +43,7 @@ private Q_SLOTS:
         QFETCH(int, row);
         QFETCH(QString, id);
         Trace trace;
-        fillTenSeconds(trace);
+        fillExchanges(trace, 11, 1'000'000); // about ten seconds
         ExportDialog dialog(trace);
         auto* box = dialog.findChild<QComboBox*>();
         QVERIFY(box);
@@ -68,7 +58,7 @@ private Q_SLOTS:
     void rangeIsWholeOrWhatWasChosen()
     {
         Trace trace;
-        fillTenSeconds(trace);
+        fillExchanges(trace, 11, 1'000'000); // about ten seconds
         ExportDialog dialog(trace);
         const ExportRange whole = dialog.range();
         QCOMPARE(whole.from, TimeUs(0));

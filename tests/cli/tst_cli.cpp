@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "exchanges.h"
 #include "exportformats.h"
 #include "trace.h"
 #include "tracefile.h"
@@ -419,17 +420,7 @@ private Q_SLOTS:
     void exportOffersTheMermaidSplit()
     {
         Trace trace;
-        const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-        const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-        for (int i = 0; i < 2'000; ++i) {
-            Message m;
-            m.from = i % 2 ? server : client;
-            m.to = i % 2 ? client : server;
-            m.kind = i % 2 ? Message::Kind::HttpResponse : Message::Kind::HttpRequest;
-            m.label = i % 2 ? QStringLiteral("200 OK") : QStringLiteral("GET /poll?since=%1").arg(i);
-            m.sentAt = TimeUs(i) * 5'000;
-            trace.completeMessage(trace.addMessage(m), m.sentAt + 2'000);
-        }
+        Test::fillExchanges(trace, 2'000, 10'000);
         QTemporaryDir dir;
         const QString input = dir.filePath(QStringLiteral("long.pstrace.jsonl"));
         QString error;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ExportCommon::withCode, which gives HAR export and import failures their code until they report
 // one themselves: a cancel is told by the progress callback having said stop, never by the text.
+#include "exchanges.h"
 #include "exportcommon.h"
 
 #include <QFile>
@@ -8,33 +9,7 @@
 #include <QTest>
 
 using namespace PatternScope;
-
-namespace {
-
-// HTTP exchanges between a client and a server: enough for the HAR import to ask for progress.
-void fill(Trace& trace, int exchanges)
-{
-    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    for (int i = 0; i < exchanges; ++i) {
-        Message m;
-        m.from = client;
-        m.to = server;
-        m.kind = Message::Kind::HttpRequest;
-        m.label = QStringLiteral("GET /items/%1").arg(i);
-        m.correlation = QString::number(i);
-        m.sentAt = TimeUs(i) * 10'000;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + 1'000);
-        m.from = server;
-        m.to = client;
-        m.kind = Message::Kind::HttpResponse;
-        m.label = QStringLiteral("200 OK");
-        m.sentAt += 2'000;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + 1'000);
-    }
-}
-
-} // namespace
+using PatternScope::Test::fillExchanges;
 
 class TestExportCommon : public QObject {
     Q_OBJECT
@@ -89,7 +64,7 @@ private Q_SLOTS:
     void harImport()
     {
         Trace trace;
-        fill(trace, 600);
+        fillExchanges(trace, 600, 10'000); // enough for the import to ask for progress
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("many.har"));
         QFile file(path);

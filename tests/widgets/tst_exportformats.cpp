@@ -2,6 +2,7 @@
 // The export format table that the command line and the dialog share: its rows, and that every row
 // writes its file, refuses an unwritable path with the Io code and stops on a cancel with the
 // Cancelled code, leaving no file behind.
+#include "exchanges.h"
 #include "exportformats.h"
 
 #include <QFile>
@@ -10,31 +11,9 @@
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::fillExchanges;
 
 namespace {
-
-// Requests and answers between a client and a server, 1 ms apart: many messages, a short diagram.
-void fill(Trace& trace, int pairs)
-{
-    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    for (int i = 0; i < pairs; ++i) {
-        Message m;
-        m.from = client;
-        m.to = server;
-        m.kind = Message::Kind::HttpRequest;
-        m.label = QStringLiteral("GET /work/%1").arg(i);
-        m.correlation = QString::number(i);
-        m.sentAt = TimeUs(i) * 1'000;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + 200);
-        m.from = server;
-        m.to = client;
-        m.kind = Message::Kind::HttpResponse;
-        m.label = QStringLiteral("200 OK");
-        m.sentAt += 500;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + 200);
-    }
-}
 
 void addEveryFormat()
 {
@@ -112,7 +91,7 @@ private Q_SLOTS:
             { QStringLiteral("pdf"), "%PDF" } };
         QVERIFY2(starts.contains(id), "a new format needs a line here");
         Trace trace;
-        fill(trace, 20);
+        fillExchanges(trace, 20, 1'000);
         QTemporaryDir dir;
         const ExportFormat& format = *ExportFormats::find(id);
         const QString path = dir.filePath(QStringLiteral("out.") + format.suffix);
@@ -137,7 +116,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, id);
         Trace trace;
-        fill(trace, 2);
+        fillExchanges(trace, 2, 1'000);
         const QString path = QStringLiteral("/nonexistent/dir/out.") + id;
         FileError error;
         QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, path, &error, {}));
@@ -154,7 +133,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, id);
         Trace trace;
-        fill(trace, 3'000);
+        fillExchanges(trace, 3'000, 1'000);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("cancelled.") + id);
         FileError error;
@@ -167,7 +146,7 @@ private Q_SLOTS:
     void tooLargeMermaidSplits()
     {
         Trace trace;
-        fill(trace, 3'000);
+        fillExchanges(trace, 3'000, 1'000);
         const ExportFormat& mermaid = *ExportFormats::find(u"mermaid");
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("big.mmd"));

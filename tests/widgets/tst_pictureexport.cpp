@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "exchanges.h"
 #include "pictureexport.h"
 
 #include <QFile>
@@ -8,31 +9,10 @@
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::fillExchanges;
 using PictureExport::Format;
 
 namespace {
-
-// Requests and answers between a client and a server, `every` apart.
-void fill(Trace& trace, int pairs, TimeUs every)
-{
-    const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    for (int i = 0; i < pairs; ++i) {
-        Message m;
-        m.from = client;
-        m.to = server;
-        m.kind = Message::Kind::HttpRequest;
-        m.label = QStringLiteral("GET /work/%1").arg(i);
-        m.sentAt = i * every;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + every / 4);
-        m.from = server;
-        m.to = client;
-        m.kind = Message::Kind::HttpResponse;
-        m.label = QStringLiteral("200 OK");
-        m.sentAt = i * every + every / 2;
-        trace.completeMessage(trace.addMessage(m), m.sentAt + every / 4);
-    }
-}
 
 QByteArray read(const QString& path)
 {
@@ -49,7 +29,7 @@ private Q_SLOTS:
     void svgHasTheWholeDiagram()
     {
         Trace trace;
-        fill(trace, 20, 400'000);
+        fillExchanges(trace, 20, 400'000);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.svg"));
         FileError error;
@@ -77,7 +57,7 @@ private Q_SLOTS:
     void pngIsThePaintedDiagram()
     {
         Trace trace;
-        fill(trace, 10, 300'000);
+        fillExchanges(trace, 10, 300'000);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.png"));
         FileError error;
@@ -96,7 +76,7 @@ private Q_SLOTS:
     void aLongDiagramGoesOnOverPdfPages()
     {
         Trace trace;
-        fill(trace, 400, 500'000); // 200 s: far more than one page
+        fillExchanges(trace, 400, 500'000); // 200 s: far more than one page
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("d.pdf"));
         FileError error;
@@ -119,7 +99,7 @@ private Q_SLOTS:
     void tooBigOrUnwritableIsRefusedAndLeavesNoFile()
     {
         Trace trace;
-        fill(trace, 5000, 2'000'000); // hours of diagram: a PNG of it would not fit in memory
+        fillExchanges(trace, 5000, 2'000'000); // hours of diagram: a PNG of it would not fit in memory
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("huge.png"));
         FileError error;
@@ -129,7 +109,7 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path));
 
         Trace small;
-        fill(small, 2, 100'000);
+        fillExchanges(small, 2, 100'000);
         QVERIFY(!PictureExport::write(small, {}, Format::Svg, QStringLiteral("/nonexistent/dir/d.svg"), &error));
         QVERIFY2(
             error.message.startsWith(QStringLiteral("cannot write /nonexistent/dir/d.svg")), qPrintable(error.message));
