@@ -3,9 +3,7 @@
 
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
-#include "exportcommon.h"
-#include "exportdialog.h"
-#include "exports.h"
+#include "filemenu.h"
 #include "linkemulator.h"
 #include "messageinspector.h"
 #include "parameterpanel.h"
@@ -24,12 +22,11 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -54,6 +51,7 @@ qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_files(new FileMenu(this))
     , m_clock(new PlaybackClock(this))
     , m_model(new EventTableModel(this))
     , m_filter(new EventFilterModel(this))
@@ -169,18 +167,7 @@ void MainWindow::buildLayout()
 void MainWindow::buildActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open trace…"), QKeySequence::Open, this, &MainWindow::openTraceDialog);
-    file->addAction(tr("&Save trace as…"), QKeySequence::Save, this, &MainWindow::saveTraceDialog);
-    file->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
-        if (!trace()) {
-            statusBar()->showMessage(tr("Nothing to export yet: start a run or open a trace."), 5000);
-            return;
-        }
-        const QString path = ExportDialog::run(*trace(), currentHeader(), this);
-        if (!path.isEmpty())
-            statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
-    });
-    file->addAction(tr("&Import HAR…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::importHarDialog);
+    m_files->addTo(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -383,38 +370,10 @@ bool MainWindow::importHar(const QString& path, FileError* error)
 {
     auto trace = std::make_unique<Trace>();
     TraceHeader header;
-    QProgressDialog progress(tr("Importing %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0, 1000, this);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    const auto showProgress = [&progress](double done) {
-        progress.setValue(int(done * 1000));
-        QCoreApplication::processEvents();
-        return !progress.wasCanceled();
-    };
-    const bool ok = ExportCommon::withCode(showProgress, FileError::Code::BadInput, error,
-        [&](const ExportProgress& watched, QString* reason) {
-            return Import::har(path, trace.get(), &header, reason, watched);
-        });
-    progress.reset();
-    if (!ok) {
-        // A file that cannot be read at all is an I/O failure, not a broken HAR.
-        if (error && error->code == FileError::Code::BadInput && !QFileInfo(path).isReadable())
-            error->code = FileError::Code::Io;
+    if (!m_files->readHar(path, trace.get(), &header, error))
         return false;
-    }
     adopt(std::move(trace), header, path);
     return true;
-}
-
-void MainWindow::importHarDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Import HAR"), QString(), tr("HAR files recorded by browsers (*.har);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    FileError error;
-    if (!importHar(path, &error) && !error.isCancelled())
-        QMessageBox::warning(this, tr("Cannot import the HAR file"), error.message);
 }
 
 void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path)
@@ -429,30 +388,6 @@ void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, 
     showTrace(m_opened.get(), false);
     selectPattern(header.pattern);
     setWindowTitle(tr("%1 — PatternScope").arg(QFileInfo(path).fileName()));
-}
-
-void MainWindow::openTraceDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open trace"), QString(), tr("PatternScope traces (*.pstrace.jsonl *.jsonl);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!openTrace(path, &error))
-        QMessageBox::warning(this, tr("Cannot open the trace"), error);
-}
-
-void MainWindow::saveTraceDialog()
-{
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save trace"), QStringLiteral("run.pstrace.jsonl"), tr("PatternScope traces (*.pstrace.jsonl)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!saveTrace(path, &error))
-        QMessageBox::warning(this, tr("Cannot save the trace"), error);
-    else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
 
 void MainWindow::selectFromView(qint64 seq)

@@ -18,6 +18,7 @@ namespace PatternScope {
 class EventFilterBar;
 class EventFilterModel;
 class EventTableModel;
+class FileMenu;
 class MessageInspector;
 class ParameterPanel;
 class PlaybackBar;
@@ -46,6 +47,8 @@ public:
     // Replays a HAR file recorded by a browser; false with the reason if it cannot (Cancelled when
     // the user stopped it).
     bool importHar(const QString& path, FileError* error);
+    // What a saved or exported file says about the run shown: pattern, parameters, seed, start.
+    TraceHeader currentHeader() const;
 
     SequenceView* sequenceView() const { return m_view; }
     PlaybackClock* clock() const { return m_clock; }
@@ -67,12 +70,9 @@ private:
     void selectFromView(qint64 seq);
     void selectFromTable();
     void updateStatus();
-    void openTraceDialog();
-    void importHarDialog();
     void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
-    TraceHeader currentHeader() const;
-    void saveTraceDialog();
 
+    FileMenu* m_files = nullptr;
     QComboBox* m_patternBox = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_stopAction = nullptr;
