@@ -51,22 +51,18 @@ bool FeedPattern::start(QString* error)
         return false;
     }
     if (serveOnly()) {
-        m_outside = addOutsideLink(m_server, m_http.port(), error);
-        if (!m_outside)
+        if (!openOutsideLink(m_server, m_http.port(), error))
             return false;
         m_producer->start();
         return true;
     }
-    const int count = int(parameter(QStringLiteral("clients")));
-    for (int i = 1; i <= count; ++i) {
-        const QString name = count == 1 ? QStringLiteral("Client") : QStringLiteral("Client %1").arg(i);
-        const int participant = trace()->addParticipant(name, Participant::Role::Client);
-        Link* link = links()->addLink(participant, m_server, m_http.port());
-        if (!link) {
-            *error = links()->errorString();
+    const QList<int> participants
+        = addLifelines(QStringLiteral("Client"), Participant::Role::Client, int(parameter(QStringLiteral("clients"))));
+    for (qsizetype i = 0; i < participants.size(); ++i) {
+        Link* link = addClientLink(participants.at(i), m_server, m_http.port(), error);
+        if (!link)
             return false;
-        }
-        FeedClient* client = createClient(participant, link->port(), seed() * 1000 + quint64(i));
+        FeedClient* client = createClient(participants.at(i), link->port(), seed() * 1000 + quint64(i + 1));
         client->setParent(this);
         connect(client, &FeedClient::stopped, this, &FeedPattern::clientStopped);
         m_clients.append(client);
@@ -94,11 +90,6 @@ void FeedPattern::stop()
             },
             Qt::QueuedConnection);
     }
-}
-
-quint16 FeedPattern::publicPort() const
-{
-    return m_outside ? m_outside->port() : 0;
 }
 
 void FeedPattern::clientStopped()

@@ -30,8 +30,6 @@ public:
     Producer* producer() const { return m_producer.get(); }
     const QList<FeedClient*>& clients() const { return m_clients; }
 
-    quint16 publicPort() const override;
-
     // Parameters every feed pattern has: clients, the link, the producer.
     static QList<ParameterSpec> sharedParameters();
 
@@ -68,7 +66,6 @@ private:
     void clientStopped();
 
     QList<FeedClient*> m_clients;
-    Link* m_outside = nullptr;
     // Parent of keepOpen()'s timers and context of its watches; declared after m_http so it goes
     // first, before the server's sockets report their last disconnects to a half-destroyed pattern.
     QObject m_openExchanges;

@@ -26,7 +26,7 @@ PatternInfo LongPolling::info()
 
 QStringList LongPolling::tryItOut() const
 {
-    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    const QString base = publicUrl();
     return { QStringLiteral("curl -i '%1/poll?since=0&client=alice'").arg(base) };
 }
 

@@ -29,18 +29,40 @@ bool Pattern::setParameter(const QString& name, qint64 value, QString* error)
     return true;
 }
 
-QString Pattern::publicUrl() const
+quint16 Pattern::publicPort() const
 {
-    return QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    return m_outside ? m_outside->port() : 0;
 }
 
-Link* Pattern::addOutsideLink(int server, quint16 serverPort, QString* error)
+QString Pattern::publicUrl() const
 {
-    Link* link = m_context.links->addLink(-1, server, serverPort, m_context.servePort);
-    if (!link)
+    return QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(publicPort());
+}
+
+bool Pattern::openOutsideLink(int server, quint16 serverPort, QString* error, const QString& scheme)
+{
+    m_scheme = scheme;
+    m_outside = m_context.links->addLink(-1, server, serverPort, m_context.servePort);
+    if (!m_outside)
         *error = QStringLiteral("cannot listen on 127.0.0.1:%1: %2")
                      .arg(m_context.servePort)
                      .arg(m_context.links->errorString());
+    return m_outside != nullptr;
+}
+
+QList<int> Pattern::addLifelines(const QString& name, Participant::Role role, int count)
+{
+    QList<int> ids;
+    for (int i = 1; i <= count; ++i)
+        ids.append(trace()->addParticipant(count == 1 ? name : QStringLiteral("%1 %2").arg(name).arg(i), role));
+    return ids;
+}
+
+Link* Pattern::addClientLink(int client, int server, quint16 serverPort, QString* error)
+{
+    Link* link = m_context.links->addLink(client, server, serverPort);
+    if (!link)
+        *error = m_context.links->errorString();
     return link;
 }
 

@@ -45,10 +45,10 @@ public:
 
     const ParameterSet& parameters() const { return m_context.parameters; }
     // In serve mode, the port outside clients connect to (0 otherwise), and how to try it out.
-    virtual quint16 publicPort() const { return 0; }
+    quint16 publicPort() const;
     virtual QStringList tryItOut() const { return {}; }
     // Where outside clients connect in serve mode: http://… or, for WebSocket patterns, ws://….
-    virtual QString publicUrl() const;
+    QString publicUrl() const;
     bool setParameter(const QString& name, qint64 value, QString* error = nullptr);
 
 Q_SIGNALS:
@@ -59,12 +59,22 @@ protected:
     LinkEmulator* links() const { return m_context.links; }
     quint64 seed() const { return m_context.seed; }
     bool serveOnly() const { return m_context.serveOnly; }
-    // For serve mode: the link outside clients come through, listening on the serve port.
-    Link* addOutsideLink(int server, quint16 serverPort, QString* error);
+    // How every pattern's server side meets its clients, once the server listens on serverPort.
+    // Serve mode: the one link outside clients come through, listening on the serve port; publicUrl()
+    // names it with `scheme`. False with a reason if it cannot listen.
+    bool openOutsideLink(
+        int server, quint16 serverPort, QString* error, const QString& scheme = QStringLiteral("http"));
+    Link* outsideLink() const { return m_outside; }
+    // Lifelines for `count` of our own clients: `name` alone when there is one, else "name 1".."name N".
+    QList<int> addLifelines(const QString& name, Participant::Role role, int count);
+    // The link `client` talks to the server through; nullptr with a reason if it cannot listen.
+    Link* addClientLink(int client, int server, quint16 serverPort, QString* error);
     qint64 parameter(const QString& name) const { return m_context.parameters.value(name); }
 
 private:
     PatternContext m_context;
+    Link* m_outside = nullptr; // serve mode; owned by the link emulator
+    QString m_scheme = QStringLiteral("http");
 };
 
 // Parameters shared by every pattern's network: the link's one-way latency and jitter.

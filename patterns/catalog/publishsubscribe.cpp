@@ -154,13 +154,8 @@ int PublishSubscribe::unconfirmedPublishes() const
 
 bool PublishSubscribe::start(QString* error)
 {
-    const int publisherCount = int(parameter(QStringLiteral("publishers")));
-    QList<int> publisherIds;
-    for (int i = 1; i <= publisherCount; ++i) {
-        publisherIds.append(trace()->addParticipant(
-            publisherCount == 1 ? QStringLiteral("Publisher") : QStringLiteral("Publisher %1").arg(i),
-            Participant::Role::Publisher));
-    }
+    const QList<int> publisherIds = addLifelines(
+        QStringLiteral("Publisher"), Participant::Role::Publisher, int(parameter(QStringLiteral("publishers"))));
     m_broker = trace()->addParticipant(QStringLiteral("Broker"), Participant::Role::Broker);
     // The items start with the (first) publisher: delivery delay is measured from there.
     m_producer = std::make_unique<Producer>(trace(), publisherIds.first(), seed());
@@ -174,11 +169,9 @@ bool PublishSubscribe::start(QString* error)
         return false;
 
     const auto addClient = [this, error](int participant, QString path) -> WebSocketClient* {
-        Link* link = links()->addLink(participant, m_broker, m_hub->port());
-        if (!link) {
-            *error = links()->errorString();
+        Link* link = addClientLink(participant, m_broker, m_hub->port(), error);
+        if (!link)
             return nullptr;
-        }
         recordWebSockets(link, { describe, {} });
         auto* client = new WebSocketClient(trace(), participant, this);
         const QUrl url(QStringLiteral("ws://127.0.0.1:%1%2").arg(link->port()).arg(path));
@@ -211,12 +204,11 @@ bool PublishSubscribe::start(QString* error)
     }
 
     if (serveOnly()) {
-        m_outside = addOutsideLink(m_broker, m_hub->port(), error);
-        if (!m_outside)
+        if (!openOutsideLink(m_broker, m_hub->port(), error, QStringLiteral("ws")))
             return false;
-        recordWebSockets(m_outside, { describe, [this](const QByteArray& head) {
-                                         return m_hub->outsideParticipant(head, Participant::Role::Subscriber);
-                                     } });
+        recordWebSockets(outsideLink(), { describe, [this](const QByteArray& head) {
+                                             return m_hub->outsideParticipant(head, Participant::Role::Subscriber);
+                                         } });
     } else {
         const QStringList topics = topicNames().mid(0, int(parameter(QStringLiteral("topics"))));
         const int count = int(parameter(QStringLiteral("subscribers")));
@@ -284,14 +276,9 @@ void PublishSubscribe::clientStopped()
     m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("broker stopping"));
 }
 
-quint16 PublishSubscribe::publicPort() const
-{
-    return m_outside ? m_outside->port() : 0;
-}
-
 QStringList PublishSubscribe::tryItOut() const
 {
-    const QString url = QStringLiteral("ws://127.0.0.1:%1/?client=alice").arg(publicPort());
+    const QString url = publicUrl() + QStringLiteral("/?client=alice");
     return { QStringLiteral("npx wscat -c '%1', then send: {\"type\":\"subscribe\",\"topics\":[\"prices\"]}").arg(url),
         QStringLiteral("and publish: {\"type\":\"publish\",\"topic\":\"news\",\"id\":\"a1\",\"payload\":\"hello\"}"),
         QStringLiteral("The envelope is described in docs/pubsub-envelope.md.") };

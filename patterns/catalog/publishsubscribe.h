@@ -46,9 +46,7 @@ public:
     bool start(QString* error) override;
     void stop() override;
     void parameterChanged(const QString& name, qint64 value) override;
-    quint16 publicPort() const override;
     QStringList tryItOut() const override;
-    QString publicUrl() const override { return QStringLiteral("ws://127.0.0.1:%1").arg(publicPort()); }
 
     int brokerId() const { return m_broker; }
     Producer* producer() const { return m_producer.get(); }
@@ -97,7 +95,6 @@ private:
     QHash<QString, qint64> m_topicSeq;
     QSet<QString> m_published; // publish ids the broker has taken, to ignore a publisher's resend
     QSet<QString> m_subscribedOnce; // our subscribers that have subscribed: the producer waits for all
-    Link* m_outside = nullptr;
     int m_broker = -1;
     int m_stoppedClients = 0;
     bool m_publishing = false;

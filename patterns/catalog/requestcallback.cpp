@@ -128,15 +128,11 @@ bool RequestCallback::start(QString* error)
         *error = m_http.errorString();
         return false;
     }
-    if (serveOnly()) {
-        m_outside = addOutsideLink(m_server, m_http.port(), error);
-        return m_outside != nullptr;
-    }
-    m_link = links()->addLink(m_client, m_server, m_http.port());
-    if (!m_link) {
-        *error = links()->errorString();
+    if (serveOnly())
+        return openOutsideLink(m_server, m_http.port(), error);
+    m_link = addClientLink(m_client, m_server, m_http.port(), error);
+    if (!m_link)
         return false;
-    }
     // The receiver's recorder notes on the client's lifeline: there the callbacks arrive.
     m_receiverRecorder = std::make_unique<HttpRecorder>(trace(), m_client, links(), seed() ^ 0xC11E47ULL);
     if (!openReceiver(error))
@@ -144,11 +140,9 @@ bool RequestCallback::start(QString* error)
     // The callback travels the other way: the server connects, so it is the link's client. The URLs the
     // client hands out name this link's port, so the server calls whatever URL it is given, as a real
     // webhook provider does, and the callback crosses the emulated network like everything else.
-    m_callbackLink = links()->addLink(m_server, m_client, m_receiverPort);
-    if (!m_callbackLink) {
-        *error = links()->errorString();
+    m_callbackLink = addClientLink(m_server, m_client, m_receiverPort, error);
+    if (!m_callbackLink)
         return false;
-    }
     for (Link* link : { m_link, m_callbackLink }) {
         connect(link, &Link::connectionClosed, this, [this](int connection, const QString& reason) {
             if (reason == QLatin1String("cut"))
@@ -215,11 +209,6 @@ void RequestCallback::applyPolicy()
     m_sender->setSignWrongly(parameter(QStringLiteral("signature")) == 1);
 }
 
-quint16 RequestCallback::publicPort() const
-{
-    return m_outside ? m_outside->port() : 0;
-}
-
 quint16 RequestCallback::callbackPort() const
 {
     return m_callbackLink ? m_callbackLink->port() : 0;
@@ -227,7 +216,7 @@ quint16 RequestCallback::callbackPort() const
 
 QStringList RequestCallback::tryItOut() const
 {
-    const QString jobs = QStringLiteral("http://127.0.0.1:%1/jobs?client=alice").arg(publicPort());
+    const QString jobs = publicUrl() + QStringLiteral("/jobs?client=alice");
     // python3's http.server has no POST handler of its own, and `nc -l` never answers (the server would
     // time out and retry): this one-line receiver prints each callback and answers 200.
     return { QStringLiteral("python3 -c 'import http.server as h; h.HTTPServer((\"127.0.0.1\", 9000), "

@@ -32,7 +32,6 @@ public:
     bool start(QString* error) override;
     void stop() override;
     void parameterChanged(const QString& name, qint64 value) override;
-    quint16 publicPort() const override;
     QStringList tryItOut() const override;
 
     int clientId() const { return m_client; }
@@ -65,7 +64,6 @@ private:
     std::unique_ptr<HttpRecorder> m_recorder;
     WebhookSender* m_sender = nullptr;
     QByteArray m_key;
-    Link* m_outside = nullptr; // serve mode
     int m_server = -1;
     int m_jobCount = 0; // jobs accepted by the server
     int m_working = 0; // jobs the server is processing

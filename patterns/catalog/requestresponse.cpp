@@ -78,15 +78,11 @@ bool RequestResponse::start(QString* error)
         *error = m_http.errorString();
         return false;
     }
-    if (serveOnly()) {
-        m_outside = addOutsideLink(m_server, m_http.port(), error);
-        return m_outside != nullptr;
-    }
-    m_link = links()->addLink(m_client, m_server, m_http.port());
-    if (!m_link) {
-        *error = links()->errorString();
+    if (serveOnly())
+        return openOutsideLink(m_server, m_http.port(), error);
+    m_link = addClientLink(m_client, m_server, m_http.port(), error);
+    if (!m_link)
         return false;
-    }
     sendNext();
     return true;
 }
@@ -99,14 +95,9 @@ void RequestResponse::stop()
         QMetaObject::invokeMethod(this, &RequestResponse::finishStopping, Qt::QueuedConnection);
 }
 
-quint16 RequestResponse::publicPort() const
-{
-    return m_outside ? m_outside->port() : 0;
-}
-
 QStringList RequestResponse::tryItOut() const
 {
-    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    const QString base = publicUrl();
     return { QStringLiteral("curl -i %1/work/1?client=alice").arg(base),
         QStringLiteral("curl -i -X POST --data 'some work' %1/work/2").arg(base) };
 }

@@ -27,7 +27,6 @@ public:
 
     bool start(QString* error) override;
     void stop() override;
-    quint16 publicPort() const override;
     QStringList tryItOut() const override;
 
     int clientId() const { return m_client; }
@@ -48,7 +47,6 @@ private:
     QTimer m_nextRequest;
     QElapsedTimer m_lastStart; // when the last request went out
     Link* m_link = nullptr;
-    Link* m_outside = nullptr; // serve mode
     QRandomGenerator64 m_random;
     int m_client = -1;
     int m_server = -1;

@@ -32,7 +32,7 @@ PatternInfo ServerSentEvents::info()
 
 QStringList ServerSentEvents::tryItOut() const
 {
-    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    const QString base = publicUrl();
     return { QStringLiteral("curl -N '%1/events?client=alice'").arg(base),
         QStringLiteral("curl -N -H 'Last-Event-ID: 3' %1/events").arg(base),
         QStringLiteral("in a browser console: new EventSource('%1/events').onmessage = e => console.log(e.data)")

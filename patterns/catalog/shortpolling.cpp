@@ -27,7 +27,7 @@ PatternInfo ShortPolling::info()
 
 QStringList ShortPolling::tryItOut() const
 {
-    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(publicPort());
+    const QString base = publicUrl();
     return { QStringLiteral("curl -i '%1/updates?since=0&client=alice'").arg(base) };
 }
 

@@ -113,22 +113,18 @@ bool WebSockets::start(QString* error)
         return false;
 
     if (serveOnly()) {
-        m_outside = addOutsideLink(m_server, m_hub->port(), error);
-        if (!m_outside)
+        if (!openOutsideLink(m_server, m_hub->port(), error, QStringLiteral("ws")))
             return false;
-        recordWebSockets(m_outside, { describe, [this](const QByteArray& head) {
-                                         return m_hub->outsideParticipant(head, Participant::Role::External);
-                                     } });
+        recordWebSockets(outsideLink(), { describe, [this](const QByteArray& head) {
+                                             return m_hub->outsideParticipant(head, Participant::Role::External);
+                                         } });
     } else {
-        const int count = int(parameter(QStringLiteral("clients")));
-        for (int i = 1; i <= count; ++i) {
-            const QString name = count == 1 ? QStringLiteral("Client") : QStringLiteral("Client %1").arg(i);
-            const int participant = trace()->addParticipant(name, Participant::Role::Client);
-            Link* link = links()->addLink(participant, m_server, m_hub->port());
-            if (!link) {
-                *error = links()->errorString();
+        const QList<int> participants = addLifelines(
+            QStringLiteral("Client"), Participant::Role::Client, int(parameter(QStringLiteral("clients"))));
+        for (int participant : participants) {
+            Link* link = addClientLink(participant, m_server, m_hub->port(), error);
+            if (!link)
                 return false;
-            }
             recordWebSockets(link, { describe, {} });
             auto* client = new WebSocketClient(trace(), participant, this);
             const quint16 port = link->port();
@@ -189,14 +185,9 @@ void WebSockets::clientStopped()
         Q_EMIT stopped();
 }
 
-quint16 WebSockets::publicPort() const
-{
-    return m_outside ? m_outside->port() : 0;
-}
-
 QStringList WebSockets::tryItOut() const
 {
-    const QString url = QStringLiteral("ws://127.0.0.1:%1/feed?client=alice").arg(publicPort());
+    const QString url = publicUrl() + QStringLiteral("/feed?client=alice");
     return { QStringLiteral("In a browser's console: ws = new WebSocket('%1'); ws.onmessage = e => "
                             "console.log(e.data); ws.send('{\"type\":\"chat\",\"text\":\"hi\"}')")
                  .arg(url),

@@ -30,9 +30,7 @@ public:
     bool start(QString* error) override;
     void stop() override;
     void parameterChanged(const QString& name, qint64 value) override;
-    quint16 publicPort() const override;
     QStringList tryItOut() const override;
-    QString publicUrl() const override { return QStringLiteral("ws://127.0.0.1:%1").arg(publicPort()); }
 
     int serverId() const { return m_server; }
     const QList<WebSocketClient*>& clients() const { return m_clients; }
@@ -63,7 +61,6 @@ private:
     QHash<WebSocketClient*, ClientState> m_state;
     QTimer m_ping;
     QTimer m_chat;
-    Link* m_outside = nullptr;
     int m_server = -1;
     int m_pings = 0;
     int m_stoppedClients = 0;
