@@ -3,6 +3,7 @@
 
 #include "labels.h"
 #include "linkemulator.h"
+#include "pubsubenvelope.h"
 #include "wsrecorder.h"
 
 #include <QJsonArray>
@@ -10,26 +11,10 @@
 
 namespace PatternScope {
 
+using PubSubEnvelope::idOf;
+using PubSubEnvelope::text;
+
 namespace {
-
-constexpr int kMaxTopicLength = 64;
-constexpr int kMaxTopicsPerMessage = 32;
-
-QString str(const QJsonObject& envelope, const char* key)
-{
-    return envelope.value(QLatin1String(key)).toString();
-}
-
-// Ids may be strings or numbers on the wire; the broker and the diagram treat them as text.
-QString idOf(const QJsonObject& envelope)
-{
-    const QJsonValue id = envelope.value(QStringLiteral("id"));
-    if (id.isString())
-        return id.toString().left(64);
-    if (id.isDouble())
-        return QString::number(id.toInteger());
-    return {};
-}
 
 QString payloadText(const QJsonObject& envelope)
 {
@@ -45,9 +30,9 @@ void describe(Message& message, const WebSocketFrameScanner::Frame& frame)
     if (frame.opcode != WebSocketFrameScanner::Text || !frame.fin)
         return;
     const QJsonObject envelope = envelopeOf(frame.preview);
-    const QString type = str(envelope, "type");
+    const QString type = text(envelope, "type");
     const QString id = idOf(envelope);
-    const QString topic = str(envelope, "topic");
+    const QString topic = text(envelope, "topic");
     if (!id.isEmpty())
         message.correlation = QStringLiteral("msg ") + id;
     const qint64 item = envelope.value(QStringLiteral("item")).toInteger(-1);
@@ -161,15 +146,15 @@ bool PublishSubscribe::start(QString* error)
     m_producer = std::make_unique<Producer>(trace(), publisherIds.first(), seed());
     m_producer->configure(parameters());
     connect(m_producer.get(), &Producer::produced, this, &PublishSubscribe::itemProduced);
-    m_hub = std::make_unique<WebSocketHub>(trace(), m_broker, links());
-    m_hub->setMaxMessageSize(parameter(QStringLiteral("max-message")));
-    connect(m_hub.get(), &WebSocketHub::envelopeReceived, this, &PublishSubscribe::brokerReceived);
-    connect(m_hub.get(), &WebSocketHub::peerDisconnected, this, &PublishSubscribe::peerGone);
-    if (!m_hub->listen(error))
+    m_brokerServer = std::make_unique<PubSubBroker>(trace(), m_broker, links());
+    m_brokerServer->setAtLeastOnce(guarantee() == Guarantee::AtLeastOnce);
+    m_brokerServer->setMaxMessageSize(parameter(QStringLiteral("max-message")));
+    connect(m_brokerServer.get(), &PubSubBroker::subscribed, this, &PublishSubscribe::subscribed);
+    if (!m_brokerServer->listen(error))
         return false;
 
     const auto addClient = [this, error](int participant, QString path) -> WebSocketClient* {
-        Link* link = addClientLink(participant, m_broker, m_hub->port(), error);
+        Link* link = addClientLink(participant, m_broker, hub()->port(), error);
         if (!link)
             return nullptr;
         recordWebSockets(link, { describe, {} });
@@ -194,7 +179,7 @@ bool PublishSubscribe::start(QString* error)
                 publisher->send(envelope);
         });
         connect(publisher, &WebSocketClient::envelopeReceived, this, [this, publisher](const QJsonObject& envelope) {
-            if (str(envelope, "type") != QLatin1String("ack"))
+            if (text(envelope, "type") != QLatin1String("ack"))
                 return;
             auto& queue = m_unconfirmed[publisher];
             const QString id = idOf(envelope);
@@ -204,10 +189,10 @@ bool PublishSubscribe::start(QString* error)
     }
 
     if (serveOnly()) {
-        if (!openOutsideLink(m_broker, m_hub->port(), error, QStringLiteral("ws")))
+        if (!openOutsideLink(m_broker, hub()->port(), error, QStringLiteral("ws")))
             return false;
         recordWebSockets(outsideLink(), { describe, [this](const QByteArray& head) {
-                                             return m_hub->outsideParticipant(head, Participant::Role::Subscriber);
+                                             return hub()->outsideParticipant(head, Participant::Role::Subscriber);
                                          } });
     } else {
         const QStringList topics = topicNames().mid(0, int(parameter(QStringLiteral("topics"))));
@@ -272,8 +257,8 @@ void PublishSubscribe::clientStopped()
         return;
     }
     // Outside clients are told the broker is going away.
-    connect(m_hub.get(), &WebSocketHub::allClosed, this, &PublishSubscribe::stopped);
-    m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("broker stopping"));
+    connect(hub(), &WebSocketHub::allClosed, this, &PublishSubscribe::stopped);
+    hub()->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("broker stopping"));
 }
 
 QStringList PublishSubscribe::tryItOut() const
@@ -307,159 +292,31 @@ void PublishSubscribe::sendPublish(WebSocketClient* publisher, const QJsonObject
     }
 }
 
-// ---- broker
-
-bool PublishSubscribe::topicsOf(QWebSocket* socket, const QJsonObject& envelope, QStringList* topics)
-{
-    const QJsonValue value = envelope.value(QStringLiteral("topics"));
-    if (value.isString()) {
-        topics->append(value.toString());
-    } else {
-        for (const QJsonValue& topic : value.toArray())
-            topics->append(topic.toString());
-    }
-    const bool ok = !topics->isEmpty() && topics->size() <= kMaxTopicsPerMessage
-        && std::all_of(topics->begin(), topics->end(),
-            [](const QString& t) { return !t.isEmpty() && t.size() <= kMaxTopicLength; });
-    if (!ok) {
-        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
-            QStringLiteral("malformed envelope: \"topics\" must list 1 to %1 topic names").arg(kMaxTopicsPerMessage));
-    }
-    return ok;
-}
-
-void PublishSubscribe::brokerReceived(QWebSocket* socket, const QJsonObject& envelope)
-{
-    const QString type = str(envelope, "type");
-    if (!m_peers.contains(socket)) {
-        const Participant* who = trace()->participant(m_hub->participantOf(socket));
-        m_peers.insert(socket, { who ? who->name : QStringLiteral("outside client"), {}, false });
-    }
-    if (type == QLatin1String("subscribe") || type == QLatin1String("unsubscribe")) {
-        subscribe(socket, envelope, type == QLatin1String("subscribe"));
-    } else if (type == QLatin1String("publish")) {
-        publish(socket, envelope);
-    } else if (type == QLatin1String("ack")) {
-        const QString id = idOf(envelope);
-        if (id.isEmpty()) {
-            m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
-                QStringLiteral("malformed envelope: ack without an id"));
-            return;
-        }
-        const Peer& peer = m_peers[socket];
-        auto it = m_durable.find(peer.name);
-        if (peer.durable && it != m_durable.end()) {
-            auto& outbox = it->outbox;
-            outbox.erase(
-                std::remove_if(outbox.begin(), outbox.end(), [&](const QJsonObject& e) { return idOf(e) == id; }),
-                outbox.end());
-        }
-    } else {
-        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeDatatypeNotSupported,
-            QStringLiteral("unknown message type \"%1\"; the broker takes subscribe, unsubscribe, publish, ack")
-                .arg(type.left(40)));
-    }
-}
-
-void PublishSubscribe::subscribe(QWebSocket* socket, const QJsonObject& envelope, bool add)
-{
-    QStringList topics;
-    if (!topicsOf(socket, envelope, &topics))
-        return;
-    Peer& peer = m_peers[socket];
-    const QString requested = str(envelope, "subscriber").left(40);
-    if (add && !requested.isEmpty())
-        peer.name = requested;
-    // A durable subscription outlives its connection: only with the at-least-once guarantee.
-    peer.durable = peer.durable
-        || (add && guarantee() == Guarantee::AtLeastOnce && envelope.value(QStringLiteral("durable")).toBool());
-    for (const QString& topic : std::as_const(topics)) {
-        if (add)
-            peer.topics.insert(topic);
-        else
-            peer.topics.remove(topic);
-    }
-    if (peer.durable) {
-        Durable& durable = m_durable[peer.name];
-        durable.topics = peer.topics;
-        durable.socket = socket;
-        // Redelivery: everything not acknowledged, in order, including what came while it was away.
-        if (add) {
-            for (const QJsonObject& delivery : durable.outbox)
-                m_hub->send(socket, delivery);
-        }
-    }
-    if (add && !m_publishing && !m_stopping) {
-        m_subscribedOnce.insert(peer.name);
-        const bool allOurs = std::all_of(m_subscribers.begin(), m_subscribers.end(),
-            [this](WebSocketClient* s) { return m_subscribedOnce.contains(m_subscriberState.value(s).name); });
-        if (allOurs) {
-            m_publishing = true;
-            m_producer->start();
-        }
-    }
-}
-
-void PublishSubscribe::publish(QWebSocket* socket, const QJsonObject& envelope)
-{
-    const QString topic = str(envelope, "topic");
-    const QString id = idOf(envelope);
-    if (topic.isEmpty() || topic.size() > kMaxTopicLength || id.isEmpty()) {
-        m_hub->refuse(socket, QWebSocketProtocol::CloseCodeWrongDatatype,
-            QStringLiteral("malformed envelope: publish needs a \"topic\" and an \"id\""));
-        return;
-    }
-    const Peer& publisher = m_peers[socket];
-    const bool atLeastOnce = guarantee() == Guarantee::AtLeastOnce;
-    const QString key = publisher.name + u'/' + id;
-    if (atLeastOnce && m_published.contains(key)) {
-        // A resend whose confirmation was lost: confirm again, deliver nothing twice.
-        trace()->addNote(m_broker, QStringLiteral("#%1 again from %2: already taken").arg(id, publisher.name));
-    } else {
-        if (atLeastOnce)
-            m_published.insert(key);
-        QJsonObject delivery { { QStringLiteral("type"), QStringLiteral("deliver") },
-            { QStringLiteral("topic"), topic }, { QStringLiteral("id"), id },
-            { QStringLiteral("seq"), ++m_topicSeq[topic] }, { QStringLiteral("publisher"), publisher.name },
-            { QStringLiteral("payload"), envelope.value(QStringLiteral("payload")) } };
-        if (envelope.contains(QStringLiteral("item")))
-            delivery.insert(QStringLiteral("item"), envelope.value(QStringLiteral("item")));
-        // Fan-out: exactly the subscribers of this topic, each its own delivery.
-        for (auto it = m_peers.cbegin(); it != m_peers.cend(); ++it) {
-            if (!it->durable && it->topics.contains(topic))
-                m_hub->send(it.key(), delivery);
-        }
-        for (Durable& durable : m_durable) {
-            if (!durable.topics.contains(topic))
-                continue;
-            durable.outbox.push_back(delivery);
-            if (durable.socket)
-                m_hub->send(durable.socket, delivery);
-        }
-    }
-    if (atLeastOnce)
-        m_hub->send(socket, { { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), id } });
-}
-
-void PublishSubscribe::peerGone(QWebSocket* socket)
-{
-    const Peer peer = m_peers.take(socket);
-    auto it = m_durable.find(peer.name);
-    if (it != m_durable.end() && it->socket == socket)
-        it->socket = nullptr; // the subscription stays; deliveries wait in its outbox
-}
-
 // ---- subscribers
+
+void PublishSubscribe::subscribed(const QString& subscriber)
+{
+    // Publishing starts once every subscriber of ours has subscribed, so the first items reach them too.
+    if (m_publishing || m_stopping)
+        return;
+    m_subscribedOnce.insert(subscriber);
+    const bool allOurs = std::all_of(m_subscribers.begin(), m_subscribers.end(),
+        [this](WebSocketClient* s) { return m_subscribedOnce.contains(m_subscriberState.value(s).name); });
+    if (allOurs) {
+        m_publishing = true;
+        m_producer->start();
+    }
+}
 
 void PublishSubscribe::delivered(WebSocketClient* subscriber, const QJsonObject& envelope)
 {
-    if (str(envelope, "type") != QLatin1String("deliver"))
+    if (text(envelope, "type") != QLatin1String("deliver"))
         return;
     SubscriberState& state = m_subscriberState[subscriber];
-    const QString topic = str(envelope, "topic");
+    const QString topic = text(envelope, "topic");
     const QString id = idOf(envelope);
     const qint64 seq = envelope.value(QStringLiteral("seq")).toInteger();
-    const QString key = str(envelope, "publisher") + u'/' + id;
+    const QString key = text(envelope, "publisher") + u'/' + id;
     if (guarantee() == Guarantee::AtLeastOnce)
         subscriber->send({ { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), id } });
     if (state.processed.contains(key)) {

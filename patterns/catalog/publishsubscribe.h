@@ -3,6 +3,7 @@
 
 #include "pattern.h"
 #include "producer.h"
+#include "pubsubbroker.h"
 #include "websocketclient.h"
 #include "websockethub.h"
 
@@ -50,50 +51,31 @@ public:
 
     int brokerId() const { return m_broker; }
     Producer* producer() const { return m_producer.get(); }
-    WebSocketHub* hub() const { return m_hub.get(); }
+    WebSocketHub* hub() const { return m_brokerServer->hub(); }
     Guarantee guarantee() const;
     const QList<WebSocketClient*>& subscribers() const { return m_subscribers; }
     const QList<WebSocketClient*>& publishers() const { return m_publishers; }
     const SubscriberState& subscriberState(WebSocketClient* subscriber) const;
     // The broker's last sequence number on a topic.
-    qint64 topicSeq(const QString& topic) const { return m_topicSeq.value(topic); }
+    qint64 topicSeq(const QString& topic) const { return m_brokerServer->topicSeq(topic); }
     // Publishes not yet confirmed by the broker (at least once).
     int unconfirmedPublishes() const;
 
 private:
-    struct Peer {
-        QString name;
-        QSet<QString> topics;
-        bool durable = false;
-    };
-    struct Durable {
-        QSet<QString> topics;
-        std::deque<QJsonObject> outbox; // deliveries not yet acknowledged, in order
-        QWebSocket* socket = nullptr;
-    };
-    // broker
-    void brokerReceived(QWebSocket* socket, const QJsonObject& envelope);
-    void subscribe(QWebSocket* socket, const QJsonObject& envelope, bool add);
-    void publish(QWebSocket* socket, const QJsonObject& envelope);
-    void peerGone(QWebSocket* socket);
-    bool topicsOf(QWebSocket* socket, const QJsonObject& envelope, QStringList* topics);
     // publishers
     void itemProduced(const Item& item);
     void sendPublish(WebSocketClient* publisher, const QJsonObject& envelope);
     // subscribers
+    void subscribed(const QString& subscriber);
     void delivered(WebSocketClient* subscriber, const QJsonObject& envelope);
     void clientStopped();
 
-    std::unique_ptr<WebSocketHub> m_hub;
+    std::unique_ptr<PubSubBroker> m_brokerServer;
     std::unique_ptr<Producer> m_producer;
     QList<WebSocketClient*> m_publishers;
     QHash<WebSocketClient*, std::deque<QJsonObject>> m_unconfirmed; // per publisher, at least once
     QList<WebSocketClient*> m_subscribers;
     QHash<WebSocketClient*, SubscriberState> m_subscriberState;
-    QHash<QWebSocket*, Peer> m_peers;
-    QHash<QString, Durable> m_durable; // by subscriber name
-    QHash<QString, qint64> m_topicSeq;
-    QSet<QString> m_published; // publish ids the broker has taken, to ignore a publisher's resend
     QSet<QString> m_subscribedOnce; // our subscribers that have subscribed: the producer waits for all
     int m_broker = -1;
     int m_stoppedClients = 0;
