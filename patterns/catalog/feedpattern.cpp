@@ -11,12 +11,13 @@
 namespace PatternScope {
 
 FeedPattern::FeedPattern(const PatternContext& context, QObject* parent)
-    : Pattern(context, parent)
+    : HttpPattern(context, parent)
 {
-    m_http.setHandler([this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) {
-        handle(request, exchange, m_recorder->arrive(request));
-    });
-    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
+}
+
+void FeedPattern::handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
+{
+    handle(request, exchange, m_recorder->arrive(request));
 }
 
 FeedPattern::~FeedPattern() = default;
@@ -41,18 +42,12 @@ FeedClient::ParameterLookup FeedPattern::parameterLookup() const
 
 bool FeedPattern::start(QString* error)
 {
-    m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
+    if (!startServer(error))
+        return false;
     m_producer = std::make_unique<Producer>(trace(), m_server, seed());
     m_producer->configure(parameters());
     connect(m_producer.get(), &Producer::produced, this, &FeedPattern::itemProduced);
-    if (!m_http.listenLocal()) {
-        *error = m_http.errorString();
-        return false;
-    }
     if (serveOnly()) {
-        if (!openOutsideLink(m_server, m_http.port(), error))
-            return false;
         m_producer->start();
         return true;
     }

@@ -2,9 +2,7 @@
 #pragma once
 
 #include "feedclient.h"
-#include "httprecorder.h"
-#include "httpserver.h"
-#include "pattern.h"
+#include "httppattern.h"
 #include "producer.h"
 
 #include <QTimer>
@@ -15,7 +13,7 @@ namespace PatternScope {
 
 // What short polling, long polling and Server-Sent Events share: an HTTP server handing out the
 // producer's items, and 1 to 50 clients, each with its own lifeline and its own link.
-class FeedPattern : public Pattern {
+class FeedPattern : public HttpPattern {
     Q_OBJECT
 public:
     explicit FeedPattern(const PatternContext& context, QObject* parent = nullptr);
@@ -24,9 +22,6 @@ public:
     bool start(QString* error) override;
     void stop() override;
 
-    int serverId() const { return m_server; }
-    quint16 serverPort() const { return m_http.port(); }
-    HttpServer* httpServer() { return &m_http; }
     Producer* producer() const { return m_producer.get(); }
     const QList<FeedClient*>& clients() const { return m_clients; }
 
@@ -34,6 +29,7 @@ public:
     static QList<ParameterSpec> sharedParameters();
 
 protected:
+    void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) final;
     virtual void handle(
         const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival)
         = 0;
@@ -57,10 +53,7 @@ protected:
         std::function<void()> tick, std::function<void()> gone);
     void letGo(QTimer* timer);
 
-    HttpServer m_http;
-    std::unique_ptr<HttpRecorder> m_recorder;
     std::unique_ptr<Producer> m_producer;
-    int m_server = -1;
 
 private:
     void clientStopped();

@@ -89,7 +89,7 @@ PatternInfo RequestCallback::info()
 }
 
 RequestCallback::RequestCallback(const PatternContext& context, QObject* parent)
-    : Pattern(context, parent)
+    : HttpPattern(context, parent)
     , m_random(context.seed)
 {
     // The shared secret of this run, as a webhook provider hands it out when a receiver registers.
@@ -101,9 +101,6 @@ RequestCallback::RequestCallback(const PatternContext& context, QObject* parent)
     m_receiverBack.setSingleShot(true);
     m_receiverBack.setTimerType(Qt::PreciseTimer);
     connect(&m_receiverBack, &QTimer::timeout, this, [this] { setReceiverAvailable(true); });
-    m_http.setHandler(
-        [this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) { handle(request, exchange); });
-    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
 }
 
 RequestCallback::~RequestCallback()
@@ -118,18 +115,14 @@ bool RequestCallback::start(QString* error)
 {
     if (!serveOnly())
         m_client = trace()->addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
+    if (!startServer(error))
+        return false;
     m_sender = new WebhookSender(trace(), links(), m_server, seed(), this);
     m_sender->setKey(m_key);
     applyPolicy();
     connect(m_sender, &WebhookSender::finished, this, &RequestCallback::finishWhenIdle);
-    if (!m_http.listenLocal()) {
-        *error = m_http.errorString();
-        return false;
-    }
     if (serveOnly())
-        return openOutsideLink(m_server, m_http.port(), error);
+        return true;
     m_link = addClientLink(m_client, m_server, m_http.port(), error);
     if (!m_link)
         return false;
@@ -232,7 +225,7 @@ QStringList RequestCallback::tryItOut() const
 
 // --- server ---
 
-void RequestCallback::handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
+void RequestCallback::handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
 {
     const Arrival arrival = m_recorder->arrive(request);
     if (request.url.path() != QLatin1String("/jobs")) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httpserver.h"
-#include "pattern.h"
+#include "httppattern.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -21,7 +20,7 @@ class WebhookSender;
 // the server answers 202 Accepted at once, works, then POSTs the signed result to that URL, retrying
 // with exponential back-off until the receiver answers 2xx. The receiver checks the signature and
 // processes each job once, whatever number of times it is delivered.
-class RequestCallback : public Pattern {
+class RequestCallback : public HttpPattern {
     Q_OBJECT
 public:
     explicit RequestCallback(const PatternContext& context, QObject* parent = nullptr);
@@ -35,8 +34,6 @@ public:
     QStringList tryItOut() const override;
 
     int clientId() const { return m_client; }
-    int serverId() const { return m_server; }
-    quint16 serverPort() const { return m_http.port(); }
     // The port the client's callback URLs name: the link in front of its receiver.
     quint16 callbackPort() const;
     // Takes the client's receiver down (it stops listening, so connections are refused) or up again.
@@ -49,7 +46,7 @@ public:
 
 private:
     // server side
-    void handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
+    void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) override;
     void work(const QString& jobId, const QUrl& callback, int receiver, const QString& what);
     // client side
     void sendJob();
@@ -60,11 +57,8 @@ private:
     void finishWhenIdle();
     void loseInFlightOn(int connection);
 
-    HttpServer m_http;
-    std::unique_ptr<HttpRecorder> m_recorder;
     WebhookSender* m_sender = nullptr;
     QByteArray m_key;
-    int m_server = -1;
     int m_jobCount = 0; // jobs accepted by the server
     int m_working = 0; // jobs the server is processing
 

@@ -55,15 +55,12 @@ PatternInfo RequestResponse::info()
 }
 
 RequestResponse::RequestResponse(const PatternContext& context, QObject* parent)
-    : Pattern(context, parent)
+    : HttpPattern(context, parent)
     , m_random(context.seed)
 {
     m_nextRequest.setSingleShot(true);
     m_nextRequest.setTimerType(Qt::PreciseTimer);
     connect(&m_nextRequest, &QTimer::timeout, this, &RequestResponse::sendNext);
-    m_http.setHandler(
-        [this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) { handle(request, exchange); });
-    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
 }
 
 RequestResponse::~RequestResponse() = default;
@@ -72,14 +69,10 @@ bool RequestResponse::start(QString* error)
 {
     if (!serveOnly())
         m_client = trace()->addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-    m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
-    if (!m_http.listenLocal()) {
-        *error = m_http.errorString();
+    if (!startServer(error))
         return false;
-    }
     if (serveOnly())
-        return openOutsideLink(m_server, m_http.port(), error);
+        return true;
     m_link = addClientLink(m_client, m_server, m_http.port(), error);
     if (!m_link)
         return false;
@@ -177,7 +170,7 @@ void RequestResponse::replyFinished(QNetworkReply* reply, const QString& correla
     m_nextRequest.start(int(std::max<qint64>(0, wait)));
 }
 
-void RequestResponse::handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
+void RequestResponse::handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
 {
     const Arrival arrival = m_recorder->arrive(request);
     static const QRegularExpression workPath(QStringLiteral("^/work/(\\d{1,9})$"));

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "httpserver.h"
-#include "pattern.h"
+#include "httppattern.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -17,7 +16,7 @@ class Link;
 
 // The plainest exchange: the client sends an HTTP request, the server works for the processing
 // time and answers, and the client waits for each answer before it sends the next.
-class RequestResponse : public Pattern {
+class RequestResponse : public HttpPattern {
     Q_OBJECT
 public:
     explicit RequestResponse(const PatternContext& context, QObject* parent = nullptr);
@@ -30,26 +29,21 @@ public:
     QStringList tryItOut() const override;
 
     int clientId() const { return m_client; }
-    int serverId() const { return m_server; }
-    quint16 serverPort() const { return m_http.port(); }
 
 private:
     // server side
-    void handle(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
+    void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) override;
     // client side
     void sendNext();
     void replyFinished(QNetworkReply* reply, const QString& correlation);
     void finishStopping();
 
-    HttpServer m_http;
-    std::unique_ptr<HttpRecorder> m_recorder;
     QNetworkAccessManager m_nam;
     QTimer m_nextRequest;
     QElapsedTimer m_lastStart; // when the last request went out
     Link* m_link = nullptr;
     QRandomGenerator64 m_random;
     int m_client = -1;
-    int m_server = -1;
     int m_jobs = 0;
     bool m_busy = false; // a request is out: the client waits for its answer
     bool m_stopping = false;

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "httppattern.h"
+
+namespace PatternScope {
+
+HttpPattern::HttpPattern(const PatternContext& context, QObject* parent)
+    : Pattern(context, parent)
+{
+    m_http.setHandler([this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) {
+        handleRequest(request, exchange);
+    });
+    connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
+}
+
+HttpPattern::~HttpPattern() = default;
+
+bool HttpPattern::startServer(QString* error)
+{
+    m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
+    if (!m_http.listenLocal()) {
+        *error = m_http.errorString();
+        return false;
+    }
+    return !serveOnly() || openOutsideLink(m_server, m_http.port(), error);
+}
+
+} // namespace PatternScope

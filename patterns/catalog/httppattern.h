@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httprecorder.h"
+#include "httpserver.h"
+#include "pattern.h"
+
+#include <memory>
+
+namespace PatternScope {
+
+// What the HTTP patterns share (request-response, the feeds, request-callback): one HTTP server that
+// clients reach through links, recording every request it takes and every limit a client breaks.
+class HttpPattern : public Pattern {
+    Q_OBJECT
+public:
+    explicit HttpPattern(const PatternContext& context, QObject* parent = nullptr);
+    ~HttpPattern() override;
+
+    int serverId() const { return m_server; }
+    quint16 serverPort() const { return m_http.port(); }
+    HttpServer* httpServer() { return &m_http; }
+
+protected:
+    // The server's lifeline and recorder, then listening; in serve mode, the link outside clients come
+    // through too. False with a reason if the server cannot listen.
+    bool startServer(QString* error);
+    // Each request the server takes, limits already checked.
+    virtual void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) = 0;
+
+    HttpServer m_http;
+    std::unique_ptr<HttpRecorder> m_recorder;
+    int m_server = -1;
+};
+
+} // namespace PatternScope
