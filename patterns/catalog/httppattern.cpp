@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httppattern.h"
 
+#include "traceparent.h"
+
+#include <QNetworkReply>
+
 namespace PatternScope {
 
 HttpPattern::HttpPattern(const PatternContext& context, QObject* parent)
@@ -23,6 +27,23 @@ bool HttpPattern::startServer(QString* error)
         return false;
     }
     return !serveOnly() || openOutsideLink(m_server, m_http.port(), error);
+}
+
+void HttpPattern::settleExchange(
+    QNetworkReply* reply, bool answered, const QString& correlation, int client, const QString& what)
+{
+    const TimeUs now = trace()->now();
+    if (answered) {
+        TraceParent parent;
+        const QString answerCorrelation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
+            ? QString::fromLatin1(parent.traceId)
+            : correlation;
+        trace()->completeMessage(trace()->findInFlight(answerCorrelation, client), now);
+        return;
+    }
+    trace()->loseMessage(trace()->findInFlight(correlation, m_server), now);
+    trace()->loseMessage(trace()->findInFlight(correlation, client), now);
+    trace()->addNote(client, QStringLiteral("%1 failed: %2").arg(what, reply->errorString()), now);
 }
 
 } // namespace PatternScope

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+class QNetworkReply;
+
 namespace PatternScope {
 
 // What the HTTP patterns share (request-response, the feeds, request-callback): one HTTP server that
@@ -27,6 +29,11 @@ protected:
     bool startServer(QString* error);
     // Each request the server takes, limits already checked.
     virtual void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) = 0;
+    // Our client's request on `reply` has ended. Answered: the answer arrived now (found by the
+    // traceparent the server sent back, else by `correlation`). Not answered: what was still on the
+    // wire of this exchange never arrives, and a note on the client says "<what> failed: <why>".
+    void settleExchange(
+        QNetworkReply* reply, bool answered, const QString& correlation, int client, const QString& what);
 
     HttpServer m_http;
     std::unique_ptr<HttpRecorder> m_recorder;

@@ -342,19 +342,9 @@ void RequestCallback::jobAnswered(QNetworkReply* reply, const QString& correlati
 {
     reply->deleteLater();
     --m_jobsOut;
-    const TimeUs now = trace()->now();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status > 0) {
-        TraceParent parent;
-        const QString answerCorrelation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
-            ? QString::fromLatin1(parent.traceId)
-            : correlation;
-        trace()->completeMessage(trace()->findInFlight(answerCorrelation, m_client), now);
-    } else {
-        trace()->loseMessage(trace()->findInFlight(correlation, m_server), now);
-        trace()->loseMessage(trace()->findInFlight(correlation, m_client), now);
-        trace()->addNote(m_client, QStringLiteral("job request failed: %1").arg(reply->errorString()), now);
-    }
+    // Any status is an answer that crossed; only no answer at all loses the exchange.
+    const bool answered = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() > 0;
+    settleExchange(reply, answered, correlation, m_client, QStringLiteral("job request"));
     finishWhenIdle();
 }
 

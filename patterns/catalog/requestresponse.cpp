@@ -147,19 +147,7 @@ void RequestResponse::sendNext()
 void RequestResponse::replyFinished(QNetworkReply* reply, const QString& correlation)
 {
     reply->deleteLater();
-    const TimeUs now = trace()->now();
-    if (reply->error() == QNetworkReply::NoError) {
-        TraceParent parent;
-        const QString answerCorrelation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
-            ? QString::fromLatin1(parent.traceId)
-            : correlation;
-        trace()->completeMessage(trace()->findInFlight(answerCorrelation, m_client), now);
-    } else {
-        // Whatever of this exchange was still on the wire never arrived.
-        trace()->loseMessage(trace()->findInFlight(correlation, m_server), now);
-        trace()->loseMessage(trace()->findInFlight(correlation, m_client), now);
-        trace()->addNote(m_client, QStringLiteral("request failed: %1").arg(reply->errorString()), now);
-    }
+    settleExchange(reply, reply->error() == QNetworkReply::NoError, correlation, m_client, QStringLiteral("request"));
     m_busy = false;
     if (m_stopping) {
         finishStopping();
