@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eventtablemodel.h"
+#include "messages.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::makeMessage;
 
 class TestEventTableModel : public QObject {
     Q_OBJECT
@@ -16,12 +18,7 @@ private Q_SLOTS:
         Trace trace;
         const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
         const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-        Message before;
-        before.from = client;
-        before.to = server;
-        before.label = QStringLiteral("GET /work/1");
-        before.sentAt = 1000;
-        trace.addMessage(before);
+        trace.addMessage(makeMessage(client, server, Message::Kind::HttpRequest, QStringLiteral("GET /work/1"), 1000));
 
         EventTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -31,14 +28,8 @@ private Q_SLOTS:
 
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        Message answer;
-        answer.from = server;
-        answer.to = client;
-        answer.kind = Message::Kind::HttpResponse;
-        answer.label = QStringLiteral("200 OK · 44 B");
-        answer.sentAt = 2000;
-        answer.bytes = 185;
-        const qint64 seq = trace.addMessage(answer);
+        const qint64 seq = trace.addMessage(makeMessage(
+            server, client, Message::Kind::HttpResponse, QStringLiteral("200 OK · 44 B"), 2000, -1, {}, 185));
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(model.rowCount(), 2);
         trace.completeMessage(seq, 2500);

@@ -1,47 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messageinspector.h"
+#include "messages.h"
 
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::makeMessage;
 
 namespace {
 
 const QString Placeholder = QStringLiteral("Select a message to see its details");
 
+// A poll answered with one item, as a recording has it: headers, body, connection and correlation.
+Message itemAnswer(int from, int to)
+{
+    Message m = makeMessage(from, to, Message::Kind::HttpResponse, QStringLiteral("200 OK · 1 item"), 13'752'000, 3,
+        QStringLiteral("4bf92f3577b34da6"), 214);
+    m.headers = { { QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json") },
+        { QByteArrayLiteral("content-length"), QByteArrayLiteral("42") } };
+    m.bodyPreview = QByteArrayLiteral(R"({"items":[{"id":7,"data":"price 42.17"}]})");
+    m.firstItem = 7;
+    m.lastItem = 7;
+    return m;
+}
+
 struct Fixture {
     Trace trace;
-    int client = -1;
-    int server = -1;
-    qint64 answer = -1;
-
-    Fixture()
-    {
-        client = trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client);
-        server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-        Message poll;
-        poll.from = client;
-        poll.to = server;
-        poll.label = QStringLiteral("GET /poll?since=6");
-        poll.sentAt = 12'000'000;
-        trace.addMessage(poll);
-
-        Message m;
-        m.from = server;
-        m.to = client;
-        m.kind = Message::Kind::HttpResponse;
-        m.label = QStringLiteral("200 OK · 1 item");
-        m.connection = 3;
-        m.correlation = QStringLiteral("4bf92f3577b34da6");
-        m.bytes = 214;
-        m.headers = { { QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json") },
-            { QByteArrayLiteral("content-length"), QByteArrayLiteral("42") } };
-        m.bodyPreview = QByteArrayLiteral(R"({"items":[{"id":7,"data":"price 42.17"}]})");
-        m.sentAt = 13'752'000;
-        m.firstItem = 7;
-        m.lastItem = 7;
-        answer = trace.addMessage(m);
-    }
+    int client = trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client);
+    int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+    qint64 poll = trace.addMessage(
+        makeMessage(client, server, Message::Kind::HttpRequest, QStringLiteral("GET /poll?since=6"), 12'000'000));
+    qint64 answer = trace.addMessage(itemAnswer(server, client));
 };
 
 } // namespace
@@ -180,12 +169,8 @@ private Q_SLOTS:
     void quotesMarkupAsText()
     {
         Fixture f;
-        Message m;
-        m.from = f.client;
-        m.to = f.server;
-        m.label = QStringLiteral("<b>not bold</b>");
-        m.sentAt = 15'000'000;
-        const qint64 seq = f.trace.addMessage(m);
+        const qint64 seq = f.trace.addMessage(
+            makeMessage(f.client, f.server, Message::Kind::HttpRequest, QStringLiteral("<b>not bold</b>"), 15'000'000));
         MessageInspector inspector;
         inspector.setTrace(&f.trace);
         inspector.showMessage(seq);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "messages.h"
 #include "sequencegeometry.h"
 
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::makeMessage;
 using Axis = SequenceGeometry::Axis;
 
 namespace {
@@ -17,15 +19,12 @@ constexpr TimeUs ms(double v)
 struct Fixture {
     Trace trace;
     SequenceGeometry g;
-    int client = -1;
-    int proxy = -1;
-    int server = -1;
+    int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    int proxy = trace.addParticipant(QStringLiteral("Proxy"), Participant::Role::Server);
+    int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
 
     Fixture()
     {
-        client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-        proxy = trace.addParticipant(QStringLiteral("Proxy"), Participant::Role::Server);
-        server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
         g.setTrace(&trace);
         g.setColumns(60, 200);
         g.setPixelsPerSecond(100); // 1 ms = 0.1 px
@@ -33,12 +32,7 @@ struct Fixture {
 
     qint64 send(int from, int to, TimeUs sentAt)
     {
-        Message m;
-        m.from = from;
-        m.to = to;
-        m.label = QStringLiteral("m");
-        m.sentAt = sentAt;
-        return trace.addMessage(m);
+        return trace.addMessage(makeMessage(from, to, Message::Kind::HttpRequest, QStringLiteral("m"), sentAt));
     }
 };
 

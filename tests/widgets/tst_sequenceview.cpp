@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "messages.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
 #include "testrun.h"
@@ -9,10 +10,7 @@
 #include <QTest>
 
 using namespace PatternScope;
-using PatternScope::Test::deliveredCount;
-using PatternScope::Test::startRun;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 
 namespace {
 
@@ -137,11 +135,8 @@ private Q_SLOTS:
         Trace trace;
         const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
         const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
-        Message m;
-        m.from = a;
-        m.to = b;
-        m.sentAt = 1'000'000;
-        trace.completeMessage(trace.addMessage(m), 1'300'000);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, {}, 1'000'000)), 1'300'000);
         SequenceView view;
         view.resize(600, 400);
         view.setTrace(&trace);
