@@ -3,6 +3,7 @@
 // 2,000-message diagram to SVG against PlantUML rendering our own .puml of it (at least 50x
 // faster), both measured in this run. PlantUML is Debian's `plantuml`; without it that comparison
 // is reported as not measured.
+#include "exchanges.h"
 #include "exports.h"
 #include "pictureexport.h"
 #include "tracefile.h"
@@ -17,50 +18,16 @@
 #include <functional>
 
 using namespace PatternScope;
+using PatternScope::Test::fillPolling;
 
 namespace {
 
 constexpr double kTextTargetSeconds = 0.5;
 constexpr double kSvgFactorTarget = 50.0;
-
-// Two clients polling a server, with processing, notes and a lost request now and then.
-void fill(Trace& trace, int messages)
-{
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    const int clients[] = { trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client),
-        trace.addParticipant(QStringLiteral("Client 2"), Participant::Role::Client) };
-    trace.reserve(size_t(messages));
-    // Lost requests have no answer: go on until the trace holds the count asked for.
-    for (int i = 0; qsizetype(trace.messages().size()) < messages; i += 2) {
-        const TimeUs t = TimeUs(i) * 50'000;
-        const int client = clients[(i / 2) % 2];
-        Message request;
-        request.from = client;
-        request.to = server;
-        request.kind = Message::Kind::HttpRequest;
-        request.label = QStringLiteral("GET /poll?since=%1").arg(i);
-        request.correlation = QString::number(i);
-        request.bytes = 160;
-        request.sentAt = t;
-        const qint64 seq = trace.addMessage(request);
-        if (i % 50 == 48) {
-            trace.loseMessage(seq, t + 30'000);
-            continue;
-        }
-        trace.completeMessage(seq, t + 20'000);
-        const qint64 work = trace.beginActivation(server, QStringLiteral("processing"), t + 20'000);
-        trace.endActivation(work, t + 30'000);
-        Message answer = request;
-        answer.from = server;
-        answer.to = client;
-        answer.kind = Message::Kind::HttpResponse;
-        answer.label = QStringLiteral("200 OK · 1 item");
-        answer.sentAt = t + 30'000;
-        trace.completeMessage(trace.addMessage(answer), t + 50'000);
-        if (i % 20 == 0)
-            trace.addNote(server, QStringLiteral("item %1 produced").arg(i), t + 10'000, i);
-    }
-}
+// Two clients polling a server, an exchange every 100 ms, with processing, notes and one request in
+// 25 lost.
+constexpr TimeUs kEvery = 100'000;
+constexpr int kLoseEvery = 25;
 
 double seconds(const std::function<bool()>& work)
 {
@@ -89,7 +56,7 @@ int main(int argc, char** argv)
     bool ok = true;
 
     Trace large;
-    fill(large, 100'000);
+    fillPolling(large, 100'000, kEvery, kLoseEvery);
     std::printf("trace: %zu messages\n", large.messages().size());
     TraceHeader header;
     header.pattern = QStringLiteral("long-polling");
@@ -116,7 +83,7 @@ int main(int argc, char** argv)
     }));
 
     Trace diagram;
-    fill(diagram, 2'000);
+    fillPolling(diagram, 2'000, kEvery, kLoseEvery);
     const QString svg = dir.filePath(QStringLiteral("d.svg"));
     const double ours
         = seconds([&] { return PictureExport::write(diagram, {}, PictureExport::Format::Svg, svg, &failure); });

@@ -2,6 +2,7 @@
 // Drawing cost of the sequence view: one frame with 100k messages in the trace against one with 100
 // (painting must touch only the visible range), and the frame rate of a live Server-Sent Events run
 // at 50 events/s. Offscreen at 1920x1080.
+#include "exchanges.h"
 #include "playbackclock.h"
 #include "run.h"
 #include "sequenceview.h"
@@ -14,6 +15,7 @@
 #include <cstdio>
 
 using namespace PatternScope;
+using PatternScope::Test::fillPolling;
 
 namespace {
 
@@ -23,45 +25,15 @@ constexpr int kFrames = 300;
 constexpr double kRatioTarget = 1.5;
 constexpr double kFrameTargetMs = 8.0;
 constexpr double kFpsTarget = 50.0;
-
-// Requests and answers between two clients and a server, 100 ms apart, with processing
-// activations and a note now and then: what a long recording looks like.
-void fill(Trace& trace, int messages)
-{
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    const int clients[] = { trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client),
-        trace.addParticipant(QStringLiteral("Client 2"), Participant::Role::Client) };
-    trace.reserve(size_t(messages));
-    for (int i = 0; i < messages; i += 2) {
-        const TimeUs t = TimeUs(i) * 100'000;
-        const int client = clients[(i / 2) % 2];
-        Message request;
-        request.from = client;
-        request.to = server;
-        request.kind = Message::Kind::HttpRequest;
-        request.label = QStringLiteral("GET /poll?since=%1").arg(i);
-        request.correlation = QString::number(i);
-        request.sentAt = t;
-        trace.completeMessage(trace.addMessage(request), t + 60'000);
-        const qint64 work = trace.beginActivation(server, QStringLiteral("processing"), t + 60'000);
-        trace.endActivation(work, t + 90'000);
-        Message answer = request;
-        answer.from = server;
-        answer.to = client;
-        answer.kind = Message::Kind::HttpResponse;
-        answer.label = QStringLiteral("200 OK · 1 item");
-        answer.sentAt = t + 90'000;
-        trace.completeMessage(trace.addMessage(answer), t + 150'000);
-        if (i % 20 == 0)
-            trace.addNote(server, QStringLiteral("item %1 produced").arg(i), t + 10'000, i);
-    }
-}
+// Requests and answers between two clients and a server, an exchange every 200 ms, with
+// processing activations and a note now and then: what a long recording looks like.
+constexpr TimeUs kEvery = 200'000;
 
 // Median time to draw the view's viewport, scrolled to the end of the trace, into an image.
 double frameMs(int messages)
 {
     Trace trace;
-    fill(trace, messages);
+    fillPolling(trace, messages, kEvery);
     PlaybackClock clock;
     clock.setTrace(&trace);
     SequenceView view;
