@@ -21,13 +21,32 @@ constexpr qint64 kWriteMessages = 1'000'000;
 constexpr double kAppendTarget = 2'000'000;
 constexpr double kWriteTarget = 300'000; // JSONL lines per second, each flushed
 
-Message sampleMessage(int i)
+// A trace of a client and a server with room for `count` messages.
+void prepare(Trace& trace, qint64 count)
 {
-    Message m;
-    m.from = i & 1;
-    m.to = 1 - (i & 1);
-    m.kind = Message::Kind::WsText;
-    return m;
+    trace.reserve(size_t(count));
+    trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+    trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+}
+
+// Sends `count` WebSocket messages back and forth, each delivered at once when `deliver`; returns the
+// nanoseconds that took.
+qint64 send(Trace& trace, qint64 count, bool deliver)
+{
+    const QString label = QStringLiteral("GET /items");
+    QElapsedTimer timer;
+    timer.start();
+    for (qint64 i = 0; i < count; ++i) {
+        Message m;
+        m.from = int(i & 1);
+        m.to = 1 - m.from;
+        m.kind = Message::Kind::WsText;
+        m.label = label;
+        const qint64 seq = trace.addMessage(std::move(m));
+        if (deliver)
+            trace.completeMessage(seq);
+    }
+    return timer.nsecsElapsed();
 }
 
 // Best of kRuns: the fastest run is the one least disturbed by the rest of the machine.
@@ -61,25 +80,12 @@ bool report(const char* what, double rate, const char* unit, double target, cons
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    const QString label = QStringLiteral("GET /items");
-
     // Appends into the in-memory trace, nothing connected; with `deliver`, each message is delivered
     // right away, which keeps the in-flight index small as while recording.
-    const auto appendRun = [&](bool deliver) {
+    const auto appendRun = [](bool deliver) {
         Trace trace;
-        trace.reserve(size_t(kAppendMessages));
-        trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-        trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-        QElapsedTimer timer;
-        timer.start();
-        for (qint64 i = 0; i < kAppendMessages; ++i) {
-            Message m = sampleMessage(int(i));
-            m.label = label;
-            const qint64 seq = trace.addMessage(std::move(m));
-            if (deliver)
-                trace.completeMessage(seq);
-        }
-        return timer.nsecsElapsed();
+        prepare(trace, kAppendMessages);
+        return send(trace, kAppendMessages, deliver);
     };
     // (a) keeps every message in flight: the harder case.
     const double appendRate = bestRate(kAppendMessages, [&] { return appendRun(false); });
@@ -98,9 +104,7 @@ int main(int argc, char** argv)
     const double messageRate = bestRate(kWriteMessages, [&] {
         const QString path = dir.filePath(QStringLiteral("bench.pstrace.jsonl"));
         Trace trace;
-        trace.reserve(size_t(kWriteMessages));
-        trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
-        trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        prepare(trace, kWriteMessages);
         TraceWriter writer;
         if (!writer.open(path, header)) {
             std::fprintf(stderr, "%s\n", qPrintable(writer.errorString()));
@@ -108,15 +112,7 @@ int main(int argc, char** argv)
             return qint64(1);
         }
         writer.attach(&trace);
-        QElapsedTimer timer;
-        timer.start();
-        for (qint64 i = 0; i < kWriteMessages; ++i) {
-            Message m = sampleMessage(int(i));
-            m.label = label;
-            const qint64 seq = trace.addMessage(std::move(m));
-            trace.completeMessage(seq);
-        }
-        const qint64 elapsed = timer.nsecsElapsed();
+        const qint64 elapsed = send(trace, kWriteMessages, true);
         if (!writer.close()) {
             std::fprintf(stderr, "%s\n", qPrintable(writer.errorString()));
             writeFailed = true;
