@@ -767,4 +767,4 @@ private Q_SLOTS:
 };
 
 QTEST_GUILESS_MAIN(TestTraceFile)
-#include "tst_tracefile.moc"
+#include "tst_tracewriter.moc"
