@@ -4,6 +4,7 @@
 #include "exports.h"
 #include "testrun.h"
 #include "tracefile.h"
+#include "tracefiles.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -13,20 +14,17 @@
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::makeMessage;
+using PatternScope::Test::readFile;
+using PatternScope::Test::readTrace;
 
 namespace {
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // On a mismatch, leaves what the export wrote beside the build so it can be inspected (and, once
 // checked by hand, copied over the golden file).
 bool sameAsGolden(const QByteArray& actual, const QString& golden, const QString& name)
 {
-    if (actual == readAll(golden))
+    if (actual == readFile(golden))
         return true;
     QFile out(name + QStringLiteral(".actual"));
     if (out.open(QIODevice::WriteOnly))
@@ -101,10 +99,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        TraceReader reader;
-        QVERIFY2(reader.read(QFINDTESTDATA("data/http.pstrace.jsonl"), &m_trace, &m_header),
-            qPrintable(reader.errorString()));
-        QCOMPARE(reader.warnings(), QStringList());
+        QCOMPARE(readTrace(QFINDTESTDATA("data/http.pstrace.jsonl"), &m_trace, &m_header), QString());
         QCOMPARE(m_trace.messages().size(), size_t(23));
     }
 
@@ -140,12 +135,7 @@ private Q_SLOTS:
         Trace trace;
         const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
         const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
-        Message m;
-        m.from = a;
-        m.to = b;
-        m.label = label;
-        m.sentAt = 10;
-        trace.addMessage(m);
+        trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, label, 10));
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
         QVERIFY(Export::csv(trace, {}, &buffer, nullptr));

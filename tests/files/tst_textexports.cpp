@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Mermaid and PlantUML exports: byte-for-byte against hand-checked golden files, time ranges,
 // escaping, and Mermaid's size limit with the split that keeps each piece under it.
+#include "exchanges.h"
 #include "exports.h"
-#include "tracefile.h"
+#include "tracefiles.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 using namespace PatternScope;
+using namespace PatternScope::Test;
 
 namespace {
 
@@ -27,43 +29,6 @@ QByteArray exported(ExportFunction function, const Trace& trace, const ExportRan
     return buffer.data();
 }
 
-Message message(int from, int to, Message::Kind kind, const QString& label, TimeUs sent)
-{
-    Message m;
-    m.from = from;
-    m.to = to;
-    m.kind = kind;
-    m.label = label;
-    m.sentAt = sent;
-    return m;
-}
-
-// A server and clients talking: one request and its answer every 10 ms, the server busy in between,
-// a note now and then, and one long activation across the whole run so that every piece of a split
-// repeats it.
-void fillPolling(Trace& trace, int exchanges)
-{
-    const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
-    const int clients[] = { trace.addParticipant(QStringLiteral("Client 1"), Participant::Role::Client),
-        trace.addParticipant(QStringLiteral("Client 2"), Participant::Role::Client) };
-    const qint64 lifetime = trace.beginActivation(clients[0], QStringLiteral("session"), 0);
-    for (int i = 0; i < exchanges; ++i) {
-        const TimeUs t = TimeUs(i) * 10'000;
-        const int client = clients[i % 2];
-        const qint64 request = trace.addMessage(
-            message(client, server, Message::Kind::HttpRequest, QStringLiteral("GET /poll?since=%1").arg(i), t));
-        trace.completeMessage(request, t + 2'000);
-        const qint64 work = trace.beginActivation(server, QStringLiteral("handle"), t + 2'000);
-        trace.endActivation(work, t + 5'000);
-        const qint64 answer = trace.addMessage(
-            message(server, client, Message::Kind::HttpResponse, QStringLiteral("200 OK"), t + 5'000));
-        trace.completeMessage(answer, t + 7'000);
-        if (i % 7 == 0)
-            trace.addNote(server, QStringLiteral("item %1 produced").arg(i), t + 1'000, i);
-    }
-    trace.endActivation(lifetime, TimeUs(exchanges) * 10'000);
-}
-
 } // namespace
 
 class TestTextExports : public QObject {
@@ -74,9 +39,7 @@ private:
     {
         const QString path = QFINDTESTDATA("data/diagram.pstrace.jsonl");
         QVERIFY(!path.isEmpty());
-        TraceReader reader;
-        QVERIFY2(reader.read(path, trace), qPrintable(reader.errorString()));
-        QVERIFY2(reader.warnings().isEmpty(), qPrintable(reader.warnings().join(u'\n')));
+        QCOMPARE(readTrace(path, trace), QString());
     }
 
 private Q_SLOTS:
@@ -230,7 +193,7 @@ private Q_SLOTS:
         Trace trace;
         const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
         const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
-        trace.completeMessage(trace.addMessage(message(a, b, Message::Kind::HttpRequest, label, 10)), 20);
+        trace.completeMessage(trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, label, 10)), 20);
         const QList<QByteArray> mermaidLines = exported(&Export::mermaid, trace).split('\n');
         QCOMPARE(mermaidLines.value(4), QByteArray("    P0->>P1: " + mermaid));
         const QList<QByteArray> plantUmlLines = exported(&Export::plantUml, trace).split('\n');
@@ -240,7 +203,7 @@ private Q_SLOTS:
     void mermaidSizeLimit()
     {
         Trace trace;
-        fillPolling(trace, 1'000);
+        fillPolling(trace, 2'000, 10'000);
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
         FileError error;
@@ -269,7 +232,7 @@ private Q_SLOTS:
         QFETCH(TimeUs, from);
         QFETCH(TimeUs, to);
         Trace trace;
-        fillPolling(trace, 1'000);
+        fillPolling(trace, 2'000, 10'000);
         const ExportRange range { from, to };
         const QList<ExportRange> pieces = Export::splitForMermaid(trace, range);
         QVERIFY(!pieces.isEmpty());
@@ -302,7 +265,7 @@ private Q_SLOTS:
     void cancel()
     {
         Trace trace;
-        fillPolling(trace, 100);
+        fillPolling(trace, 200, 10'000);
         for (ExportFunction function : { &Export::mermaid, &Export::plantUml }) {
             QBuffer buffer;
             buffer.open(QIODevice::WriteOnly);
