@@ -13,10 +13,7 @@
 #include <QTimer>
 
 using namespace PatternScope;
-using PatternScope::Test::messagesOf;
-using PatternScope::Test::startRun;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 
 namespace {
 
@@ -224,17 +221,7 @@ private Q_SLOTS:
         const Trace& trace = *run->trace();
 
         // Cut every link seven times, 250 ms apart, while items keep coming.
-        int cuts = 0;
-        QTimer cutter;
-        connect(&cutter, &QTimer::timeout, this, [&] {
-            if (cuts < 7) {
-                run->links()->cutAll();
-                ++cuts;
-            }
-        });
-        cutter.start(250);
-        QVERIFY(waitUntil([&] { return cuts == 7; }, 10000));
-        cutter.stop();
+        QVERIFY(cutRepeatedly(*run, {}, 7, 250));
         QVERIFY(drain(*run));
         QVERIFY(stopAndWait(*run));
 

@@ -12,13 +12,8 @@
 #include <QWebSocket>
 
 using namespace PatternScope;
-using PatternScope::Test::startRun;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 using State = PublishSubscribe::SubscriberState;
-
-using PatternScope::Test::hasNote;
-using PatternScope::Test::messagesOf;
 
 namespace {
 
@@ -30,22 +25,6 @@ PublishSubscribe* psOf(Run& run)
 QString topicOf(const Message& publish)
 {
     return publish.fields.name; // the topic
-}
-
-// Cuts the links of the given lifelines (all if empty) `times` times, `everyMs` apart.
-void cutRepeatedly(Run& run, const QSet<int>& clients, int times, int everyMs)
-{
-    int cuts = 0;
-    QTimer cutter;
-    QObject::connect(&cutter, &QTimer::timeout, [&] {
-        for (Link* link : run.links()->links()) {
-            if (clients.isEmpty() || clients.contains(link->client()))
-                link->cut();
-        }
-        ++cuts;
-    });
-    cutter.start(everyMs);
-    QVERIFY(waitUntil([&] { return cuts == times; }, times * everyMs + 10000));
 }
 
 // The items a subscriber should get: every item on one of its topics, up to `last`.
@@ -132,7 +111,7 @@ private Q_SLOTS:
         QSet<int> subscribers;
         for (WebSocketClient* s : ps->subscribers())
             subscribers.insert(s->participant());
-        cutRepeatedly(*run, subscribers, 6, 300);
+        QVERIFY(cutRepeatedly(*run, subscribers, 6, 300));
 
         // Let every subscriber hear from each of its topics again, so every gap shows, then stop.
         QHash<WebSocketClient*, qint64> before;
@@ -186,7 +165,7 @@ private Q_SLOTS:
         const Trace& trace = *run->trace();
         PublishSubscribe* ps = psOf(*run);
         QVERIFY(waitUntil([&] { return ps->producer()->lastId() >= 2; }));
-        cutRepeatedly(*run, {}, 6, 300); // publisher and subscribers alike
+        QVERIFY(cutRepeatedly(*run, {}, 6, 300)); // publisher and subscribers alike
         ps->producer()->stop();
         const qint64 last = ps->producer()->lastId();
         QVERIFY(last >= 30);

@@ -14,11 +14,7 @@
 #include <memory>
 
 using namespace PatternScope;
-using PatternScope::Test::headerOf;
-using PatternScope::Test::messagesOf;
-using PatternScope::Test::notesContaining;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 
 namespace {
 

@@ -16,9 +16,7 @@
 #include <memory>
 
 using namespace PatternScope;
-using PatternScope::Test::deliveredCount;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 
 namespace {
 

@@ -10,13 +10,7 @@
 #include <QWebSocket>
 
 using namespace PatternScope;
-using PatternScope::Test::deliveredCount;
-using PatternScope::Test::hasNote;
-using PatternScope::Test::headerOf;
-using PatternScope::Test::messagesOf;
-using PatternScope::Test::startRun;
-using PatternScope::Test::stopAndWait;
-using PatternScope::Test::waitUntil;
+using namespace PatternScope::Test;
 
 namespace {
 
@@ -110,17 +104,7 @@ private Q_SLOTS:
         const Trace& trace = *run->trace();
         WebSockets* ws = wsOf(*run);
 
-        int cuts = 0;
-        QTimer cutter;
-        connect(&cutter, &QTimer::timeout, this, [&] {
-            if (cuts < 7) {
-                run->links()->cutAll();
-                ++cuts;
-            }
-        });
-        cutter.start(300);
-        QVERIFY(waitUntil([&] { return cuts == 7; }, 10000));
-        cutter.stop();
+        QVERIFY(cutRepeatedly(*run, {}, 7, 300));
         ws->producer()->stop();
         const qint64 last = ws->producer()->lastId();
         QVERIFY(waitUntil([&] {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "linkemulator.h"
 #include "pattern.h"
 #include "run.h"
 #include "waituntil.h"
 
 #include <QDebug>
+#include <QSet>
 #include <QSignalSpy>
+#include <QTimer>
 #include <memory>
 
 namespace PatternScope::Test {
@@ -43,6 +46,25 @@ inline bool stopAndWait(Run& run, int timeoutMs = 15000)
     QSignalSpy finished(&run, &Run::finished);
     run.stop();
     return waitUntil([&] { return finished.count() == 1; }, timeoutMs);
+}
+
+// Cuts the links of the given lifelines (all if empty) `times` times, `everyMs` apart, while the run
+// goes on; true once every cut is made.
+inline bool cutRepeatedly(Run& run, const QSet<int>& clients, int times, int everyMs)
+{
+    int cuts = 0;
+    QTimer cutter;
+    QObject::connect(&cutter, &QTimer::timeout, [&] {
+        if (cuts == times)
+            return;
+        for (Link* link : run.links()->links()) {
+            if (clients.isEmpty() || clients.contains(link->client()))
+                link->cut();
+        }
+        ++cuts;
+    });
+    cutter.start(everyMs);
+    return waitUntil([&] { return cuts == times; }, times * everyMs + 10000);
 }
 
 } // namespace PatternScope::Test
