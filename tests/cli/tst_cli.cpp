@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "exchanges.h"
 #include "exportformats.h"
+#include "pictures.h"
 #include "trace.h"
-#include "tracefile.h"
+#include "tracefiles.h"
 
+#include <QDir>
 #include <QFile>
 #include <QHash>
 #include <QImage>
@@ -52,6 +54,19 @@ int deliveredCarriers(const Trace& trace, Message::Kind carrier)
     }));
 }
 
+// Records PATTERN for 3 s with these options and reads what it wrote into `trace`; `problems` is what
+// reading the file said (see readTrace), or "not run" when the command failed.
+Result recordFor3s(const QString& pattern, const QStringList& options, Trace* trace, QString* problems)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
+    const Result r
+        = runCli(QStringList { QStringLiteral("record"), pattern, QStringLiteral("--duration"), QStringLiteral("3s") }
+            + options + QStringList { QStringLiteral("-o"), path });
+    *problems = r.exitCode == 0 ? Test::readTrace(path, trace) : QStringLiteral("not run");
+    return r;
+}
+
 bool waitForLine(QProcess& process, const QString& start)
 {
     for (int i = 0; i < 100 && !process.canReadLine(); ++i)
@@ -63,6 +78,37 @@ bool waitForLine(QProcess& process, const QString& start)
 
 class TestCli : public QObject {
     Q_OBJECT
+
+private:
+    // The rows of the *FailsCleanly tests: the arguments, with @OUT@ (a file in an empty temporary
+    // folder) and @DIR@ (that folder) filled in, and how the command must fail.
+    static void failureColumns()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+    }
+
+    // A command refuses bad input the same way whichever it is: its exit code, nothing on stdout, one
+    // line on stderr that names the problem, and no output presented as good.
+    static void failsCleanly()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (QString& a : arguments) {
+            a.replace(QStringLiteral("@OUT@"), dir.filePath(QStringLiteral("out.pstrace.jsonl")));
+            a.replace(QStringLiteral("@DIR@"), dir.path());
+        }
+        const Result r = runCli(arguments);
+        QCOMPARE(r.exitCode, exitCode);
+        QCOMPARE(r.out, QString());
+        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY2(QDir(dir.path()).isEmpty(), qPrintable(QDir(dir.path()).entryList().join(u' ')));
+    }
 
 private Q_SLOTS:
     void listShowsPatternsAndParameters()
@@ -114,59 +160,42 @@ private Q_SLOTS:
         QVERIFY2(pairs >= 3, qPrintable(QString::number(pairs)));
     }
 
+    // Each pattern with its defaults, and with options set, one of them (poll) short polling's own.
     void recordEachPattern_data()
     {
         QTest::addColumn<QString>("pattern");
         QTest::addColumn<Message::Kind>("carrier"); // the kind of message that brings items to clients
-        QTest::addRow("short-polling") << QStringLiteral("short-polling") << Message::Kind::HttpResponse;
-        QTest::addRow("long-polling") << QStringLiteral("long-polling") << Message::Kind::HttpResponse;
-        QTest::addRow("server-sent-events") << QStringLiteral("server-sent-events") << Message::Kind::SseEvent;
-        QTest::addRow("websockets") << QStringLiteral("websockets") << Message::Kind::WsText;
-        QTest::addRow("publish-subscribe") << QStringLiteral("publish-subscribe") << Message::Kind::Deliver;
+        QTest::addColumn<QStringList>("options");
+        const QStringList set { QStringLiteral("--set"), QStringLiteral("latency=50ms"), QStringLiteral("--set"),
+            QStringLiteral("produce=300ms"), QStringLiteral("--set"), QStringLiteral("poll=500ms") };
+        const QStringList defaults { QStringLiteral("--seed"), QStringLiteral("4"), QStringLiteral("--set"),
+            QStringLiteral("produce=300ms") };
+        const std::pair<const char*, Message::Kind> patterns[] = { { "short-polling", Message::Kind::HttpResponse },
+            { "long-polling", Message::Kind::HttpResponse }, { "server-sent-events", Message::Kind::SseEvent },
+            { "websockets", Message::Kind::WsText }, { "publish-subscribe", Message::Kind::Deliver } };
+        for (const auto& [pattern, carrier] : patterns) {
+            QTest::addRow("%s, options set", pattern) << QString::fromLatin1(pattern) << carrier << set;
+            QTest::addRow("%s, defaults", pattern) << QString::fromLatin1(pattern) << carrier << defaults;
+        }
     }
 
     void recordEachPattern()
     {
         QFETCH(QString, pattern);
         QFETCH(Message::Kind, carrier);
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
-        const Result r = runCli({ QStringLiteral("record"), pattern, QStringLiteral("--duration"), QStringLiteral("3s"),
-            QStringLiteral("--set"), QStringLiteral("latency=50ms"), QStringLiteral("--set"),
-            QStringLiteral("produce=300ms"), QStringLiteral("--set"), QStringLiteral("poll=500ms"),
-            QStringLiteral("-o"), path });
+        QFETCH(QStringList, options);
+        Trace trace;
+        QString problems;
+        const Result r = recordFor3s(pattern, options, &trace, &problems);
         // poll is short polling's own parameter; the others reject it by name.
-        if (pattern != QStringLiteral("short-polling")) {
+        if (options.contains(QStringLiteral("poll=500ms")) && pattern != QStringLiteral("short-polling")) {
             QCOMPARE(r.exitCode, 2);
             QVERIFY(r.err.contains(QStringLiteral("unknown parameter 'poll'")));
             return;
         }
         QCOMPARE(r.err, QString());
         QCOMPARE(r.exitCode, 0);
-        Trace trace;
-        TraceReader reader;
-        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
-        const int carried = deliveredCarriers(trace, carrier);
-        QVERIFY(carried >= 2);
-    }
-
-    void recordEachPatternWithItsDefaults_data() { recordEachPattern_data(); }
-
-    void recordEachPatternWithItsDefaults()
-    {
-        QFETCH(QString, pattern);
-        QFETCH(Message::Kind, carrier);
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("run.pstrace.jsonl"));
-        const Result r = runCli({ QStringLiteral("record"), pattern, QStringLiteral("--duration"), QStringLiteral("3s"),
-            QStringLiteral("--seed"), QStringLiteral("4"), QStringLiteral("--set"), QStringLiteral("produce=300ms"),
-            QStringLiteral("-o"), path });
-        QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
-        Trace trace;
-        TraceReader reader;
-        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
-        QCOMPARE(reader.warnings(), QStringList());
+        QCOMPARE(problems, QString());
         const int carried = deliveredCarriers(trace, carrier);
         QVERIFY2(carried >= 2, qPrintable(QString::number(carried)));
         // A finished run leaves nothing in flight: every client hung up cleanly.
@@ -229,10 +258,7 @@ private Q_SLOTS:
 
     void badInputFailsCleanly_data()
     {
-        QTest::addColumn<QStringList>("arguments");
-        QTest::addColumn<int>("exitCode");
-        QTest::addColumn<QString>("message");
-
+        failureColumns();
         const QString rr = QStringLiteral("request-response");
         const QString out = QStringLiteral("@OUT@");
         QTest::addRow("unknown pattern") << QStringList { QStringLiteral("record"), QStringLiteral("telepathy"),
@@ -267,27 +293,7 @@ private Q_SLOTS:
                                          << QStringLiteral("patternscope: unknown command 'recrod'");
     }
 
-    void badInputFailsCleanly()
-    {
-        QFETCH(QStringList, arguments);
-        QFETCH(int, exitCode);
-        QFETCH(QString, message);
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString outPath = dir.filePath(QStringLiteral("out.pstrace.jsonl"));
-        for (QString& a : arguments) {
-            a.replace(QStringLiteral("@OUT@"), outPath);
-            a.replace(QStringLiteral("@DIR@"), dir.path());
-        }
-        const Result r = runCli(arguments);
-        QCOMPARE(r.exitCode, exitCode);
-        QCOMPARE(r.out, QString());
-        // One line on stderr that names the problem.
-        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
-        QCOMPARE(r.err.count(u'\n'), 1);
-        // No output is presented as good.
-        QVERIFY(!QFile::exists(outPath));
-    }
+    void badInputFailsCleanly() { failsCleanly(); }
 
     void screenshotRendersTheWindowOffscreen()
     {
@@ -302,41 +308,28 @@ private Q_SLOTS:
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 800 && image.height() >= 500);
         // Not a blank picture: many distinct colours (text, arrows, boxes).
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 7) {
-            for (int x = 0; x < image.width(); x += 7)
-                colours.insert(image.pixel(x, y));
-        }
-        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+        const qsizetype colours = Test::distinctColours(image, 7);
+        QVERIFY2(colours > 20, qPrintable(QString::number(colours)));
     }
 
     void windowOptionsFailCleanly_data()
     {
-        QTest::addColumn<QStringList>("arguments");
-        QTest::addColumn<int>("exitCode");
-        QTest::addColumn<QString>("message");
+        failureColumns();
         QTest::addRow("unknown pattern") << QStringList { QStringLiteral("--pattern"), QStringLiteral("telepathy"),
-            QStringLiteral("--screenshot"), QStringLiteral("x.png") }
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
                                          << 2 << QStringLiteral("patternscope: --pattern: unknown pattern 'telepathy'");
-        QTest::addRow("bad after") << QStringList { QStringLiteral("--screenshot"), QStringLiteral("x.png"),
+        QTest::addRow("bad after") << QStringList { QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png"),
             QStringLiteral("--after"), QStringLiteral("soon") }
                                    << 2 << QStringLiteral("patternscope: --after: 'soon' is not a duration");
         QTest::addRow("missing trace") << QStringList { QStringLiteral("open"),
-            QStringLiteral("/nonexistent/run.jsonl"), QStringLiteral("--screenshot"), QStringLiteral("x.png") }
+            QStringLiteral("/nonexistent/run.jsonl"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
                                        << 1 << QStringLiteral("patternscope: /nonexistent/run.jsonl: cannot open");
-        QTest::addRow("open without a file") << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"),
-            QStringLiteral("x.png") } << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
+        QTest::addRow("open without a file")
+            << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+            << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
     }
 
-    void windowOptionsFailCleanly()
-    {
-        QFETCH(QStringList, arguments);
-        QFETCH(int, exitCode);
-        QFETCH(QString, message);
-        const Result r = runCli(arguments);
-        QCOMPARE(r.exitCode, exitCode);
-        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
-    }
+    void windowOptionsFailCleanly() { failsCleanly(); }
 
     // Every row of the format table the window's dialog offers too.
     void exportWritesEachFormat_data()
@@ -369,20 +362,18 @@ private Q_SLOTS:
 
     void exportFailsCleanly_data()
     {
-        QTest::addColumn<QStringList>("arguments");
-        QTest::addColumn<int>("exitCode");
-        QTest::addColumn<QString>("message");
+        failureColumns();
         const QString small = QFINDTESTDATA("../files/data/small.pstrace.jsonl");
         const QString broken = QFINDTESTDATA("../files/data/har/not-json.har");
         QTest::addRow("unknown format") << QStringList { QStringLiteral("export"), small, QStringLiteral("--format"),
-            QStringLiteral("gif"), QStringLiteral("-o"), QStringLiteral("x.gif") }
+            QStringLiteral("gif"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.gif") }
                                         << 2 << QStringLiteral("patternscope export: unknown format 'gif' (one of:");
         QTest::addRow("missing input") << QStringList { QStringLiteral("export"),
             QStringLiteral("/nonexistent/t.jsonl"), QStringLiteral("-f"), QStringLiteral("csv"), QStringLiteral("-o"),
-            QStringLiteral("x.csv") } << 1
-                                       << QStringLiteral("patternscope export: /nonexistent/t.jsonl: cannot open");
+            QStringLiteral("@DIR@/x.csv") }
+                                       << 1 << QStringLiteral("patternscope export: /nonexistent/t.jsonl: cannot open");
         QTest::addRow("broken har") << QStringList { QStringLiteral("export"), broken, QStringLiteral("-f"),
-            QStringLiteral("mermaid"), QStringLiteral("-o"), QStringLiteral("x.mmd") }
+            QStringLiteral("mermaid"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.mmd") }
                                     << 1 << QStringLiteral("patternscope export: ") + broken + u':';
         QTest::addRow("unwritable output")
             << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"), QStringLiteral("svg"),
@@ -392,21 +383,12 @@ private Q_SLOTS:
             QStringLiteral("csv") } << 2
                                    << QStringLiteral("patternscope export: missing -o FILE");
         QTest::addRow("bad range") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
-            QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("x.csv"), QStringLiteral("--from"),
+            QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--from"),
             QStringLiteral("soon") }
                                    << 2 << QStringLiteral("patternscope export: --from: 'soon' is not a duration");
     }
 
-    void exportFailsCleanly()
-    {
-        QFETCH(QStringList, arguments);
-        QFETCH(int, exitCode);
-        QFETCH(QString, message);
-        const Result r = runCli(arguments);
-        QCOMPARE(r.exitCode, exitCode);
-        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
-        QVERIFY(!QFile::exists(QStringLiteral("x.gif")) && !QFile::exists(QStringLiteral("x.csv")));
-    }
+    void exportFailsCleanly() { failsCleanly(); }
 
     void exportHelpNamesEveryFormat()
     {

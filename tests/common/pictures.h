@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QImage>
+#include <QSet>
+
+namespace PatternScope::Test {
+
+// The distinct colours among the image's pixels sampled every `step` along and down: a painted
+// picture (text, arrows, boxes) has many, a blank one a single one.
+inline qsizetype distinctColours(const QImage& image, int step)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += step) {
+        for (int x = 0; x < image.width(); x += step)
+            colours.insert(image.pixel(x, y));
+    }
+    return colours.size();
+}
+
+} // namespace PatternScope::Test
