@@ -4,9 +4,7 @@
 #include "trace.h"
 
 #include <QByteArray>
-#include <QJsonArray>
 #include <QJsonObject>
-#include <QJsonValue>
 #include <QString>
 #include <limits>
 
@@ -30,26 +28,12 @@ public:
     int id(QLatin1String name, int fallback) { return narrow(name, integer(name, fallback)); }
 
     // Times are microseconds on the run's clock and never negative; -1 would mean "now" to Trace.
-    TimeUs time(QLatin1String name)
-    {
-        const qint64 value = integer(name);
-        if (ok() && value < 0)
-            fail(QStringLiteral("field '%1' is a negative time").arg(name));
-        return value;
-    }
+    TimeUs time(QLatin1String name);
 
     QString string(QLatin1String name) { return stringValue(name, true); }
     QString optionalString(QLatin1String name) { return stringValue(name, false); }
 
-    bool optionalBoolean(QLatin1String name)
-    {
-        const QJsonValue value = m_object.value(name);
-        if (value.isUndefined())
-            return false;
-        if (!value.isBool())
-            fail(QStringLiteral("field '%1' is not true or false").arg(name));
-        return value.toBool();
-    }
+    bool optionalBoolean(QLatin1String name);
 
     // An optional integer that must fit `Int`, such as a status code in 16 bits.
     template <typename Int> Int optionalSmall(QLatin1String name, Int fallback)
@@ -62,119 +46,18 @@ public:
         return static_cast<Int>(value);
     }
 
-    HeaderList headers(QLatin1String name)
-    {
-        HeaderList result;
-        const QJsonValue value = m_object.value(name);
-        if (value.isUndefined())
-            return result;
-        const auto bad = [&] { fail(QStringLiteral("field '%1' is not an array of [name, value] pairs").arg(name)); };
-        if (!value.isArray()) {
-            bad();
-            return result;
-        }
-        const QJsonArray pairs = value.toArray();
-        result.reserve(pairs.size());
-        for (const QJsonValue& pair : pairs) {
-            const QJsonArray items = pair.toArray();
-            if (!pair.isArray() || items.size() != 2 || !items.at(0).isString() || !items.at(1).isString()) {
-                bad();
-                return {};
-            }
-            result.append(qMakePair(bytesOf(items.at(0).toString()), bytesOf(items.at(1).toString())));
-        }
-        return result;
-    }
+    HeaderList headers(QLatin1String name);
 
     // An optional [first, last] pair of item ids, first <= last.
-    bool itemRange(QLatin1String name, qint64* first, qint64* last)
-    {
-        const QJsonValue value = m_object.value(name);
-        if (value.isUndefined())
-            return true;
-        const QJsonArray pair = value.toArray();
-        const qint64 a = pair.size() == 2 ? pair.at(0).toInteger(-1) : -1;
-        const qint64 b = pair.size() == 2 ? pair.at(1).toInteger(-1) : -1;
-        if (!value.isArray() || a < 0 || b < a) {
-            fail(QStringLiteral("field '%1' is not a [first, last] pair of item ids").arg(name));
-            return false;
-        }
-        *first = a;
-        *last = b;
-        return true;
-    }
+    bool itemRange(QLatin1String name, qint64* first, qint64* last);
 
-    QByteArray base64(QLatin1String name)
-    {
-        const QString text = optionalString(name);
-        if (text.isEmpty())
-            return {};
-        auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded) {
-            fail(QStringLiteral("field '%1' is not valid base64").arg(name));
-            return {};
-        }
-        return decoded.decoded;
-    }
+    QByteArray base64(QLatin1String name);
 
 private:
-    // The writer maps each byte to the code point of the same value. Text a person typed may hold
-    // characters beyond U+00FF; those have no such byte and are kept as UTF-8 instead.
-    static QByteArray bytesOf(const QString& text)
-    {
-        for (const QChar c : text) {
-            if (c.unicode() > 0xff)
-                return text.toUtf8();
-        }
-        return text.toLatin1();
-    }
-
-    qint64 integerValue(QLatin1String name, bool required, qint64 fallback)
-    {
-        const QJsonValue value = m_object.value(name);
-        if (value.isUndefined()) {
-            if (required)
-                fail(QStringLiteral("missing field '%1'").arg(name));
-            return fallback;
-        }
-        constexpr qint64 notAnInteger = std::numeric_limits<qint64>::min();
-        const qint64 result = value.toInteger(notAnInteger);
-        if (result == notAnInteger) {
-            fail(QStringLiteral("field '%1' is not an integer").arg(name));
-            return fallback;
-        }
-        return result;
-    }
-
-    int narrow(QLatin1String name, qint64 value)
-    {
-        if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
-            fail(QStringLiteral("field '%1' is out of range").arg(name));
-            return -1;
-        }
-        return static_cast<int>(value);
-    }
-
-    QString stringValue(QLatin1String name, bool required)
-    {
-        const QJsonValue value = m_object.value(name);
-        if (value.isUndefined()) {
-            if (required)
-                fail(QStringLiteral("missing field '%1'").arg(name));
-            return {};
-        }
-        if (!value.isString()) {
-            fail(QStringLiteral("field '%1' is not a string").arg(name));
-            return {};
-        }
-        return value.toString();
-    }
-
-    void fail(const QString& reason)
-    {
-        if (m_error.isEmpty())
-            m_error = reason;
-    }
+    qint64 integerValue(QLatin1String name, bool required, qint64 fallback);
+    int narrow(QLatin1String name, qint64 value);
+    QString stringValue(QLatin1String name, bool required);
+    void fail(const QString& reason);
 
     const QJsonObject& m_object;
     QString m_error;

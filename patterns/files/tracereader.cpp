@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tracereader.h"
 
+#include "tracefields.h"
 #include "tracerecordloader.h"
 
 #include <QFile>
