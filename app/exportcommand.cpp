@@ -14,13 +14,13 @@ namespace PatternScope::CommandLine {
 
 namespace {
 
-bool readInput(const QString& path, Trace* trace, TraceHeader* header, QString* error, QStringList* warnings)
+bool readInput(const QString& path, Trace* trace, TraceHeader* header, FileError* error, QStringList* warnings)
 {
     if (path.endsWith(QStringLiteral(".har"), Qt::CaseInsensitive))
         return Import::har(path, trace, header, error);
     TraceReader reader;
     if (!reader.read(path, trace, header)) {
-        *error = reader.errorString();
+        *error = reader.error();
         return false;
     }
     *warnings = reader.warnings();
@@ -97,8 +97,9 @@ int exportCommand(const QStringList& arguments)
     Trace trace;
     TraceHeader header;
     QStringList warnings;
-    if (!readInput(positional.constFirst(), &trace, &header, &error, &warnings))
-        return fail(command, error);
+    FileError readError;
+    if (!readInput(positional.constFirst(), &trace, &header, &readError, &warnings))
+        return fail(command, readError.message);
     if (!warnings.isEmpty())
         err() << QStringLiteral("patternscope export: %1 line(s) skipped, first: %2")
                      .arg(warnings.size())

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "filemenu.h"
 
-#include "exportcommon.h"
 #include "exportdialog.h"
+#include "exports.h"
 #include "mainwindow.h"
 
 #include <QCoreApplication>
@@ -39,14 +39,8 @@ bool FileMenu::readHar(const QString& path, Trace* trace, TraceHeader* header, F
         QCoreApplication::processEvents();
         return !progress.wasCanceled();
     };
-    const bool ok = ExportCommon::withCode(
-        showProgress, FileError::Code::BadInput, error, [&](const ExportProgress& watched, QString* reason) {
-            return Import::har(path, trace, header, reason, watched);
-        });
+    const bool ok = Import::har(path, trace, header, error, showProgress);
     progress.reset();
-    // A file that cannot be read at all is an I/O failure, not a broken HAR.
-    if (!ok && error && error->code == FileError::Code::BadInput && !QFileInfo(path).isReadable())
-        error->code = FileError::Code::Io;
     return ok;
 }
 

@@ -49,23 +49,6 @@ bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype to
     return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("export cancelled"));
 }
 
-bool withCode(const ExportProgress& progress, FileError::Code otherwise, FileError* error,
-    const std::function<bool(const ExportProgress& progress, QString* reason)>& run)
-{
-    bool stopped = false;
-    ExportProgress watched;
-    if (progress) {
-        watched = [&](double done) {
-            stopped = !progress(done);
-            return !stopped;
-        };
-    }
-    QString reason;
-    if (run(watched, &reason))
-        return true;
-    return FileError::fail(error, stopped ? FileError::Code::Cancelled : otherwise, reason);
-}
-
 std::vector<DiagramEvent> diagramEvents(const Trace& trace, const ExportRange& range)
 {
     using Type = DiagramEvent::Type;

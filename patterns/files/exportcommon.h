@@ -5,7 +5,6 @@
 
 #include <QList>
 #include <QString>
-#include <functional>
 #include <vector>
 
 class QByteArray;
@@ -33,12 +32,6 @@ bool writeAll(QIODevice* out, const QByteArray& data, FileError* error);
 
 // Reports progress now and then; false (Cancelled, "export cancelled") once the user cancels.
 bool reportProgress(const ExportProgress& progress, qsizetype done, qsizetype total, FileError* error);
-
-// Gives a code to the failure of an export or import that reports only its reason (HAR, until it
-// reports codes itself): runs `run` with a progress callback that notes when the user says stop, and
-// fails with Cancelled after that, with `otherwise` for any other failure.
-bool withCode(const ExportProgress& progress, FileError::Code otherwise, FileError* error,
-    const std::function<bool(const ExportProgress& progress, QString* reason)>& run);
 
 // What a sequence diagram shows, merged into one list in time order.
 struct DiagramEvent {

@@ -50,8 +50,7 @@ bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): HTTP exchanges as entries with real
 // timings, WebSocket connections with _webSocketMessages, SSE streams with _eventSourceMessages.
-// Reports only the reason for now; ExportCommon::withCode gives its failures their code.
-bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, QString* error,
+bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress = {});
 
 } // namespace Export
@@ -60,12 +59,11 @@ namespace Import {
 
 // A HAR file recorded by a browser, as a trace: a "Browser" lifeline, one lifeline per host,
 // request/response arrows with the entries' timings, _webSocketMessages as WebSocket arrows.
-// Tolerates a UTF-8 BOM. On failure returns false with "<file>: reason" (with a line when the
-// JSON parser gives an offset) and leaves `trace` untouched. Entries that cannot be used (no
-// startedDateTime, request or response) are skipped, each with "<file>: log.entries[i]: reason" in
-// `warnings` when given. Reports only the reason for now; ExportCommon::withCode gives its failures
-// their code.
-bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error, const ExportProgress& progress = {},
+// Tolerates a UTF-8 BOM. On failure returns false and leaves `trace` untouched; `error` has Io (the
+// file cannot be read), BadInput (not JSON, not a HAR) or Cancelled, and "<file>: reason" (with a
+// line when the JSON parser gives an offset). Entries that cannot be used (no startedDateTime, request
+// or response) are skipped, each with "<file>: log.entries[i]: reason" in `warnings` when given.
+bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* error, const ExportProgress& progress = {},
     QStringList* warnings = nullptr);
 
 } // namespace Import

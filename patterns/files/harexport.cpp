@@ -332,24 +332,21 @@ private:
 
 namespace Export {
 
-bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, QString* error,
+bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress)
 {
-    const auto fail = [&](const QString& reason) {
-        if (error)
-            *error = reason;
-        return false;
-    };
     if (!out || !out->isWritable())
-        return fail(QStringLiteral("cannot write the HAR file: the output is not open for writing"));
+        return FileError::fail(error, FileError::Code::Io,
+            QStringLiteral("cannot write the HAR file: the output is not open for writing"));
     HarWriter writer(trace, header, range);
     HarJson json;
     bool cancelled = false;
     writer.writeLog(json, writer.exchanges(), progress, &cancelled);
     if (cancelled)
-        return fail(QStringLiteral("HAR export cancelled"));
+        return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("HAR export cancelled"));
     if (out->write(json.bytes) != json.bytes.size())
-        return fail(QStringLiteral("cannot write the HAR file: %1").arg(out->errorString()));
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write the HAR file: %1").arg(out->errorString()));
     if (progress)
         progress(1.0);
     return true;

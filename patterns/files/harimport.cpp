@@ -394,23 +394,21 @@ private:
 
 namespace Import {
 
-bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error, const ExportProgress& progress,
+bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* error, const ExportProgress& progress,
     QStringList* warnings)
 {
     const QString& name = path;
-    const auto fail = [&](const QString& reason) {
-        if (error)
-            *error = name + reason;
-        return false;
-    };
+    const auto fail
+        = [&](FileError::Code code, const QString& reason) { return FileError::fail(error, code, name + reason); };
+    const auto notHar = [&](const QString& reason) { return fail(FileError::Code::BadInput, reason); };
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral(": cannot open: ") + file.errorString());
+        return fail(FileError::Code::Io, QStringLiteral(": cannot open: ") + file.errorString());
     QByteArray data = file.readAll();
     if (data.startsWith("\xEF\xBB\xBF"))
         data.remove(0, 3);
     if (data.trimmed().isEmpty())
-        return fail(QStringLiteral(":1: empty file, expected a HAR (JSON) document"));
+        return notHar(QStringLiteral(":1: empty file, expected a HAR (JSON) document"));
 
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
@@ -418,16 +416,16 @@ bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error,
         const QByteArrayView before(data.constData(), std::min<qsizetype>(parseError.offset, data.size()));
         const qsizetype line = before.count('\n') + 1;
         const qsizetype column = before.size() - (before.lastIndexOf('\n') + 1) + 1;
-        return fail(
+        return notHar(
             QStringLiteral(":%1: not valid JSON: %2 at column %3").arg(line).arg(parseError.errorString()).arg(column));
     }
     const QJsonObject log = document.object().value(QLatin1String("log")).toObject();
     if (!document.isObject() || !document.object().value(QLatin1String("log")).isObject())
-        return fail(QStringLiteral(": not a HAR file: no 'log' object at the top level"));
+        return notHar(QStringLiteral(": not a HAR file: no 'log' object at the top level"));
     const QJsonValue entriesValue = log.value(QLatin1String("entries"));
     if (!entriesValue.isArray())
-        return fail(entriesValue.isUndefined() ? QStringLiteral(": not a HAR file: 'log' has no 'entries'")
-                                               : QStringLiteral(": not a HAR file: 'log.entries' is not an array"));
+        return notHar(entriesValue.isUndefined() ? QStringLiteral(": not a HAR file: 'log' has no 'entries'")
+                                                 : QStringLiteral(": not a HAR file: 'log.entries' is not an array"));
     const QJsonArray entries = entriesValue.toArray();
 
     std::vector<HarEntry> parsed;
@@ -441,7 +439,7 @@ bool har(const QString& path, Trace* trace, TraceHeader* header, QString* error,
         else if (warnings)
             warnings->append(QStringLiteral("%1: log.entries[%2]: %3; entry skipped").arg(name).arg(i).arg(problem));
         if (progress && i % 256 == 255 && !progress(0.5 * double(i + 1) / double(entries.size())))
-            return fail(QStringLiteral(": import cancelled"));
+            return fail(FileError::Code::Cancelled, QStringLiteral(": import cancelled"));
     }
     // Browsers write entries in start order, but nothing in HAR promises it.
     std::stable_sort(

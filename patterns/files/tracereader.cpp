@@ -203,12 +203,12 @@ bool isBlank(const QByteArray& line)
 
 bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
 {
-    m_error.clear();
+    m_error = {};
     m_warnings.clear();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        m_error = QStringLiteral("%1: cannot open: %2").arg(path, file.errorString());
-        return false;
+        return FileError::fail(
+            &m_error, FileError::Code::Io, QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     }
 
     qint64 lineNumber = 1;
@@ -227,14 +227,13 @@ bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
     QByteArray line = file.readLine();
     chopEnd(line);
     if (line.isEmpty() && file.atEnd()) {
-        m_error = QStringLiteral("%1:1: empty file, expected a pstrace header").arg(path);
-        return false;
+        return FileError::fail(&m_error, FileError::Code::BadInput,
+            QStringLiteral("%1:1: empty file, expected a pstrace header").arg(path));
     }
     TraceHeader readHeader;
     QStringList headerWarnings;
     if (const QString fatal = parseHeader(line, &readHeader, &headerWarnings); !fatal.isEmpty()) {
-        m_error = QStringLiteral("%1:1: %2").arg(path, fatal);
-        return false;
+        return FileError::fail(&m_error, FileError::Code::BadInput, QStringLiteral("%1:1: %2").arg(path, fatal));
     }
     for (const QString& reason : std::as_const(headerWarnings))
         warn(reason);
@@ -270,8 +269,8 @@ bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
             warn(reason);
     }
     if (file.error() != QFileDevice::NoError) {
-        m_error = QStringLiteral("%1:%2: read error: %3").arg(path, QString::number(lineNumber), file.errorString());
-        return false;
+        return FileError::fail(&m_error, FileError::Code::Io,
+            QStringLiteral("%1:%2: read error: %3").arg(path, QString::number(lineNumber), file.errorString()));
     }
     if (unlisted > 0)
         m_warnings.append(QStringLiteral("%1: %2 more warnings not listed").arg(path, QString::number(unlisted)));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "fileerror.h"
 #include "trace.h"
 #include "traceheader.h"
 
@@ -15,8 +16,10 @@ class TraceReader {
 public:
     // Replaces the contents of `trace` once the header is accepted.
     bool read(const QString& path, Trace* trace, TraceHeader* header = nullptr);
-    // "<file>:<line>: reason" (or "<file>: cannot open: ...") after read() returned false.
-    QString errorString() const { return m_error; }
+    // After read() returned false: Io (the file cannot be opened or read) or BadInput (empty, no
+    // pstrace header, an unsupported version), with "<file>:<line>: reason" (or "<file>: cannot open: ...").
+    const FileError& error() const { return m_error; }
+    QString errorString() const { return m_error.message; }
     // "<file>:<line>: reason" for every skipped line, in file order; capped at MaxWarnings,
     // followed by one line saying how many more were not listed.
     QStringList warnings() const { return m_warnings; }
@@ -24,7 +27,7 @@ public:
     static constexpr int MaxWarnings = 1000;
 
 private:
-    QString m_error;
+    FileError m_error;
     QStringList m_warnings;
 };
 

@@ -169,6 +169,10 @@ private Q_SLOTS:
         QVERIFY2(error.message.contains(QStringLiteral("not-json.har:")), qPrintable(error.message));
         QCOMPARE(error.code, FileError::Code::BadInput);
         QCOMPARE(window.trace(), trace); // what was shown stays
+        // A file that cannot be read is an I/O failure, not a broken HAR.
+        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/nonexistent.har"), &error));
+        QCOMPARE(error.code, FileError::Code::Io);
+        QCOMPARE(window.trace(), trace);
     }
 };
 

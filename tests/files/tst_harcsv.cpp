@@ -79,9 +79,9 @@ private:
     {
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        QString error;
+        FileError error;
         if (!Export::har(trace, header, {}, &buffer, &error))
-            qWarning() << error;
+            qWarning() << error.message;
         return buffer.data();
     }
 
@@ -167,9 +167,10 @@ private Q_SLOTS:
         QVERIFY(!Export::csv(m_trace, {}, &closed, &failure));
         QVERIFY(!failure.message.isEmpty());
         QCOMPARE(failure.code, FileError::Code::Io);
-        QString error;
+        FileError error;
         QVERIFY(!Export::har(m_trace, m_header, {}, &closed, &error));
-        QVERIFY(!error.isEmpty());
+        QVERIFY(!error.message.isEmpty());
+        QCOMPARE(error.code, FileError::Code::Io);
     }
 
     // Export to HAR, import it: the same HTTP exchanges (request lines, status lines, send and arrival times
@@ -186,9 +187,9 @@ private Q_SLOTS:
 
         Trace imported;
         TraceHeader header;
-        QString error;
+        FileError error;
         QStringList warnings;
-        QVERIFY2(Import::har(path, &imported, &header, &error, {}, &warnings), qPrintable(error));
+        QVERIFY2(Import::har(path, &imported, &header, &error, {}, &warnings), qPrintable(error.message));
         QCOMPARE(warnings, QStringList());
         QCOMPARE(header.pattern, QStringLiteral("har-import"));
         QCOMPARE(header.startedAt, m_header.startedAt.addMSecs(2)); // the first request left at 2 ms
@@ -288,9 +289,9 @@ private Q_SLOTS:
         QFETCH(QString, startedAt);
         Trace trace;
         TraceHeader header;
-        QString error;
+        FileError error;
         QStringList warnings;
-        QVERIFY2(Import::har(QFINDTESTDATA(file), &trace, &header, &error, {}, &warnings), qPrintable(error));
+        QVERIFY2(Import::har(QFINDTESTDATA(file), &trace, &header, &error, {}, &warnings), qPrintable(error.message));
         QCOMPARE(warnings, QStringList());
         QStringList names;
         for (const Participant& p : trace.participants())
@@ -312,7 +313,7 @@ private Q_SLOTS:
     void importTimings()
     {
         Trace trace;
-        QString error;
+        FileError error;
         QVERIFY(Import::har(QFINDTESTDATA("data/har/chrome.har"), &trace, nullptr, &error));
         const Message& request = trace.message(0);
         QCOMPARE(request.sentAt, TimeUs(1200 + 300 + 500));
@@ -358,8 +359,9 @@ private Q_SLOTS:
             : QFINDTESTDATA(file);
         Trace trace;
         trace.addParticipant(QStringLiteral("kept"), Participant::Role::Client);
-        QString message;
-        QVERIFY(!Import::har(path, &trace, nullptr, &message));
+        FileError failure;
+        QVERIFY(!Import::har(path, &trace, nullptr, &failure));
+        const QString& message = failure.message;
         QVERIFY2(message.startsWith(path.left(path.lastIndexOf(u'/') + 1)), qPrintable(message));
         QVERIFY2(message.contains(error), qPrintable(message));
         QCOMPARE(trace.participants().size(), size_t(1)); // untouched
@@ -369,9 +371,9 @@ private Q_SLOTS:
     {
         const QString path = QFINDTESTDATA("data/har/entry-missing-request.har");
         Trace trace;
-        QString error;
+        FileError error;
         QStringList warnings;
-        QVERIFY2(Import::har(path, &trace, nullptr, &error, {}, &warnings), qPrintable(error));
+        QVERIFY2(Import::har(path, &trace, nullptr, &error, {}, &warnings), qPrintable(error.message));
         QCOMPARE(warnings,
             QStringList({ path + QStringLiteral(": log.entries[1]: missing 'request'; entry skipped"),
                 path + QStringLiteral(": log.entries[2]: missing 'startedDateTime'; entry skipped") }));
