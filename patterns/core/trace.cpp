@@ -5,6 +5,27 @@
 
 namespace PatternScope {
 
+namespace {
+
+// Records are stored at the index of their id: the record with this id, or nullptr.
+template <typename Record> Record* find(std::vector<Record>& records, qint64 id)
+{
+    return id >= 0 && id < qint64(records.size()) ? &records[size_t(id)] : nullptr;
+}
+
+template <typename Record> const Record* find(const std::vector<Record>& records, qint64 id)
+{
+    return id >= 0 && id < qint64(records.size()) ? &records[size_t(id)] : nullptr;
+}
+
+// A restored record keeps its recorded id, so it must be the next one.
+template <typename Record> bool isNext(const std::vector<Record>& records, qint64 id)
+{
+    return id == qint64(records.size());
+}
+
+} // namespace
+
 Trace::Trace(QObject* parent)
     : QObject(parent)
 {
@@ -28,6 +49,26 @@ void Trace::touch(TimeUs t)
     m_endTime = std::max(m_endTime, t);
 }
 
+template <typename Record>
+const Record& Trace::store(
+    std::vector<Record>& records, const Record& record, TimeUs until, void (Trace::*added)(const Record&))
+{
+    records.push_back(record);
+    touch(until);
+    Q_EMIT(this->*added)(records.back());
+    return records.back();
+}
+
+template <typename Record>
+bool Trace::restore(std::vector<Record>& records, const Record& record, qint64 id, TimeUs start, TimeUs end,
+    void (Trace::*added)(const Record&))
+{
+    if (!isNext(records, id) || start == NoTime)
+        return false;
+    store(records, record, std::max(start, end), added);
+    return true;
+}
+
 int Trace::addParticipant(const QString& name, Participant::Role role)
 {
     Participant p;
@@ -41,7 +82,7 @@ int Trace::addParticipant(const QString& name, Participant::Role role)
 
 bool Trace::restoreParticipant(const Participant& participant)
 {
-    if (participant.id != static_cast<int>(m_participants.size()))
+    if (!isNext(m_participants, participant.id))
         return false;
     m_participants.push_back(participant);
     Q_EMIT participantAdded(m_participants.back());
@@ -50,9 +91,7 @@ bool Trace::restoreParticipant(const Participant& participant)
 
 const Participant* Trace::participant(int id) const
 {
-    if (id < 0 || id >= static_cast<int>(m_participants.size()))
-        return nullptr;
-    return &m_participants[static_cast<size_t>(id)];
+    return find(m_participants, id);
 }
 
 void Trace::indexMessage(const Message& message)
@@ -92,7 +131,7 @@ qint64 Trace::addMessage(Message message)
 
 bool Trace::restoreMessage(const Message& message)
 {
-    if (message.seq != static_cast<qint64>(m_messages.size()) || message.sentAt == NoTime)
+    if (!isNext(m_messages, message.seq) || message.sentAt == NoTime)
         return false;
     m_messages.push_back(message);
     indexMessage(m_messages.back());
@@ -102,39 +141,38 @@ bool Trace::restoreMessage(const Message& message)
 
 bool Trace::completeMessage(qint64 seq, TimeUs receivedAt, int connection, qint64 bytes)
 {
-    if (seq < 0 || seq >= static_cast<qint64>(m_messages.size()))
+    Message* m = endFlight(seq, receivedAt, Message::State::Delivered);
+    if (!m)
         return false;
-    Message& m = m_messages[static_cast<size_t>(seq)];
-    if (m.state != Message::State::InFlight)
-        return false;
-    m.receivedAt = std::max(stamp(receivedAt), m.sentAt);
-    m.state = Message::State::Delivered;
-    forgetInFlight(m);
     if (connection >= 0)
-        m.connection = connection;
+        m->connection = connection;
     if (bytes >= 0)
-        m.bytes = bytes;
-    m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
-    touch(m.receivedAt);
-    Q_EMIT messageUpdated(m);
+        m->bytes = bytes;
+    Q_EMIT messageUpdated(*m);
     return true;
 }
 
 bool Trace::loseMessage(qint64 seq, TimeUs at)
 {
-    if (seq < 0 || seq >= static_cast<qint64>(m_messages.size()))
-        return false;
-    Message& m = m_messages[static_cast<size_t>(seq)];
-    if (m.state != Message::State::InFlight)
-        return false;
     // For a lost message receivedAt is when the loss was noticed: where its arrow ends.
-    m.receivedAt = std::max(stamp(at), m.sentAt);
-    m.state = Message::State::Lost;
-    forgetInFlight(m);
-    m_longestFlight = std::max(m_longestFlight, m.receivedAt - m.sentAt);
-    touch(m.receivedAt);
-    Q_EMIT messageUpdated(m);
+    Message* m = endFlight(seq, at, Message::State::Lost);
+    if (!m)
+        return false;
+    Q_EMIT messageUpdated(*m);
     return true;
+}
+
+Message* Trace::endFlight(qint64 seq, TimeUs at, Message::State state)
+{
+    Message* m = find(m_messages, seq);
+    if (!m || m->state != Message::State::InFlight)
+        return nullptr;
+    m->receivedAt = std::max(stamp(at), m->sentAt);
+    m->state = state;
+    forgetInFlight(*m);
+    m_longestFlight = std::max(m_longestFlight, m->receivedAt - m->sentAt);
+    touch(m->receivedAt);
+    return m;
 }
 
 void Trace::forgetInFlight(const Message& message)
@@ -175,33 +213,24 @@ qint64 Trace::beginActivation(int participant, const QString& label, TimeUs star
     a.participant = participant;
     a.label = label;
     a.start = stamp(start);
-    m_activations.push_back(a);
-    touch(a.start);
-    Q_EMIT activationStarted(m_activations.back());
-    return a.id;
+    return store(m_activations, a, a.start, &Trace::activationStarted).id;
 }
 
 bool Trace::endActivation(qint64 id, TimeUs end)
 {
-    if (id < 0 || id >= static_cast<qint64>(m_activations.size()))
+    Activation* a = find(m_activations, id);
+    if (!a || a->end != NoTime)
         return false;
-    Activation& a = m_activations[static_cast<size_t>(id)];
-    if (a.end != NoTime)
-        return false;
-    a.end = std::max(stamp(end), a.start);
-    touch(a.end);
-    Q_EMIT activationEnded(a);
+    a->end = std::max(stamp(end), a->start);
+    touch(a->end);
+    Q_EMIT activationEnded(*a);
     return true;
 }
 
 bool Trace::restoreActivation(const Activation& activation)
 {
-    if (activation.id != static_cast<qint64>(m_activations.size()) || activation.start == NoTime)
-        return false;
-    m_activations.push_back(activation);
-    touch(std::max(activation.start, activation.end));
-    Q_EMIT activationStarted(m_activations.back());
-    return true;
+    return restore(
+        m_activations, activation, activation.id, activation.start, activation.end, &Trace::activationStarted);
 }
 
 qint64 Trace::addNote(int participant, const QString& text, TimeUs at, qint64 item)
@@ -212,20 +241,12 @@ qint64 Trace::addNote(int participant, const QString& text, TimeUs at, qint64 it
     n.participant = participant;
     n.text = text;
     n.at = stamp(at);
-    m_notes.push_back(n);
-    touch(n.at);
-    Q_EMIT noteAdded(m_notes.back());
-    return n.id;
+    return store(m_notes, n, n.at, &Trace::noteAdded).id;
 }
 
 bool Trace::restoreNote(const Note& note)
 {
-    if (note.id != static_cast<qint64>(m_notes.size()) || note.at == NoTime)
-        return false;
-    m_notes.push_back(note);
-    touch(note.at);
-    Q_EMIT noteAdded(m_notes.back());
-    return true;
+    return restore(m_notes, note, note.id, note.at, note.at, &Trace::noteAdded);
 }
 
 int Trace::openConnection(int client, int server, TimeUs at)
@@ -235,36 +256,27 @@ int Trace::openConnection(int client, int server, TimeUs at)
     c.client = client;
     c.server = server;
     c.openedAt = stamp(at);
-    m_connections.push_back(c);
-    touch(c.openedAt);
-    Q_EMIT connectionOpened(m_connections.back());
-    return c.id;
+    return store(m_connections, c, c.openedAt, &Trace::connectionOpened).id;
 }
 
 bool Trace::closeConnection(int id, qint64 bytesUp, qint64 bytesDown, const QString& reason, TimeUs at)
 {
-    if (id < 0 || id >= static_cast<int>(m_connections.size()))
+    Connection* c = find(m_connections, id);
+    if (!c || !c->isOpen())
         return false;
-    Connection& c = m_connections[static_cast<size_t>(id)];
-    if (!c.isOpen())
-        return false;
-    c.closedAt = std::max(stamp(at), c.openedAt);
-    c.bytesUp = bytesUp;
-    c.bytesDown = bytesDown;
-    c.closeReason = reason;
-    touch(c.closedAt);
-    Q_EMIT connectionClosed(c);
+    c->closedAt = std::max(stamp(at), c->openedAt);
+    c->bytesUp = bytesUp;
+    c->bytesDown = bytesDown;
+    c->closeReason = reason;
+    touch(c->closedAt);
+    Q_EMIT connectionClosed(*c);
     return true;
 }
 
 bool Trace::restoreConnection(const Connection& connection)
 {
-    if (connection.id != static_cast<int>(m_connections.size()) || connection.openedAt == NoTime)
-        return false;
-    m_connections.push_back(connection);
-    touch(std::max(connection.openedAt, connection.closedAt));
-    Q_EMIT connectionOpened(m_connections.back());
-    return true;
+    return restore(
+        m_connections, connection, connection.id, connection.openedAt, connection.closedAt, &Trace::connectionOpened);
 }
 
 QList<qint64> Trace::messagesSentBetween(TimeUs from, TimeUs to) const

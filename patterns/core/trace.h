@@ -136,6 +136,17 @@ private:
     void indexMessage(const Message& message);
     void touch(TimeUs t);
     void forgetInFlight(const Message& message);
+    // Ends the flight of in-flight message `seq` in `state` at `at`; nullptr if there is none such.
+    Message* endFlight(qint64 seq, TimeUs at, Message::State state);
+    // Appends `record`, moves the end time to `until` and announces it through `added`.
+    template <typename Record>
+    const Record& store(
+        std::vector<Record>& records, const Record& record, TimeUs until, void (Trace::*added)(const Record&));
+    // Stores a record read back from a file: it keeps its recorded `id`, which must be the next one,
+    // and needs a `start` time; it may have ended already.
+    template <typename Record>
+    bool restore(std::vector<Record>& records, const Record& record, qint64 id, TimeUs start, TimeUs end,
+        void (Trace::*added)(const Record&));
     TimeUs stamp(TimeUs t) const { return t == NoTime ? now() : t; }
 
     QElapsedTimer m_clock;
