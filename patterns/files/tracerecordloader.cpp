@@ -3,6 +3,24 @@
 
 namespace PatternScope {
 
+namespace {
+
+// Why a record that ends one opened before (delivered, lost, activation-end, connection-closed)
+// cannot be applied: the first problem with its fields, that no `noun` `id` was opened (there are
+// `count`), or what `finish` says when the record was ended already. Empty once it is applied.
+template <typename Finish>
+QString closingProblem(
+    const TraceFields& fields, QLatin1String type, QLatin1String noun, qint64 id, size_t count, Finish finish)
+{
+    if (!fields.ok())
+        return fields.error();
+    if (id < 0 || id >= static_cast<qint64>(count))
+        return QStringLiteral("%1 refers to unknown %2 %3").arg(type).arg(noun).arg(id);
+    return finish();
+}
+
+} // namespace
+
 QString TraceRecordLoader::load(const QJsonObject& object)
 {
     TraceFields fields(object);
@@ -44,10 +62,11 @@ QString TraceRecordLoader::outOfOrder(QLatin1String what, qint64 id, size_t expe
     return QStringLiteral("%1 %2 out of order, expected %3").arg(what).arg(id).arg(expected);
 }
 
-// What every record that opens something must be: the next of its type, naming participants that exist.
-QString TraceRecordLoader::checkOpening(
-    QLatin1String what, QLatin1String idWord, qint64 id, size_t expected, std::initializer_list<int> participants) const
+QString TraceRecordLoader::openingProblem(const TraceFields& fields, QLatin1String what, QLatin1String idWord,
+    qint64 id, size_t expected, std::initializer_list<int> participants) const
 {
+    if (!fields.ok())
+        return fields.error();
     if (id != static_cast<qint64>(expected))
         return outOfOrder(idWord, id, expected);
     for (const int p : participants) {
@@ -92,12 +111,11 @@ QString TraceRecordLoader::message(TraceFields& fields)
         return fields.error();
     if (!kindFromName(kind, &m.kind))
         return QStringLiteral("unknown message kind '%1'").arg(kind);
-    if (QString error = checkOpening(QLatin1String("message"), QLatin1String("sequence number"), m.seq,
-            m_trace->messages().size(), { m.from, m.to });
-        !error.isEmpty())
-        return error;
-    m_trace->restoreMessage(m); // cannot fail: seq and sentAt were checked
-    return {};
+    const QString problem = openingProblem(fields, QLatin1String("message"), QLatin1String("sequence number"), m.seq,
+        m_trace->messages().size(), { m.from, m.to });
+    if (problem.isEmpty())
+        m_trace->restoreMessage(m); // cannot fail: seq and sentAt were checked
+    return problem;
 }
 
 // The protocol's fields, all optional (docs/trace-format.md): files written before them read as defaults.
@@ -123,14 +141,14 @@ QString TraceRecordLoader::messageEnd(TraceFields& fields, Message::State state)
     const TimeUs at = fields.time(delivered ? QLatin1String("received") : QLatin1String("at"));
     const int connection = delivered ? fields.id(QLatin1String("conn"), -1) : -1;
     const qint64 bytes = delivered ? fields.integer(QLatin1String("bytes"), -1) : -1;
-    if (!fields.ok())
-        return fields.error();
-    if (seq < 0 || seq >= static_cast<qint64>(m_trace->messages().size()))
-        return QStringLiteral("%1 refers to unknown message %2").arg(stateName(state)).arg(seq);
-    const bool done = delivered ? m_trace->completeMessage(seq, at, connection, bytes) : m_trace->loseMessage(seq, at);
-    if (!done)
-        return QStringLiteral("message %1 is already %2").arg(seq).arg(stateName(m_trace->message(seq).state));
-    return {};
+    return closingProblem(fields, delivered ? QLatin1String("delivered") : QLatin1String("lost"),
+        QLatin1String("message"), seq, m_trace->messages().size(), [&] {
+            const bool done
+                = delivered ? m_trace->completeMessage(seq, at, connection, bytes) : m_trace->loseMessage(seq, at);
+            return done
+                ? QString()
+                : QStringLiteral("message %1 is already %2").arg(seq).arg(stateName(m_trace->message(seq).state));
+        });
 }
 
 QString TraceRecordLoader::activation(TraceFields& fields)
@@ -140,27 +158,22 @@ QString TraceRecordLoader::activation(TraceFields& fields)
     a.participant = fields.id(QLatin1String("participant"));
     a.label = fields.optionalString(QLatin1String("label"));
     a.start = fields.time(QLatin1String("start"));
-    if (!fields.ok())
-        return fields.error();
-    if (QString error = checkOpening(QLatin1String("activation"), QLatin1String("activation id"), a.id,
-            m_trace->activations().size(), { a.participant });
-        !error.isEmpty())
-        return error;
-    m_trace->restoreActivation(a);
-    return {};
+    const QString problem = openingProblem(fields, QLatin1String("activation"), QLatin1String("activation id"), a.id,
+        m_trace->activations().size(), { a.participant });
+    if (problem.isEmpty())
+        m_trace->restoreActivation(a);
+    return problem;
 }
 
 QString TraceRecordLoader::activationEnd(TraceFields& fields)
 {
     const qint64 id = fields.integer(QLatin1String("id"));
     const TimeUs end = fields.time(QLatin1String("end"));
-    if (!fields.ok())
-        return fields.error();
-    if (id < 0 || id >= static_cast<qint64>(m_trace->activations().size()))
-        return QStringLiteral("activation-end refers to unknown activation %1").arg(id);
-    if (!m_trace->endActivation(id, end))
-        return QStringLiteral("activation %1 has already ended").arg(id);
-    return {};
+    return closingProblem(
+        fields, QLatin1String("activation-end"), QLatin1String("activation"), id, m_trace->activations().size(), [&] {
+            return m_trace->endActivation(id, end) ? QString()
+                                                   : QStringLiteral("activation %1 has already ended").arg(id);
+        });
 }
 
 QString TraceRecordLoader::note(TraceFields& fields)
@@ -171,16 +184,13 @@ QString TraceRecordLoader::note(TraceFields& fields)
     n.at = fields.time(QLatin1String("at"));
     n.text = fields.optionalString(QLatin1String("text"));
     n.item = fields.integer(QLatin1String("item"), -1);
-    if (!fields.ok())
-        return fields.error();
     // Participant -1 marks a note about the whole run.
     const std::initializer_list<int> named = { n.participant };
-    if (QString error = checkOpening(QLatin1String("note"), QLatin1String("note id"), n.id, m_trace->notes().size(),
-            n.participant == -1 ? std::initializer_list<int> {} : named);
-        !error.isEmpty())
-        return error;
-    m_trace->restoreNote(n);
-    return {};
+    const QString problem = openingProblem(fields, QLatin1String("note"), QLatin1String("note id"), n.id,
+        m_trace->notes().size(), n.participant == -1 ? std::initializer_list<int> {} : named);
+    if (problem.isEmpty())
+        m_trace->restoreNote(n);
+    return problem;
 }
 
 QString TraceRecordLoader::connection(TraceFields& fields)
@@ -190,14 +200,11 @@ QString TraceRecordLoader::connection(TraceFields& fields)
     c.client = fields.id(QLatin1String("client"));
     c.server = fields.id(QLatin1String("server"));
     c.openedAt = fields.time(QLatin1String("opened"));
-    if (!fields.ok())
-        return fields.error();
-    if (QString error = checkOpening(QLatin1String("connection"), QLatin1String("connection id"), c.id,
-            m_trace->connections().size(), { c.client, c.server });
-        !error.isEmpty())
-        return error;
-    m_trace->restoreConnection(c);
-    return {};
+    const QString problem = openingProblem(fields, QLatin1String("connection"), QLatin1String("connection id"), c.id,
+        m_trace->connections().size(), { c.client, c.server });
+    if (problem.isEmpty())
+        m_trace->restoreConnection(c);
+    return problem;
 }
 
 QString TraceRecordLoader::connectionClosed(TraceFields& fields)
@@ -207,13 +214,12 @@ QString TraceRecordLoader::connectionClosed(TraceFields& fields)
     const qint64 up = fields.integer(QLatin1String("up"), 0);
     const qint64 down = fields.integer(QLatin1String("down"), 0);
     const QString reason = fields.optionalString(QLatin1String("reason"));
-    if (!fields.ok())
-        return fields.error();
-    if (id < 0 || id >= static_cast<int>(m_trace->connections().size()))
-        return QStringLiteral("connection-closed refers to unknown connection %1").arg(id);
-    if (!m_trace->closeConnection(id, up, down, reason, closed))
-        return QStringLiteral("connection %1 is already closed").arg(id);
-    return {};
+    return closingProblem(fields, QLatin1String("connection-closed"), QLatin1String("connection"), id,
+        m_trace->connections().size(), [&] {
+            return m_trace->closeConnection(id, up, down, reason, closed)
+                ? QString()
+                : QStringLiteral("connection %1 is already closed").arg(id);
+        });
 }
 
 } // namespace PatternScope

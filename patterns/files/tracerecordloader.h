@@ -22,8 +22,10 @@ public:
 private:
     QString unknownParticipant(QLatin1String what, qint64 id, int participant) const;
     static QString outOfOrder(QLatin1String what, qint64 id, size_t expected);
-    QString checkOpening(QLatin1String what, QLatin1String idWord, qint64 id, size_t expected,
-        std::initializer_list<int> participants) const;
+    // Why a record that opens something cannot be stored: the first problem with its fields, that it
+    // is not the next of its type, or that it names a participant that does not exist. Empty if it can.
+    QString openingProblem(const TraceFields& fields, QLatin1String what, QLatin1String idWord, qint64 id,
+        size_t expected, std::initializer_list<int> participants) const;
 
     QString participant(TraceFields& fields);
     QString message(TraceFields& fields);
