@@ -136,6 +136,18 @@ public:
         shrinkTo(d);
     }
 
+    // Optional fields are left out while they hold their default (docs/trace-format.md).
+    template <size_t N> void unlessEmpty(const char (&name)[N], QStringView text)
+    {
+        if (!text.isEmpty())
+            key(name).string(text);
+    }
+    template <size_t N> void unlessDefault(const char (&name)[N], qint64 value, qint64 byDefault)
+    {
+        if (value != byDefault)
+            key(name).number(value);
+    }
+
     void base64(const QByteArray& bytes)
     {
         const QByteArray encoded = bytes.toBase64();
@@ -175,24 +187,18 @@ private:
 // The message fields that are set, in the order of docs/trace-format.md.
 void appendFields(JsonLine& line, const MessageFields& fields)
 {
-    if (!fields.method.isEmpty())
-        line.key("method").string(fields.method);
-    if (!fields.target.isEmpty())
-        line.key("target").string(fields.target);
+    line.unlessEmpty("method", fields.method);
+    line.unlessEmpty("target", fields.target);
     if (fields.upgrade)
         line.key("upgrade").literal("true");
-    if (fields.status != 0)
-        line.key("status").number(fields.status);
+    line.unlessDefault("status", fields.status, 0);
     if (fields.opcode >= 0)
         line.key("opcode").number(fields.opcode);
     if (fields.closeCode >= 0)
         line.key("close").number(fields.closeCode);
-    if (!fields.reason.isEmpty())
-        line.key("reason").string(fields.reason);
-    if (!fields.name.isEmpty())
-        line.key("name").string(fields.name);
-    if (!fields.id.isEmpty())
-        line.key("ref").string(fields.id);
+    line.unlessEmpty("reason", fields.reason);
+    line.unlessEmpty("name", fields.name);
+    line.unlessEmpty("ref", fields.id);
 }
 
 } // namespace
@@ -240,14 +246,10 @@ void append(QByteArray& out, const Message& message)
     line.key("from").number(message.from);
     line.key("to").number(message.to);
     line.key("kind").asciiString(kindText(message.kind));
-    if (!message.label.isEmpty())
-        line.key("label").string(message.label);
-    if (message.connection != -1)
-        line.key("conn").number(message.connection);
-    if (!message.correlation.isEmpty())
-        line.key("corr").string(message.correlation);
-    if (message.bytes != 0)
-        line.key("bytes").number(message.bytes);
+    line.unlessEmpty("label", message.label);
+    line.unlessDefault("conn", message.connection, -1);
+    line.unlessEmpty("corr", message.correlation);
+    line.unlessDefault("bytes", message.bytes, 0);
     if (message.carriesItems()) {
         line.key("items").put('[');
         line.number(message.firstItem);
@@ -280,8 +282,7 @@ void appendEnd(QByteArray& out, const Message& message)
         JsonLine line(out, "delivered");
         line.key("seq").number(message.seq);
         line.key("received").number(message.receivedAt);
-        if (message.connection != -1)
-            line.key("conn").number(message.connection);
+        line.unlessDefault("conn", message.connection, -1);
         // Always written: the receiver may have counted a different size than the sender.
         line.key("bytes").number(message.bytes);
     } else if (message.state == Message::State::Lost) {
@@ -296,8 +297,7 @@ void append(QByteArray& out, const Activation& activation)
     JsonLine line(out, "activation");
     line.key("id").number(activation.id);
     line.key("participant").number(activation.participant);
-    if (!activation.label.isEmpty())
-        line.key("label").string(activation.label);
+    line.unlessEmpty("label", activation.label);
     line.key("start").number(activation.start);
 }
 
@@ -316,8 +316,7 @@ void append(QByteArray& out, const Note& note)
     line.key("id").number(note.id);
     line.key("participant").number(note.participant);
     line.key("at").number(note.at);
-    if (!note.text.isEmpty())
-        line.key("text").string(note.text);
+    line.unlessEmpty("text", note.text);
     if (note.item >= 0)
         line.key("item").number(note.item);
 }
@@ -338,12 +337,9 @@ void appendEnd(QByteArray& out, const Connection& connection)
     JsonLine line(out, "connection-closed");
     line.key("id").number(connection.id);
     line.key("closed").number(connection.closedAt);
-    if (connection.bytesUp != 0)
-        line.key("up").number(connection.bytesUp);
-    if (connection.bytesDown != 0)
-        line.key("down").number(connection.bytesDown);
-    if (!connection.closeReason.isEmpty())
-        line.key("reason").string(connection.closeReason);
+    line.unlessDefault("up", connection.bytesUp, 0);
+    line.unlessDefault("down", connection.bytesDown, 0);
+    line.unlessEmpty("reason", connection.closeReason);
 }
 
 } // namespace PatternScope::TraceLines
