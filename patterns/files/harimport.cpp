@@ -313,7 +313,6 @@ public:
             Message m;
             m.from = frame.send ? m_browser : host;
             m.to = frame.send ? host : m_browser;
-            m.connection = connection;
             const bool base64 = frame.opcode == 0 || frame.opcode == 2 || frame.opcode == 8;
             const QByteArray payload = base64 ? QByteArray::fromBase64(frame.data.toLatin1()) : frame.data.toUtf8();
             m.kind = frame.opcode == 1 ? Message::Kind::WsText
@@ -322,26 +321,17 @@ public:
                 : frame.opcode == 10   ? Message::Kind::WsPong
                                        : Message::Kind::WsBinary;
             describeFrame(frame, payload, &m);
-            m.bytes = payload.size();
-            m.bodyPreview = payload.left(kPreviewBytes);
-            m.sentAt = std::max<TimeUs>(frame.atUs - m_originUs, 0);
-            m_trace->completeMessage(m_trace->addMessage(m), m.sentAt);
-            touchConnection(connection, m.sentAt);
+            addMoment(m, payload, connection, frame.atUs);
         }
         for (const SseMessage& event : entry.events) {
             Message m;
             m.from = host;
             m.to = m_browser;
-            m.connection = connection;
             m.kind = Message::Kind::SseEvent;
             m.fields.name = event.name;
             m.fields.id = event.id;
             m.label = Labels::serverSentEvent(m.fields);
-            m.bodyPreview = event.data.toUtf8().left(kPreviewBytes);
-            m.bytes = event.data.toUtf8().size();
-            m.sentAt = std::max<TimeUs>(event.atUs - m_originUs, 0);
-            m_trace->completeMessage(m_trace->addMessage(m), m.sentAt);
-            touchConnection(connection, m.sentAt);
+            addMoment(m, event.data.toUtf8(), connection, event.atUs);
         }
     }
 
@@ -374,6 +364,18 @@ private:
         const int id = m_trace->openConnection(m_browser, host, std::max<TimeUs>(entry.startedUs - m_originUs, 0));
         m_connections.insert(key, id);
         return id;
+    }
+
+    // WebSocket frames and SSE events have one timestamp each (since the epoch): their arrows are
+    // horizontal, sent and received then.
+    void addMoment(Message m, const QByteArray& payload, int connection, qint64 atUs)
+    {
+        m.connection = connection;
+        m.bytes = payload.size();
+        m.bodyPreview = payload.left(kPreviewBytes);
+        m.sentAt = std::max<TimeUs>(atUs - m_originUs, 0);
+        m_trace->completeMessage(m_trace->addMessage(m), m.sentAt);
+        touchConnection(connection, m.sentAt);
     }
 
     void touchConnection(int connection, TimeUs at)
