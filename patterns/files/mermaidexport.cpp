@@ -8,84 +8,39 @@ namespace PatternScope {
 
 namespace {
 
-// Mermaid ends a text at '#', ';' and the line end, reads '#name;' as a character code, and hands
-// the text to HTML. '%%{' would start a directive and '$$' KaTeX anywhere in the file, so the
-// first of such a pair is written as a code too. A leading "wrap:" would turn on wrapping.
-QString escaped(QStringView text)
-{
-    QString out;
-    out.reserve(text.size() + 8);
-    const qsizetype size = text.size();
-    for (qsizetype i = 0; i < size; ++i) {
-        const char16_t c = text[i].unicode();
-        const char16_t next = i + 1 < size ? text[i + 1].unicode() : u'\0';
-        switch (c) {
-        case u'#':
-            out += QLatin1String("#35;");
-            break;
-        case u';':
-            out += QLatin1String("#59;");
-            break;
-        case u'<':
-            out += QLatin1String("#lt;");
-            break;
-        case u'>':
-            out += QLatin1String("#gt;");
-            break;
-        case u'&':
-            out += QLatin1String("#amp;");
-            break;
-        case u'%':
-        case u'$':
-            if (next == c)
-                out += c == u'%' ? QLatin1String("#37;") : QLatin1String("#36;");
-            else
-                out += QChar(c);
-            break;
-        case u'\r':
-            if (next != u'\n')
-                out += QLatin1String("<br>");
-            break;
-        case u'\n':
-            out += QLatin1String("<br>");
-            break;
-        default:
-            out += c < 0x20 || c == 0x7f ? QChar(u' ') : QChar(c);
-        }
-    }
-    out = out.trimmed();
-    for (const QLatin1String prefix : { QLatin1String("wrap:"), QLatin1String("nowrap:") }) {
-        if (out.startsWith(prefix, Qt::CaseInsensitive))
-            out.replace(prefix.size() - 1, 1, QStringLiteral("#58;"));
-    }
-    return out;
-}
-
 const DiagramSyntax& syntax()
 {
-    static const DiagramSyntax mermaid = [] {
-        DiagramSyntax s;
-        s.name = QLatin1String("Mermaid");
-        s.header
-            = QLatin1String("sequenceDiagram\n"
-                            "    %% ->> request or push, -->> response, -x or --x lost, -) TCP connect or close\n");
-        s.indent = QLatin1String("    ");
-        s.participant = QLatin1String("participant %1 as %2");
-        s.activate = QLatin1String("activate ");
-        s.deactivate = QLatin1String("deactivate ");
-        s.noteRightOf = QLatin1String("Note right of ");
-        s.noteOver = QLatin1String("Note over ");
-        s.noteOverJoin = QLatin1String(",");
-        s.textSeparator = QLatin1String(": ");
-        s.arrows.request = QLatin1String("->>");
-        s.arrows.response = QLatin1String("-->>");
-        s.arrows.plumbing = QLatin1String("-)");
-        s.arrows.lost = QLatin1String("-x");
-        s.arrows.lostResponse = QLatin1String("--x");
-        s.escape = &escaped;
-        s.maxChars = Export::MermaidMaxChars;
-        return s;
-    }();
+    static const DiagramSyntax mermaid {
+        "Mermaid"_l1,
+        "sequenceDiagram\n"
+        "    %% ->> request or push, -->> response, -x or --x lost, -) TCP connect or close\n"_l1,
+        {}, // footer
+        "    "_l1, // indent
+        "participant %1 as %2"_l1,
+        "activate "_l1,
+        "deactivate "_l1,
+        "Note right of "_l1,
+        "Note over "_l1,
+        ","_l1, // between the lifelines of a note over them
+        {}, // arrow padding
+        ": "_l1, // text separator
+        { "->>"_l1, "-->>"_l1, "-)"_l1, "-x"_l1, "--x"_l1 }, // request, response, plumbing, lost, lost response
+        // Mermaid ends a text at '#', ';' and the line end, reads '#name;' as a character code, and hands
+        // the text to HTML. '%%{' would start a directive and '$$' KaTeX anywhere in the file, so the
+        // first of such a pair is written as a code too. A leading "wrap:" would turn on wrapping.
+        {
+            "<br>"_l1,
+            { { u'#', "#35;"_l1 }, { u';', "#59;"_l1 }, { u'<', "#lt;"_l1 }, { u'>', "#gt;"_l1 },
+                { u'&', "#amp;"_l1 } },
+            { { u'%', "#37;"_l1 }, { u'$', "#36;"_l1 } },
+            {},
+            { "wrap:"_l1, "nowrap:"_l1 },
+            "#58;"_l1,
+        },
+        0, // no gap lines
+        {},
+        Export::MermaidMaxChars,
+    };
     return mermaid;
 }
 

@@ -12,97 +12,36 @@ namespace {
 // A pause longer than this is drawn as a "...N s..." gap.
 constexpr TimeUs kGapUs = 1'000'000;
 
-void appendCode(QString& out, char16_t c)
-{
-    out += QLatin1String("&#") % QString::number(int(c)) % u';';
-}
-
-// Creole markup pairs (**bold**, //italic//, --strike--, __underline__, ~~wave~~, ""mono"",
-// [[link]], ^^…^^) and line-start markers (= heading, * bullet, # list, | table).
-bool isPairMarker(char16_t c)
-{
-    return c == u'*' || c == u'/' || c == u'-' || c == u'_' || c == u'[' || c == u'^' || c == u'=';
-}
-
-bool isLineStartMarker(char16_t c)
-{
-    return c == u'=' || c == u'*' || c == u'#' || c == u'|';
-}
-
-// PlantUML reads "\n" as a line break and "\\" as a backslash, expands %functions() anywhere,
-// takes <tags>, &entities; and creole markup. Numeric codes &#N; are decoded once and safe,
-// except for '\' and '$', which crash PlantUML 1.2020 when written as codes.
-QString escaped(QStringView text)
-{
-    QString out;
-    out.reserve(text.size() + 8);
-    const qsizetype size = text.size();
-    bool lineStart = true;
-    for (qsizetype i = 0; i < size; ++i) {
-        const char16_t c = text[i].unicode();
-        const char16_t next = i + 1 < size ? text[i + 1].unicode() : u'\0';
-        const bool atLineStart = lineStart;
-        lineStart = false;
-        switch (c) {
-        case u'\\':
-            out += QLatin1String("\\\\");
-            break;
-        case u'\r':
-            if (next != u'\n') {
-                out += QLatin1String("\\n");
-                lineStart = true;
-            }
-            break;
-        case u'\n':
-            out += QLatin1String("\\n");
-            lineStart = true;
-            break;
-        case u'<':
-        case u'>':
-        case u'&':
-        case u'%':
-        case u'"':
-        case u'~':
-            appendCode(out, c);
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                out += u' ';
-            else if ((atLineStart && isLineStartMarker(c)) || (isPairMarker(c) && next == c))
-                appendCode(out, c);
-            else
-                out += QChar(c);
-        }
-    }
-    return out.trimmed();
-}
-
 const DiagramSyntax& syntax()
 {
-    static const DiagramSyntax plantUml = [] {
-        DiagramSyntax s;
-        s.name = QLatin1String("PlantUML");
-        s.header = QLatin1String("@startuml\n"
-                                 "' -> request or push, --> response, ->x or -->x lost, ->> TCP connect or close\n");
-        s.footer = QLatin1String("@enduml\n");
-        s.participant = QLatin1String("participant \"%2\" as %1");
-        s.activate = QLatin1String("activate ");
-        s.deactivate = QLatin1String("deactivate ");
-        s.noteRightOf = QLatin1String("note right of ");
-        s.noteOver = QLatin1String("note over ");
-        s.noteOverJoin = QLatin1String(", ");
-        s.arrowPadding = QLatin1String(" ");
-        s.textSeparator = QLatin1String(" : ");
-        s.arrows.request = QLatin1String("->");
-        s.arrows.response = QLatin1String("-->");
-        s.arrows.plumbing = QLatin1String("->>");
-        s.arrows.lost = QLatin1String("->x");
-        s.arrows.lostResponse = QLatin1String("-->x");
-        s.escape = &escaped;
-        s.gapOver = kGapUs;
-        s.gapMark = QLatin1String("...");
-        return s;
-    }();
+    static const DiagramSyntax plantUml {
+        "PlantUML"_l1,
+        "@startuml\n"
+        "' -> request or push, --> response, ->x or -->x lost, ->> TCP connect or close\n"_l1,
+        "@enduml\n"_l1, {}, // indent
+        "participant \"%2\" as %1"_l1, "activate "_l1, "deactivate "_l1, "note right of "_l1, "note over "_l1,
+        ", "_l1, // between the lifelines of a note over them
+        " "_l1, // arrow padding
+        " : "_l1, // text separator
+        { "->"_l1, "-->"_l1, "->>"_l1, "->x"_l1, "-->x"_l1 }, // request, response, plumbing, lost, lost response
+        // PlantUML reads "\n" as a line break and "\\" as a backslash, expands %functions() anywhere,
+        // takes <tags>, &entities; and creole markup: pairs (**bold**, //italic//, --strike--,
+        // __underline__, ~~wave~~, ""mono"", [[link]], ^^…^^) and line-start markers (= heading,
+        // * bullet, # list, | table). Numeric codes &#N; are decoded once and safe, except for '\' and
+        // '$', which crash PlantUML 1.2020 when written as codes.
+        {
+            "\\n"_l1,
+            { { u'\\', "\\\\"_l1 }, { u'<', "&#60;"_l1 }, { u'>', "&#62;"_l1 }, { u'&', "&#38;"_l1 },
+                { u'%', "&#37;"_l1 }, { u'"', "&#34;"_l1 }, { u'~', "&#126;"_l1 } },
+            { { u'*', "&#42;"_l1 }, { u'/', "&#47;"_l1 }, { u'-', "&#45;"_l1 }, { u'_', "&#95;"_l1 },
+                { u'[', "&#91;"_l1 }, { u'^', "&#94;"_l1 }, { u'=', "&#61;"_l1 } },
+            { { u'=', "&#61;"_l1 }, { u'*', "&#42;"_l1 }, { u'#', "&#35;"_l1 }, { u'|', "&#124;"_l1 } },
+            {},
+            {},
+        },
+        kGapUs, "..."_l1,
+        0, // no size limit
+    };
     return plantUml;
 }
 

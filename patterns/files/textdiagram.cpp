@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QIODevice>
+#include <algorithm>
 #include <utility>
 
 namespace PatternScope {
@@ -37,7 +38,7 @@ public:
     {
         QString out = m_syntax.header;
         for (int id : m_order) {
-            QString name = m_syntax.escape(ExportCommon::participantName(m_trace, id));
+            QString name = TextDiagram::escaped(m_syntax.escapes, ExportCommon::participantName(m_trace, id));
             if (name.isEmpty())
                 name = QStringLiteral("participant %1").arg(id);
             // One pass over the template: a name holding "%1" stays as it is.
@@ -76,7 +77,7 @@ private:
 
     void appendNote(QString& out, const Note& note) const
     {
-        QString text = m_syntax.escape(note.text);
+        QString text = TextDiagram::escaped(m_syntax.escapes, note.text);
         if (text.isEmpty())
             text = QStringLiteral("(empty note)");
         if (note.participant >= 0) {
@@ -105,7 +106,7 @@ private:
 
     void appendMessage(QString& out, const Message& message) const
     {
-        QString text = m_syntax.escape(message.label);
+        QString text = TextDiagram::escaped(m_syntax.escapes, message.label);
         if (text.isEmpty())
             text = kindName(message.kind);
         if (message.state == Message::State::InFlight)
@@ -122,6 +123,44 @@ private:
 } // namespace
 
 namespace TextDiagram {
+
+QString escaped(const DiagramEscapes& escapes, QStringView text)
+{
+    const auto find = [](const std::vector<DiagramEscapes::Escape>& table, char16_t c) {
+        const auto it = std::find_if(
+            table.cbegin(), table.cend(), [c](const DiagramEscapes::Escape& escape) { return escape.c == c; });
+        return it == table.cend() ? nullptr : &*it;
+    };
+    QString out;
+    out.reserve(text.size() + 8);
+    const qsizetype size = text.size();
+    bool lineStart = true;
+    for (qsizetype i = 0; i < size; ++i) {
+        const char16_t c = text[i].unicode();
+        const char16_t next = i + 1 < size ? text[i + 1].unicode() : u'\0';
+        const bool atLineStart = lineStart;
+        lineStart = c == u'\n' || (c == u'\r' && next != u'\n');
+        if (c == u'\r' && next == u'\n')
+            continue; // the '\n' breaks the line
+        if (lineStart) {
+            out += escapes.lineBreak;
+        } else if (const auto* escape = find(escapes.always, c)) {
+            out += escape->as;
+        } else if (const auto* pair = next == c ? find(escapes.doubled, c) : nullptr) {
+            out += pair->as;
+        } else if (const auto* marker = atLineStart ? find(escapes.atLineStart, c) : nullptr) {
+            out += marker->as;
+        } else {
+            out += c < 0x20 || c == 0x7f ? QChar(u' ') : QChar(c);
+        }
+    }
+    out = out.trimmed();
+    for (const QLatin1String word : escapes.leadingWords) {
+        if (out.startsWith(word, Qt::CaseInsensitive))
+            out.replace(word.size() - 1, 1, escapes.wordEnd);
+    }
+    return out;
+}
 
 bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress)

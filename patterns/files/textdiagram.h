@@ -6,10 +6,35 @@
 #include <QLatin1String>
 #include <QList>
 #include <QString>
+#include <vector>
 
 class QIODevice;
 
 namespace PatternScope {
+
+// The syntax tables are made of these: "->>"_l1.
+constexpr QLatin1String operator""_l1(const char* text, size_t size)
+{
+    return QLatin1String(text, qsizetype(size));
+}
+
+// How a diagram language writes a name or label that it must show literally, on one line: a table
+// of the characters it would read as markup and what stands for them there. Other characters stay,
+// control characters become spaces, and the text is trimmed.
+struct DiagramEscapes {
+    struct Escape {
+        char16_t c;
+        QLatin1String as;
+    };
+
+    QLatin1String lineBreak; // for "\n", "\r\n" and a lone "\r"
+    std::vector<Escape> always; // wherever they stand
+    std::vector<Escape> doubled; // when the next character is the same
+    std::vector<Escape> atLineStart; // first on a line
+    // Words the text must not begin with, in any case: their last character is written as `wordEnd`.
+    std::vector<QLatin1String> leadingWords;
+    QLatin1String wordEnd;
+};
 
 // How one text sequence-diagram language spells what a diagram shows. Mermaid and PlantUML draw the
 // same things (lifelines, arrows, activations, notes) in different words, so a language is this
@@ -38,8 +63,7 @@ struct DiagramSyntax {
     QLatin1String arrowPadding; // on both sides of an arrow
     QLatin1String textSeparator; // between an arrow or a note and its text
     Arrows arrows;
-    // A name or label as the language shows it literally, on one line; empty when nothing is left.
-    QString (*escape)(QStringView text) = nullptr;
+    DiagramEscapes escapes;
     // A pause longer than this is a gap line before the next arrow, "<gapMark>2.1 s<gapMark>"; 0: no gaps.
     TimeUs gapOver = 0;
     QLatin1String gapMark;
@@ -48,6 +72,9 @@ struct DiagramSyntax {
 };
 
 namespace TextDiagram {
+
+// `text` as the language shows it literally, on one line; empty when nothing is left.
+QString escaped(const DiagramEscapes& escapes, QStringView text);
 
 // The sequence diagram of `range` in `syntax`, written whole to `out` or not at all. False with
 // Cancelled, Io (an unwritable device) or TooLarge (a text over syntax.maxChars) in `error`.
