@@ -10,13 +10,6 @@
 
 namespace PatternScope {
 
-namespace {
-
-// Long enough not to refilter a 100k-row table at every keystroke, short enough to feel immediate.
-constexpr int TypingPauseMs = 150;
-
-} // namespace
-
 EventFilterBar::EventFilterBar(EventFilterModel* model, QWidget* parent)
     : QWidget(parent)
     , m_model(model)

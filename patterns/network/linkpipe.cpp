@@ -8,13 +8,6 @@
 
 namespace PatternScope {
 
-namespace {
-
-// When the bandwidth is capped, big reads are cut into pieces so bytes trickle out as on a slow line.
-constexpr qint64 kCappedChunk = 4096;
-
-} // namespace
-
 LinkPipe::LinkPipe(Link* link, QObject* parent)
     : QObject(parent)
     , m_link(link)
@@ -46,9 +39,9 @@ void LinkPipe::enqueue(QByteArray bytes)
         m_burstStart = m_link->m_trace->now();
     if (m_tap)
         m_tap->read(bytes, m_link->m_trace->now());
-    if (m_link->m_settings.bandwidthBytesPerSec > 0 && bytes.size() > kCappedChunk) {
-        for (qsizetype pos = 0; pos < bytes.size(); pos += kCappedChunk) {
-            QByteArray piece = bytes.mid(pos, kCappedChunk);
+    if (m_link->m_settings.bandwidthBytesPerSec > 0 && bytes.size() > CappedChunk) {
+        for (qsizetype pos = 0; pos < bytes.size(); pos += CappedChunk) {
+            QByteArray piece = bytes.mid(pos, CappedChunk);
             const TimeUs at = scheduleFor(piece.size());
             m_queue.push_back({ at, std::move(piece) });
         }

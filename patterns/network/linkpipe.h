@@ -43,6 +43,9 @@ Q_SIGNALS:
     void endReached();
 
 private:
+    // When the bandwidth is capped, big reads are cut into pieces so bytes trickle out as on a slow line.
+    static constexpr qint64 CappedChunk = 4096;
+
     struct Chunk {
         TimeUs deliverAt;
         QByteArray bytes; // empty marks the end of the stream
