@@ -94,8 +94,8 @@ private:
 
     QLatin1String arrow(const Message& message) const
     {
-        const bool response = message.kind == Message::Kind::HttpResponse || message.kind == Message::Kind::WsPong;
-        const bool plumbing = message.kind == Message::Kind::Connect || message.kind == Message::Kind::Close;
+        const bool response = isAnswer(message.kind);
+        const bool plumbing = isPlumbing(message.kind);
         const DiagramSyntax::Arrows& arrows = m_syntax.arrows;
         if (message.state == Message::State::Lost)
             return response ? arrows.lostResponse : arrows.lost;
