@@ -52,10 +52,7 @@ QString FeedClient::recordRequest(
 
 void FeedClient::completeAnswer(QNetworkReply* reply, const QString& fallbackCorrelation)
 {
-    TraceParent parent;
-    const QString correlation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
-        ? QString::fromLatin1(parent.traceId)
-        : fallbackCorrelation;
+    const QString correlation = TraceParent::correlationOf(reply->rawHeader("traceparent"), fallbackCorrelation);
     m_trace->completeMessage(m_trace->findInFlight(correlation, m_participant));
 }
 

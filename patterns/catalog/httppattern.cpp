@@ -34,10 +34,7 @@ void HttpPattern::settleExchange(
 {
     const TimeUs now = trace()->now();
     if (answered) {
-        TraceParent parent;
-        const QString answerCorrelation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
-            ? QString::fromLatin1(parent.traceId)
-            : correlation;
+        const QString answerCorrelation = TraceParent::correlationOf(reply->rawHeader("traceparent"), correlation);
         trace()->completeMessage(trace()->findInFlight(answerCorrelation, client), now);
         return;
     }

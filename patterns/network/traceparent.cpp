@@ -29,4 +29,10 @@ bool TraceParent::parse(const QByteArray& header, TraceParent* out)
     return true;
 }
 
+QString TraceParent::correlationOf(const QByteArray& header, const QString& fallback)
+{
+    TraceParent parent;
+    return parse(header, &parent) ? QString::fromLatin1(parent.traceId) : fallback;
+}
+
 } // namespace PatternScope

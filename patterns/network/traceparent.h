@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QRandomGenerator64>
+#include <QString>
 
 namespace PatternScope {
 
@@ -13,6 +14,8 @@ struct TraceParent {
 
     QByteArray toHeader() const;
     static bool parse(const QByteArray& header, TraceParent* out);
+    // The trace id a traceparent header names, as the trace's correlation; `fallback` when there is none.
+    static QString correlationOf(const QByteArray& header, const QString& fallback);
     // `bytes` random bytes as lowercase hex: 16 for a trace id, 8 for a parent id.
     static QByteArray randomId(QRandomGenerator64& random, int bytes);
 };

@@ -146,10 +146,7 @@ void WebhookSender::attemptFinished(const std::shared_ptr<Delivery>& delivery, Q
     const QByteArray answer = reply->readAll();
     if (status > 0 && delivery->throughLink) {
         // The receiver recorded its answer when it sent it; it has arrived now.
-        TraceParent parent;
-        const QString correlation = TraceParent::parse(reply->rawHeader("traceparent"), &parent)
-            ? QString::fromLatin1(parent.traceId)
-            : delivery->correlation;
+        const QString correlation = TraceParent::correlationOf(reply->rawHeader("traceparent"), delivery->correlation);
         m_trace->completeMessage(m_trace->findInFlight(correlation, m_server), now);
     } else if (status > 0) {
         // A receiver nobody here wrote: its answer being back is all the sender knows of the arrival.
