@@ -53,6 +53,9 @@ bool WebSocketFrameScanner::parseHeader()
     m_frame.fin = byte(0) & 0x80;
     m_frame.opcode = byte(0) & 0x0F;
     m_frame.masked = masked;
+    m_frame.rsv = (byte(0) >> 4) & 0x07;
+    if (m_maskViolation < 0 && masked != (m_side == Side::ClientToServer))
+        m_maskViolation = m_frameStart;
     m_frame.payloadLength = length;
     m_frame.wireBytes = headerSize + length;
     m_frame.offset = m_frameStart;
@@ -144,6 +147,23 @@ WebSocketFrameScanner::CloseStatus WebSocketFrameScanner::closeStatus(const QByt
     status.code = (static_cast<unsigned char>(payload.at(0)) << 8) | static_cast<unsigned char>(payload.at(1));
     status.reason = QString::fromUtf8(payload.mid(2));
     return status;
+}
+
+QByteArray WebSocketFrameScanner::closeFrame(int code, const QString& reason, Side from)
+{
+    QByteArray payload;
+    payload.append(char((code >> 8) & 0xFF)).append(char(code & 0xFF));
+    // 125 bytes at most, cut between characters: the reason must stay valid UTF-8 (RFC 6455, 5.5.1).
+    QString text = reason;
+    while (text.toUtf8().size() > 123 || (!text.isEmpty() && text.back().isHighSurrogate()))
+        text.chop(1);
+    payload += text.toUtf8();
+    const bool masked = from == Side::ClientToServer;
+    QByteArray frame;
+    frame.append(char(0x80 | Close)).append(char((masked ? 0x80 : 0) | payload.size()));
+    if (masked)
+        frame.append(4, '\0');
+    return frame + payload;
 }
 
 } // namespace PatternScope

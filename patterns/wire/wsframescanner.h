@@ -22,6 +22,7 @@ public:
         int opcode = 0;
         bool fin = true;
         bool masked = false;
+        int rsv = 0; // RSV1..RSV3 as bits 2..0; nonzero only with an extension that defines them
         qint64 payloadLength = 0;
         qint64 wireBytes = 0; // header, mask and payload
         qint64 offset = 0; // where the frame starts in the stream
@@ -42,6 +43,10 @@ public:
     bool failed() const { return m_state == State::Failed; }
     // The HTTP head the stream began with (request or answer, upgrade or not), once it is complete.
     const QByteArray& head() const { return m_headText; }
+    // Where the first frame breaking its side's masking rule starts (RFC 6455, 5.1: a client masks
+    // every frame, a server none), or -1. Known as soon as that frame's header has passed, before its
+    // payload: a server must fail the connection without reading on.
+    qint64 maskViolationOffset() const { return m_maskViolation; }
 
     static constexpr int PreviewBytes = 125; // a whole control frame's payload
     // The "Name: value" lines of an HTTP head, after its first line.
@@ -53,6 +58,9 @@ public:
         QString reason;
     };
     static CloseStatus closeStatus(const QByteArray& payload);
+    // A close frame as `from` sends it: a client's masked (with a zero key, which leaves the payload
+    // as it is), a server's not. The reason is cut to fit a control frame.
+    static QByteArray closeFrame(int code, const QString& reason, Side from);
 
 private:
     enum class State { Head, FrameHeader, Payload, Failed };
@@ -70,6 +78,7 @@ private:
     qint64 m_remaining = 0; // payload bytes still to pass
     unsigned char m_mask[4] = { 0, 0, 0, 0 };
     qint64 m_payloadSeen = 0;
+    qint64 m_maskViolation = -1;
 };
 
 } // namespace PatternScope

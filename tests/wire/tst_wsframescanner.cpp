@@ -189,6 +189,95 @@ private Q_SLOTS:
         QCOMPARE(fields.size(), 4);
     }
 
+    void maskingRuleOfEachSide_data()
+    {
+        QTest::addColumn<int>("side");
+        QTest::addColumn<QByteArray>("frames");
+        QTest::addColumn<qint64>("violation"); // offset after the head, or -1
+        const int up = int(Scanner::Side::ClientToServer);
+        const int down = int(Scanner::Side::ServerToClient);
+        const QByteArray maskedHello = QByteArray::fromHex("818537fa213d7f9f4d5158");
+        const QByteArray plainHello = QByteArray::fromHex("810548656c6c6f");
+        QTest::addRow("client masks") << up << maskedHello + maskedHello << qint64(-1);
+        QTest::addRow("client frame not masked") << up << plainHello << qint64(0);
+        QTest::addRow("the first unmasked one counts")
+            << up << maskedHello + plainHello + plainHello << qint64(maskedHello.size());
+        QTest::addRow("server does not mask") << down << plainHello << qint64(-1);
+        QTest::addRow("server frame masked") << down << plainHello + maskedHello << qint64(plainHello.size());
+    }
+
+    // RFC 6455, 5.1: a server must fail the connection at an unmasked client frame (Qt 6.4 does not).
+    void maskingRuleOfEachSide()
+    {
+        QFETCH(int, side);
+        QFETCH(QByteArray, frames);
+        QFETCH(qint64, violation);
+        const QByteArray head = Scanner::Side(side) == Scanner::Side::ClientToServer ? kRequestHead : kAnswerHead;
+        for (int chunk : { 0, 1, 4 }) {
+            Scanner scanner { Scanner::Side(side) };
+            const qsizetype step = chunk > 0 ? chunk : frames.size();
+            scanner.feed(head);
+            for (qsizetype pos = 0; pos < frames.size(); pos += step)
+                scanner.feed(frames.mid(pos, step));
+            QCOMPARE(scanner.maskViolationOffset(), violation < 0 ? -1 : head.size() + violation);
+        }
+    }
+
+    void breachIsKnownFromTheHeaderAlone()
+    {
+        // A server must not wait for the payload of a frame it will refuse.
+        Scanner scanner(Scanner::Side::ClientToServer);
+        QVERIFY(scanner.feed(QByteArray(kRequestHead + frameHeader(0x81, 1000, false) + "abc")).isEmpty());
+        QCOMPARE(scanner.maskViolationOffset(), qint64(kRequestHead.size()));
+    }
+
+    void reservedBits()
+    {
+        // RSV1 and RSV3 set on a text frame; Qt closes such a peer with 1002, the recorder shows why.
+        Scanner scanner(Scanner::Side::ServerToClient);
+        const auto frames = scanner.feed(QByteArray(kAnswerHead + QByteArray::fromHex("d10548656c6c6f")));
+        QCOMPARE(frames.size(), 1);
+        QCOMPARE(frames.first().rsv, 0b101);
+        QCOMPARE(frames.first().opcode, int(Scanner::Text));
+        QCOMPARE(frames.first().preview, QByteArray("Hello"));
+    }
+
+    void closeFramesScanBack_data()
+    {
+        QTest::addColumn<int>("side");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("sent");
+        const int up = int(Scanner::Side::ClientToServer);
+        const int down = int(Scanner::Side::ServerToClient);
+        QTest::addRow("client") << up << QStringLiteral("not masked") << QStringLiteral("not masked");
+        QTest::addRow("server") << down << QStringLiteral("bye") << QStringLiteral("bye");
+        QTest::addRow("no reason") << up << QString() << QString();
+        // 123 bytes of reason at most, cut between characters: 61 two-byte ones fit, not 62.
+        QTest::addRow("cut to fit") << down << QString(70, QChar(0xe9)) << QString(61, QChar(0xe9));
+        QTest::addRow("no half surrogate pair")
+            << up << QStringLiteral("a") + QString::fromUtf8("\U0001F600").repeated(40)
+            << QStringLiteral("a") + QString::fromUtf8("\U0001F600").repeated(30);
+    }
+
+    void closeFramesScanBack()
+    {
+        QFETCH(int, side);
+        QFETCH(QString, reason);
+        QFETCH(QString, sent);
+        const QByteArray frame = Scanner::closeFrame(1002, reason, Scanner::Side(side));
+        const bool client = Scanner::Side(side) == Scanner::Side::ClientToServer;
+        Scanner scanner { Scanner::Side(side) };
+        const auto frames = scanner.feed(QByteArray((client ? kRequestHead : kAnswerHead) + frame));
+        QCOMPARE(frames.size(), 1);
+        QCOMPARE(frames.first().opcode, int(Scanner::Close));
+        QVERIFY(frames.first().payloadLength <= 125);
+        QCOMPARE(frames.first().masked, client);
+        QCOMPARE(scanner.maskViolationOffset(), qint64(-1));
+        const auto status = Scanner::closeStatus(frames.first().preview);
+        QCOMPARE(status.code, 1002);
+        QCOMPARE(status.reason, sent);
+    }
+
     void impossibleLengthsStopTheScan_data()
     {
         QTest::addColumn<QByteArray>("length"); // the 8 bytes of a 64-bit length
