@@ -5,6 +5,7 @@
 
 #include <QTcpSocket>
 #include <algorithm>
+#include <utility>
 
 namespace PatternScope {
 
@@ -80,6 +81,29 @@ void LinkPipe::watch(qint64 bytes, std::function<void(TimeUs)> then)
     m_watches.emplace_back(m_announced, std::move(then));
 }
 
+void LinkPipe::holdFrom(qint64 offset)
+{
+    if (offset >= m_passed)
+        m_holdFrom = offset;
+}
+
+void LinkPipe::release()
+{
+    if (m_holdFrom < 0)
+        return;
+    m_holdFrom = -1;
+    pump();
+}
+
+void LinkPipe::replaceFrom(qint64 offset, QByteArray replacement, std::function<void(TimeUs)> reached)
+{
+    if (m_replaceFrom >= 0 || offset < m_passed)
+        return; // what the target has read stays read
+    m_replaceFrom = offset;
+    m_replacement = std::move(replacement);
+    m_replaceReached = std::move(reached);
+}
+
 void LinkPipe::settleWatches(TimeUs at)
 {
     // NoTime settles them all: those bytes will never arrive.
@@ -107,16 +131,32 @@ void LinkPipe::pump()
         return;
     }
     while (!m_queue.empty() && m_queue.front().deliverAt <= now) {
-        Chunk chunk = std::move(m_queue.front());
-        m_queue.pop_front();
+        if (m_holdFrom >= 0 && m_passed >= m_holdFrom)
+            return; // release() goes on
+        Chunk chunk;
+        Chunk& front = m_queue.front();
+        const qint64 beforeHold = m_holdFrom - m_passed;
+        if (m_holdFrom >= 0 && front.bytes.size() > beforeHold) {
+            chunk = { front.deliverAt, front.bytes.left(qsizetype(beforeHold)) };
+            front.bytes.remove(0, qsizetype(beforeHold));
+        } else {
+            chunk = std::move(front);
+            m_queue.pop_front();
+        }
         if (chunk.bytes.isEmpty()) {
             m_endDelivered = true;
             Q_EMIT endReached();
             return; // the connection may be gone now
         }
+        const qint64 start = m_passed;
+        m_passed += chunk.bytes.size();
+        const bool replaced = m_replaceFrom >= 0 && m_passed > m_replaceFrom;
+        if (replaced)
+            chunk.bytes.truncate(qsizetype(std::max<qint64>(0, m_replaceFrom - start)));
         // A target that closed meanwhile (both ends hung up at once) gets nothing, but the close
         // marker behind these bytes still arrives on time.
-        if (m_target->state() == QAbstractSocket::ConnectedState) {
+        const bool open = m_target->state() == QAbstractSocket::ConnectedState;
+        if (!chunk.bytes.isEmpty() && open) {
             m_target->write(chunk.bytes);
             // Into the kernel now: a cut right after must not discard what we count as delivered.
             m_target->flush();
@@ -124,6 +164,13 @@ void LinkPipe::pump()
             settleWatches(now);
             if (m_tap)
                 m_tap->delivered(m_delivered, now);
+        }
+        if (replaced && m_replaceReached) {
+            if (open) {
+                m_target->write(std::exchange(m_replacement, {}));
+                m_target->flush();
+            }
+            std::exchange(m_replaceReached, {})(now);
         }
     }
     if (!m_queue.empty())

@@ -31,6 +31,17 @@ public:
     void drop(); // a cut: forget everything queued
     void pump(); // deliver what is due, re-arm the timer for the rest
     qint64 delivered() const { return m_delivered; }
+    // Bytes from this stream offset on wait, however long they are due, until release(): for a
+    // receiver that must not read on before it has answered (Qt 6.4's WebSocket server processes
+    // frames that come with the upgrade request before anyone can hear them, and masks its answers).
+    void holdFrom(qint64 offset);
+    void release();
+    // From this stream offset on, the target gets `replacement` instead of what the source sent,
+    // at the time the first replaced byte would have arrived; then `reached` runs. This is how a
+    // recorder makes the receiver enforce, at that very point of the stream and after everything
+    // before it, a rule it should enforce but does not (RFC 6455's masking, for Qt 6.4). Replaced
+    // bytes don't count as delivered. Only the first call counts.
+    void replaceFrom(qint64 offset, QByteArray replacement, std::function<void(TimeUs)> reached);
     // Calls `then` with the delivery time once `bytes` more bytes, written by the source after those
     // already announced, have been delivered; with NoTime if the pipe is dropped first.
     void watch(qint64 bytes, std::function<void(TimeUs)> then);
@@ -47,7 +58,7 @@ private:
     static constexpr qint64 CappedChunk = 4096;
 
     struct Chunk {
-        TimeUs deliverAt;
+        TimeUs deliverAt = 0;
         QByteArray bytes; // empty marks the end of the stream
     };
     TimeUs scheduleFor(qint64 size);
@@ -60,6 +71,11 @@ private:
     TimeUs m_lastDeliverAt = 0; // delivery times never decrease: jitter cannot reorder bytes
     TimeUs m_wireFreeAt = 0; // when the bandwidth cap lets the next byte start
     qint64 m_delivered = 0;
+    qint64 m_passed = 0; // bytes whose delivery time has come, handed over or withheld
+    qint64 m_holdFrom = -1;
+    qint64 m_replaceFrom = -1;
+    QByteArray m_replacement;
+    std::function<void(TimeUs)> m_replaceReached;
     TimeUs m_burstStart = NoTime;
     qint64 m_announced = 0;
     std::deque<std::pair<qint64, std::function<void(TimeUs)>>> m_watches; // by byte mark
