@@ -69,10 +69,16 @@ public:
     // Called for each connection accepted from now on, before any byte of it is read: a protocol
     // recorder puts its taps on the connection's pipes here.
     void setConnectionTap(std::function<void(LinkConnection*)> tap) { m_tapConnection = std::move(tap); }
+    // A protocol recorder tells the server behind the link that the client's closing handshake (a
+    // WebSocket close frame, its code or -1) reached it on the connection whose server-side port is
+    // `peerPort`: Qt 6.4 doesn't say whether a close it sent was its own or an answer.
+    void reportPeerClosing(quint16 peerPort, int code) { Q_EMIT peerClosing(m_serverPort, peerPort, code); }
 
 Q_SIGNALS:
     void connectionOpened(int connectionId);
     void connectionClosed(int connectionId, const QString& reason);
+    // For the server listening on serverPort; see reportPeerClosing().
+    void peerClosing(quint16 serverPort, quint16 peerPort, int code);
 
 private:
     friend class LinkConnection;

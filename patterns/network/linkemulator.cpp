@@ -26,6 +26,7 @@ Link* LinkEmulator::addLink(int client, int server, quint16 serverPort, quint16 
         return nullptr;
     }
     connect(link, &Link::connectionClosed, this, &LinkEmulator::connectionClosed);
+    connect(link, &Link::peerClosing, this, &LinkEmulator::peerClosing);
     m_links.push_back(link);
     return link;
 }

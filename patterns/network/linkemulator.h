@@ -31,6 +31,8 @@ public:
 
 Q_SIGNALS:
     void connectionClosed(int connectionId, const QString& reason);
+    // Every link's Link::peerClosing, for the servers behind them.
+    void peerClosing(quint16 serverPort, quint16 peerPort, int code);
 
 private:
     Trace* m_trace;

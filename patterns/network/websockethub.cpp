@@ -20,6 +20,9 @@ WebSocketHub::WebSocketHub(Trace* trace, int server, LinkEmulator* links, QObjec
     , m_server(QStringLiteral("PatternScope"), QWebSocketServer::NonSecureMode)
 {
     connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::accept);
+    // The links' recorders see a peer's close frame reach us; Qt 6.4 doesn't tell.
+    if (m_links)
+        connect(m_links, &LinkEmulator::peerClosing, this, &WebSocketHub::peerClosing);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -45,8 +48,8 @@ void WebSocketHub::setMaxMessageSize(qint64 bytes)
 int WebSocketHub::participantOf(QWebSocket* socket) const
 {
     const auto it = m_peers.constFind(socket);
-    if (it != m_peers.constEnd() && *it >= 0)
-        return *it;
+    if (it != m_peers.constEnd() && it->participant >= 0)
+        return it->participant;
     for (Link* link : m_links->links()) {
         const int connection = link->connectionForServerPeerPort(socket->peerPort());
         if (connection >= 0)
@@ -82,8 +85,14 @@ void WebSocketHub::accept()
             socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server stopping"));
             continue;
         }
-        m_peers.insert(socket, -1);
-        m_peers[socket] = participantOf(socket);
+        Peer peer;
+        peer.port = socket->peerPort();
+        peer.participant = participantOf(socket);
+        // The link may have seen this peer's close reach us while Qt was still at the handshake.
+        const Early early = m_early.take(peer.port);
+        if (early.at != NoTime && m_trace->now() - early.at <= TimeUs(m_server.handshakeTimeoutMS()) * 1000)
+            peer.peerCloseCode = early.peerCloseCode;
+        m_peers.insert(socket, peer);
         connect(socket, &QWebSocket::textMessageReceived, this,
             [this, socket](const QString& text) { textReceived(socket, text); });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray&) {
@@ -123,14 +132,50 @@ bool WebSocketHub::send(QWebSocket* socket, const QJsonObject& envelope)
     return true;
 }
 
+QString WebSocketHub::nameOf(const Peer& peer) const
+{
+    const Participant* who = m_trace->participant(peer.participant);
+    return who ? who->name : QStringLiteral("a client");
+}
+
+QWebSocket* WebSocketHub::socketOn(quint16 peerPort) const
+{
+    for (auto it = m_peers.cbegin(); it != m_peers.cend(); ++it) {
+        if (it->port == peerPort)
+            return it.key();
+    }
+    return nullptr;
+}
+
+WebSocketHub::Early* WebSocketHub::earlyFor(quint16 peerPort)
+{
+    // Qt drops a connection whose handshake takes longer than its timeout: older ones are gone.
+    const TimeUs now = m_trace->now();
+    const TimeUs timeout = TimeUs(m_server.handshakeTimeoutMS()) * 1000;
+    m_early.removeIf([&](const auto& entry) { return now - entry.value().at > timeout; });
+    Early& early = m_early[peerPort];
+    if (early.at == NoTime)
+        early.at = now;
+    return &early;
+}
+
+void WebSocketHub::peerClosing(quint16 serverPort, quint16 peerPort, int code)
+{
+    if (serverPort != m_server.serverPort())
+        return;
+    QWebSocket* socket = socketOn(peerPort);
+    int& closeCode = socket ? m_peers[socket].peerCloseCode : earlyFor(peerPort)->peerCloseCode;
+    if (closeCode == NotClosing)
+        closeCode = code;
+}
+
 void WebSocketHub::refuse(QWebSocket* socket, QWebSocketProtocol::CloseCode code, const QString& reason)
 {
-    if (!m_peers.contains(socket))
+    const auto it = m_peers.find(socket);
+    if (it == m_peers.end() || it->closedHere)
         return;
-    const int peer = m_peers.value(socket);
-    const Participant* who = m_trace->participant(peer);
-    m_trace->addNote(m_participant,
-        QStringLiteral("closing %1: %2 (%3)").arg(who ? who->name : QStringLiteral("a client"), reason).arg(int(code)));
+    it->closedHere = true;
+    m_trace->addNote(m_participant, QStringLiteral("closing %1: %2 (%3)").arg(nameOf(*it), reason).arg(int(code)));
     // The close frame's reason must fit a control frame: 123 bytes after the code.
     socket->close(code, reason.left(100));
 }
@@ -140,8 +185,10 @@ void WebSocketHub::closeAll(QWebSocketProtocol::CloseCode code, const QString& r
     m_closingAll = true;
     // The peers first: each gets its close frame before the listener goes.
     const QList<QWebSocket*> peers = m_peers.keys();
-    for (QWebSocket* socket : peers)
+    for (QWebSocket* socket : peers) {
+        m_peers[socket].closedHere = true;
         socket->close(code, reason);
+    }
     m_server.close();
     if (peers.isEmpty())
         QMetaObject::invokeMethod(this, &WebSocketHub::allClosed, Qt::QueuedConnection);
@@ -149,15 +196,22 @@ void WebSocketHub::closeAll(QWebSocketProtocol::CloseCode code, const QString& r
 
 void WebSocketHub::gone(QWebSocket* socket)
 {
-    if (!m_peers.contains(socket))
+    const auto it = m_peers.constFind(socket);
+    if (it == m_peers.constEnd())
         return;
-    // Qt closes a peer whose message is over the limit by itself; say so where it happened.
-    if (socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
-        const Participant* who = m_trace->participant(m_peers.value(socket));
-        m_trace->addNote(m_participant,
-            QStringLiteral("closed %1: message over the %2-byte limit (1009)")
-                .arg(who ? who->name : QStringLiteral("a client"))
-                .arg(m_maxMessage));
+    // Qt closes a peer that breaks the protocol or the size limit by itself, and answers a peer's
+    // close with the same code. Any other code it sent is its own verdict: say why, as refuse() does.
+    const int code = socket->closeCode();
+    const bool failure = code != QWebSocketProtocol::CloseCodeNormal && code != QWebSocketProtocol::CloseCodeGoingAway
+        && code != QWebSocketProtocol::CloseCodeMissingStatusCode
+        && code != QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+    if (!it->closedHere && failure && code != it->peerCloseCode) {
+        QString why = socket->closeReason();
+        if (code == QWebSocketProtocol::CloseCodeTooMuchData)
+            why = QStringLiteral("message over the %1-byte limit").arg(m_maxMessage);
+        else if (why.endsWith(u'.'))
+            why.chop(1);
+        m_trace->addNote(m_participant, QStringLiteral("closing %1: %2 (%3)").arg(nameOf(*it), why).arg(code));
     }
     Q_EMIT peerDisconnected(socket);
     m_peers.remove(socket);

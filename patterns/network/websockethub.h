@@ -22,8 +22,10 @@ struct WebSocketRecording;
 
 // The server half the WebSocket patterns share: a QWebSocketServer on 127.0.0.1 that clients reach
 // through links, its size limit, and the envelope rule: every text message is one JSON object with
-// a string "type". A peer that breaks the rule is closed (1007 malformed, 1003 binary or unknown,
-// 1009 too big, by Qt) with a note on the server's lifeline; everyone else is served on.
+// a string "type". A peer that breaks the rule is closed (1007 malformed, 1003 binary or unknown)
+// with a note on the server's lifeline; everyone else is served on. So is a peer that breaks RFC 6455
+// where Qt 6.4 doesn't look (an unmasked frame, which the link's recorder sees: 1002), and one that
+// Qt closes by itself (1002 protocol errors, 1007 invalid UTF-8, 1009 too big): the note says why.
 class WebSocketHub : public QObject {
     Q_OBJECT
 public:
@@ -56,16 +58,34 @@ Q_SIGNALS:
     void allClosed();
 
 private:
+    static constexpr int NotClosing = -2;
+    struct Peer {
+        int participant = -1;
+        quint16 port = 0; // as the socket saw it when accepted: it forgets once disconnected
+        bool closedHere = false; // by the pattern or this hub, with its own note
+        int peerCloseCode = NotClosing; // the close frame the peer sent, once it reached us (-1: no code)
+    };
+    // A peer's close frame that reached us before Qt handed its connection over.
+    struct Early {
+        TimeUs at = NoTime;
+        int peerCloseCode = NotClosing;
+    };
+
     void accept();
     void textReceived(QWebSocket* socket, const QString& text);
     void gone(QWebSocket* socket);
+    QString nameOf(const Peer& peer) const;
+    QWebSocket* socketOn(quint16 peerPort) const;
+    Early* earlyFor(quint16 peerPort);
+    void peerClosing(quint16 serverPort, quint16 peerPort, int code);
 
     Trace* m_trace;
     int m_participant;
     LinkEmulator* m_links;
     QWebSocketServer m_server;
     qint64 m_maxMessage = 64 * 1024;
-    QHash<QWebSocket*, int> m_peers; // socket -> lifeline
+    QHash<QWebSocket*, Peer> m_peers;
+    QHash<quint16, Early> m_early; // by peer port
     QHash<QString, int> m_outside; // outside lifelines by name
     bool m_closingAll = false;
 };
