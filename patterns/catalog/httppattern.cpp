@@ -22,6 +22,7 @@ bool HttpPattern::startServer(QString* error)
 {
     m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
     m_recorder = std::make_unique<HttpRecorder>(trace(), m_server, links(), seed());
+    m_http.setLinks(links());
     if (!m_http.listenLocal()) {
         *error = m_http.errorString();
         return false;

@@ -4,6 +4,7 @@
 #include "httpgateconnection.h"
 
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 
 namespace PatternScope {
@@ -51,21 +52,42 @@ void HttpGate::acceptPending()
         connect(connection, &HttpGateConnection::breach, this, &HttpGate::breach);
         connect(
             connection, &HttpGateConnection::finished, this, [this, connection] { connectionFinished(connection); });
+        const QHostAddress address
+            = m_clientAddress ? m_clientAddress(socket->peerAddress(), socket->peerPort()) : socket->peerAddress();
         if (m_connections.size() >= m_limits.maxConnections) {
             connection->reject(503, QStringLiteral("over %1 open connections").arg(m_limits.maxConnections));
             continue;
         }
+        if (!address.isNull() && m_perAddress.value(address) >= m_limits.maxConnectionsPerAddress) {
+            connection->reject(503,
+                QStringLiteral("over %1 open connections from %2")
+                    .arg(m_limits.maxConnectionsPerAddress)
+                    .arg(address.toString()));
+            continue;
+        }
         m_connections.append(connection);
-        connect(connection, &HttpGateConnection::backendConnected, this,
-            [this, connection] { m_peerPorts.insert(connection->backendSidePort(), connection->peerPort()); });
+        if (!address.isNull()) {
+            m_addresses.insert(connection, address);
+            ++m_perAddress[address];
+        }
         connection->open(m_backendPort);
+        if (const quint16 side = connection->backendSidePort()) {
+            m_backendPorts.insert(side);
+            m_peerPorts.insert(side, connection->peerPort());
+        }
     }
 }
 
 void HttpGate::connectionFinished(HttpGateConnection* connection)
 {
     m_connections.removeOne(connection);
+    if (m_addresses.contains(connection)) {
+        const QHostAddress address = m_addresses.take(connection);
+        if (--m_perAddress[address] <= 0)
+            m_perAddress.remove(address);
+    }
     if (const quint16 side = connection->backendSidePort()) {
+        m_backendPorts.remove(side);
         const quint16 peer = connection->peerPort();
         QTimer::singleShot(kForgetPeerPortMs, this, [this, side, peer] {
             if (m_peerPorts.value(side) == peer)

@@ -3,10 +3,13 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QHostAddress>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
+#include <QSet>
 #include <QString>
+#include <functional>
 
 class QTcpServer;
 
@@ -18,9 +21,14 @@ class HttpGateConnection;
 struct HttpLimits {
     int maxHeaderBytes = 16 * 1024; // request line + headers
     qint64 maxBodyBytes = 2 * 1024 * 1024;
-    int headerTimeoutMs = 10'000; // from the first byte of a request head to its end
+    // From the first byte of a request head to its end; also how long a new connection may take to
+    // start its first request.
+    int headerTimeoutMs = 10'000;
     int idleTimeoutMs = 120'000; // a kept-alive connection with no request in progress
     int maxConnections = 256;
+    // From one client address, so one client cannot take every place. Our own simulated clients,
+    // each behind its own link, are not counted per address.
+    int maxConnectionsPerAddress = 64;
 };
 
 // A client that broke a limit, and how the gate answered.
@@ -58,6 +66,20 @@ public:
     // Client connections being served now (not counting ones turned away).
     int connectionCount() const { return int(m_connections.size()); }
 
+    // Where an accepted connection really comes from when a relay (the link emulator) stands between:
+    // given its peer address and port, the client's address; a null address if it is not to be counted
+    // per address. Without one, the peer address counts.
+    using ClientAddressLookup = std::function<QHostAddress(const QHostAddress& peer, quint16 peerPort)>;
+    void setClientAddressLookup(ClientAddressLookup lookup) { m_clientAddress = std::move(lookup); }
+
+    // Whether a connection to the server behind comes from one of the gate's own sockets: the server
+    // serves nobody else.
+    bool ownsBackendSocket(const QHostAddress& peer, quint16 peerPort) const
+    {
+        return peer.isEqual(QHostAddress::LocalHost, QHostAddress::ConvertV4MappedToIPv4)
+            && m_backendPorts.contains(peerPort);
+    }
+
 Q_SIGNALS:
     void breach(const PatternScope::HttpBreach& breach);
 
@@ -70,6 +92,10 @@ private:
     quint16 m_backendPort = 0;
     QString m_error;
     QList<HttpGateConnection*> m_connections; // children
+    QHash<HttpGateConnection*, QHostAddress> m_addresses; // counted per address, if not null
+    QHash<QHostAddress, int> m_perAddress;
+    ClientAddressLookup m_clientAddress;
+    QSet<quint16> m_backendPorts; // local ports of the open server-side sockets
     QHash<quint16, quint16> m_peerPorts; // backend-side local port -> public client's peer port
 };
 

@@ -28,8 +28,10 @@ QByteArray errorResponse(int status, const QString& reason)
 {
     const QByteArray body = reason.toUtf8();
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + HttpExchange::reasonPhrase(status)
-        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\n\r\n" + body;
+        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+        + QByteArray::number(body.size())
+        // A page on another origin may read why it was refused (the Fetch standard's CORS check).
+        + "\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n" + body;
 }
 
 void tuneSocket(QTcpSocket* socket)
@@ -83,7 +85,12 @@ void HttpGateConnection::open(quint16 backendPort)
     connect(m_backend, &QTcpSocket::bytesWritten, this, &HttpGateConnection::readClient); // room again upstream
     connect(m_backend, &QTcpSocket::disconnected, this, &HttpGateConnection::backendClosed);
     connect(m_backend, &QTcpSocket::errorOccurred, this, &HttpGateConnection::backendError);
-    m_backend->connectToHost(QHostAddress::LocalHost, backendPort);
+    // Bound first, so the port the server will see is known now: the server admits only our sockets.
+    // A failed bind was answered with a 502 by backendError().
+    if (m_backend->bind(QHostAddress::LocalHost, 0)) {
+        m_backendSidePort = m_backend->localPort();
+        m_backend->connectToHost(QHostAddress::LocalHost, backendPort);
+    }
     updateTimers(false);
     readClient(); // whatever arrived before the accept
 }
@@ -99,8 +106,7 @@ void HttpGateConnection::reject(int status, const QString& reason)
 void HttpGateConnection::backendReady()
 {
     tuneSocket(m_backend);
-    m_backendSidePort = m_backend->localPort();
-    Q_EMIT backendConnected();
+    m_backendConnected = true;
     if (!m_upBacklog.isEmpty())
         m_backend->write(std::exchange(m_upBacklog, {}));
     readClient();
@@ -110,7 +116,7 @@ void HttpGateConnection::backendError()
 {
     if (!m_backend)
         return;
-    if (m_backendSidePort == 0 && !m_closing) {
+    if (!m_backendConnected && !m_closing) {
         // The server never took the connection: nothing we relay could be answered.
         m_framer.fail(502, QStringLiteral("server not reachable: %1").arg(m_backend->errorString()));
         framingFailed(true);
@@ -149,9 +155,11 @@ void HttpGateConnection::readClient()
         const QByteArray chunk = m_client->read(kReadChunk);
         const HttpRequestFramer::Result result = m_framer.feed(chunk.constData(), chunk.size());
         headStarted = headStarted || result.headStarted;
-        for (const bool headRequest : result.requests)
-            m_responses.expect(headRequest);
+        for (const HttpRequestFramer::Request& request : result.requests)
+            m_responses.expect(request);
         sendToBackend(result.forward);
+        if (result.continueAfter)
+            writeClient(m_responses.addContinue(*result.continueAfter).toClient);
         if (result.failed) {
             framingFailed();
             return;
@@ -170,8 +178,12 @@ void HttpGateConnection::readBackend()
     }
     while (m_backend->bytesAvailable() > 0 && m_client->bytesToWrite() < kMaxBacklog) {
         const QByteArray chunk = m_backend->read(kReadChunk);
-        m_responses.observe(chunk.constData(), chunk.size());
-        m_client->write(chunk);
+        const HttpResponseRelay::Output out = m_responses.relay(chunk.constData(), chunk.size());
+        writeClient(out.toClient);
+        if (out.closeNow) {
+            answered();
+            return;
+        }
     }
     if (!m_deferredAnswer.isEmpty() && m_responses.idle()) {
         answer(std::exchange(m_deferredAnswer, {}));
@@ -220,14 +232,31 @@ void HttpGateConnection::idleTimeout()
     m_closing = true;
     closeBackend();
     closeClient(true);
-    Q_EMIT breach(
-        { m_peerPort, 0, QStringLiteral("idle for %1").arg(Units::wholeDuration(m_limits.idleTimeoutMs)), {}, {}, 0 });
+    const QString reason = m_framer.anyRequest()
+        ? QStringLiteral("idle for %1").arg(Units::wholeDuration(m_limits.idleTimeoutMs))
+        : QStringLiteral("no request within %1").arg(Units::wholeDuration(m_limits.headerTimeoutMs));
+    Q_EMIT breach({ m_peerPort, 0, reason, {}, {}, 0 });
+}
+
+void HttpGateConnection::answered()
+{
+    // RFC 9112 9.6: the connection ends after the answer to a request that said so (or was HTTP/1.0).
+    m_closing = true;
+    if (m_backend)
+        m_backend->readAll();
+    closeBackend();
+    closeClient(false);
+}
+
+void HttpGateConnection::writeClient(const QByteArray& bytes)
+{
+    if (!bytes.isEmpty() && m_client && m_client->state() == QAbstractSocket::ConnectedState && !m_clientClosing)
+        m_client->write(bytes);
 }
 
 void HttpGateConnection::answer(const QByteArray& response)
 {
-    if (m_client && m_client->state() == QAbstractSocket::ConnectedState && !m_clientClosing)
-        m_client->write(response);
+    writeClient(response);
     closeBackend();
     closeClient(true);
 }
@@ -320,10 +349,11 @@ void HttpGateConnection::updateTimers(bool headStarted)
         m_headerTimer.start(m_limits.headerTimeoutMs);
     // Idle means nothing in progress either way: a client waiting for a long poll or reading an
     // event stream is busy, however quiet.
+    // A connection that never sent a request gets no longer than a request head would have.
     if (!m_framer.betweenRequests() || !m_responses.idle())
         m_idleTimer.stop();
     else if (!m_idleTimer.isActive())
-        m_idleTimer.start(m_limits.idleTimeoutMs);
+        m_idleTimer.start(m_framer.anyRequest() ? m_limits.idleTimeoutMs : m_limits.headerTimeoutMs);
 }
 
 void HttpGateConnection::maybeFinish()

@@ -3,7 +3,7 @@
 
 #include "httpgate.h"
 #include "httprequestframer.h"
-#include "httpresponsetracker.h"
+#include "httpresponserelay.h"
 
 #include <QObject>
 #include <QPointer>
@@ -21,14 +21,15 @@ public:
     HttpGateConnection(QTcpSocket* client, const HttpLimits& limits, QObject* parent);
     ~HttpGateConnection() override;
 
-    void open(quint16 backendPort); // starts relaying to the server listening on 127.0.0.1:backendPort
+    // Starts relaying to the server listening on 127.0.0.1:backendPort. The server side's own port is
+    // known when this returns (backendSidePort()), before the server can see the connection.
+    void open(quint16 backendPort);
     void reject(int status, const QString& reason); // answers at once and closes, without a server side
 
     quint16 peerPort() const { return m_peerPort; }
-    quint16 backendSidePort() const { return m_backendSidePort; } // 0 until the server side connected
+    quint16 backendSidePort() const { return m_backendSidePort; } // 0 before open()
 
 Q_SIGNALS:
-    void backendConnected();
     void breach(const PatternScope::HttpBreach& breach);
     void finished(); // both sides are closed
 
@@ -44,6 +45,8 @@ private:
     qint64 upstreamBacklog() const;
     void framingFailed(bool serverGone = false);
     void idleTimeout();
+    void answered(); // the answer to a request that ends the connection is out
+    void writeClient(const QByteArray& bytes);
     void answer(const QByteArray& response); // writes, then closes both sides
     void closeBackend();
     void closeClient(bool bounded);
@@ -55,7 +58,7 @@ private:
     QPointer<QTcpSocket> m_backend;
     HttpLimits m_limits;
     HttpRequestFramer m_framer;
-    HttpResponseTracker m_responses;
+    HttpResponseRelay m_responses;
     QTimer m_headerTimer;
     QTimer m_idleTimer;
     QTimer m_lingerTimer;
@@ -63,6 +66,7 @@ private:
     QByteArray m_deferredAnswer; // an error answer waiting for the server's answers before it
     quint16 m_peerPort = 0;
     quint16 m_backendSidePort = 0;
+    bool m_backendConnected = false;
     bool m_closing = false; // no more requests are relayed
     bool m_clientClosing = false; // our close of the client side has begun
     bool m_halfClosed = false;

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httpserver.h"
 
+#include "httpgatebackend.h"
+#include "linkemulator.h"
+
 #include <QHttpServerRequest>
-#include <QTcpServer>
+#include <QPointer>
 
 namespace PatternScope {
 
@@ -45,10 +48,6 @@ qint64 headerBytes(const HeaderList& headers)
 
 } // namespace
 
-namespace {
-
-} // namespace
-
 QByteArray HttpRequest::header(const QByteArray& name) const
 {
     for (const auto& h : headers) {
@@ -69,20 +68,35 @@ HttpServer::HttpServer(QObject* parent)
     connect(m_gate, &HttpGate::breach, this, &HttpServer::breach);
 }
 
+void HttpServer::setLinks(const LinkEmulator* links)
+{
+    QPointer<const LinkEmulator> guard(links);
+    m_gate->setClientAddressLookup([guard](const QHostAddress& peer, quint16 peerPort) {
+        if (guard) {
+            for (const Link* link : guard->links()) {
+                const QHostAddress client = link->clientAddressForServerPeerPort(peerPort);
+                if (!client.isNull())
+                    return link->client() < 0 ? client : QHostAddress();
+            }
+        }
+        return peer; // around the links
+    });
+}
+
 bool HttpServer::listenLocal(quint16 port)
 {
-    // The one place that starts listening: Qt 6.8 replaces listen() with bind(QTcpServer*).
-    // Qt's server listens on a hidden port; clients reach it only through the gate.
-    const quint16 backendPort = listen(QHostAddress::LocalHost, 0);
-    if (backendPort == 0) {
-        m_error = QStringLiteral("cannot listen on 127.0.0.1 for the HTTP server");
+    // The one place that starts listening: Qt's server listens on a hidden port behind the gate, and
+    // serves only the gate's own connections.
+    auto* backend = new HttpGateBackend(m_gate, this);
+    if (!backend->listen(QHostAddress::LocalHost, 0)) {
+        m_error = QStringLiteral("cannot listen on 127.0.0.1 for the HTTP server: %1").arg(backend->errorString());
+        delete backend;
         return false;
     }
-    if (!m_gate->listen(port, backendPort)) {
+    bind(backend);
+    if (!m_gate->listen(port, backend->serverPort())) {
         m_error = m_gate->errorString();
-        const QList<QTcpServer*> listeners = servers();
-        for (QTcpServer* listener : listeners)
-            listener->close();
+        backend->close();
         return false;
     }
     return true;

@@ -16,6 +16,8 @@
 
 namespace PatternScope {
 
+class LinkEmulator;
+
 // What a handler needs of a request, copied out of QHttpServerRequest: in Qt 6.4 the request dies
 // with its socket, and handlers may answer long after.
 struct HttpRequest {
@@ -48,6 +50,9 @@ public:
     bool listenLocal(quint16 port = 0);
     quint16 port() const { return m_gate->port(); } // where clients connect: the gate's
     QString errorString() const { return m_error; }
+    // Clients reach the gate through these links: the gate counts connections per address of the
+    // outside clients behind them (our own simulated clients are not limited per address).
+    void setLinks(const LinkEmulator* links);
 
 Q_SIGNALS:
     // A client broke a limit and was answered (or closed) by the gate; the handler never saw it.

@@ -145,6 +145,15 @@ int Link::connectionForServerPeerPort(quint16 peerPort, const std::function<int(
     return -1;
 }
 
+QHostAddress Link::clientAddressForServerPeerPort(quint16 peerPort) const
+{
+    for (const LinkConnection* connection : m_connections) {
+        if (peerPort != 0 && connection->upstreamLocalPort() == peerPort)
+            return connection->clientAddress();
+    }
+    return {};
+}
+
 void Link::whenDelivered(int connectionId, qint64 bytes, std::function<void(TimeUs)> then)
 {
     LinkConnection* connection = find(connectionId);

@@ -3,6 +3,7 @@
 
 #include "trace.h"
 
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QRandomGenerator>
@@ -58,6 +59,9 @@ public:
     // or -1. On a link for outside clients (client -1) a connection is first recorded when identified:
     // `identify` names its participant then.
     int connectionForServerPeerPort(quint16 peerPort, const std::function<int()>& identify = {}) const;
+    // The address of the client whose connection reaches the server from this local port, or a null
+    // address. Known as soon as the server can see the connection (the link binds before connecting).
+    QHostAddress clientAddressForServerPeerPort(quint16 peerPort) const;
     // For receivers that cannot say when something arrived (clients nobody here wrote): calls `then`
     // with the time the link delivered the next `bytes` the server sends on this connection, or with
     // NoTime if they never will be.

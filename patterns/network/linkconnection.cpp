@@ -37,6 +37,7 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
     , m_down(new LinkPipe(link, this))
 {
     m_client->setParent(this);
+    m_clientAddress = m_client->peerAddress();
     tuneSocket(m_client);
     m_down->setTarget(m_client);
     m_up->setTarget(m_server);
@@ -104,8 +105,17 @@ void LinkConnection::ensureRecorded()
 
 void LinkConnection::connectUpstream()
 {
-    if (!m_finished)
+    if (m_finished)
+        return;
+    // Bound first, so the server can tell at once which client a connection relays (see upstreamLocalPort()).
+    m_server->bind(QHostAddress::LocalHost, 0);
+    if (!m_finished) // a failed bind was reported as a refusal
         m_server->connectToHost(QHostAddress::LocalHost, m_serverPort);
+}
+
+quint16 LinkConnection::upstreamLocalPort() const
+{
+    return m_server->state() == QAbstractSocket::UnconnectedState ? 0 : m_server->localPort();
 }
 
 void LinkConnection::upstreamConnected()

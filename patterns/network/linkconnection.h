@@ -4,6 +4,7 @@
 #include "linkpipe.h"
 #include "trace.h"
 
+#include <QHostAddress>
 #include <QObject>
 #include <QTimer>
 
@@ -27,6 +28,9 @@ public:
     // Makes sure the connection is in the trace (as an unidentified client's if nobody said whose).
     void ensureRecorded();
     quint16 serverSideLocalPort() const { return m_serverSidePort; }
+    // The server side's local port from the moment it is bound (before it connects), or 0.
+    quint16 upstreamLocalPort() const;
+    QHostAddress clientAddress() const { return m_clientAddress; } // the accepted client's own address
     qint64 bytesUp() const { return m_up->delivered(); }
     qint64 bytesDown() const { return m_down->delivered(); }
     TimeUs upstreamBurstStart() const { return m_up->burstStart(); }
@@ -54,6 +58,7 @@ private:
     QTcpSocket* m_server;
     quint16 m_serverPort;
     quint16 m_serverSidePort = 0;
+    QHostAddress m_clientAddress;
     LinkPipe* m_up;
     LinkPipe* m_down;
     int m_id = -1;

@@ -14,18 +14,8 @@ namespace {
 // Enough of a request line for a trace note.
 constexpr qsizetype kRequestLineShown = 256;
 
-// RFC 9110 token characters, as in methods and header names.
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
-bool isToken(const QByteArray& bytes)
-{
-    return !bytes.isEmpty() && std::all_of(bytes.begin(), bytes.end(), isTokenChar);
-}
+using HttpSyntax::isToken;
+using HttpSyntax::isTokenChar;
 
 // METHOD SP target SP HTTP/1.x
 bool isRequestLine(const QByteArray& line)
@@ -62,6 +52,8 @@ HttpRequestFramer::Result HttpRequestFramer::feed(const char* data, qsizetype si
         case State::Failed:
             result.failed = true;
             return result;
+        case State::Closed:
+            return result; // RFC 9112 9.6: nothing after a closing request is processed
         case State::Tunnel:
             result.forward.append(data + i, size - i);
             return result;
@@ -71,9 +63,23 @@ HttpRequestFramer::Result HttpRequestFramer::feed(const char* data, qsizetype si
             m_bodyLeft -= take;
             i += take;
             if (m_bodyLeft == 0)
-                m_state = State::Idle;
+                bodyDone();
             break;
         }
+        case State::Chunked:
+            i += m_chunks->feed(data + i, size - i, &m_chunkedBody);
+            if (m_chunks->failed()) {
+                fail(m_chunks->failureStatus(), m_chunks->failureReason());
+            } else if (m_chunks->done()) {
+                pass(&result,
+                    m_chunkedHead + "Content-Length: " + QByteArray::number(m_chunkedBody.size()) + "\r\n\r\n",
+                    m_chunkedBody);
+                m_chunkedHead.clear();
+                m_chunkedBody.clear();
+                m_chunks.reset();
+                bodyDone();
+            }
+            break;
         case State::Idle:
             // RFC 9112 2.2: empty lines before a request line are ignored (some clients send CRLF after a body).
             if (data[i] == '\r' || data[i] == '\n') {
@@ -111,6 +117,8 @@ void HttpRequestFramer::fail(int status, const QString& reason)
         return;
     m_state = State::Failed;
     m_failure = { status, reason };
+    m_chunkedHead.clear();
+    m_chunkedBody.clear();
 }
 
 QByteArray HttpRequestFramer::requestLine() const
@@ -124,14 +132,21 @@ QByteArray HttpRequestFramer::requestLine() const
 void HttpRequestFramer::startHead()
 {
     m_state = State::Head;
+    ++m_headsStarted;
     m_head.clear();
     m_lineStart = 0;
     m_requestLineEnd = -1;
+    m_dropped.clear();
     m_methodEnded = false;
-    m_headMethod = false;
+    m_http10 = false;
     m_upgrade = false;
+    m_hosts = 0;
+    m_expectContinue = false;
+    m_connectionOptions.clear();
+    m_transferCodings.clear();
     m_transferEncoding = false;
     m_contentLength = -1;
+    m_request = {};
     m_traceparent.clear();
     m_problem.clear();
 }
@@ -161,16 +176,17 @@ bool HttpRequestFramer::takeLine(Result* result)
             return false;
         }
         m_requestLineEnd = lineStart + line.size();
-        m_headMethod = line.startsWith("HEAD ");
+        m_request.head = line.startsWith("HEAD ");
+        m_http10 = line.endsWith(" HTTP/1.0");
         return true;
     }
     if (line.isEmpty())
         return finishHead(result);
-    takeHeader(line);
+    takeHeader(line, lineStart);
     return true;
 }
 
-void HttpRequestFramer::takeHeader(const QByteArray& line)
+void HttpRequestFramer::takeHeader(const QByteArray& line, qsizetype lineStart)
 {
     const qsizetype colon = line.indexOf(':');
     // A name is a token right before the colon; this also refuses obsolete line folding (leading space).
@@ -180,17 +196,29 @@ void HttpRequestFramer::takeHeader(const QByteArray& line)
     }
     const QByteArray name = line.left(colon);
     const QByteArray value = line.mid(colon + 1).trimmed();
-    if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
+    const auto is = [&name](const char* field) { return name.compare(field, Qt::CaseInsensitive) == 0; };
+    if (is("Content-Length")) {
         const qint64 length = HttpSyntax::parseLength(value);
         if (length < 0 || (m_contentLength >= 0 && length != m_contentLength))
             problem(QStringLiteral("invalid Content-Length"));
         else
             m_contentLength = length;
-    } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+    } else if (is("Transfer-Encoding")) {
+        // Decoded here: the server behind gets the body with a Content-Length instead.
         m_transferEncoding = true;
-    } else if (name.compare("Upgrade", Qt::CaseInsensitive) == 0) {
+        m_transferCodings.append(HttpSyntax::listMembers(value));
+        m_dropped.append({ lineStart, m_head.size() - lineStart });
+    } else if (is("Host")) {
+        ++m_hosts;
+    } else if (is("Connection")) {
+        m_connectionOptions.append(HttpSyntax::listMembers(value));
+    } else if (is("Expect")) {
+        // Answered here; the server behind must not answer it a second time.
+        m_expectContinue = m_expectContinue || HttpSyntax::listMembers(value).contains("100-continue");
+        m_dropped.append({ lineStart, m_head.size() - lineStart });
+    } else if (is("Upgrade")) {
         m_upgrade = true;
-    } else if (name.compare("traceparent", Qt::CaseInsensitive) == 0 && m_traceparent.isEmpty()) {
+    } else if (is("traceparent") && m_traceparent.isEmpty()) {
         m_traceparent = value;
     }
 }
@@ -201,23 +229,72 @@ void HttpRequestFramer::problem(const QString& reason)
         m_problem = reason;
 }
 
+bool HttpRequestFramer::checkFraming()
+{
+    // RFC 9112 3.2: exactly one Host in HTTP/1.1, at most one before.
+    if (m_hosts > 1) {
+        fail(400, QStringLiteral("more than one Host header"));
+        return false;
+    }
+    if (m_hosts == 0 && !m_http10) {
+        fail(400, QStringLiteral("missing Host header"));
+        return false;
+    }
+    if (!m_transferEncoding)
+        return true;
+    // RFC 9112 6.1 and 6.3: a length both ways is how requests are smuggled past a proxy.
+    if (m_contentLength >= 0) {
+        fail(400, QStringLiteral("both Transfer-Encoding and Content-Length"));
+        return false;
+    }
+    if (m_http10) {
+        fail(400, QStringLiteral("Transfer-Encoding in an HTTP/1.0 request"));
+        return false;
+    }
+    for (const QByteArray& coding : std::as_const(m_transferCodings)) {
+        if (coding.isEmpty() || !isToken(coding.split(';').value(0).trimmed())) {
+            fail(400, QStringLiteral("malformed Transfer-Encoding"));
+            return false;
+        }
+        if (coding != "chunked") {
+            fail(501,
+                QStringLiteral("Transfer-Encoding %1 not implemented, send chunked or Content-Length")
+                    .arg(QString::fromLatin1(coding)));
+            return false;
+        }
+    }
+    if (m_transferCodings.size() != 1) {
+        fail(400, QStringLiteral("chunked applied more than once"));
+        return false;
+    }
+    return true;
+}
+
 bool HttpRequestFramer::finishHead(Result* result)
 {
     if (!m_problem.isEmpty()) {
         fail(400, m_problem);
         return false;
     }
-    if (m_transferEncoding) {
-        // Chunked uploads would need a second framing layer here; our clients always know the length.
-        fail(411, QStringLiteral("Transfer-Encoding not accepted, send Content-Length"));
+    if (!checkFraming())
         return false;
-    }
     if (m_contentLength > m_maxBodyBytes) {
         fail(413, QStringLiteral("request body over %1").arg(Units::binaryLimit(m_maxBodyBytes)));
         return false;
     }
-    result->forward.append(m_head);
-    result->requests.append(m_headMethod);
+    const bool close = m_connectionOptions.contains("close");
+    m_request.closeAfter = close || (m_http10 && !m_connectionOptions.contains("keep-alive"));
+    m_request.keepAlive10 = m_http10 && !m_request.closeAfter;
+    // RFC 9110 10.1.1: only an HTTP/1.1 client waits for 100 Continue, and only for a body.
+    if (m_expectContinue && !m_http10 && (m_transferEncoding || m_contentLength > 0))
+        result->continueAfter = m_requestsPassed;
+    if (m_transferEncoding) {
+        m_chunks.emplace(m_maxBodyBytes, m_maxHeaderBytes);
+        m_chunkedHead = forwardedHead();
+        m_state = State::Chunked;
+        return true;
+    }
+    pass(result, m_dropped.isEmpty() ? m_head : forwardedHead() + "\r\n", {});
     if (m_upgrade) {
         // A WebSocket (or other) upgrade: what follows is no longer HTTP.
         m_state = State::Tunnel;
@@ -225,9 +302,36 @@ bool HttpRequestFramer::finishHead(Result* result)
         m_bodyLeft = m_contentLength;
         m_state = State::Body;
     } else {
-        m_state = State::Idle;
+        bodyDone();
     }
     return true;
+}
+
+QByteArray HttpRequestFramer::forwardedHead() const
+{
+    // Without the final empty line, so a field can still be added.
+    QByteArray head;
+    qsizetype from = 0;
+    for (const auto& [start, length] : m_dropped) {
+        head.append(m_head.constData() + from, start - from);
+        from = start + length;
+    }
+    const qsizetype end = m_head.size() - HttpSyntax::finalLineEnd(m_head);
+    head.append(m_head.constData() + from, end - from);
+    return head;
+}
+
+void HttpRequestFramer::pass(Result* result, const QByteArray& head, const QByteArray& body)
+{
+    result->forward.append(head);
+    result->forward.append(body);
+    result->requests.append(m_request);
+    ++m_requestsPassed;
+}
+
+void HttpRequestFramer::bodyDone()
+{
+    m_state = m_request.closeAfter ? State::Closed : State::Idle;
 }
 
 } // namespace PatternScope

@@ -28,12 +28,21 @@ HttpResponseTracker::Byte HttpResponseTracker::takeByte(char c)
 
 void HttpResponseTracker::observe(const char* data, qsizetype size)
 {
-    qsizetype i = 0;
-    while (i < size) {
+    qsizetype at = 0;
+    while (at < size)
+        at += step(data + at, size - at).taken;
+}
+
+HttpResponseTracker::Step HttpResponseTracker::step(const char* data, qsizetype size)
+{
+    Step step;
+    qsizetype& i = step.taken;
+    while (i < size && !step.headEnded && !step.responseEnded) {
         switch (m_state) {
         case State::UntilClose:
         case State::Tunnel:
-            return;
+            i = size;
+            break;
         case State::Body:
         case State::ChunkData: {
             const auto take = qsizetype(std::min<qint64>(m_left, size - i));
@@ -41,7 +50,7 @@ void HttpResponseTracker::observe(const char* data, qsizetype size)
             i += take;
             if (m_left == 0) {
                 if (m_state == State::Body)
-                    responseComplete();
+                    responseComplete(&step);
                 else
                     m_state = State::ChunkEnd;
             }
@@ -60,7 +69,7 @@ void HttpResponseTracker::observe(const char* data, qsizetype size)
                 break;
             if (m_state == State::Head) {
                 if (byte == Byte::EmptyLineEnd)
-                    headComplete();
+                    headComplete(&step);
             } else if (m_state == State::ChunkSize) {
                 bool ok = false;
                 const QByteArray sizeField = HttpSyntax::withoutLineEnd(m_line).split(';').value(0).trimmed();
@@ -74,7 +83,7 @@ void HttpResponseTracker::observe(const char* data, qsizetype size)
                 m_line.clear();
                 m_state = State::ChunkSize;
             } else if (byte == Byte::EmptyLineEnd) { // the end of the trailers
-                responseComplete();
+                responseComplete(&step);
             } else {
                 m_line.clear();
             }
@@ -82,9 +91,10 @@ void HttpResponseTracker::observe(const char* data, qsizetype size)
         }
         }
     }
+    return step;
 }
 
-void HttpResponseTracker::headComplete()
+void HttpResponseTracker::headComplete(Step* step)
 {
     const QList<QByteArray> lines = m_line.split('\n');
     m_line.clear();
@@ -97,42 +107,56 @@ void HttpResponseTracker::headComplete()
         m_state = State::UntilClose;
         return;
     }
+    m_head = {};
+    m_head.status = status;
+    m_head.request = m_expected.empty() ? Request {} : m_expected.front();
+    step->headEnded = true;
     if (status == 101) {
         m_state = State::Tunnel;
         return;
     }
     if (status < 200)
-        return; // 100 Continue and friends come before the real answer
+        return; // an interim answer: the real one follows
     qint64 length = -1;
     bool chunked = false;
     for (const QByteArray& raw : lines) {
         const QByteArray line = HttpSyntax::withoutLineEnd(raw);
         const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
         const QByteArray name = line.left(colon);
-        if (colon > 0 && name.compare("Content-Length", Qt::CaseInsensitive) == 0)
-            length = HttpSyntax::parseLength(line.mid(colon + 1).trimmed());
-        else if (colon > 0 && name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0)
-            chunked = line.mid(colon + 1).toLower().contains("chunked");
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0) {
+            length = HttpSyntax::parseLength(value);
+        } else if (name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+            chunked = value.toLower().contains("chunked");
+        } else if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
+            m_head.connectionField = true;
+            m_head.closes = m_head.closes || HttpSyntax::listMembers(value).contains("close");
+        }
     }
-    const bool headRequest = !m_expected.empty() && m_expected.front();
-    if (headRequest || status == 204 || status == 304) {
-        responseComplete();
+    m_head.delimited = true;
+    if (m_head.request.head || status == 204 || status == 304) {
+        responseComplete(step);
     } else if (chunked) {
         m_state = State::ChunkSize;
     } else if (length >= 0) {
         m_left = length;
         m_state = State::Body;
         if (length == 0)
-            responseComplete();
+            responseComplete(step);
     } else {
+        m_head.delimited = false;
         m_state = State::UntilClose; // ends when the server closes: an event stream
     }
 }
 
-void HttpResponseTracker::responseComplete()
+void HttpResponseTracker::responseComplete(Step* step)
 {
     if (!m_expected.empty())
         m_expected.pop_front();
+    ++m_completed;
+    step->responseEnded = true;
     m_line.clear();
     m_lineLength = 0;
     m_state = State::Head;
