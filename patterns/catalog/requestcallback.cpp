@@ -90,11 +90,10 @@ PatternInfo RequestCallback::info()
 
 RequestCallback::RequestCallback(const PatternContext& context, QObject* parent)
     : HttpPattern(context, parent)
+    // The shared secret of this run, as a webhook provider hands it out when a receiver registers.
+    , m_key(WebhookSender::newKey())
     , m_random(context.seed)
 {
-    // The shared secret of this run, as a webhook provider hands it out when a receiver registers.
-    QRandomGenerator64 keys(context.seed ^ 0x6B65795EEDULL);
-    m_key = TraceParent::randomId(keys, 32);
     m_nextJob.setSingleShot(true);
     m_nextJob.setTimerType(Qt::PreciseTimer);
     connect(&m_nextJob, &QTimer::timeout, this, &RequestCallback::sendJob);

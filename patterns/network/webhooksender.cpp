@@ -9,7 +9,9 @@
 
 #include <QMessageAuthenticationCode>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QTimer>
+#include <array>
 
 namespace PatternScope {
 
@@ -52,16 +54,29 @@ QByteArray WebhookSender::signature(const QByteArray& key, const QByteArray& bod
         + QMessageAuthenticationCode::hash(body, key, QCryptographicHash::Sha256).toHex();
 }
 
+bool constantTimeEquals(QByteArrayView expected, QByteArrayView given)
+{
+    // Every byte of `expected` is looked at, whatever came before; a length mismatch is folded in
+    // rather than returned early. Volatile keeps the compiler from stopping at the first difference.
+    volatile unsigned char difference = expected.size() == given.size() ? 0 : 1;
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        const unsigned char other = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+        difference = difference | (static_cast<unsigned char>(expected[i]) ^ other);
+    }
+    return difference == 0;
+}
+
 bool WebhookSender::verify(const QByteArray& key, const QByteArray& body, const QByteArray& header)
 {
-    const QByteArray expected = signature(key, body);
-    if (header.size() != expected.size())
-        return false;
-    // Constant time, so a forger cannot learn the signature byte by byte from response times.
-    char difference = 0;
-    for (qsizetype i = 0; i < expected.size(); ++i)
-        difference |= char(expected.at(i) ^ header.at(i));
-    return difference == 0;
+    return constantTimeEquals(signature(key, body), header);
+}
+
+QByteArray WebhookSender::newKey()
+{
+    // Not from the run's seed: two runs with the same seed repeat their schedule, never their secret.
+    std::array<quint32, 8> words;
+    QRandomGenerator::system()->fillRange(words.data(), words.size());
+    return QByteArray(reinterpret_cast<const char*>(words.data()), qsizetype(sizeof(words))).toHex();
 }
 
 void WebhookSender::deliver(const WebhookJob& job)

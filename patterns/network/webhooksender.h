@@ -3,6 +3,7 @@
 
 #include "trace.h"
 
+#include <QByteArrayView>
 #include <QHash>
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -17,6 +18,10 @@ class QTimer;
 namespace PatternScope {
 
 class LinkEmulator;
+
+// Whether a and b hold the same bytes, taking the same time wherever they differ: a forger timing the
+// answers must not learn a signature byte by byte. Only the length of `expected` shows in the time.
+bool constantTimeEquals(QByteArrayView expected, QByteArrayView given);
 
 // When and how often a failed callback is tried again: the first retry after firstMs, each next
 // one factor times later, maxAttempts tries in all (the first included).
@@ -65,6 +70,8 @@ public:
     static QByteArray signature(const QByteArray& key, const QByteArray& body);
     // Compares in time independent of where the values differ.
     static bool verify(const QByteArray& key, const QByteArray& body, const QByteArray& header);
+    // A shared secret for one run: 32 bytes from the operating system's random source, as hex text.
+    static QByteArray newKey();
 
 Q_SIGNALS:
     // A delivery ended: answered 2xx (delivered), or given up or abandoned.

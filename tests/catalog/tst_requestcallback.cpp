@@ -156,6 +156,21 @@ private Q_SLOTS:
             QVERIFY2(m.state != Message::State::Lost, qPrintable(m.label));
     }
 
+    void runsWithTheSameSeedDoNotShareTheSigningKey()
+    {
+        // The seed makes schedules repeat; a secret that repeated would be known to anyone with the seed.
+        auto first = startRun({ QStringLiteral("interval=60s") });
+        auto second = startRun({ QStringLiteral("interval=60s") });
+        QVERIFY(first && second);
+        const QByteArray key = patternOf(*first)->signingKey();
+        QCOMPARE(key.size(), 64);
+        QVERIFY(key != patternOf(*second)->signingKey());
+        // It is still what the run tells a receiver to verify with.
+        QVERIFY(patternOf(*first)->tryItOut().join(u'\n').contains(QString::fromLatin1(key)));
+        QVERIFY(stopAndWait(*first));
+        QVERIFY(stopAndWait(*second));
+    }
+
     void receiverDownIsRetriedWithBackOff()
     {
         auto run = startRun({ QStringLiteral("latency=20ms"), QStringLiteral("processing=50ms"),
