@@ -10,13 +10,33 @@ namespace PatternScope {
 HttpPattern::HttpPattern(const PatternContext& context, QObject* parent)
     : Pattern(context, parent)
 {
-    m_http.setHandler([this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) {
-        handleRequest(request, exchange);
-    });
+    m_http.setHandler(
+        [this](const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) { dispatch(request, exchange); });
     connect(&m_http, &HttpServer::breach, this, [this](const HttpBreach& breach) { m_recorder->breach(breach); });
 }
 
 HttpPattern::~HttpPattern() = default;
+
+void HttpPattern::route(const QString& path, const QByteArrayList& methods)
+{
+    m_routes.append(
+        { QRegularExpression(QRegularExpression::anchoredPattern(path)), HttpRecorder::allowedMethods(methods) });
+}
+
+void HttpPattern::dispatch(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange)
+{
+    const QString path = request.url.path();
+    for (const auto& [pattern, methods] : std::as_const(m_routes)) {
+        if (!pattern.match(path).hasMatch())
+            continue;
+        if (request.method == "OPTIONS" || !methods.contains(request.method)) {
+            m_recorder->answerMethod(exchange, m_recorder->arrive(request), request, methods);
+            return;
+        }
+        break;
+    }
+    handleRequest(request, exchange);
+}
 
 bool HttpPattern::startServer(QString* error)
 {

@@ -5,7 +5,11 @@
 #include "httpserver.h"
 #include "pattern.h"
 
+#include <QByteArrayList>
+#include <QList>
+#include <QRegularExpression>
 #include <memory>
+#include <utility>
 
 class QNetworkReply;
 
@@ -27,7 +31,11 @@ protected:
     // The server's lifeline and recorder, then listening; in serve mode, the link outside clients come
     // through too. False with a reason if the server cannot listen.
     bool startServer(QString* error);
-    // Each request the server takes, limits already checked.
+    // Paths matching `path` (a whole-path regular expression) take these methods. OPTIONS on them is
+    // answered for the pattern (CORS preflights), and any other method with 405 and Allow; requests to
+    // paths no route names reach handleRequest() as they are.
+    void route(const QString& path, const QByteArrayList& methods);
+    // Each request the server takes, limits already checked and methods matching their route.
     virtual void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) = 0;
     // Our client's request on `reply` has ended. Answered: the answer arrived now (found by the
     // traceparent the server sent back, else by `correlation`). Not answered: what was still on the
@@ -38,6 +46,11 @@ protected:
     HttpServer m_http;
     std::unique_ptr<HttpRecorder> m_recorder;
     int m_server = -1;
+
+private:
+    void dispatch(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
+
+    QList<std::pair<QRegularExpression, QByteArrayList>> m_routes;
 };
 
 } // namespace PatternScope

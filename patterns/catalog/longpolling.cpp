@@ -33,6 +33,7 @@ QStringList LongPolling::tryItOut() const
 LongPolling::LongPolling(const PatternContext& context, QObject* parent)
     : FeedPattern(context, parent)
 {
+    route(QStringLiteral("/poll"), { "GET" });
 }
 
 LongPolling::~LongPolling() = default;

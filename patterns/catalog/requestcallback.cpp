@@ -100,6 +100,7 @@ RequestCallback::RequestCallback(const PatternContext& context, QObject* parent)
     m_receiverBack.setSingleShot(true);
     m_receiverBack.setTimerType(Qt::PreciseTimer);
     connect(&m_receiverBack, &QTimer::timeout, this, [this] { setReceiverAvailable(true); });
+    route(QStringLiteral("/jobs"), { "POST" });
 }
 
 RequestCallback::~RequestCallback()
@@ -230,10 +231,6 @@ void RequestCallback::handleRequest(const HttpRequest& request, const std::share
     if (request.url.path() != QLatin1String("/jobs")) {
         m_recorder->reject(
             exchange, arrival, 404, QStringLiteral("unknown path %1; POST a job to /jobs").arg(request.url.path()));
-        return;
-    }
-    if (request.method != "POST") {
-        m_recorder->reject(exchange, arrival, 405, QStringLiteral("POST a job to /jobs"));
         return;
     }
     QJsonParseError parseError;
@@ -390,10 +387,8 @@ void RequestCallback::receive(const HttpRequest& request, const std::shared_ptr<
             exchange, arrival, 404, QStringLiteral("no callback expected at %1").arg(request.url.path()));
         return;
     }
-    if (request.method != "POST") {
-        m_receiverRecorder->reject(exchange, arrival, 405, QStringLiteral("callbacks are POSTed"));
-        return;
-    }
+    if (m_receiverRecorder->answerMethod(exchange, arrival, request, { "POST" }))
+        return; // callbacks are POSTed
     const QByteArray signature = request.header("X-Signature-256");
     if (signature.isEmpty()) {
         m_receiverRecorder->reject(exchange, arrival, 401, QStringLiteral("no X-Signature-256 header"));

@@ -61,6 +61,7 @@ RequestResponse::RequestResponse(const PatternContext& context, QObject* parent)
     m_nextRequest.setSingleShot(true);
     m_nextRequest.setTimerType(Qt::PreciseTimer);
     connect(&m_nextRequest, &QTimer::timeout, this, &RequestResponse::sendNext);
+    route(QStringLiteral("/work/\\d{1,9}"), { "GET", "POST" });
 }
 
 RequestResponse::~RequestResponse() = default;

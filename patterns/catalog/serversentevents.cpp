@@ -42,6 +42,7 @@ QStringList ServerSentEvents::tryItOut() const
 ServerSentEvents::ServerSentEvents(const PatternContext& context, QObject* parent)
     : FeedPattern(context, parent)
 {
+    route(QStringLiteral("/events"), { "GET" });
 }
 
 ServerSentEvents::~ServerSentEvents() = default;

@@ -34,6 +34,7 @@ QStringList ShortPolling::tryItOut() const
 ShortPolling::ShortPolling(const PatternContext& context, QObject* parent)
     : FeedPattern(context, parent)
 {
+    route(QStringLiteral("/updates"), { "GET" });
 }
 
 FeedClient* ShortPolling::createClient(int participant, quint16 port, quint64 seed)

@@ -3,6 +3,7 @@
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
+#include <algorithm>
 
 namespace PatternScope {
 
@@ -16,10 +17,15 @@ qint64 headerBytes(const HeaderList& headers)
     return n;
 }
 
+bool hasHeader(const HeaderList& headers, const QByteArray& name)
+{
+    return std::any_of(
+        headers.begin(), headers.end(), [&](const auto& h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+}
 
 HeaderList withContentLength(int status, const HeaderList& headers, const QByteArray& body)
 {
-    HeaderList all = headers;
+    HeaderList all = HttpExchange::withCors(headers);
     // A 204 has no body and, by RFC 9110, no Content-Length either.
     if (status != 204)
         all.append(qMakePair(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size())));
@@ -27,6 +33,19 @@ HeaderList withContentLength(int status, const HeaderList& headers, const QByteA
 }
 
 } // namespace
+
+HeaderList HttpExchange::withCors(const HeaderList& headers)
+{
+    HeaderList all = headers;
+    // Anyone may read: the servers hold nothing private, and no answer depends on cookies.
+    if (!hasHeader(all, "Access-Control-Allow-Origin"))
+        all.append({ QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") });
+    // A page must be able to read traceparent, Location and paging headers too. The wildcard means
+    // every header for requests without credentials, which is what a wildcard origin allows anyway.
+    if (!hasHeader(all, "Access-Control-Expose-Headers"))
+        all.append({ QByteArrayLiteral("Access-Control-Expose-Headers"), QByteArrayLiteral("*") });
+    return all;
+}
 
 HttpExchange::HttpExchange(QHttpServerResponder&& responder, QTcpSocket* socket, bool headRequest)
     : m_responder(std::make_unique<QHttpServerResponder>(std::move(responder)))
@@ -118,7 +137,7 @@ qint64 HttpExchange::beginStream(int status, const HeaderList& headers, const QB
         return -1;
     }
     m_responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
-    for (const auto& h : headers)
+    for (const auto& h : withCors(headers))
         m_responder->writeHeader(h.first, h.second);
     m_responder->writeBody(first);
     return streamHeadSize(status, headers, first);
@@ -126,7 +145,7 @@ qint64 HttpExchange::beginStream(int status, const HeaderList& headers, const QB
 
 qint64 HttpExchange::streamHeadSize(int status, const HeaderList& headers, const QByteArray& first)
 {
-    return statusLineBytes(status) + headerBytes(headers) + 2 + first.size();
+    return statusLineBytes(status) + headerBytes(withCors(headers)) + 2 + first.size();
 }
 
 bool HttpExchange::writeChunk(const QByteArray& bytes)

@@ -34,6 +34,10 @@ public:
     void onDisconnected(QObject* context, std::function<void()> then) const;
 
     static QByteArray reasonPhrase(int status);
+    // `headers` and what every answer of ours carries besides, so that a page from any origin may read
+    // it (Fetch standard, CORS): Access-Control-Allow-Origin and -Expose-Headers, unless set already.
+    // respond() and beginStream() put these on the wire; recorders record them.
+    static HeaderList withCors(const HeaderList& headers);
     // What beginStream() puts on the wire for these arguments.
     static qint64 streamHeadSize(int status, const HeaderList& headers, const QByteArray& first);
     // What respond() puts on the wire for these arguments, so a message can be recorded before it is sent.

@@ -4,6 +4,7 @@
 #include "labels.h"
 #include "linkemulator.h"
 
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 namespace PatternScope {
@@ -11,6 +12,16 @@ namespace PatternScope {
 namespace {
 
 constexpr int kPreviewBytes = 256;
+// How long a browser may reuse a preflight's answer; Chromium takes at most two hours.
+constexpr int kPreflightMaxAgeSeconds = 7200;
+
+// RFC 9110 field names, comma-separated: what may be echoed back in Access-Control-Allow-Headers.
+bool isFieldNameList(const QByteArray& value)
+{
+    static const QRegularExpression list(
+        QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+( *, *[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$"));
+    return value.size() <= 1024 && list.match(QString::fromLatin1(value)).hasMatch();
+}
 
 } // namespace
 
@@ -138,7 +149,7 @@ bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const 
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
     message.bytes = exchange->responseSize(status, all, body);
-    message.headers = all;
+    message.headers = HttpExchange::withCors(all);
     message.bodyPreview = body.left(kPreviewBytes);
     message.firstItem = firstItem;
     message.lastItem = lastItem;
@@ -204,13 +215,52 @@ void HttpRecorder::breach(const HttpBreach& breach)
     record(message, arrival);
 }
 
-void HttpRecorder::reject(
-    const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason)
+void HttpRecorder::reject(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
+    const QString& reason, const HeaderList& headers)
 {
     m_trace->addNote(m_server, statusText(status) + QStringLiteral(": ") + reason, arrival.at);
-    respond(exchange, arrival, status, QString(),
-        { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain; charset=utf-8") } },
-        reason.toUtf8() + '\n');
+    HeaderList all { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain; charset=utf-8") } };
+    all.append(headers);
+    respond(exchange, arrival, status, QString(), all, reason.toUtf8() + '\n');
+}
+
+QByteArrayList HttpRecorder::allowedMethods(QByteArrayList methods)
+{
+    if (methods.contains("GET") && !methods.contains("HEAD"))
+        methods.insert(methods.indexOf("GET") + 1, "HEAD");
+    if (!methods.contains("OPTIONS"))
+        methods.append("OPTIONS");
+    return methods;
+}
+
+bool HttpRecorder::answerMethod(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival,
+    const HttpRequest& request, QByteArrayList methods)
+{
+    methods = allowedMethods(methods);
+    if (request.method != "OPTIONS" && methods.contains(request.method))
+        return false;
+    const QByteArray allow = methods.join(", ");
+    if (request.method != "OPTIONS") {
+        reject(exchange, arrival, 405,
+            QStringLiteral("%1 is not served at %2; use %3")
+                .arg(QString::fromLatin1(request.method.left(20)), request.url.path().left(80),
+                    QString::fromLatin1(allow)),
+            { { QByteArrayLiteral("Allow"), allow } });
+        return true;
+    }
+    // A browser asks before a request that is not "simple" (a JSON body, a header of its own): it may
+    // send the methods and headers named here, and need not ask again for a while.
+    const QByteArray asked = request.header("Access-Control-Request-Headers").trimmed();
+    const bool preflight = !request.header("Access-Control-Request-Method").isEmpty();
+    HeaderList headers { { QByteArrayLiteral("Allow"), allow },
+        { QByteArrayLiteral("Access-Control-Allow-Methods"), allow },
+        { QByteArrayLiteral("Access-Control-Allow-Headers"),
+            isFieldNameList(asked) ? asked : QByteArrayLiteral("Content-Type, traceparent, Last-Event-ID") },
+        { QByteArrayLiteral("Access-Control-Max-Age"), QByteArray::number(kPreflightMaxAgeSeconds) } };
+    respond(exchange, arrival, 204,
+        preflight ? QStringLiteral("CORS preflight") : QStringLiteral("Allow: ") + QString::fromLatin1(allow), headers,
+        {});
+    return true;
 }
 
 } // namespace PatternScope

@@ -6,6 +6,7 @@
 #include "trace.h"
 #include "traceparent.h"
 
+#include <QByteArrayList>
 #include <QHash>
 #include <QRandomGenerator64>
 #include <memory>
@@ -44,11 +45,19 @@ public:
     // the gate's answer as an arrow when there was one.
     void breach(const HttpBreach& breach);
     // An answer that names what was wrong, also noted on the server's lifeline.
-    void reject(
-        const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status, const QString& reason);
+    void reject(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
+        const QString& reason, const HeaderList& headers = {});
+    // For a path that takes `methods`: answers OPTIONS (a CORS preflight, or asking what the path takes)
+    // with 204 and what may be sent, and any method not among them with 405 and Allow (RFC 9110
+    // 15.5.6). Returns false, answering nothing, when the method is one the caller serves (see
+    // allowedMethods()).
+    bool answerMethod(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, const HttpRequest& request,
+        QByteArrayList methods);
     // The traceparent for an answer: same trace id, a span of the server's own.
     QByteArray answerTraceParent(const Arrival& arrival);
 
+    // `methods` as a path serving them allows them: HEAD with GET, and OPTIONS.
+    static QByteArrayList allowedMethods(QByteArrayList methods);
     static QString statusText(int status); // "200 OK", for notes
     static QString reasonPhrase(int status); // "OK"
     static MessageFields responseFields(int status); // the status and its reason phrase

@@ -26,24 +26,7 @@ std::unique_ptr<Run> startRun(const QStringList& assignments)
 // Only the server, for clients nobody here wrote.
 std::unique_ptr<Run> serveRun(const QStringList& assignments)
 {
-    const PatternInfo* info = PatternRegistry::find(QStringLiteral("request-callback"));
-    if (!info)
-        return nullptr;
-    ParameterSet parameters(info->parameters);
-    QString error;
-    for (const QString& a : assignments) {
-        if (!parameters.assign(a, &error)) {
-            qWarning() << error;
-            return nullptr;
-        }
-    }
-    auto run = std::make_unique<Run>();
-    run->setServe(0);
-    if (!run->start(*info, parameters, 7, &error)) {
-        qWarning() << error;
-        return nullptr;
-    }
-    return run;
+    return PatternScope::Test::serveRun(QStringLiteral("request-callback"), assignments);
 }
 
 RequestCallback* patternOf(Run& run)

@@ -16,7 +16,8 @@ namespace PatternScope::Test {
 
 // Starts a real run of a registered pattern with "name=value" parameters; nullptr (with a warning
 // saying why) if the pattern, a parameter or the start fails.
-inline std::unique_ptr<Run> startRun(const QString& patternId, const QStringList& assignments, quint64 seed = 7)
+inline std::unique_ptr<Run> startRun(
+    const QString& patternId, const QStringList& assignments, quint64 seed = 7, bool serveOnly = false)
 {
     const PatternInfo* info = PatternRegistry::find(patternId);
     if (!info) {
@@ -32,12 +33,20 @@ inline std::unique_ptr<Run> startRun(const QString& patternId, const QStringList
         }
     }
     auto run = std::make_unique<Run>();
+    if (serveOnly)
+        run->setServe(0);
     QString error;
     if (!run->start(*info, parameters, seed, &error)) {
         qWarning() << error;
         return nullptr;
     }
     return run;
+}
+
+// Only the pattern's server side, for outside clients; they connect to run->pattern()->publicPort().
+inline std::unique_ptr<Run> serveRun(const QString& patternId, const QStringList& assignments, quint64 seed = 7)
+{
+    return startRun(patternId, assignments, seed, true);
 }
 
 // Stops the run and waits for it to finish: clients stopped, connections closed.
