@@ -46,7 +46,11 @@ QString FeedClient::recordRequest(
     message.correlation = QString::fromLatin1(traceId);
     for (const QByteArray& name : request.rawHeaderList())
         message.headers.append({ name, request.rawHeader(name) });
-    m_trace->addMessage(message);
+    // Recorded by the link when it leaves: only then is its connection open and known.
+    if (m_link)
+        m_link->announce(message);
+    else
+        m_trace->addMessage(message);
     return message.correlation;
 }
 

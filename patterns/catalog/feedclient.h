@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "link.h"
 #include "trace.h"
 
 #include <QNetworkAccessManager>
@@ -29,6 +30,8 @@ public:
     // Stops asking; stopped() follows once the client has hung up.
     virtual void stop() = 0;
 
+    // The link this client's requests go through, which records each as it leaves (Link::announce).
+    void setLink(Link* link) { m_link = link; }
     int participant() const { return m_participant; }
     qint64 cursor() const { return m_cursor; }
     // Item ids in the order this client got them; the no-loss guarantee is that this reads 1, 2, 3, ...
@@ -60,6 +63,7 @@ protected:
     qint64 m_cursor = 0;
     bool m_stopping = false;
     QRandomGenerator64 m_random; // trace and span ids
+    QPointer<Link> m_link;
 
 private:
     ParameterLookup m_parameter;

@@ -59,6 +59,7 @@ bool FeedPattern::start(QString* error)
             return false;
         FeedClient* client = createClient(participants.at(i), link->port(), seed() * 1000 + quint64(i + 1));
         client->setParent(this);
+        client->setLink(link);
         connect(client, &FeedClient::stopped, this, &FeedPattern::clientStopped);
         m_clients.append(client);
     }

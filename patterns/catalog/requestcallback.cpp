@@ -319,7 +319,8 @@ void RequestCallback::sendJob()
         { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } };
     message.bodyPreview = body.left(kPreviewBytes);
     message.bytes = body.size(); // the server fills in the size on the wire when it arrives
-    trace()->addMessage(message);
+    // Recorded by the link when it leaves: only then is its connection open and known.
+    m_link->announce(message);
     ++m_jobsOut;
     m_lastJob.start();
     QNetworkReply* reply = m_nam.post(request, body);

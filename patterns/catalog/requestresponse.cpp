@@ -139,7 +139,8 @@ void RequestResponse::sendNext()
         message.label = Labels::httpRequest(message.fields);
     }
     message.bytes = body.size(); // the server fills in the size on the wire when it arrives
-    trace()->addMessage(message);
+    // Recorded by the link when it leaves: only then is its connection open and known.
+    m_link->announce(message);
 
     QNetworkReply* reply = bodySize > 0 ? m_nam.post(request, body) : m_nam.get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply, correlation] { replyFinished(reply, correlation); });

@@ -2,10 +2,10 @@
 #include "httprecorder.h"
 
 #include "labels.h"
+#include "linkconnection.h"
 #include "linkemulator.h"
 
 #include <QRegularExpression>
-#include <QUrlQuery>
 
 namespace PatternScope {
 
@@ -29,8 +29,23 @@ HttpRecorder::HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint6
     : m_trace(trace)
     , m_server(server)
     , m_links(links)
-    , m_random(seed ^ 0x5EEDULL)
+    , m_recording(std::make_shared<HttpRecording>(trace, seed))
 {
+    // Every link to this server, now and later: requests are recorded as they leave their clients.
+    for (Link* link : m_links->links())
+        tapLink(link);
+    m_linkAdded = QObject::connect(m_links, &LinkEmulator::linkAdded, [this](Link* link) { tapLink(link); });
+}
+
+HttpRecorder::~HttpRecorder()
+{
+    QObject::disconnect(m_linkAdded);
+}
+
+void HttpRecorder::tapLink(Link* link)
+{
+    if (link->server() == m_server)
+        HttpRequestTap::tapLink(link, m_recording);
 }
 
 MessageFields HttpRecorder::responseFields(int status)
@@ -55,18 +70,30 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
 {
     Arrival arrival;
     arrival.at = m_trace->now();
+    HttpRequestTap::Waiting sent;
     for (Link* link : m_links->links()) {
-        const int connection
-            = link->connectionForServerPeerPort(request.peerPort, [&] { return outsideParticipant(request); });
-        if (connection >= 0) {
-            arrival.link = link;
-            arrival.connection = connection;
-            arrival.client = link->clientOf(connection);
-            break;
-        }
+        LinkConnection* connection = link->connectionAtServerPeerPort(request.peerPort);
+        if (!connection)
+            continue;
+        // Its arrow was recorded when it left the client; requests arrive in the order they were sent.
+        if (HttpRequestTap* tap = HttpRequestTap::of(connection))
+            sent = tap->takeNext();
+        if (connection->id() < 0)
+            connection->identify(outsideParticipant(request));
+        arrival.link = link;
+        arrival.connection = connection->id();
+        arrival.client = connection->participant();
+        break;
     }
     if (arrival.client < 0)
         arrival.client = outsideParticipant(request); // came around the links
+    if (sent.seq >= 0) {
+        arrival.seq = sent.seq;
+        arrival.correlation = m_trace->message(sent.seq).correlation;
+        m_trace->completeMessage(
+            arrival.seq, arrival.at, arrival.connection, sent.bytes >= 0 ? sent.bytes : request.wireBytes);
+        return arrival;
+    }
     TraceParent parent;
     const bool traced = TraceParent::parse(request.header("traceparent"), &parent);
     arrival.correlation = traced ? QString::fromLatin1(parent.traceId) : QString();
@@ -77,8 +104,8 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
         // It left the client when the link started reading it.
         const bool resent = traced;
         if (!traced)
-            arrival.correlation = QString::fromLatin1(TraceParent::randomId(m_random, 16));
-        const TimeUs sent = arrival.link ? arrival.link->upstreamBurstStart(arrival.connection) : NoTime;
+            arrival.correlation = QString::fromLatin1(m_recording->newTraceId());
+        const TimeUs sentAt = arrival.link ? arrival.link->upstreamBurstStart(arrival.connection) : NoTime;
         Message message;
         message.from = arrival.client;
         message.to = m_server;
@@ -87,9 +114,10 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
         message.fields.target = request.target();
         message.label = Labels::httpRequest(message.fields) + (resent ? QStringLiteral(" (sent again)") : QString());
         message.correlation = arrival.correlation;
+        message.connection = arrival.connection;
         message.headers = request.headers;
         message.bodyPreview = request.body.left(kPreviewBytes);
-        message.sentAt = sent == NoTime ? arrival.at : std::min(sent, arrival.at);
+        message.sentAt = sentAt == NoTime ? arrival.at : std::min(sentAt, arrival.at);
         arrival.seq = m_trace->addMessage(message);
     }
     m_trace->completeMessage(arrival.seq, arrival.at, arrival.connection, request.wireBytes);
@@ -98,35 +126,17 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
 
 QString HttpRecorder::outsideName(const HttpRequest& request)
 {
-    // Whoever joins from outside may name themselves (?client=alice); otherwise their software does.
-    QString name = QUrlQuery(request.url).queryItemValue(QStringLiteral("client"), QUrl::FullyDecoded).simplified();
-    if (name.isEmpty()) {
-        const QString agent = QString::fromLatin1(request.header("User-Agent")).simplified();
-        for (const char* browser : { "Firefox", "Edg", "Chrome", "Safari" }) {
-            if (agent.contains(QLatin1String(browser) + u'/'))
-                return QLatin1String(browser) == QLatin1String("Edg") ? QStringLiteral("Edge") : QLatin1String(browser);
-        }
-        name = agent.section(u' ', 0, 0);
-    }
-    if (name.isEmpty())
-        name = QStringLiteral("outside client");
-    return name.left(40);
+    return HttpRecording::outsideName(request.target().toLatin1(), request.header("User-Agent"));
 }
 
 int HttpRecorder::outsideParticipant(const HttpRequest& request)
 {
-    const QString name = outsideName(request);
-    auto it = m_outside.constFind(name);
-    if (it != m_outside.constEnd())
-        return *it;
-    const int id = m_trace->addParticipant(name, Participant::Role::External);
-    m_outside.insert(name, id);
-    return id;
+    return m_recording->outsideParticipant(outsideName(request));
 }
 
 QByteArray HttpRecorder::answerTraceParent(const Arrival& arrival)
 {
-    return TraceParent { arrival.correlation.toLatin1(), TraceParent::randomId(m_random, 8) }.toHeader();
+    return TraceParent { arrival.correlation.toLatin1(), TraceParent::randomId(m_recording->random(), 8) }.toHeader();
 }
 
 bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
@@ -178,15 +188,21 @@ void HttpRecorder::breach(const HttpBreach& breach)
 {
     Arrival arrival;
     arrival.at = m_trace->now();
+    qint64 refused = -1;
     for (Link* link : m_links->links()) {
-        const int connection
-            = link->connectionForServerPeerPort(breach.peerPort, [link] { return link->unidentifiedParticipant(); });
-        if (connection >= 0) {
-            arrival.link = link;
-            arrival.connection = connection;
-            arrival.client = link->clientOf(connection);
-            break;
-        }
+        LinkConnection* connection = link->connectionAtServerPeerPort(breach.peerPort);
+        if (!connection)
+            continue;
+        // The door answered a request: it reached the server, from the client that sent it, named by
+        // the request itself when it got that far.
+        HttpRequestTap* tap = HttpRequestTap::of(connection);
+        if (tap && breach.status > 0)
+            refused = tap->refuse(breach.traceparent, breach.requestLine, arrival.at);
+        connection->ensureRecorded();
+        arrival.link = link;
+        arrival.connection = connection->id();
+        arrival.client = connection->participant();
+        break;
     }
     const QString request = breach.requestLine.isEmpty()
         ? QString()
@@ -195,9 +211,11 @@ void HttpRecorder::breach(const HttpBreach& breach)
     m_trace->addNote(m_server, what + QStringLiteral(": ") + breach.reason + request, arrival.at);
 
     TraceParent parent;
-    if (TraceParent::parse(breach.traceparent, &parent)) {
+    if (refused >= 0) {
+        arrival.correlation = m_trace->message(refused).correlation;
+    } else if (TraceParent::parse(breach.traceparent, &parent)) {
+        // Around the links nothing recorded it leaving; whatever said it was coming never arrives.
         arrival.correlation = QString::fromLatin1(parent.traceId);
-        // The request was stopped at the door: it never reached the server's handler.
         m_trace->loseMessage(m_trace->findInFlight(arrival.correlation, m_server), arrival.at);
     }
     if (breach.status <= 0 || arrival.client < 0)

@@ -2,13 +2,13 @@
 #pragma once
 
 #include "httpgate.h"
+#include "httprequesttap.h"
 #include "httpserver.h"
 #include "trace.h"
 #include "traceparent.h"
 
 #include <QByteArrayList>
-#include <QHash>
-#include <QRandomGenerator64>
+#include <QMetaObject>
 #include <memory>
 
 namespace PatternScope {
@@ -26,11 +26,15 @@ struct Arrival {
     TimeUs at = NoTime;
 };
 
-// The server half of recording HTTP: completes the arrow of each request that arrives (or records
-// one nobody announced) and records each answer as it is sent. Shared by every HTTP pattern.
+// The server half of recording HTTP: puts request taps on the links to its server (every request is
+// recorded as it leaves its client, see HttpRequestTap), completes the arrow of each request that
+// arrives, and records each answer as it is sent. Shared by every HTTP pattern.
 class HttpRecorder {
 public:
     HttpRecorder(Trace* trace, int server, LinkEmulator* links, quint64 seed);
+    ~HttpRecorder();
+    HttpRecorder(const HttpRecorder&) = delete;
+    HttpRecorder& operator=(const HttpRecorder&) = delete;
 
     int server() const { return m_server; }
     Arrival arrive(const HttpRequest& request);
@@ -41,8 +45,9 @@ public:
         qint64 lastItem = -1, const QString& job = QString());
     // Records a message the server sends; toward an outside client, the link says when it arrived.
     qint64 record(const Message& message, const Arrival& arrival);
-    // The gate refused a client (too big, too slow, malformed): a note on the server's lifeline, and
-    // the gate's answer as an arrow when there was one.
+    // The gate refused a client (too big, too slow, malformed, too many): a note on the server's
+    // lifeline and, when it answered, the request it refused as an arrow from the client's own
+    // lifeline, and the answer back.
     void breach(const HttpBreach& breach);
     // An answer that names what was wrong, also noted on the server's lifeline.
     void reject(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
@@ -66,12 +71,13 @@ public:
 
 private:
     int outsideParticipant(const HttpRequest& request);
+    void tapLink(Link* link);
 
     Trace* m_trace;
     int m_server;
     LinkEmulator* m_links;
-    QRandomGenerator64 m_random;
-    QHash<QString, int> m_outside; // outside clients' lifelines by name
+    std::shared_ptr<HttpRecording> m_recording; // shared with the taps, which may outlive us
+    QMetaObject::Connection m_linkAdded;
 };
 
 } // namespace PatternScope

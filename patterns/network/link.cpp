@@ -9,6 +9,14 @@
 
 namespace PatternScope {
 
+namespace {
+
+// Requests announced and not yet read, and those read lately (Qt's HTTP client sends one again when
+// its connection breaks before the answer): many more than any client has out at once.
+constexpr size_t kKeptAnnouncements = 512;
+
+} // namespace
+
 Link::Link(Trace* trace, int client, int server, quint16 serverPort, quint64 seed, QObject* parent)
     : QObject(parent)
     , m_trace(trace)
@@ -135,14 +143,47 @@ TimeUs Link::upstreamBurstStart(int connectionId) const
 
 int Link::connectionForServerPeerPort(quint16 peerPort, const std::function<int()>& identify) const
 {
+    LinkConnection* connection = connectionAtServerPeerPort(peerPort);
+    if (!connection)
+        return -1;
+    if (connection->id() < 0 && identify)
+        connection->identify(identify());
+    return connection->id();
+}
+
+LinkConnection* Link::connectionAtServerPeerPort(quint16 peerPort) const
+{
+    if (peerPort == 0)
+        return nullptr;
+    // The server may answer (a refusal) before we hear the connection is through: the bound port says it.
     for (LinkConnection* connection : m_connections) {
-        if (connection->serverSideLocalPort() != peerPort)
-            continue;
-        if (connection->id() < 0 && identify)
-            connection->identify(identify());
-        return connection->id();
+        if (connection->serverSideLocalPort() == peerPort || connection->upstreamLocalPort() == peerPort)
+            return connection;
     }
-    return -1;
+    return nullptr;
+}
+
+void Link::announce(const Message& message)
+{
+    if (!m_announced.contains(message.correlation))
+        m_announcedOrder.push_back(message.correlation);
+    m_announced.insert(message.correlation, { message, false });
+    // A request is taken within a latency of being announced; the rest are kept for copies sent again.
+    while (m_announcedOrder.size() > kKeptAnnouncements) {
+        m_announced.remove(m_announcedOrder.front());
+        m_announcedOrder.pop_front();
+    }
+}
+
+bool Link::takeAnnouncement(const QString& correlation, Message* message, bool* again)
+{
+    auto it = m_announced.find(correlation);
+    if (correlation.isEmpty() || it == m_announced.end())
+        return false;
+    *message = it->message;
+    *again = it->taken;
+    it->taken = true;
+    return true;
 }
 
 QHostAddress Link::clientAddressForServerPeerPort(quint16 peerPort) const

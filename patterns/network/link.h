@@ -4,9 +4,11 @@
 #include "trace.h"
 
 #include <QHostAddress>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QRandomGenerator>
+#include <deque>
 #include <functional>
 
 class QTcpServer;
@@ -66,6 +68,15 @@ public:
     // with the time the link delivered the next `bytes` the server sends on this connection, or with
     // NoTime if they never will be.
     void whenDelivered(int connectionId, qint64 bytes, std::function<void(TimeUs)> then);
+    // The connection whose server-side socket has this local port (as the server sees the peer port), or nullptr.
+    LinkConnection* connectionAtServerPeerPort(quint16 peerPort) const;
+    // Our own HTTP clients announce each request they are about to send, by its correlation (the
+    // traceparent's trace id) instead of recording it: the link records it when it reads it, with the
+    // connection it travels on and the time it left (see HttpRequestTap).
+    void announce(const Message& message);
+    // The announced request with this correlation; false if there is none. `again` says it was taken
+    // before: the client sent it once more.
+    bool takeAnnouncement(const QString& correlation, Message* message, bool* again);
     // The participant a connection belongs to, or -1.
     int clientOf(int connectionId) const;
     // The lifeline for outside connections that closed before saying who they were.
@@ -110,6 +121,12 @@ private:
     QString m_error;
     std::function<void(LinkConnection*)> m_tapConnection;
     QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
+    struct Announcement {
+        Message message;
+        bool taken = false;
+    };
+    QHash<QString, Announcement> m_announced; // by correlation; kept after being taken, for copies sent again
+    std::deque<QString> m_announcedOrder; // oldest first, to forget them
 };
 
 } // namespace PatternScope

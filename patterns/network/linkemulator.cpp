@@ -28,6 +28,7 @@ Link* LinkEmulator::addLink(int client, int server, quint16 serverPort, quint16 
     connect(link, &Link::connectionClosed, this, &LinkEmulator::connectionClosed);
     connect(link, &Link::peerClosing, this, &LinkEmulator::peerClosing);
     m_links.push_back(link);
+    Q_EMIT linkAdded(link);
     return link;
 }
 

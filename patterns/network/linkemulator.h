@@ -30,6 +30,8 @@ public:
     int openConnectionCount() const;
 
 Q_SIGNALS:
+    // Before the link's first connection: a recorder can put its taps on it.
+    void linkAdded(PatternScope::Link* link);
     void connectionClosed(int connectionId, const QString& reason);
     // Every link's Link::peerClosing, for the servers behind them.
     void peerClosing(quint16 serverPort, quint16 peerPort, int code);

@@ -24,6 +24,7 @@ public:
 
     void setTarget(QTcpSocket* target) { m_target = target; }
     void setTap(std::unique_ptr<PipeTap> tap) { m_tap = std::move(tap); }
+    PipeTap* tap() const { return m_tap.get(); }
     // The target has connected: from now on bytes go out (or, once it has closed, are dropped).
     void targetReady();
     void enqueue(QByteArray bytes); // bytes read just now

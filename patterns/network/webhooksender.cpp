@@ -90,6 +90,7 @@ void WebhookSender::deliver(const WebhookJob& job)
     for (Link* link : m_links->links()) {
         if (link->client() == m_server && link->port() == port) {
             delivery->throughLink = true;
+            delivery->link = link;
             delivery->to = link->server();
             break;
         }
@@ -145,7 +146,11 @@ void WebhookSender::attempt(const std::shared_ptr<Delivery>& delivery)
     message.headers = headers;
     message.bodyPreview = job.body.left(kPreviewBytes);
     message.bytes = job.body.size(); // the receiver fills in the size on the wire when it arrives
-    delivery->seq = m_trace->addMessage(message);
+    // Through a link, the link records the attempt when it leaves, on the connection it takes.
+    if (delivery->link)
+        delivery->link->announce(message);
+    else
+        delivery->seq = m_trace->addMessage(message);
 
     QNetworkReply* reply = m_nam.post(request, job.body);
     delivery->reply = reply;

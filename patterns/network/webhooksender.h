@@ -17,6 +17,7 @@ class QTimer;
 
 namespace PatternScope {
 
+class Link;
 class LinkEmulator;
 
 // Whether a and b hold the same bytes, taking the same time wherever they differ: a forger timing the
@@ -83,6 +84,7 @@ private:
         int attempts = 0;
         int to = -1; // the lifeline the arrow goes to
         bool throughLink = false; // the receiving side records the arrival
+        QPointer<Link> link; // the link it goes through, which records each attempt as it leaves
         QString correlation; // of the attempt on the wire
         qint64 seq = -1;
         QPointer<QNetworkReply> reply;

@@ -172,14 +172,29 @@ private Q_SLOTS:
         QVERIFY(stopAndWait(*run));
 
         const auto callbacks = messagesOf(trace, Message::Kind::Callback);
-        QCOMPARE(callbacks.size(), 3);
-        QCOMPARE(callbacks.at(0)->label, QStringLiteral("POST /callbacks/1 · job j-1"));
-        QCOMPARE(callbacks.at(1)->label, QStringLiteral("POST /callbacks/1 · job j-1 · attempt 2"));
-        QCOMPARE(callbacks.at(2)->label, QStringLiteral("POST /callbacks/1 · job j-1 · attempt 3"));
+        // Qt's HTTP client may send an attempt again on a new connection, unasked, when the first is
+        // refused: such copies show as "(sent again)" and are lost like the attempt itself.
+        QList<const Message*> attempts;
+        QList<TimeUs> failedAt; // of each attempt, its last copy included
+        for (const Message* callback : callbacks) {
+            if (callback->label.endsWith(QStringLiteral(" (sent again)"))) {
+                QVERIFY(!attempts.isEmpty());
+                QVERIFY(callback->label.startsWith(attempts.back()->label));
+                QCOMPARE(callback->state, Message::State::Lost);
+                failedAt.back() = std::max(failedAt.back(), callback->receivedAt);
+                continue;
+            }
+            attempts.append(callback);
+            failedAt.append(callback->receivedAt);
+        }
+        QCOMPARE(attempts.size(), 3);
+        QCOMPARE(attempts.at(0)->label, QStringLiteral("POST /callbacks/1 · job j-1"));
+        QCOMPARE(attempts.at(1)->label, QStringLiteral("POST /callbacks/1 · job j-1 · attempt 2"));
+        QCOMPARE(attempts.at(2)->label, QStringLiteral("POST /callbacks/1 · job j-1 · attempt 3"));
         // The receiver was not listening: the first two never arrived; the third did.
-        QCOMPARE(callbacks.at(0)->state, Message::State::Lost);
-        QCOMPARE(callbacks.at(1)->state, Message::State::Lost);
-        QCOMPARE(callbacks.at(2)->state, Message::State::Delivered);
+        QCOMPARE(attempts.at(0)->state, Message::State::Lost);
+        QCOMPARE(attempts.at(1)->state, Message::State::Lost);
+        QCOMPARE(attempts.at(2)->state, Message::State::Delivered);
         QCOMPARE(notesContaining(trace, QStringLiteral("attempt 1 of job j-1 failed")), 1);
         QCOMPARE(notesContaining(trace, QStringLiteral("retry in 200 ms")), 1);
         QCOMPARE(notesContaining(trace, QStringLiteral("retry in 400 ms")), 1);
@@ -187,8 +202,8 @@ private Q_SLOTS:
         QCOMPARE(notesContaining(trace, QStringLiteral("callback receiver down")), 1);
         QCOMPARE(notesContaining(trace, QStringLiteral("callback receiver up again")), 1);
         // Back-off: each wait twice the one before, counted from when the attempt failed.
-        const TimeUs firstWait = callbacks.at(1)->sentAt - callbacks.at(0)->receivedAt;
-        const TimeUs secondWait = callbacks.at(2)->sentAt - callbacks.at(1)->receivedAt;
+        const TimeUs firstWait = attempts.at(1)->sentAt - failedAt.at(0);
+        const TimeUs secondWait = attempts.at(2)->sentAt - failedAt.at(1);
         QVERIFY2(firstWait >= 199'000 && firstWait <= 260'000, qPrintable(QString::number(firstWait)));
         QVERIFY2(secondWait >= 399'000 && secondWait <= 460'000, qPrintable(QString::number(secondWait)));
         // Delivered once, processed once.

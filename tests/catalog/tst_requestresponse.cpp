@@ -110,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(run);
         QVERIFY(waitUntil([&] { return deliveredCount(*run->trace(), Message::Kind::HttpResponse) >= 1; }));
         QVERIFY(stopAndWait(*run));
-        const Message& request = run->trace()->message(0);
+        const Message& request = *messagesOf(*run->trace(), Message::Kind::HttpRequest).front();
         QCOMPARE(request.label, QStringLiteral("POST /work/1 · 1024 B"));
         QVERIFY(request.bytes > 1024);
         QCOMPARE(request.bodyPreview.size(), 256);
@@ -156,8 +156,7 @@ private Q_SLOTS:
         QVERIFY(waitUntil([&] { return deliveredCount(trace, Message::Kind::HttpResponse) >= 1; }, 10000));
         QVERIFY(stopAndWait(*run));
 
-        const Message& first = trace.message(0);
-        QCOMPARE(first.kind, Message::Kind::HttpRequest);
+        const Message& first = *messagesOf(trace, Message::Kind::HttpRequest).front();
         QCOMPARE(first.state, Message::State::Delivered); // it had arrived before the cut
         bool noted = false;
         for (const Note& n : trace.notes())

@@ -145,6 +145,35 @@ private Q_SLOTS:
         QVERIFY(trace.connections().empty());
     }
 
+    void requestConnectionOnItsLineOrOnlyOnItsDelivery()
+    {
+        // Requests are recorded with their connection now; older files name it on `delivered` only.
+        const QString path = m_files.newPath();
+        writeFile(path,
+            goodStart()
+                + "{\"t\":\"connection\",\"id\":0,\"client\":0,\"server\":1,\"opened\":30}\n"
+                  "{\"t\":\"message\",\"seq\":1,\"from\":0,\"to\":1,\"kind\":\"http-request\",\"conn\":0,"
+                  "\"method\":\"GET\",\"target\":\"/new\",\"sent\":40}\n"
+                  "{\"t\":\"delivered\",\"seq\":1,\"received\":50,\"bytes\":80}\n"
+                  "{\"t\":\"message\",\"seq\":2,\"from\":0,\"to\":1,\"kind\":\"http-request\","
+                  "\"method\":\"GET\",\"target\":\"/old\",\"sent\":60}\n"
+                  "{\"t\":\"delivered\",\"seq\":2,\"received\":70,\"conn\":0,\"bytes\":80}\n");
+        Trace trace;
+        QCOMPARE(readTrace(path, &trace), QString());
+        QCOMPARE(trace.messages().size(), size_t(3));
+        for (const qint64 seq : { 1, 2 }) {
+            QCOMPARE(trace.message(seq).connection, 0);
+            QCOMPARE(trace.message(seq).state, Message::State::Delivered);
+            QCOMPARE(trace.message(seq).bytes, 80);
+        }
+        // Written back, each request's own line names its connection.
+        QByteArray lines;
+        for (const Message& m : trace.messages())
+            lines += TraceLines::line(m);
+        QCOMPARE(lines.count("\"kind\":\"http-request\""), 2);
+        QCOMPARE(lines.count("\"conn\":0"), 2);
+    }
+
     void lineNumbersCountEveryLine()
     {
         // Blank lines and CRLF endings still count as lines.
