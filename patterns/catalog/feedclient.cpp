@@ -90,6 +90,16 @@ void FeedClient::receive(qint64 itemId)
     m_received.append(itemId);
 }
 
+void FeedClient::skipGap(qint64 from, qint64 to)
+{
+    if (to <= m_cursor)
+        return;
+    m_gaps.append({ from, to });
+    m_trace->addNote(
+        m_participant, QStringLiteral("items %1–%2 are gone from the server's history: skipped").arg(from).arg(to));
+    m_cursor = to;
+}
+
 void FeedClient::hangUp()
 {
     // Closing kept-alive connections makes the close show in the trace.

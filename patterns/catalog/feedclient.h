@@ -36,6 +36,8 @@ public:
     qint64 cursor() const { return m_cursor; }
     // Item ids in the order this client got them; the no-loss guarantee is that this reads 1, 2, 3, ...
     const QList<qint64>& receivedItems() const { return m_received; }
+    // Ranges of ids the server said it no longer had when this client asked for them, in order.
+    const QList<QPair<qint64, qint64>>& gaps() const { return m_gaps; }
 
 Q_SIGNALS:
     void stopped();
@@ -52,6 +54,8 @@ protected:
     // A failure: whatever was on its way to or from this client will never arrive.
     void loseInFlight(const QString& why);
     void receive(qint64 itemId);
+    // The server no longer holds items from..to: noted, and the cursor moves past them.
+    void skipGap(qint64 from, qint64 to);
     void hangUp();
     qint64 parameter(const QString& name) const { return m_parameter(name); }
 
@@ -68,6 +72,7 @@ protected:
 private:
     ParameterLookup m_parameter;
     QList<qint64> m_received;
+    QList<QPair<qint64, qint64>> m_gaps;
 };
 
 } // namespace PatternScope

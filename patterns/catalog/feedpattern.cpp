@@ -75,25 +75,19 @@ void FeedPattern::stop()
         return;
     m_stopping = true;
     m_producer->stop();
+    // Clients start nothing new but wait for what they asked; the server answers or ends it all now,
+    // after what it already sent. Everything on the wire arrives before the clients hang up.
     for (FeedClient* client : std::as_const(m_clients))
         client->stop();
-    if (m_clients.isEmpty()) {
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                serverStopping();
-                Q_EMIT stopped();
-            },
-            Qt::QueuedConnection);
-    }
+    serverStopping();
+    if (m_clients.isEmpty())
+        QMetaObject::invokeMethod(this, &FeedPattern::stopped, Qt::QueuedConnection);
 }
 
 void FeedPattern::clientStopped()
 {
-    if (++m_stoppedClients < m_clients.size())
-        return;
-    serverStopping();
-    Q_EMIT stopped();
+    if (++m_stoppedClients == m_clients.size())
+        Q_EMIT stopped();
 }
 
 QTimer* FeedPattern::keepOpen(const std::shared_ptr<HttpExchange>& exchange, int intervalMs, bool singleShot,
@@ -138,23 +132,45 @@ bool FeedPattern::parseSince(
     return true;
 }
 
-void FeedPattern::answerItems(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival,
-    const QList<Item>& items, const QString& emptyWord)
+void FeedPattern::noteGap(int client, qint64 from, qint64 to)
 {
-    if (items.isEmpty()) {
+    const Participant* who = trace()->participant(client);
+    trace()->addNote(m_server,
+        QStringLiteral("items %1–%2 are no longer kept: %3 is told (gap)")
+            .arg(from)
+            .arg(to)
+            .arg(who ? who->name : QStringLiteral("a client")));
+}
+
+void FeedPattern::answerPage(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, const Backlog& page,
+    const QString& emptyWord)
+{
+    if (page.items.isEmpty() && !page.hasGap()) {
         m_recorder->respond(exchange, arrival, 204, emptyWord, {}, {});
         return;
     }
     QJsonArray array;
-    for (const Item& item : items)
+    for (const Item& item : page.items)
         array.append(QJsonObject { { QStringLiteral("id"), item.id }, { QStringLiteral("data"), item.text } });
-    const QByteArray body
-        = QJsonDocument(QJsonObject { { QStringLiteral("items"), array } }).toJson(QJsonDocument::Compact);
-    const QString count = items.size() == 1 ? QStringLiteral("1 item") : QStringLiteral("%1 items").arg(items.size());
-    m_recorder->respond(exchange, arrival, 200, count,
+    QJsonObject answer { { QStringLiteral("items"), array }, { QStringLiteral("next"), page.next },
+        { QStringLiteral("more"), page.more } };
+    QStringList detail;
+    if (page.hasGap()) {
+        answer.insert(QStringLiteral("gap"),
+            QJsonObject { { QStringLiteral("from"), page.gapFrom }, { QStringLiteral("to"), page.gapTo } });
+        detail.append(QStringLiteral("gap %1–%2").arg(page.gapFrom).arg(page.gapTo));
+        noteGap(arrival.client, page.gapFrom, page.gapTo);
+    }
+    detail.append(
+        page.items.size() == 1 ? QStringLiteral("1 item") : QStringLiteral("%1 items").arg(page.items.size()));
+    if (page.more)
+        detail.append(QStringLiteral("more waiting"));
+    const QByteArray body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+    m_recorder->respond(exchange, arrival, 200, detail.join(QStringLiteral(" · ")),
         { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") },
             { QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") } },
-        body, items.constFirst().id, items.constLast().id);
+        body, page.items.isEmpty() ? -1 : page.items.constFirst().id,
+        page.items.isEmpty() ? -1 : page.items.constLast().id);
 }
 
 } // namespace PatternScope

@@ -27,6 +27,8 @@ public:
 
     // Parameters every feed pattern has: clients, the link, the producer.
     static QList<ParameterSpec> sharedParameters();
+    // The most items one poll answer carries; an answer that could not carry all says "more": true.
+    static constexpr int kPageItems = 1000;
 
 protected:
     void handleRequest(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange) final;
@@ -35,15 +37,21 @@ protected:
         = 0;
     virtual FeedClient* createClient(int participant, quint16 port, quint64 seed) = 0;
     virtual void itemProduced(const Item& item);
-    // The clients are gone: let go of held requests and open streams.
+    // Stop: the producer has stopped. Answer held requests and end open streams, after what was
+    // already sent, so that everything on the wire still arrives; from now on answer at once.
     virtual void serverStopping();
+    bool stopping() const { return m_stopping; }
 
     // Reads ?since=N; answers 400 itself and returns false when it is not a cursor.
     bool parseSince(const HttpRequest& request, const Arrival& arrival, const std::shared_ptr<HttpExchange>& exchange,
         qint64* since);
-    // Answers with the items (200) or none (204), labelled for the diagram.
-    void answerItems(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, const QList<Item>& items,
+    // Answers a poll with a page from the history (200), or 204 when it has nothing for the cursor.
+    // The JSON answer names a gap the history no longer holds and says whether more items wait:
+    // {"items":[{"id":…,"data":…}…],"next":N,"more":false[,"gap":{"from":A,"to":B}]}.
+    void answerPage(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, const Backlog& page,
         const QString& emptyWord);
+    // A trace note on the server when a client asked for items the history no longer holds.
+    void noteGap(int client, qint64 from, qint64 to);
     FeedClient::ParameterLookup parameterLookup() const;
 
     // For requests the server keeps open (a held poll, an event stream): a timer that calls `tick`

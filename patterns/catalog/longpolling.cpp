@@ -54,9 +54,10 @@ void LongPolling::handle(
     qint64 since = 0;
     if (!parseSince(request, arrival, exchange, &since))
         return;
-    const QList<Item> ready = m_producer->itemsAfter(since);
-    if (!ready.isEmpty()) {
-        answerItems(exchange, arrival, ready, QString());
+    const Backlog ready = m_producer->after(since, kPageItems);
+    if (!ready.items.isEmpty() || ready.hasGap() || stopping()) {
+        // A stopping server holds nothing: the client is leaving and waits for this answer.
+        answerPage(exchange, arrival, ready, QStringLiteral("server stopping"));
         return;
     }
     // Nothing newer yet: hold the request. The hold shows as an activation on the server.
@@ -85,7 +86,7 @@ std::map<qint64, LongPolling::Held>::iterator LongPolling::forget(qint64 key)
     return m_held.erase(it);
 }
 
-void LongPolling::release(qint64 key, const QList<Item>& items, const QString& emptyWord)
+void LongPolling::release(qint64 key, const Backlog& page, const QString& emptyWord)
 {
     const auto it = m_held.find(key);
     if (it == m_held.end())
@@ -94,7 +95,7 @@ void LongPolling::release(qint64 key, const QList<Item>& items, const QString& e
     const std::shared_ptr<HttpExchange> exchange = it->second.exchange;
     const Arrival arrival = it->second.arrival;
     forget(key);
-    answerItems(exchange, arrival, items, emptyWord);
+    answerPage(exchange, arrival, page, emptyWord);
 }
 
 void LongPolling::itemProduced(const Item&)
@@ -104,17 +105,20 @@ void LongPolling::itemProduced(const Item&)
         keys.append(key);
     for (qint64 key : std::as_const(keys)) {
         const auto it = m_held.find(key);
-        if (it != m_held.end())
-            release(key, m_producer->itemsAfter(it->second.since), QString());
+        if (it == m_held.end())
+            continue;
+        // A cursor ahead of every id (from another run, say) waits on until ids pass it.
+        const Backlog page = m_producer->after(it->second.since, kPageItems);
+        if (!page.items.isEmpty() || page.hasGap())
+            release(key, page, QString());
     }
 }
 
 void LongPolling::serverStopping()
 {
-    while (!m_held.empty()) {
-        trace()->endActivation(m_held.begin()->second.activation);
-        forget(m_held.begin()->first);
-    }
+    // Every held poll is answered now, so that its client gets the answer and can leave.
+    while (!m_held.empty())
+        release(m_held.begin()->first, {}, QStringLiteral("server stopping"));
 }
 
 PATTERNSCOPE_REGISTER_PATTERN(LongPolling, 30)

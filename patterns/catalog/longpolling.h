@@ -35,7 +35,7 @@ private:
     };
     // Callbacks name a held poll by its key, so one already answered is simply not found.
     std::map<qint64, Held>::iterator forget(qint64 key);
-    void release(qint64 key, const QList<Item>& items, const QString& emptyWord);
+    void release(qint64 key, const Backlog& page, const QString& emptyWord);
 
     std::map<qint64, Held> m_held;
     qint64 m_nextKey = 0;

@@ -70,6 +70,12 @@ protected:
     // The link `client` talks to the server through; nullptr with a reason if it cannot listen.
     Link* addClientLink(int client, int server, quint16 serverPort, QString* error);
     qint64 parameter(const QString& name) const { return m_context.parameters.value(name); }
+    // How long a stopping pattern waits for the wire to fall quiet before it closes anyway: within the
+    // run's grace period (5 s and four link delays), leaving room for the close handshake.
+    qint64 drainWaitMs() const
+    {
+        return 2000 + 2 * (parameter(QStringLiteral("latency")) + parameter(QStringLiteral("jitter")));
+    }
 
 private:
     PatternContext m_context;

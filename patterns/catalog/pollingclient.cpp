@@ -31,11 +31,7 @@ void PollingClient::stop()
 {
     m_stopping = true;
     m_next.stop();
-    if (m_reply && m_mode == Mode::Long) {
-        // A held poll may wait for the whole hold timeout: leaving means hanging up on it.
-        m_reply->abort();
-        return;
-    }
+    // A poll on its way is answered first (a stopping server holds none): finished() hangs up then.
     if (!m_reply)
         QMetaObject::invokeMethod(
             this, [this] { hangUp(); }, Qt::QueuedConnection);
@@ -62,11 +58,16 @@ void PollingClient::finished(QNetworkReply* reply, const QString& correlation)
     reply->deleteLater();
     m_reply = nullptr;
     const bool ok = reply->error() == QNetworkReply::NoError;
+    bool more = false;
     if (ok) {
         completeAnswer(reply, correlation);
         const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        const QJsonObject gap = answer.value(QLatin1String("gap")).toObject();
+        if (!gap.isEmpty())
+            skipGap(gap.value(QLatin1String("from")).toInteger(), gap.value(QLatin1String("to")).toInteger());
         for (const QJsonValue& item : answer.value(QLatin1String("items")).toArray())
             receive(item.toObject().value(QLatin1String("id")).toInteger());
+        more = answer.value(QLatin1String("more")).toBool();
         Q_EMIT itemsReceived(m_participant, m_cursor);
     } else {
         loseInFlight(m_stopping ? QStringLiteral("hung up on the poll")
@@ -76,13 +77,16 @@ void PollingClient::finished(QNetworkReply* reply, const QString& correlation)
         hangUp();
         return;
     }
-    scheduleNext(!ok);
+    scheduleNext(!ok, more);
 }
 
-void PollingClient::scheduleNext(bool failed)
+void PollingClient::scheduleNext(bool failed, bool more)
 {
     qint64 wait = 0;
-    if (m_mode == Mode::Short) {
+    if (more) {
+        // The answer was one page of several: the rest waits, so ask for it at once.
+        wait = 0;
+    } else if (m_mode == Mode::Short) {
         // Keep the rhythm of the poll interval, but never ask before the last answer came.
         wait = parameter(QStringLiteral("poll")) - m_lastStart.elapsed();
     } else if (failed) {

@@ -11,7 +11,8 @@ class QNetworkReply;
 
 namespace PatternScope {
 
-// Short and long polling: GET <path>?since=<cursor>, again and again.
+// Short and long polling: GET <path>?since=<cursor>, again and again; at once when the last answer
+// said more items wait, and past a gap the server names.
 class PollingClient : public FeedClient {
     Q_OBJECT
 public:
@@ -26,7 +27,7 @@ public:
 private:
     void poll();
     void finished(QNetworkReply* reply, const QString& correlation);
-    void scheduleNext(bool failed);
+    void scheduleNext(bool failed, bool more);
 
     Mode m_mode;
     QTimer m_next;

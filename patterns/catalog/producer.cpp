@@ -77,6 +77,18 @@ QString Producer::nextText()
 
 void Producer::produceNext()
 {
+    produceOne();
+    scheduleNext();
+}
+
+void Producer::produceNow(int count)
+{
+    for (int i = 0; i < count; ++i)
+        produceOne();
+}
+
+void Producer::produceOne()
+{
     Item item;
     item.id = ++m_lastId;
     item.producedAt = m_trace->now();
@@ -86,20 +98,34 @@ void Producer::produceNext()
         m_history.pop_front();
     m_trace->addNote(
         m_participant, QStringLiteral("item %1 produced: %2").arg(item.id).arg(item.text), item.producedAt, item.id);
-    scheduleNext();
     Q_EMIT produced(item);
 }
 
-QList<Item> Producer::itemsAfter(qint64 cursor, int max) const
+const Item* Producer::find(qint64 id) const
 {
-    QList<Item> result;
-    if (m_history.empty() || cursor >= m_lastId)
-        return result;
-    // Ids are consecutive, so the first wanted item is found by arithmetic.
-    const qint64 first = std::max(cursor + 1, m_history.front().id);
-    for (qint64 id = first; id <= m_lastId && result.size() < max; ++id)
-        result.append(m_history[size_t(id - m_history.front().id)]);
-    return result;
+    // Ids are consecutive, so an item is found by arithmetic.
+    if (m_history.empty() || id < m_history.front().id || id > m_lastId)
+        return nullptr;
+    return &m_history[size_t(id - m_history.front().id)];
+}
+
+Backlog Producer::after(qint64 cursor, int max) const
+{
+    Backlog backlog;
+    backlog.next = cursor;
+    if (cursor >= m_lastId)
+        return backlog;
+    qint64 first = cursor + 1;
+    if (first < oldestId()) {
+        backlog.gapFrom = first;
+        backlog.gapTo = oldestId() - 1;
+        first = oldestId();
+    }
+    for (qint64 id = first; id <= m_lastId && backlog.items.size() < max; ++id)
+        backlog.items.append(*find(id));
+    backlog.next = backlog.items.isEmpty() ? std::max(cursor, backlog.gapTo) : backlog.items.constLast().id;
+    backlog.more = backlog.next < m_lastId;
+    return backlog;
 }
 
 } // namespace PatternScope

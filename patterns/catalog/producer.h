@@ -19,6 +19,19 @@ struct Item {
     QString text;
 };
 
+// What a client whose cursor is N can be given next: the items after N that the history still holds,
+// oldest first, one page at a time, and the ids it can no longer get because the bounded history has
+// let them go. Nothing is skipped without being named here.
+struct Backlog {
+    QList<Item> items;
+    qint64 gapFrom = 0; // first id no longer kept, 0 if none is missing
+    qint64 gapTo = 0; // last id no longer kept
+    qint64 next = 0; // the cursor to ask with next: past the gap and the last item handed out
+    bool more = false; // items after this page wait for the next one
+
+    bool hasGap() const { return gapFrom > 0; }
+};
+
 // The seeded source every pattern shares: items at a mean interval, fixed or Poisson. The same seed
 // gives the same schedule and the same texts, so two patterns can be compared on identical work.
 // Each item is noted on the server's lifeline, which is where delivery delay is measured from.
@@ -34,12 +47,17 @@ public:
     void setHistoryLimit(int items);
     void start();
     void stop();
+    // A burst: `count` items at once, outside the schedule, which goes on as before.
+    void produceNow(int count = 1);
 
     qint64 lastId() const { return m_lastId; }
     // The oldest item still kept; items before it have left the bounded history.
     qint64 oldestId() const { return m_history.empty() ? m_lastId + 1 : m_history.front().id; }
-    // Items newer than `cursor`, oldest first, at most `max`.
-    QList<Item> itemsAfter(qint64 cursor, int max = 1000) const;
+    // The item with this id if the history still holds it, else nullptr.
+    const Item* find(qint64 id) const;
+    // The next page for a client at `cursor`: at most `max` items, and the gap before them if the
+    // history no longer holds what follows the cursor. A cursor ahead of the last id gets nothing.
+    Backlog after(qint64 cursor, int max) const;
     const std::deque<Item>& history() const { return m_history; }
 
     // The parameters every pattern with a producer offers.
@@ -51,6 +69,7 @@ Q_SIGNALS:
 
 private:
     void produceNext();
+    void produceOne();
     void scheduleNext();
     QString nextText();
 

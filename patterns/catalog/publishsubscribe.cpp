@@ -4,6 +4,7 @@
 #include "labels.h"
 #include "linkemulator.h"
 #include "pubsubenvelope.h"
+#include "wiredrain.h"
 #include "wsrecorder.h"
 
 #include <QJsonArray>
@@ -242,10 +243,24 @@ void PublishSubscribe::stop()
         return;
     m_stopping = true;
     m_producer->stop();
-    for (WebSocketClient* client : std::as_const(m_publishers))
-        client->stop(QStringLiteral("run ended"));
-    for (WebSocketClient* client : std::as_const(m_subscribers))
-        client->stop(QStringLiteral("run ended"));
+    // Our clients close once what is on the wire has arrived: publishes reach the broker, its
+    // deliveries (and acks) reach their receivers; then the broker lets outside clients go.
+    QSet<int> lifelines;
+    for (const QList<WebSocketClient*>* clients : { &m_publishers, &m_subscribers }) {
+        for (WebSocketClient* client : *clients)
+            lifelines.insert(client->participant());
+    }
+    for (QWebSocket* peer : hub()->peers())
+        lifelines.insert(hub()->participantOf(peer)); // outside clients in serve mode
+    new WireDrain(
+        trace(), lifelines, drainWaitMs(),
+        [this] {
+            for (WebSocketClient* client : std::as_const(m_publishers))
+                client->stop(QStringLiteral("run ended"));
+            for (WebSocketClient* client : std::as_const(m_subscribers))
+                client->stop(QStringLiteral("run ended"));
+        },
+        this);
 }
 
 void PublishSubscribe::clientStopped()
@@ -264,9 +279,11 @@ void PublishSubscribe::clientStopped()
 QStringList PublishSubscribe::tryItOut() const
 {
     const QString url = publicUrl() + QStringLiteral("/?client=alice");
-    return { QStringLiteral("npx wscat -c '%1', then send: {\"type\":\"subscribe\",\"topics\":[\"prices\"]}").arg(url),
+    return {
+        QStringLiteral("npx --yes wscat -c '%1', then send: {\"type\":\"subscribe\",\"topics\":[\"prices\"]}").arg(url),
         QStringLiteral("and publish: {\"type\":\"publish\",\"topic\":\"news\",\"id\":\"a1\",\"payload\":\"hello\"}"),
-        QStringLiteral("The envelope is described in docs/pubsub-envelope.md.") };
+        QStringLiteral("The envelope is described in docs/pubsub-envelope.md.")
+    };
 }
 
 // ---- publishers

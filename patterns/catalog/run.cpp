@@ -63,7 +63,10 @@ void Run::stop(int graceMs)
 {
     if (!m_running || m_grace.isActive())
         return;
-    m_grace.start(graceMs);
+    // Draining takes a few trips over the link (the last answers, the close handshake): the grace
+    // period grows with the link's delay.
+    const LinkSettings link = m_links->settings();
+    m_grace.start(int(graceMs + 4 * (link.latencyUs + link.jitterUs) / 1000));
     m_pattern->stop();
 }
 

@@ -29,7 +29,8 @@ public:
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
     bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
     // Asks clients to stop and lets in-flight exchanges and connection closes finish; finished()
-    // follows, at the latest after the grace period, when whatever is still open is cut.
+    // follows, at the latest after the grace period (plus four trips over the link), when whatever
+    // is still open is cut.
     void stop(int graceMs = 5000);
     bool isRunning() const { return m_running; }
 

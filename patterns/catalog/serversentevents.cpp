@@ -17,7 +17,7 @@ PatternInfo ServerSentEvents::info()
     info.title = QStringLiteral("Server-Sent Events");
     info.description = QStringLiteral(
         "The client sends one GET /events; the answer (text/event-stream) never ends. Each item is its own "
-        "id/event/data block on that connection, comments keep it alive, and after a cut the client waits "
+        "id/data block on that connection, comments keep it alive, and after a cut the client waits "
         "'retry' and reconnects with Last-Event-ID, so the server resumes right after the last item it got.");
     info.participants = { QStringLiteral("Client 1..N"), QStringLiteral("Server") };
     info.parameters = { ParameterSpec::number(QStringLiteral("heartbeat"),
@@ -25,7 +25,11 @@ PatternInfo ServerSentEvents::info()
                             ParameterSpec::Unit::Milliseconds, 5000, 100, 600'000, true),
         ParameterSpec::number(QStringLiteral("retry"),
             QStringLiteral("reconnection time the server announces (retry: field)"), ParameterSpec::Unit::Milliseconds,
-            1000, 0, 60'000, true) };
+            1000, 0, 60'000, true),
+        ParameterSpec::choice(QStringLiteral("event-name"),
+            QStringLiteral("the event type of each item: message (no event field, what EventSource.onmessage gets) "
+                           "or price (a named event: addEventListener('price', …))"),
+            { QStringLiteral("message"), QStringLiteral("price") }, 0, true) };
     info.parameters.append(sharedParameters());
     return info;
 }
@@ -39,10 +43,19 @@ QStringList ServerSentEvents::tryItOut() const
             .arg(base) };
 }
 
+namespace {
+
+constexpr int kCatchUpBatch = 500; // events one stream is sent per turn of the event loop while behind
+constexpr qint64 kHighWater = 256 * 1024; // bytes waiting in a stream's socket before it is left to drain
+
+} // namespace
+
 ServerSentEvents::ServerSentEvents(const PatternContext& context, QObject* parent)
     : FeedPattern(context, parent)
 {
     route(QStringLiteral("/events"), { "GET" });
+    m_catchUp.setSingleShot(true);
+    connect(&m_catchUp, &QTimer::timeout, this, &ServerSentEvents::catchUpAll);
 }
 
 ServerSentEvents::~ServerSentEvents() = default;
@@ -60,6 +73,7 @@ void ServerSentEvents::handle(
             exchange, arrival, 404, QStringLiteral("unknown path %1; open GET /events").arg(request.url.path()));
         return;
     }
+    // A reconnecting EventSource says where it was with Last-Event-ID; a first connection may with ?since=N.
     qint64 since = 0;
     const QByteArray lastEventId = request.header("Last-Event-ID").trimmed();
     if (!lastEventId.isEmpty()) {
@@ -71,6 +85,14 @@ void ServerSentEvents::handle(
                     .arg(QString::fromUtf8(lastEventId)));
             return;
         }
+    } else if (!parseSince(request, arrival, exchange, &since)) {
+        return;
+    }
+    if (stopping()) {
+        // The standard's way to tell an EventSource not to come back.
+        m_recorder->respond(exchange, arrival, 204, QStringLiteral("server stopping"),
+            { { QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") } }, {});
+        return;
     }
 
     // The first body bytes end the header block, so the client sees the answer at once; they carry
@@ -106,6 +128,8 @@ void ServerSentEvents::handle(
     Stream& stream = m_streams[key];
     stream.exchange = exchange;
     stream.arrival = arrival;
+    // A cursor ahead of every id (from another run, say) gets what comes from now on.
+    stream.cursor = std::min(since, m_producer->lastId());
     stream.heartbeat = keepOpen(
         exchange, int(parameter(QStringLiteral("heartbeat"))), false,
         [this, key] {
@@ -113,7 +137,7 @@ void ServerSentEvents::handle(
             if (it == m_streams.end())
                 return;
             const int n = ++it->second.heartbeats;
-            send(key, {}, QStringLiteral("sse-hb %1").arg(n),
+            send(key, {}, QStringLiteral(": heartbeat"), QStringLiteral("sse-hb %1").arg(n),
                 QByteArrayLiteral(": hb ") + QByteArray::number(n) + QByteArrayLiteral("\n\n"));
         },
         [this, key] {
@@ -123,28 +147,26 @@ void ServerSentEvents::handle(
             forget(key);
         });
     // Resume: whatever the client missed, from the history, before anything new.
-    for (const Item& item : m_producer->itemsAfter(since, 10'000))
-        sendItem(key, item);
+    catchUp(key);
 }
 
-void ServerSentEvents::send(
-    qint64 key, const MessageFields& event, const QString& correlation, const QByteArray& chunk, qint64 item)
+bool ServerSentEvents::send(qint64 key, const MessageFields& event, const QString& label, const QString& correlation,
+    const QByteArray& chunk, qint64 item)
 {
     auto it = m_streams.find(key);
     if (it == m_streams.end())
-        return;
+        return false;
     Stream& stream = it->second;
     if (!stream.exchange->isConnected()) {
         forget(key);
-        return;
+        return false;
     }
     Message message;
     message.from = m_server;
     message.to = stream.arrival.client;
     message.kind = Message::Kind::SseEvent;
-    // A block without an event is a comment: the heartbeat that keeps the stream open.
     message.fields = event;
-    message.label = event.name.isEmpty() ? QStringLiteral(": heartbeat") : Labels::serverSentEvent(event);
+    message.label = label;
     message.connection = stream.arrival.connection;
     message.correlation = correlation;
     message.bytes = chunk.size();
@@ -153,28 +175,81 @@ void ServerSentEvents::send(
     message.lastItem = item;
     m_recorder->record(message, stream.arrival);
     stream.exchange->writeChunk(chunk);
+    return true;
 }
 
-void ServerSentEvents::sendItem(qint64 key, const Item& item)
+bool ServerSentEvents::sendItem(qint64 key, const Item& item)
 {
     const QByteArray data
         = QJsonDocument(QJsonObject { { QStringLiteral("id"), item.id }, { QStringLiteral("data"), item.text } })
               .toJson(QJsonDocument::Compact);
-    const QByteArray chunk = QByteArrayLiteral("id: ") + QByteArray::number(item.id)
-        + QByteArrayLiteral("\nevent: price\ndata: ") + data + QByteArrayLiteral("\n\n");
+    // Unnamed by default: an unnamed event is a "message", which is what EventSource.onmessage hears.
     MessageFields event;
-    event.name = QStringLiteral("price");
+    event.name = parameter(QStringLiteral("event-name")) == 1 ? QStringLiteral("price") : QString();
     event.id = QString::number(item.id);
-    send(key, event, QStringLiteral("sse-%1").arg(item.id), chunk, item.id);
+    const QByteArray eventLine
+        = event.name.isEmpty() ? QByteArray() : QByteArrayLiteral("event: ") + event.name.toUtf8() + '\n';
+    const QByteArray chunk = QByteArrayLiteral("id: ") + QByteArray::number(item.id) + '\n' + eventLine
+        + QByteArrayLiteral("data: ") + data + QByteArrayLiteral("\n\n");
+    return send(key, event, Labels::serverSentEvent(event), QStringLiteral("sse-%1").arg(item.id), chunk, item.id);
 }
 
-void ServerSentEvents::itemProduced(const Item& item)
+bool ServerSentEvents::sendGap(qint64 key, qint64 from, qint64 to)
+{
+    // Named, so that it never passes for an item; its id moves the client's Last-Event-ID past the gap.
+    const QByteArray data
+        = QJsonDocument(QJsonObject { { QStringLiteral("from"), from }, { QStringLiteral("to"), to } })
+              .toJson(QJsonDocument::Compact);
+    const QByteArray chunk = QByteArrayLiteral("id: ") + QByteArray::number(to)
+        + QByteArrayLiteral("\nevent: gap\ndata: ") + data + QByteArrayLiteral("\n\n");
+    MessageFields event;
+    event.name = QStringLiteral("gap");
+    event.id = QString::number(to);
+    noteGap(m_streams.at(key).arrival.client, from, to);
+    return send(key, event, QStringLiteral("event: gap · items %1–%2 no longer kept").arg(from).arg(to),
+        QStringLiteral("sse-%1").arg(to), chunk);
+}
+
+void ServerSentEvents::catchUp(qint64 key)
+{
+    for (int sent = 0;; ++sent) {
+        const auto it = m_streams.find(key);
+        if (it == m_streams.end() || stopping())
+            return;
+        Stream& stream = it->second;
+        if (stream.cursor >= m_producer->lastId())
+            return;
+        if (sent == kCatchUpBatch || stream.exchange->bytesToWrite() > kHighWater) {
+            m_catchUp.start(sent == kCatchUpBatch ? 0 : 5);
+            return;
+        }
+        const qint64 next = stream.cursor + 1;
+        if (next < m_producer->oldestId()) {
+            const qint64 to = m_producer->oldestId() - 1;
+            stream.cursor = to;
+            if (!sendGap(key, next, to))
+                return;
+            continue;
+        }
+        stream.cursor = next;
+        if (!sendItem(key, *m_producer->find(next)))
+            return;
+    }
+}
+
+void ServerSentEvents::catchUpAll()
 {
     QList<qint64> keys;
     for (const auto& entry : m_streams)
         keys.append(entry.first);
     for (qint64 key : std::as_const(keys))
-        sendItem(key, item);
+        catchUp(key);
+}
+
+void ServerSentEvents::itemProduced(const Item&)
+{
+    // A stream that is up to date gets the item now; one still catching up gets it in its turn.
+    catchUpAll();
 }
 
 void ServerSentEvents::forget(qint64 key)
@@ -188,6 +263,8 @@ void ServerSentEvents::forget(qint64 key)
 
 void ServerSentEvents::serverStopping()
 {
+    // Each stream ends after what was written to it: the client reads every event, then the end.
+    m_catchUp.stop();
     while (!m_streams.empty()) {
         const std::shared_ptr<HttpExchange> exchange = m_streams.begin()->second.exchange;
         forget(m_streams.begin()->first); // first, so closing is not taken for the client leaving

@@ -31,13 +31,22 @@ private:
         Arrival arrival;
         QTimer* heartbeat = nullptr; // from keepOpen()
         int heartbeats = 0;
+        qint64 cursor = 0; // the last item (or gap) sent on this stream
     };
-    void send(
-        qint64 key, const MessageFields& event, const QString& correlation, const QByteArray& chunk, qint64 item = -1);
-    void sendItem(qint64 key, const Item& item);
+    // Sends one block; false (and the stream forgotten) if the client is gone.
+    bool send(qint64 key, const MessageFields& event, const QString& label, const QString& correlation,
+        const QByteArray& chunk, qint64 item = -1);
+    bool sendItem(qint64 key, const Item& item);
+    bool sendGap(qint64 key, qint64 from, qint64 to);
+    // Sends what the stream's client does not have yet, in order: a gap event for ids the history
+    // no longer holds, then items. A stream far behind gets one batch now and the rest in later turns
+    // of the event loop, so that the link and every other client keep being served meanwhile.
+    void catchUp(qint64 key);
+    void catchUpAll();
     void forget(qint64 key);
 
     std::map<qint64, Stream> m_streams;
+    QTimer m_catchUp;
     qint64 m_nextKey = 0;
 };
 

@@ -14,8 +14,8 @@ PatternInfo ShortPolling::info()
     info.title = QStringLiteral("Short polling");
     info.description = QStringLiteral(
         "Every poll interval the client asks GET /updates?since=N. The server answers at once: 204 when "
-        "nothing is newer than N, or 200 with the new items. Most answers are empty; an item waits on "
-        "average half a poll interval before anyone asks for it.");
+        "nothing is newer than N, or 200 with the new items (a page at most; \"more\": true says to ask again "
+        "at once). Most answers are empty; an item waits on average half a poll interval before anyone asks for it.");
     info.participants = { QStringLiteral("Client 1..N"), QStringLiteral("Server") };
     info.parameters = { ParameterSpec::number(QStringLiteral("poll"), QStringLiteral("time from one poll to the next"),
                             ParameterSpec::Unit::Milliseconds, 2000, 50, 600'000, true),
@@ -55,13 +55,13 @@ void ShortPolling::handle(
         return;
     const qint64 processing = parameter(QStringLiteral("processing"));
     if (processing <= 0) {
-        answerItems(exchange, arrival, m_producer->itemsAfter(since), QStringLiteral("empty"));
+        answerPage(exchange, arrival, m_producer->after(since, kPageItems), QStringLiteral("empty"));
         return;
     }
     const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing"), arrival.at);
     QTimer::singleShot(int(processing), Qt::PreciseTimer, this, [this, exchange, arrival, since, activation] {
         trace()->endActivation(activation);
-        answerItems(exchange, arrival, m_producer->itemsAfter(since), QStringLiteral("empty"));
+        answerPage(exchange, arrival, m_producer->after(since, kPageItems), QStringLiteral("empty"));
     });
 }
 

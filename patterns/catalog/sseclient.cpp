@@ -30,9 +30,9 @@ void SseClient::stop()
 {
     m_stopping = true;
     m_reconnect.stop();
-    if (m_reply)
-        m_reply->abort(); // streamEnded() hangs up
-    else
+    // An open stream is read to its end: the server ends it after what it sent, and streamEnded()
+    // hangs up then. What is on its way arrives; the run's grace period bounds the wait.
+    if (!m_reply)
         QMetaObject::invokeMethod(
             this, [this] { hangUp(); }, Qt::QueuedConnection);
 }
@@ -69,7 +69,12 @@ void SseClient::headersArrived()
 void SseClient::readStream()
 {
     headersArrived();
-    m_parser.feed(m_reply->readAll());
+    consume(m_reply->readAll());
+}
+
+void SseClient::consume(const QByteArray& bytes)
+{
+    m_parser.feed(bytes);
     const TimeUs now = m_trace->now();
     for (const QString& comment : m_parser.takeComments()) {
         // Heartbeats are numbered (": hb 3"), which is how this end finds the arrow the server recorded.
@@ -78,8 +83,12 @@ void SseClient::readStream()
     bool any = false;
     for (const ServerSentEvent& event : m_parser.takeEvents()) {
         m_trace->completeMessage(m_trace->findInFlight(QStringLiteral("sse-") + event.lastEventId, m_participant), now);
-        const QJsonObject item = QJsonDocument::fromJson(event.data.toUtf8()).object();
-        receive(item.value(QLatin1String("id")).toInteger(event.lastEventId.toLongLong()));
+        const QJsonObject data = QJsonDocument::fromJson(event.data.toUtf8()).object();
+        if (event.type == QLatin1String("gap")) {
+            skipGap(data.value(QLatin1String("from")).toInteger(), data.value(QLatin1String("to")).toInteger());
+        } else {
+            receive(data.value(QLatin1String("id")).toInteger(event.lastEventId.toLongLong()));
+        }
         any = true;
     }
     if (any)
@@ -94,7 +103,7 @@ void SseClient::streamEnded()
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (reply->error() == QNetworkReply::NoError) {
         headersArrived();
-        m_parser.feed(reply->readAll());
+        consume(reply->readAll());
     }
     m_parser.endOfStream();
     loseInFlight(m_stopping ? QString() : QStringLiteral("stream ended: %1").arg(reply->errorString()));

@@ -12,7 +12,7 @@ class QNetworkReply;
 namespace PatternScope {
 
 // Server-Sent Events: one GET /events whose answer never ends; reconnects after `retry` with
-// Last-Event-ID when the stream breaks.
+// Last-Event-ID when the stream breaks. Stopping, it reads on until the server ends the stream.
 class SseClient : public FeedClient {
     Q_OBJECT
 public:
@@ -26,6 +26,8 @@ private:
     void connectStream();
     void headersArrived();
     void readStream();
+    // Feeds the parser and takes in what it made of the bytes: heartbeats, items, gaps.
+    void consume(const QByteArray& bytes);
     void streamEnded();
 
     EventStreamParser m_parser;

@@ -2,6 +2,7 @@
 #include "websockets.h"
 
 #include "linkemulator.h"
+#include "wiredrain.h"
 #include "wsrecorder.h"
 
 #include <QJsonDocument>
@@ -15,6 +16,9 @@ QString itemType()
 {
     return QStringLiteral("item");
 }
+
+constexpr int kCatchUpBatch = 500; // items one peer is sent per turn of the event loop while behind
+constexpr qint64 kHighWater = 256 * 1024; // bytes waiting in a peer's socket before it is left to drain
 
 ParameterSpec reconnectParameter()
 {
@@ -39,7 +43,11 @@ void describe(Message& message, const WebSocketFrameScanner::Frame& frame)
     const QString type = envelope.value(QStringLiteral("type")).toString();
     const qint64 id = envelope.value(QStringLiteral("id")).toInteger(-1);
     const QString text = envelope.value(QStringLiteral("text")).toString();
-    if (type == itemType() && id > 0) {
+    if (type == QLatin1String("gap")) {
+        message.label = QStringLiteral("gap · items %1–%2 no longer kept")
+                            .arg(envelope.value(QStringLiteral("from")).toInteger())
+                            .arg(envelope.value(QStringLiteral("to")).toInteger());
+    } else if (type == itemType() && id > 0) {
         message.label = QStringLiteral("item %1 · %2").arg(id).arg(text);
         message.firstItem = message.lastItem = id;
         message.correlation = QStringLiteral("item %1").arg(id);
@@ -83,6 +91,8 @@ WebSockets::WebSockets(const PatternContext& context, QObject* parent)
 {
     m_ping.setTimerType(Qt::PreciseTimer);
     m_chat.setTimerType(Qt::PreciseTimer);
+    m_catchUp.setSingleShot(true);
+    connect(&m_catchUp, &QTimer::timeout, this, &WebSockets::catchUpAll);
     connect(&m_ping, &QTimer::timeout, this, &WebSockets::pingAll);
     connect(&m_chat, &QTimer::timeout, this, [this] {
         for (WebSocketClient* client : std::as_const(m_clients)) {
@@ -102,7 +112,7 @@ bool WebSockets::start(QString* error)
     m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
     m_producer = std::make_unique<Producer>(trace(), m_server, seed());
     m_producer->configure(parameters());
-    connect(m_producer.get(), &Producer::produced, this, &WebSockets::push);
+    connect(m_producer.get(), &Producer::produced, this, &WebSockets::catchUpAll);
     m_hub = std::make_unique<WebSocketHub>(trace(), m_server, links());
     m_hub->setMaxMessageSize(parameter(QStringLiteral("max-message")));
     connect(m_hub.get(), &WebSocketHub::peerConnected, this, &WebSockets::peerConnected);
@@ -169,14 +179,27 @@ void WebSockets::stop()
     m_producer->stop();
     m_ping.stop();
     m_chat.stop();
-    if (serveOnly()) {
-        // Outside clients are told the server is going away; they may not answer, so don't wait long.
-        connect(m_hub.get(), &WebSocketHub::allClosed, this, &WebSockets::stopped);
-        m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server stopping"));
-        return;
-    }
+    m_catchUp.stop();
+    // Connections close once what is on the wire has arrived: the last items, pings and pongs, chats.
+    QSet<int> lifelines;
     for (WebSocketClient* client : std::as_const(m_clients))
-        client->stop(QStringLiteral("run ended"));
+        lifelines.insert(client->participant());
+    for (QWebSocket* peer : m_hub->peers())
+        lifelines.insert(m_hub->participantOf(peer));
+    new WireDrain(
+        trace(), lifelines, drainWaitMs(),
+        [this] {
+            if (serveOnly()) {
+                // Outside clients are told the server is going away; they may not answer, so don't
+                // wait long.
+                connect(m_hub.get(), &WebSocketHub::allClosed, this, &WebSockets::stopped);
+                m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server stopping"));
+                return;
+            }
+            for (WebSocketClient* client : std::as_const(m_clients))
+                client->stop(QStringLiteral("run ended"));
+        },
+        this);
 }
 
 void WebSockets::clientStopped()
@@ -188,10 +211,13 @@ void WebSockets::clientStopped()
 QStringList WebSockets::tryItOut() const
 {
     const QString url = publicUrl() + QStringLiteral("/feed?client=alice");
+    // A WebSocket can send only once it is open: send() right after new WebSocket() throws.
     return { QStringLiteral("In a browser's console: ws = new WebSocket('%1'); ws.onmessage = e => "
-                            "console.log(e.data); ws.send('{\"type\":\"chat\",\"text\":\"hi\"}')")
+                            "console.log(e.data); ws.onopen = () => ws.send('{\"type\":\"chat\",\"text\":\"hi\"}')")
                  .arg(url),
-        QStringLiteral("With node: npx wscat -c '%1'").arg(url) };
+        QStringLiteral("With node: npx --yes wscat -c '%1'").arg(url),
+        QStringLiteral("Resume after item N with since=N, e.g. all that is still kept: npx --yes wscat -c '%1&since=0'")
+            .arg(url) };
 }
 
 void WebSockets::peerConnected(QWebSocket* socket)
@@ -209,31 +235,59 @@ void WebSockets::peerConnected(QWebSocket* socket)
             return;
         }
     }
-    sendFrom(socket, std::min(cursor, m_producer->lastId()));
+    // A cursor ahead of every id (from another run, say) gets what comes from now on.
+    m_cursors.insert(socket, std::min(cursor, m_producer->lastId()));
+    // A peer left to drain its socket is served on as soon as it has.
+    connect(socket, &QWebSocket::bytesWritten, this, [this, socket] { catchUp(socket); });
+    catchUp(socket);
 }
 
-void WebSockets::sendFrom(QWebSocket* socket, qint64 cursor)
+void WebSockets::catchUp(QWebSocket* socket)
 {
-    if (cursor + 1 < m_producer->oldestId()) {
-        trace()->addNote(
-            m_server, QStringLiteral("items %1–%2 are no longer kept").arg(cursor + 1).arg(m_producer->oldestId() - 1));
-    }
-    m_cursors.insert(socket, cursor);
-    for (const Item& item : m_producer->itemsAfter(cursor))
-        push(item);
-}
-
-void WebSockets::push(const Item& item)
-{
-    // Each peer gets every item after its cursor once, in order.
-    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it) {
-        if (item.id <= it.value())
+    for (int sent = 0;; ++sent) {
+        const auto it = m_cursors.find(socket);
+        if (it == m_cursors.end() || m_stopping || it.value() >= m_producer->lastId())
+            return;
+        if (sent == kCatchUpBatch) {
+            m_catchUp.start(0);
+            return;
+        }
+        if (socket->bytesToWrite() > kHighWater)
+            return;
+        const qint64 next = it.value() + 1;
+        if (next < m_producer->oldestId()) {
+            // Never skip in silence: the peer is told which ids it will not get, and so is the trace.
+            const qint64 to = m_producer->oldestId() - 1;
+            const Participant* who = trace()->participant(m_hub->participantOf(socket));
+            trace()->addNote(m_server,
+                QStringLiteral("items %1–%2 are no longer kept: %3 is told (gap)")
+                    .arg(next)
+                    .arg(to)
+                    .arg(who ? who->name : QStringLiteral("a client")));
+            // The cursor moves first: a failed send means the peer is gone, and its entry with it.
+            it.value() = to;
+            if (!m_hub->send(socket,
+                    { { QStringLiteral("type"), QStringLiteral("gap") }, { QStringLiteral("from"), next },
+                        { QStringLiteral("to"), to } }))
+                return;
             continue;
-        if (m_hub->send(it.key(),
+        }
+        it.value() = next;
+        const Item& item = *m_producer->find(next);
+        if (!m_hub->send(socket,
                 { { QStringLiteral("type"), itemType() }, { QStringLiteral("id"), item.id },
                     { QStringLiteral("text"), item.text } }))
-            it.value() = item.id;
+            return;
     }
+}
+
+void WebSockets::catchUpAll()
+{
+    // Each peer gets every item after its cursor once, in order: one up to date gets a new item at
+    // once, one still catching up gets it in its turn.
+    const QList<QWebSocket*> peers = m_cursors.keys();
+    for (QWebSocket* socket : peers)
+        catchUp(socket);
 }
 
 void WebSockets::pingAll()
@@ -254,10 +308,21 @@ void WebSockets::envelopeReceived(QWebSocket* socket, const QJsonObject& envelop
 
 void WebSockets::itemReceived(WebSocketClient* client, const QJsonObject& envelope)
 {
-    if (envelope.value(QStringLiteral("type")).toString() != itemType())
+    const QString type = envelope.value(QStringLiteral("type")).toString();
+    ClientState& state = m_state[client];
+    if (type == QLatin1String("gap")) {
+        // The server no longer has these: note it and resume after them.
+        const qint64 from = envelope.value(QStringLiteral("from")).toInteger();
+        const qint64 to = envelope.value(QStringLiteral("to")).toInteger();
+        trace()->addNote(client->participant(),
+            QStringLiteral("items %1–%2 are gone from the server's history: skipped").arg(from).arg(to));
+        state.gaps.append({ from, to });
+        state.lastItem = std::max(state.lastItem, to);
+        return;
+    }
+    if (type != itemType())
         return;
     const qint64 id = envelope.value(QStringLiteral("id")).toInteger();
-    ClientState& state = m_state[client];
     // The resume cursor makes both impossible; if either happens, the trace says so.
     if (id <= state.lastItem)
         trace()->addNote(client->participant(), QStringLiteral("item %1 again: already had it").arg(id));

@@ -17,8 +17,9 @@ class Link;
 // One HTTP Upgrade, then a persistent two-way channel. The server pushes each item as it is
 // produced ({"type":"item","id":17,"text":"…"}) and pings every client; each client sends its own
 // messages at an interval ({"type":"chat",…}). A client that is cut off reconnects with back-off and
-// resumes after the last item it has (?since=N), so nothing is lost or repeated. A run ends with the
-// close handshake, code 1000.
+// resumes after the last item it has (?since=N), so nothing is lost or repeated; ids the bounded
+// history no longer holds are named in a {"type":"gap","from":A,"to":B} message instead. A run ends,
+// once what is on the wire has arrived, with the close handshake, code 1000.
 class WebSockets : public Pattern {
     Q_OBJECT
 public:
@@ -38,17 +39,23 @@ public:
     WebSocketHub* hub() const { return m_hub.get(); }
     // The last item a client has received.
     qint64 lastItem(WebSocketClient* client) const { return m_state.value(client).lastItem; }
+    // Ranges of ids the server said a client could no longer get, in order.
+    QList<QPair<qint64, qint64>> gaps(WebSocketClient* client) const { return m_state.value(client).gaps; }
 
 private:
     struct ClientState {
         qint64 lastItem = 0;
         int sent = 0;
+        QList<QPair<qint64, qint64>> gaps;
     };
     // server side
     void peerConnected(QWebSocket* socket);
     void envelopeReceived(QWebSocket* socket, const QJsonObject& envelope);
-    void push(const Item& item);
-    void sendFrom(QWebSocket* socket, qint64 cursor);
+    // Sends a peer what it does not have yet, in order: a gap message for ids the history no longer
+    // holds, then items. A peer far behind gets one batch now and the rest in later turns of the
+    // event loop (or once its socket has drained), so the link and every other peer keep being served.
+    void catchUp(QWebSocket* socket);
+    void catchUpAll();
     void pingAll();
     // client side
     void itemReceived(WebSocketClient* client, const QJsonObject& envelope);
@@ -61,6 +68,7 @@ private:
     QHash<WebSocketClient*, ClientState> m_state;
     QTimer m_ping;
     QTimer m_chat;
+    QTimer m_catchUp;
     int m_server = -1;
     int m_pings = 0;
     int m_stoppedClients = 0;

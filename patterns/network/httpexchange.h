@@ -28,6 +28,8 @@ public:
     qint64 beginStream(int status, const HeaderList& headers, const QByteArray& first);
     // Another piece of a stream; false (and nothing written) once the client is gone.
     bool writeChunk(const QByteArray& bytes);
+    // Bytes written but not yet taken by the connection: a stream's sender waits while there are many.
+    qint64 bytesToWrite() const { return m_socket ? m_socket->bytesToWrite() : 0; }
     // Ends a stream by closing its connection, the only way to end a response without a length.
     void closeStream();
     // Calls `then` once, in `context`'s thread, when the client goes away.
