@@ -90,8 +90,7 @@ void ServerSentEvents::handle(
     }
     if (stopping()) {
         // The standard's way to tell an EventSource not to come back.
-        m_recorder->respond(exchange, arrival, 204, QStringLiteral("server stopping"),
-            { { QByteArrayLiteral("Access-Control-Allow-Origin"), QByteArrayLiteral("*") } }, {});
+        m_recorder->respond(exchange, arrival, 204, QStringLiteral("server stopping"), {}, {});
         return;
     }
 
