@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "httprequesttap.h"
 
+#include "httpsyntax.h"
 #include "labels.h"
 #include "link.h"
 #include "linkconnection.h"
@@ -152,7 +153,7 @@ qint64 HttpRequestTap::record(const HttpRequestScanner::Request& request)
         message.kind = Message::Kind::HttpRequest;
         message.fields = requestFields(request.head);
         message.correlation = correlation;
-        message.headers = HttpRequestScanner::headerFields(request.head);
+        message.headers = HttpSyntax::headFields(request.head);
         message.bodyPreview = request.bodyPreview;
         if (request.headComplete) {
             message.label = Labels::httpRequest(message.fields);

@@ -2,6 +2,7 @@
 #include "websockethub.h"
 
 #include "httprecorder.h"
+#include "httpsyntax.h"
 #include "linkemulator.h"
 #include "websocketenvelope.h"
 #include "wsframescanner.h"
@@ -64,7 +65,7 @@ int WebSocketHub::outsideParticipant(const QByteArray& head, Participant::Role r
     const QList<QByteArray> first = head.left(head.indexOf("\r\n")).split(' ');
     if (first.size() >= 2)
         request.url = QUrl(QString::fromLatin1(first.at(1)));
-    request.headers = WebSocketFrameScanner::headFields(head);
+    request.headers = HttpSyntax::headFields(head);
     const QString name = HttpRecorder::outsideName(request);
     auto it = m_outside.constFind(name);
     if (it != m_outside.constEnd())

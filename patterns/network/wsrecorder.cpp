@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "wsrecorder.h"
 
+#include "httpsyntax.h"
 #include "labels.h"
 #include "linkconnection.h"
 #include "linkemulator.h"
@@ -166,7 +167,7 @@ private:
             message.fields.reason = numbered ? status.mid(4) : status;
             message.label = Labels::httpResponse(message.fields);
         }
-        message.headers = WebSocketFrameScanner::headFields(head);
+        message.headers = HttpSyntax::headFields(head);
         message.bytes = head.size();
         message.correlation = QStringLiteral("upgrade %1").arg(message.connection);
         Frame frame;

@@ -5,14 +5,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 namespace PatternScope {
 
 namespace {
 
-// Chunk size lines and trailers are short; a longer one means this is not chunked framing after all.
-constexpr qsizetype kMaxFramingLine = 4096;
+// Trailers are short; more than this means the bytes are not chunked framing after all.
+constexpr int kMaxTrailerBytes = 64 * 1024;
 
 bool isChunked(const QByteArray& transferEncoding)
 {
@@ -38,22 +39,9 @@ bool HttpRequestScanner::splitRequestLine(const QByteArray& head, QByteArray* me
     return !target->isEmpty();
 }
 
-HeaderList HttpRequestScanner::headerFields(const QByteArray& head)
-{
-    HeaderList fields;
-    const QList<QByteArray> lines = head.split('\n');
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0)
-            fields.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
-    }
-    return fields;
-}
-
 QByteArray HttpRequestScanner::headerValue(const QByteArray& head, const QByteArray& name)
 {
-    for (const auto& field : headerFields(head)) {
+    for (const auto& field : HttpSyntax::headFields(head)) {
         if (field.first.compare(name, Qt::CaseInsensitive) == 0)
             return field.second;
     }
@@ -97,47 +85,22 @@ HttpRequestScanner::Result HttpRequestScanner::feed(QByteArrayView bytes)
         }
         case State::Body: {
             const auto take = qsizetype(std::min<qint64>(m_bodyLeft, size - i));
-            takeBody(data + i, take);
+            takeBody(data + i, take, take);
             m_bodyLeft -= take;
             i += take;
             if (m_bodyLeft == 0)
                 endRequest(&result);
             break;
         }
-        case State::ChunkData: {
-            const auto take = qsizetype(std::min<qint64>(m_bodyLeft, size - i));
-            takeBody(data + i, take);
-            m_bodyLeft -= take;
-            i += take;
-            if (m_bodyLeft == 0)
-                m_state = State::ChunkDataEnd;
-            break;
-        }
-        case State::ChunkSize:
-        case State::ChunkDataEnd:
-        case State::Trailer: {
-            qsizetype used = 0;
-            const bool complete = takeLine(data + i, size - i, &used);
-            m_current.size += used;
+        case State::Chunked: {
+            QByteArray decoded;
+            const qsizetype used = m_chunks.feed(data + i, size - i, &decoded);
+            takeBody(decoded.constData(), decoded.size(), used);
             i += used;
-            if (!complete)
-                break;
-            const QByteArray line = HttpSyntax::withoutLineEnd(std::exchange(m_line, {}));
-            if (m_state == State::ChunkDataEnd) {
-                m_state = line.isEmpty() ? State::ChunkSize : State::Stopped;
-            } else if (m_state == State::Trailer) {
-                if (line.isEmpty())
-                    endRequest(&result);
-            } else {
-                bool ok = false;
-                const qsizetype extension = line.indexOf(';');
-                const QByteArray hex = (extension < 0 ? line : line.left(extension)).trimmed();
-                m_bodyLeft = hex.size() <= 15 ? hex.toLongLong(&ok, 16) : -1;
-                if (!ok || m_bodyLeft < 0)
-                    m_state = State::Stopped;
-                else
-                    m_state = m_bodyLeft == 0 ? State::Trailer : State::ChunkData;
-            }
+            if (m_chunks.done())
+                endRequest(&result);
+            else if (m_chunks.failed())
+                m_state = State::Stopped;
             break;
         }
         case State::Stopped:
@@ -175,7 +138,8 @@ void HttpRequestScanner::finishHead(Result* result)
         // Where this body ends cannot be known: the gate refuses such a request, and so much for following.
         m_state = State::Stopped;
     } else if (!transferEncoding.isEmpty()) {
-        m_state = State::ChunkSize;
+        m_chunks = HttpChunkDecoder(std::numeric_limits<qint64>::max(), kMaxTrailerBytes);
+        m_state = State::Chunked;
     } else if (m_current.bodyLength > 0) {
         m_bodyLeft = m_current.bodyLength;
         m_state = State::Body;
@@ -195,25 +159,13 @@ void HttpRequestScanner::endRequest(Result* result)
     m_state = m_upgrade ? State::Stopped : State::Idle;
 }
 
-void HttpRequestScanner::takeBody(const char* data, qsizetype size)
+void HttpRequestScanner::takeBody(const char* data, qsizetype size, qsizetype wireSize)
 {
     const qsizetype room = std::max<qsizetype>(0, KeptBody - m_current.bodyPreview.size());
     m_current.bodyPreview.append(data, std::min(room, size));
-    m_current.size += size;
+    m_current.size += wireSize;
     if (m_heads && !m_heads->isEmpty() && m_heads->back().number == m_current.number)
         m_heads->back() = m_current;
-}
-
-bool HttpRequestScanner::takeLine(const char* data, qsizetype size, qsizetype* used)
-{
-    const auto* lf = static_cast<const char*>(std::memchr(data, '\n', size_t(size)));
-    *used = lf ? lf - data + 1 : size;
-    m_line.append(data, *used);
-    if (m_line.size() > kMaxFramingLine) {
-        m_state = State::Stopped;
-        return false;
-    }
-    return lf != nullptr;
 }
 
 } // namespace PatternScope

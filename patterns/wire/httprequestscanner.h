@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "httpchunkdecoder.h"
 #include "message.h"
 
 #include <QByteArray>
@@ -47,27 +48,25 @@ public:
 
     // "GET /poll?since=3 HTTP/1.1" split into method and target; empty when the line is not one.
     static bool splitRequestLine(const QByteArray& head, QByteArray* method, QByteArray* target);
-    // The header fields of a head, in order, as far as it goes.
-    static HeaderList headerFields(const QByteArray& head);
     // The first header of that name, compared without case.
     static QByteArray headerValue(const QByteArray& head, const QByteArray& name);
 
 private:
-    enum class State { Idle, Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailer, Stopped };
+    enum class State { Idle, Head, Body, Chunked, Stopped };
     void startRequest(qint64 offset);
     void finishHead(Result* result);
     void endRequest(Result* result);
-    void takeBody(const char* data, qsizetype size);
-    // A line of chunk framing (size line, the CRLF after data, a trailer); false once it is too long.
-    bool takeLine(const char* data, qsizetype size, qsizetype* used);
+    // Body data for the preview; wireSize counts the bytes that carried it (chunked framing included).
+    void takeBody(const char* data, qsizetype size, qsizetype wireSize);
 
     State m_state = State::Idle;
     Request m_current;
     bool m_inRequest = false;
     qint64 m_offset = 0; // stream offset of the next byte fed
     qint64 m_nextNumber = 0;
-    qint64 m_bodyLeft = 0; // of a Content-Length body or of the chunk being read
-    QByteArray m_line; // the line of head or chunk framing being read
+    qint64 m_bodyLeft = 0; // of a Content-Length body
+    HttpChunkDecoder m_chunks { 0, 0 }; // follows a chunked body; the scanner sets no limit of its own
+    QByteArray m_line; // the head line being read
     bool m_upgrade = false;
     QList<Request>* m_heads = nullptr; // while feeding: snapshots to keep in step with m_current
 };

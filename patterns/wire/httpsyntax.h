@@ -55,4 +55,19 @@ inline qsizetype finalLineEnd(const QByteArray& head)
     return head.endsWith("\r\n") ? 2 : (head.endsWith('\n') ? 1 : 0);
 }
 
+// The "Name: value" lines of an HTTP head after its first line, in order, as far as the head goes.
+// Lenient on purpose: it reads heads for the trace, it does not judge them.
+inline QList<QPair<QByteArray, QByteArray>> headFields(const QByteArray& head)
+{
+    QList<QPair<QByteArray, QByteArray>> fields;
+    const QList<QByteArray> lines = head.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            fields.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
+    }
+    return fields;
+}
+
 } // namespace PatternScope::HttpSyntax

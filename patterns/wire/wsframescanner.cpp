@@ -126,19 +126,6 @@ QList<WebSocketFrameScanner::Frame> WebSocketFrameScanner::feed(QByteArrayView b
     return frames;
 }
 
-QList<QPair<QByteArray, QByteArray>> WebSocketFrameScanner::headFields(const QByteArray& head)
-{
-    QList<QPair<QByteArray, QByteArray>> fields;
-    const QList<QByteArray> lines = head.split('\n');
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0)
-            fields.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
-    }
-    return fields;
-}
-
 WebSocketFrameScanner::CloseStatus WebSocketFrameScanner::closeStatus(const QByteArray& payload)
 {
     CloseStatus status;

@@ -49,8 +49,6 @@ public:
     qint64 maskViolationOffset() const { return m_maskViolation; }
 
     static constexpr int PreviewBytes = 125; // a whole control frame's payload
-    // The "Name: value" lines of an HTTP head, after its first line.
-    static QList<QPair<QByteArray, QByteArray>> headFields(const QByteArray& head);
     // A close frame's payload (RFC 6455, section 5.5.1): a two-byte code, then the reason in UTF-8.
     // The code is -1 when the frame carried none.
     struct CloseStatus {

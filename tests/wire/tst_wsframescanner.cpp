@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "httpsyntax.h"
 #include "waituntil.h"
 #include "wsframescanner.h"
 
@@ -184,7 +185,7 @@ private Q_SLOTS:
             QCOMPARE(frames.at(1).offset, qint64(kAnswerHead.size() + first.size()));
             QCOMPARE(frames.at(1).preview, QByteArray(300, 'd')); // a longer preview when asked
         }
-        const auto fields = Scanner::headFields(kRequestHead);
+        const auto fields = HttpSyntax::headFields(kRequestHead);
         QVERIFY(fields.contains(qMakePair(QByteArray("Upgrade"), QByteArray("websocket"))));
         QCOMPARE(fields.size(), 4);
     }
