@@ -18,4 +18,12 @@ inline Message makeMessage(int from, int to, Message::Kind kind, const QString& 
     return m;
 }
 
+// Whether a recorded one-way delay is the link's emulated latency. The link never delivers early, so
+// the floor is tight (timers may round by a millisecond or two); above it sit the relay, the gate and
+// Qt's own parsing, which a busy 2-core machine or ASan stretches by tens of milliseconds.
+inline bool isLinkDelay(TimeUs measured, TimeUs latency)
+{
+    return measured >= latency - 2'000 && measured <= latency + 50'000;
+}
+
 } // namespace PatternScope::Test

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linkemulator.h"
+#include "messages.h"
 #include "waituntil.h"
 
 #include <QElapsedTimer>
@@ -12,6 +13,7 @@
 #include <memory>
 
 using namespace PatternScope;
+using PatternScope::Test::isLinkDelay;
 using PatternScope::Test::waitUntil;
 
 namespace {
@@ -245,12 +247,12 @@ private Q_SLOTS:
         QCOMPARE(messages[0].kind, Message::Kind::Connect);
         QCOMPARE(messages[0].state, Message::State::Delivered);
         QVERIFY2(
-            qAbs(messages[0].oneWayDelay() - 20'000) <= 5'000, qPrintable(QString::number(messages[0].oneWayDelay())));
+            isLinkDelay(messages[0].oneWayDelay(), 20'000), qPrintable(QString::number(messages[0].oneWayDelay())));
         QCOMPARE(messages[1].kind, Message::Kind::Close);
         QCOMPARE(messages[1].from, s->clientId);
         QCOMPARE(messages[1].state, Message::State::Delivered);
         QVERIFY2(
-            qAbs(messages[1].oneWayDelay() - 20'000) <= 5'000, qPrintable(QString::number(messages[1].oneWayDelay())));
+            isLinkDelay(messages[1].oneWayDelay(), 20'000), qPrintable(QString::number(messages[1].oneWayDelay())));
         QVERIFY(waitUntil(
             [&] { return s->sink.socket.isNull() || s->sink.socket->state() == QAbstractSocket::UnconnectedState; },
             5000));
