@@ -63,8 +63,15 @@ namespace Import {
 // file cannot be read), BadInput (not JSON, not a HAR) or Cancelled, and "<file>: reason" (with a
 // line when the JSON parser gives an offset). Entries that cannot be used (no startedDateTime, request
 // or response) are skipped, each with "<file>: log.entries[i]: reason" in `warnings` when given.
+// Frames and events whose time is not near their entry's start are left out, with a warning each.
 bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* error, const ExportProgress& progress = {},
     QStringList* warnings = nullptr);
+// The same from the file's bytes; `name` stands for the file in messages and in the header.
+bool harData(QByteArray data, const QString& name, Trace* trace, TraceHeader* header, FileError* error,
+    const ExportProgress& progress = {}, QStringList* warnings = nullptr);
+// Whether the file is a HAR rather than a trace: named *.har, or a JSON object whose first member is
+// "log" (Playwright writes its HAR on one line; a trace's first line starts with "t").
+bool isHar(const QString& path);
 
 } // namespace Import
 

@@ -10,10 +10,14 @@
 // - Labels "GET /path?query" and "200 OK · 1.2 kB" (content size; left out when unknown).
 // - _webSocketMessages: ws-text / ws-binary / ws-close / ws-ping / ws-pong arrows, "send" from Browser
 //   to the host, "receive" back. HAR has one timestamp per frame, so these arrows are horizontal (sent
-//   and received at that time). _eventSourceMessages likewise give sse-event arrows.
-// - Header and body previews are kept up to kMaxHeaders headers and kPreviewBytes bytes.
+//   and received at that time). _eventSourceMessages likewise give sse-event arrows. Their `time` is
+//   epoch seconds in Chrome's HARs and epoch milliseconds in Playwright's: the unit is the one that puts
+//   the frame near its entry's startedDateTime (Har::momentUs); a frame near neither is left out with a
+//   warning.
+// - Header and body previews are kept up to kMaxHeaders headers and Har::PreviewBytes bytes.
 // - Entries without startedDateTime, request or response are skipped with a warning naming the entry.
 #include "exports.h"
+#include "harentry.h"
 #include "labels.h"
 #include "units.h"
 #include "wsframescanner.h"
@@ -27,7 +31,6 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QMap>
-#include <QRegularExpression>
 #include <QUrl>
 #include <algorithm>
 
@@ -35,105 +38,8 @@ namespace PatternScope {
 
 namespace {
 
-constexpr qsizetype kPreviewBytes = 256;
-constexpr qsizetype kMaxHeaders = 64;
-constexpr qsizetype kMaxHeaderValue = 1024;
-
-struct Frame {
-    qint64 atUs = 0; // since the epoch
-    bool send = true;
-    int opcode = 1;
-    QString data;
-};
-
-struct SseMessage {
-    qint64 atUs = 0;
-    QString name;
-    QString id;
-    QString data;
-};
-
-struct HarEntry {
-    qint64 startedUs = 0; // since the epoch
-    qint64 beforeSendUs = 0; // blocked + dns + connect
-    qint64 sendUs = 0;
-    qint64 waitUs = 0;
-    qint64 receiveUs = 0;
-    QString method;
-    QString url;
-    QString host;
-    HeaderList requestHeaders;
-    QByteArray requestBody;
-    qint64 requestBytes = 0;
-    int status = 0;
-    QString statusText;
-    HeaderList responseHeaders;
-    QByteArray responseBody;
-    qint64 responseBytes = 0;
-    qint64 contentSize = -1;
-    QString connection;
-    std::vector<Frame> frames;
-    std::vector<SseMessage> events;
-};
-
-// Like the trace reader: characters up to U+00FF stand for one byte each, anything else is UTF-8.
-QByteArray bytesOf(const QString& text)
-{
-    for (const QChar c : text) {
-        if (c.unicode() > 0xff)
-            return text.toUtf8();
-    }
-    return text.toLatin1();
-}
-
-HeaderList headersOf(const QJsonValue& value)
-{
-    HeaderList result;
-    for (const QJsonValue& header : value.toArray()) {
-        if (result.size() == kMaxHeaders)
-            break;
-        const QJsonObject object = header.toObject();
-        const QString name = object.value(QLatin1String("name")).toString();
-        if (!name.isEmpty())
-            result.append(
-                { bytesOf(name), bytesOf(object.value(QLatin1String("value")).toString()).left(kMaxHeaderValue) });
-    }
-    return result;
-}
-
-qint64 msToUs(double ms)
-{
-    return qRound64(ms * 1000.0);
-}
-
-// A timing phase in microseconds; absent or -1 (did not happen) count as nothing.
-qint64 phaseUs(const QJsonObject& timings, const char* name)
-{
-    const double ms = timings.value(QLatin1String(name)).toDouble(-1);
-    return ms > 0 ? msToUs(ms) : 0;
-}
-
-bool parseDateTime(const QString& text, qint64* epochUs)
-{
-    QDateTime when = QDateTime::fromString(text, Qt::ISODateWithMs);
-    // Qt reads at most milliseconds; keep the rest of a longer fraction by hand.
-    qint64 extraUs = 0;
-    if (!when.isValid()) {
-        static const QRegularExpression longFraction(QStringLiteral("^(.*T\\d\\d:\\d\\d:\\d\\d\\.\\d{3})(\\d+)(.*)$"));
-        const QRegularExpressionMatch match = longFraction.match(text);
-        if (!match.hasMatch())
-            return false;
-        when = QDateTime::fromString(match.captured(1) + match.captured(3), Qt::ISODateWithMs);
-        extraUs = QString(match.captured(2) + QStringLiteral("000")).left(3).toLongLong();
-    }
-    if (!when.isValid())
-        return false;
-    *epochUs = when.toMSecsSinceEpoch() * 1000 + extraUs;
-    return true;
-}
-
 // A frame's fields and its label, made from them.
-void describeFrame(const Frame& frame, const QByteArray& payload, Message* m)
+void describeFrame(const Har::Frame& frame, const QByteArray& payload, Message* m)
 {
     m->fields.opcode = qint16(std::clamp(frame.opcode, 0, 0x7fff));
     switch (frame.opcode) {
@@ -154,93 +60,7 @@ void describeFrame(const Frame& frame, const QByteArray& payload, Message* m)
     }
 }
 
-// Reads one entry; returns why it cannot be used, or nothing.
-QString readEntry(const QJsonObject& object, HarEntry* entry)
-{
-    const QJsonValue started = object.value(QLatin1String("startedDateTime"));
-    if (!started.isString())
-        return QStringLiteral("missing 'startedDateTime'");
-    if (!parseDateTime(started.toString(), &entry->startedUs))
-        return QStringLiteral("'startedDateTime' is not an ISO 8601 date: '%1'").arg(started.toString());
-    const QJsonValue requestValue = object.value(QLatin1String("request"));
-    if (!requestValue.isObject())
-        return QStringLiteral("missing 'request'");
-    const QJsonValue responseValue = object.value(QLatin1String("response"));
-    if (!responseValue.isObject())
-        return QStringLiteral("missing 'response'");
-    const QJsonObject request = requestValue.toObject();
-    const QJsonObject response = responseValue.toObject();
-    entry->method = request.value(QLatin1String("method")).toString();
-    entry->url = request.value(QLatin1String("url")).toString();
-    const QUrl url(entry->url);
-    if (entry->method.isEmpty() || !url.isValid() || url.host().isEmpty())
-        return QStringLiteral("request without a method or an absolute URL");
-    entry->host = url.port() >= 0 ? url.host() + u':' + QString::number(url.port()) : url.host();
-    entry->requestHeaders = headersOf(request.value(QLatin1String("headers")));
-    entry->requestBody = request.value(QLatin1String("postData"))
-                             .toObject()
-                             .value(QLatin1String("text"))
-                             .toString()
-                             .toUtf8()
-                             .left(kPreviewBytes);
-    const qint64 requestHead = request.value(QLatin1String("headersSize")).toInteger(-1);
-    const qint64 requestBody = request.value(QLatin1String("bodySize")).toInteger(-1);
-    entry->requestBytes = std::max<qint64>(requestHead, 0) + std::max<qint64>(requestBody, 0);
-
-    entry->status = response.value(QLatin1String("status")).toInt(0);
-    entry->statusText = response.value(QLatin1String("statusText")).toString();
-    entry->responseHeaders = headersOf(response.value(QLatin1String("headers")));
-    const QJsonObject content = response.value(QLatin1String("content")).toObject();
-    entry->contentSize = content.value(QLatin1String("size")).toInteger(-1);
-    const QString text = content.value(QLatin1String("text")).toString();
-    entry->responseBody = content.value(QLatin1String("encoding")).toString() == QLatin1String("base64")
-        ? QByteArray::fromBase64(text.toLatin1()).left(kPreviewBytes)
-        : text.toUtf8().left(kPreviewBytes);
-    const qint64 transfer = response.value(QLatin1String("_transferSize")).toInteger(-1);
-    const qint64 responseHead = response.value(QLatin1String("headersSize")).toInteger(-1);
-    const qint64 responseBody = response.value(QLatin1String("bodySize")).toInteger(-1);
-    entry->responseBytes = transfer >= 0         ? transfer
-        : responseHead >= 0 || responseBody >= 0 ? std::max<qint64>(responseHead, 0) + std::max<qint64>(responseBody, 0)
-                                                 : std::max<qint64>(entry->contentSize, 0);
-
-    const QJsonObject timings = object.value(QLatin1String("timings")).toObject();
-    entry->beforeSendUs = phaseUs(timings, "blocked") + phaseUs(timings, "dns") + phaseUs(timings, "connect");
-    entry->sendUs = phaseUs(timings, "send");
-    entry->waitUs = phaseUs(timings, "wait");
-    entry->receiveUs = phaseUs(timings, "receive");
-    const QJsonValue connection = object.value(QLatin1String("connection"));
-    entry->connection = connection.isString() ? connection.toString()
-        : connection.isDouble()               ? QString::number(connection.toInteger())
-                                              : QString();
-
-    for (const QJsonValue& value : object.value(QLatin1String("_webSocketMessages")).toArray()) {
-        const QJsonObject message = value.toObject();
-        const QString type = message.value(QLatin1String("type")).toString();
-        if ((type != QLatin1String("send") && type != QLatin1String("receive"))
-            || !message.value(QLatin1String("time")).isDouble())
-            continue; // Chrome also lists "error" pseudo-frames
-        Frame frame;
-        frame.send = type == QLatin1String("send");
-        frame.atUs = msToUs(message.value(QLatin1String("time")).toDouble() * 1000.0);
-        frame.opcode = message.value(QLatin1String("opcode")).toInt(1);
-        frame.data = message.value(QLatin1String("data")).toString();
-        entry->frames.push_back(frame);
-    }
-    for (const QJsonValue& value : object.value(QLatin1String("_eventSourceMessages")).toArray()) {
-        const QJsonObject message = value.toObject();
-        if (!message.value(QLatin1String("time")).isDouble())
-            continue;
-        SseMessage event;
-        event.atUs = msToUs(message.value(QLatin1String("time")).toDouble() * 1000.0);
-        event.name = message.value(QLatin1String("eventName")).toString();
-        event.id = message.value(QLatin1String("eventId")).toString();
-        event.data = message.value(QLatin1String("data")).toString();
-        entry->events.push_back(event);
-    }
-    return {};
-}
-
-MessageFields requestFields(const HarEntry& entry)
+MessageFields requestFields(const Har::Entry& entry)
 {
     const QUrl url(entry.url);
     MessageFields fields;
@@ -263,7 +83,7 @@ public:
         m_browser = m_trace->addParticipant(QStringLiteral("Browser"), Participant::Role::Client);
     }
 
-    void add(const HarEntry& entry)
+    void add(const Har::Entry& entry)
     {
         const int host = hostParticipant(entry.host);
         const int connection = connectionFor(entry, host);
@@ -309,7 +129,7 @@ public:
         m_trace->completeMessage(m_trace->addMessage(response), end);
         touchConnection(connection, end);
 
-        for (const Frame& frame : entry.frames) {
+        for (const Har::Frame& frame : entry.frames) {
             Message m;
             m.from = frame.send ? m_browser : host;
             m.to = frame.send ? host : m_browser;
@@ -323,7 +143,7 @@ public:
             describeFrame(frame, payload, &m);
             addMoment(m, payload, connection, frame.atUs);
         }
-        for (const SseMessage& event : entry.events) {
+        for (const Har::SseMessage& event : entry.events) {
             Message m;
             m.from = host;
             m.to = m_browser;
@@ -353,7 +173,7 @@ private:
         return id;
     }
 
-    int connectionFor(const HarEntry& entry, int host)
+    int connectionFor(const Har::Entry& entry, int host)
     {
         if (entry.connection.isEmpty())
             return -1;
@@ -372,7 +192,7 @@ private:
     {
         m.connection = connection;
         m.bytes = payload.size();
-        m.bodyPreview = payload.left(kPreviewBytes);
+        m.bodyPreview = payload.left(Har::PreviewBytes);
         m.sentAt = std::max<TimeUs>(atUs - m_originUs, 0);
         m_trace->completeMessage(m_trace->addMessage(m), m.sentAt);
         touchConnection(connection, m.sentAt);
@@ -399,14 +219,19 @@ namespace Import {
 bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* error, const ExportProgress& progress,
     QStringList* warnings)
 {
-    const QString& name = path;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return FileError::fail(
+            error, FileError::Code::Io, path + QStringLiteral(": cannot open: ") + file.errorString());
+    return harData(file.readAll(), path, trace, header, error, progress, warnings);
+}
+
+bool harData(QByteArray data, const QString& name, Trace* trace, TraceHeader* header, FileError* error,
+    const ExportProgress& progress, QStringList* warnings)
+{
     const auto fail
         = [&](FileError::Code code, const QString& reason) { return FileError::fail(error, code, name + reason); };
     const auto notHar = [&](const QString& reason) { return fail(FileError::Code::BadInput, reason); };
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(FileError::Code::Io, QStringLiteral(": cannot open: ") + file.errorString());
-    QByteArray data = file.readAll();
     if (data.startsWith("\xEF\xBB\xBF"))
         data.remove(0, 3);
     if (data.trimmed().isEmpty())
@@ -430,22 +255,27 @@ bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* erro
                                                  : QStringLiteral(": not a HAR file: 'log.entries' is not an array"));
     const QJsonArray entries = entriesValue.toArray();
 
-    std::vector<HarEntry> parsed;
+    std::vector<Har::Entry> parsed;
     parsed.reserve(size_t(entries.size()));
     for (qsizetype i = 0; i < entries.size(); ++i) {
-        HarEntry entry;
-        const QString problem = entries.at(i).isObject() ? readEntry(entries.at(i).toObject(), &entry)
+        Har::Entry entry;
+        QStringList skipped;
+        const QString problem = entries.at(i).isObject() ? Har::readEntry(entries.at(i).toObject(), &entry, &skipped)
                                                          : QStringLiteral("not a JSON object");
         if (problem.isEmpty())
             parsed.push_back(std::move(entry));
         else if (warnings)
             warnings->append(QStringLiteral("%1: log.entries[%2]: %3; entry skipped").arg(name).arg(i).arg(problem));
+        if (warnings) {
+            for (const QString& what : std::as_const(skipped))
+                warnings->append(QStringLiteral("%1: log.entries[%2].%3").arg(name).arg(i).arg(what));
+        }
         if (progress && i % 256 == 255 && !progress(0.5 * double(i + 1) / double(entries.size())))
             return fail(FileError::Code::Cancelled, QStringLiteral(": import cancelled"));
     }
     // Browsers write entries in start order, but nothing in HAR promises it.
-    std::stable_sort(
-        parsed.begin(), parsed.end(), [](const HarEntry& a, const HarEntry& b) { return a.startedUs < b.startedUs; });
+    std::stable_sort(parsed.begin(), parsed.end(),
+        [](const Har::Entry& a, const Har::Entry& b) { return a.startedUs < b.startedUs; });
     const qint64 origin = parsed.empty() ? 0 : parsed.front().startedUs;
 
     trace->clear();
@@ -462,7 +292,7 @@ bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* erro
         *header = TraceHeader();
         header->appVersion = QCoreApplication::applicationVersion();
         header->pattern = QStringLiteral("har-import");
-        header->parameters = { { QStringLiteral("file"), QFileInfo(path).fileName() },
+        header->parameters = { { QStringLiteral("file"), QFileInfo(name).fileName() },
             { QStringLiteral("creator"),
                 QString(creator.value(QLatin1String("name")).toString() + u' '
                     + creator.value(QLatin1String("version")).toString())
@@ -473,6 +303,21 @@ bool har(const QString& path, Trace* trace, TraceHeader* header, FileError* erro
     if (progress)
         progress(1.0);
     return true;
+}
+
+bool isHar(const QString& path)
+{
+    if (path.endsWith(QLatin1String(".har"), Qt::CaseInsensitive))
+        return true;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    // A HAR is one JSON object whose member is "log"; a trace's first line is an object starting with "t".
+    QByteArray start = file.read(4096);
+    if (start.startsWith("\xEF\xBB\xBF"))
+        start.remove(0, 3);
+    const QByteArray compact = start.simplified().replace(' ', QByteArray());
+    return compact.startsWith("{\"log\":");
 }
 
 } // namespace Import

@@ -8,6 +8,9 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -279,6 +282,19 @@ private Q_SLOTS:
                                         QStringLiteral("GET /api/items?since=4&client=fx"),
                                         QStringLiteral("304 Not Modified · 0 B") }
                                  << QStringLiteral("2024-05-01T12:00:00.150Z");
+        // Recorded by Playwright's recordHar (headless Chromium) against `patternscope serve websockets` and
+        // `serve server-sent-events`, trimmed: its _webSocketMessages times are epoch milliseconds.
+        const QString text = QStringLiteral("text · 44 B");
+        QTest::addRow("playwright") << QStringLiteral("data/har/playwright.har")
+                                    << QStringList { QStringLiteral("Browser"), QStringLiteral("127.0.0.1:18930"),
+                                           QStringLiteral("127.0.0.1:18931"), QStringLiteral("127.0.0.1:18932") }
+                                    << QStringList { QStringLiteral("GET /index.html"), QStringLiteral("200 OK · 91 B"),
+                                           QStringLiteral("GET /feed?client=chromium"),
+                                           QStringLiteral("101 Switching Protocols"),
+                                           QStringLiteral("GET /events?client=chromium"), QStringLiteral("text · 41 B"),
+                                           QStringLiteral("200 OK"), QStringLiteral("text · 43 B"), text, text,
+                                           QStringLiteral("text · 30 B"), text, text, text }
+                                    << QStringLiteral("2026-12-06T11:17:54.572Z");
     }
 
     void importBrowserHar()
@@ -333,6 +349,104 @@ private Q_SLOTS:
         QCOMPARE(frame.sentAt, frame.receivedAt);
         QCOMPARE(frame.sentAt, TimeUs(500'000));
         QCOMPARE(frame.bodyPreview, QByteArray::fromHex("00ff1080"));
+    }
+
+    // Chrome writes a frame's time in epoch seconds, Playwright in epoch milliseconds: either way the frame
+    // lands where it happened, near its entry's start. A time near neither is left out and said so.
+    void webSocketTimeInEitherUnit_data()
+    {
+        QTest::addColumn<double>("factor");
+        QTest::addColumn<double>("offset");
+        QTest::addColumn<bool>("kept");
+        QTest::addRow("seconds (Chrome)") << 1.0 << 0.0 << true;
+        QTest::addRow("milliseconds (Playwright)") << 1000.0 << 0.0 << true;
+        QTest::addRow("seconds, a day late") << 1.0 << 86'400.0 << true;
+        QTest::addRow("milliseconds, a day late") << 1000.0 << 86'400'000.0 << true;
+        QTest::addRow("microseconds: neither") << 1e6 << 0.0 << false;
+        QTest::addRow("zero: neither") << 0.0 << 0.0 << false;
+        QTest::addRow("far future: neither") << 1e12 << 0.0 << false;
+    }
+
+    void webSocketTimeInEitherUnit()
+    {
+        QFETCH(double, factor);
+        QFETCH(double, offset);
+        QFETCH(bool, kept);
+        const QString path = QFINDTESTDATA("data/har/chrome.har");
+        Trace original;
+        QVERIFY(Import::har(path, &original, nullptr, nullptr));
+
+        QJsonObject root = QJsonDocument::fromJson(readFile(path)).object();
+        QJsonObject log = root.value(QLatin1String("log")).toObject();
+        QJsonArray entries = log.value(QLatin1String("entries")).toArray();
+        QJsonObject socket = entries.last().toObject();
+        QJsonArray frames = socket.value(QLatin1String("_webSocketMessages")).toArray();
+        const qsizetype frameCount = frames.size();
+        QVERIFY(frameCount >= 3);
+        for (qsizetype i = 0; i < frames.size(); ++i) {
+            QJsonObject frame = frames.at(i).toObject();
+            frame.insert(QLatin1String("time"), frame.value(QLatin1String("time")).toDouble() * factor + offset);
+            frames.replace(i, frame);
+        }
+        socket.insert(QLatin1String("_webSocketMessages"), frames);
+        entries.replace(entries.size() - 1, socket);
+        log.insert(QLatin1String("entries"), entries);
+        root.insert(QLatin1String("log"), log);
+
+        Trace trace;
+        FileError error;
+        QStringList warnings;
+        QVERIFY2(Import::harData(QJsonDocument(root).toJson(), QStringLiteral("changed.har"), &trace, nullptr, &error,
+                     {}, &warnings),
+            qPrintable(error.message));
+        const auto frameTimes = [](const Trace& t) {
+            QList<TimeUs> times;
+            for (const qint64 seq : t.sentOrder()) {
+                if (webSocketOpcode(t.message(seq)) >= 0)
+                    times << t.message(seq).sentAt;
+            }
+            return times;
+        };
+        const QList<TimeUs> expected = frameTimes(original);
+        QCOMPARE(expected.size(), frameCount);
+        if (!kept) {
+            QCOMPARE(frameTimes(trace), QList<TimeUs>());
+            QCOMPARE(warnings.size(), frameCount);
+            const QString where = QStringLiteral("changed.har: log.entries[%1]._webSocketMessages[0]: ");
+            QVERIFY2(warnings.first().startsWith(where.arg(entries.size() - 1)), qPrintable(warnings.first()));
+            QVERIFY2(warnings.first().endsWith(QStringLiteral("is not within a year of the entry's start; left out")),
+                qPrintable(warnings.first()));
+            return;
+        }
+        QCOMPARE(warnings, QStringList());
+        const QList<TimeUs> times = frameTimes(trace);
+        QCOMPARE(times.size(), expected.size());
+        const TimeUs late = TimeUs(offset / factor * 1e6);
+        for (qsizetype i = 0; i < times.size(); ++i)
+            QVERIFY2(qAbs(times.at(i) - (expected.at(i) + late)) <= 1, qPrintable(QString::number(times.at(i))));
+    }
+
+    // A HAR from browser automation spans the seconds it took, not the ages its milliseconds would be as
+    // seconds: every frame comes after its WebSocket entry started (at 84 ms), within the 3.5 s recorded.
+    void playwrightFramesLieInTheirEntry()
+    {
+        Trace trace;
+        FileError error;
+        QVERIFY2(
+            Import::har(QFINDTESTDATA("data/har/playwright.har"), &trace, nullptr, &error), qPrintable(error.message));
+        QVERIFY2(trace.endTime() < 4'000'000, qPrintable(QString::number(trace.endTime())));
+        qsizetype frames = 0;
+        for (const Message& m : trace.messages()) {
+            if (m.kind != Message::Kind::WsText)
+                continue;
+            ++frames;
+            QVERIFY2(m.sentAt >= 84'000 && m.sentAt < 3'500'000, qPrintable(QString::number(m.sentAt)));
+        }
+        QCOMPARE(frames, qsizetype(8));
+        // The first frame Chromium sent, at 1796555875319.4458 ms: 747.446 ms after the first entry started.
+        const auto first = std::find_if(trace.messages().begin(), trace.messages().end(),
+            [](const Message& m) { return m.kind == Message::Kind::WsText; });
+        QVERIFY(qAbs(first->sentAt - 747'446) <= 1);
     }
 
     void importBroken_data()
