@@ -21,6 +21,9 @@ constexpr double kColumnWidth = 180.0;
 constexpr double kRulerWidth = 68.0;
 constexpr double kTopMargin = 24.0;
 constexpr double kBottomMargin = 40.0;
+// A quiet stretch (arrows may pass through, but nothing starts or ends) taller than this is folded: a
+// picture's height, and so the work of drawing it, follows what it shows, not the time it spans.
+constexpr double kQuietFoldPixels = 3000.0;
 
 // A picture has no zoom control: choose the scale at which typical consecutive messages and notes
 // sit a label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count.
@@ -59,6 +62,7 @@ public:
         m_geometry.setColumns(kRulerWidth, kColumnWidth);
         m_geometry.setPixelsPerSecond(readableScale(trace));
         m_geometry.foldIdleGaps();
+        m_geometry.foldQuietStretches(kQuietFoldPixels);
         // Down to where the last arrow of the range arrives, not just to its last send.
         TimeUs end = range.to == NoTime ? trace.endTime() : std::min(range.to, trace.endTime());
         if (range.to != NoTime) {

@@ -88,12 +88,12 @@ double SequenceGeometry::contentWidth() const
     return m_rulerWidth + (columns + (columns > 0 ? 0.5 : 0.0)) * m_columnWidth;
 }
 
-bool SequenceGeometry::addFold(TimeUs start, TimeUs end)
+bool SequenceGeometry::addFold(TimeUs start, TimeUs end, bool idle)
 {
     if (end <= start || (!m_folds.empty() && start < m_folds.back().end))
         return false;
     const TimeUs before = m_folds.empty() ? 0 : m_foldedBefore.back() + (m_folds.back().end - m_folds.back().start);
-    m_folds.push_back({ start, end });
+    m_folds.push_back({ start, end, idle });
     m_foldedBefore.push_back(before);
     return true;
 }
@@ -112,6 +112,45 @@ TimeUs SequenceGeometry::foldIdleGaps()
         activityEnd = std::max(activityEnd, end);
     }
     return activityEnd;
+}
+
+void SequenceGeometry::foldQuietStretches(double pixels)
+{
+    if (!m_trace)
+        return;
+    std::vector<TimeUs> moments;
+    moments.reserve(m_trace->messages().size() * 2 + m_trace->notes().size() + m_trace->activations().size() * 2);
+    for (const Message& m : m_trace->messages()) {
+        moments.push_back(m.sentAt);
+        if (m.receivedAt != NoTime)
+            moments.push_back(m.receivedAt);
+    }
+    for (const Note& note : m_trace->notes())
+        moments.push_back(note.at);
+    for (const Activation& a : m_trace->activations()) {
+        moments.push_back(a.start);
+        if (a.end != NoTime)
+            moments.push_back(a.end);
+    }
+    std::sort(moments.begin(), moments.end());
+
+    std::vector<Fold> folds = m_folds;
+    const size_t idleFolds = folds.size();
+    const double perUs = m_pixelsPerSecond / 1e6;
+    for (size_t i = 1; i < moments.size(); ++i) {
+        const TimeUs start = moments[i - 1] + FoldMargin;
+        const TimeUs end = moments[i] - FoldMargin;
+        if (moments[i] - moments[i - 1] <= FoldAfter || double(moments[i] - moments[i - 1]) * perUs <= pixels)
+            continue;
+        // What an idle fold already hides stays as it is.
+        const auto overlaps = [&](const Fold& f) { return f.start <= end && start <= f.end; };
+        if (std::none_of(folds.begin(), folds.begin() + qsizetype(idleFolds), overlaps))
+            folds.push_back({ start, end, false });
+    }
+    std::sort(folds.begin(), folds.end(), [](const Fold& a, const Fold& b) { return a.start < b.start; });
+    clearFolds();
+    for (const Fold& f : folds)
+        addFold(f.start, f.end, f.idle);
 }
 
 void SequenceGeometry::clearFolds()

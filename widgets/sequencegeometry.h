@@ -24,6 +24,7 @@ public:
     struct Fold {
         TimeUs start = 0;
         TimeUs end = 0;
+        bool idle = true; // no arrow on its way through (else a quiet stretch of a picture)
     };
 
     // What an arrow looks like at a moment of playback.
@@ -63,7 +64,7 @@ public:
     // in time order and never overlap.
     void setFoldHeight(double pixels) { m_foldHeight = pixels; }
     double foldHeight() const { return m_foldHeight; }
-    bool addFold(TimeUs start, TimeUs end);
+    bool addFold(TimeUs start, TimeUs end, bool idle = true);
     const std::vector<Fold>& folds() const { return m_folds; }
     void clearFolds();
     // The fold around a time, or nullptr.
@@ -75,6 +76,11 @@ public:
     // Folds every such gap of the trace in which no arrow was on its way (after clearing the folds);
     // returns where the last arrow ended, for a caller that goes on folding as the trace grows.
     TimeUs foldIdleGaps();
+    // For a picture, which has no scroll bar to skip them: also folds every quiet stretch (nothing sent,
+    // arriving, lost, noted, nor an activation starting or ending) longer than FoldAfter and taller than
+    // `pixels`, even with arrows or activations going through it. Then the picture's height is bounded by
+    // what it shows, not by the time it spans. Keeps the folds there are.
+    void foldQuietStretches(double pixels);
     bool foldsShown() const { return m_foldsShown; }
 
     double timeToY(TimeUs t) const;

@@ -104,15 +104,32 @@ void SequencePainter::paintGrid(QPainter& painter, const QRectF& visible) const
     if (m_geometry.axis() != SequenceGeometry::Axis::Time)
         return;
     painter.setPen(QPen(m_theme.grid, 1.0));
-    const TimeUs step = gridStep();
-    const TimeUs from = std::max<TimeUs>(0, m_geometry.yToTime(visible.top()) / step * step);
-    const TimeUs to = m_geometry.yToTime(visible.bottom());
-    for (TimeUs t = from; t <= to; t += step) {
-        if (m_geometry.foldAt(t))
-            continue;
+    for (const TimeUs t : ticks(visible.top(), visible.bottom())) {
         const double y = m_geometry.timeToY(t);
         painter.drawLine(QPointF(visible.left(), y), QPointF(visible.right(), y));
     }
+}
+
+std::vector<TimeUs> SequencePainter::ticks(double y0, double y1) const
+{
+    std::vector<TimeUs> result;
+    if (m_geometry.axis() != SequenceGeometry::Axis::Time)
+        return result;
+    const TimeUs step = gridStep();
+    const TimeUs to = m_geometry.yToTime(y1);
+    TimeUs t = std::max<TimeUs>(0, m_geometry.yToTime(y0) / step * step);
+    while (t <= to) {
+        if (const SequenceGeometry::Fold* fold = m_geometry.foldAt(t)) {
+            // A fold hides its time: go on at the first tick after it, not through it step by step.
+            t = std::max(t, fold->end / step * step) + step;
+            continue;
+        }
+        result.push_back(t);
+        if (to - t < step)
+            break;
+        t += step;
+    }
+    return result;
 }
 
 void SequencePainter::paintFolds(QPainter& painter, const QRectF& visible) const
@@ -143,7 +160,8 @@ void SequencePainter::paintFolds(QPainter& painter, const QRectF& visible) const
         painter.setPen(QPen(m_theme.fold, 1.0));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(zigzag);
-        const QString text = QStringLiteral("%1 idle folded").arg(Units::clockDuration(it->end - it->start));
+        const QString text = (it->idle ? QStringLiteral("%1 idle folded") : QStringLiteral("%1 folded"))
+                                 .arg(Units::clockDuration(it->end - it->start));
         painter.setFont(m_smallFont);
         const QFontMetricsF fm(m_smallFont);
         const QRectF box(left + (right - left - fm.horizontalAdvance(text) - 20) / 2, y0 + 3,
@@ -359,12 +377,7 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
     painter.setPen(m_theme.mutedText);
     const QFontMetricsF fm(m_smallFont);
     if (m_geometry.axis() == SequenceGeometry::Axis::Time) {
-        const TimeUs step = gridStep();
-        const TimeUs from = std::max<TimeUs>(0, m_geometry.yToTime(scrollY) / step * step);
-        const TimeUs to = m_geometry.yToTime(scrollY + height);
-        for (TimeUs t = from; t <= to; t += step) {
-            if (m_geometry.foldAt(t))
-                continue;
+        for (const TimeUs t : ticks(scrollY, scrollY + height)) {
             const double y = m_geometry.timeToY(t) - scrollY + top;
             if (y < top + 6)
                 continue;

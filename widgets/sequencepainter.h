@@ -36,6 +36,10 @@ public:
     void paintHeaders(QPainter& painter, double scrollX, double width) const;
     // In viewport coordinates: the time ruler down the left, for content rows scrollY.., below `top`.
     void paintRuler(QPainter& painter, double scrollY, double top, double height) const;
+    // The times of the grid lines and ruler ticks between content rows y0 and y1 (Time axis): one every
+    // gridStep(), none inside a fold. As many as fit ~70 px apart in the band's unfolded part, however
+    // much time its folds hide.
+    std::vector<TimeUs> ticks(double y0, double y1) const;
 
 private:
     void paintGrid(QPainter& painter, const QRectF& visible) const;

@@ -2,9 +2,11 @@
 #include "exchanges.h"
 #include "pictureexport.h"
 #include "pictures.h"
+#include "sequencepainter.h"
 #include "tracefiles.h"
 
 #include <QFile>
+#include <QGuiApplication>
 #include <QImage>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -94,6 +96,75 @@ private Q_SLOTS:
         QVERIFY(progress.size() > 5);
         QVERIFY(std::is_sorted(progress.begin(), progress.end()));
         QCOMPARE(progress.last(), 1.0);
+    }
+
+    // The ruler's ticks over a folded span: as many as fit in what is drawn, not one per step of the hidden time.
+    void ticksSkipWhatAFoldHides()
+    {
+        constexpr TimeUs year = 365LL * 24 * 3600 * 1'000'000;
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, QStringLiteral("x"), 0)), 10'000);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(b, a, Message::Kind::HttpResponse, QStringLiteral("y"), 300 * year)),
+            300 * year + 10'000);
+        SequenceGeometry geometry;
+        geometry.setTrace(&trace);
+        geometry.setPixelsPerSecond(120); // a tick a second
+        geometry.foldIdleGaps();
+        QCOMPARE(geometry.folds().size(), size_t(1));
+        const Theme theme = Theme::fromPalette(QGuiApplication::palette());
+        const SequencePainter painter(geometry, theme);
+        const double height = geometry.contentHeight(trace.endTime());
+        QVERIFY2(height < 400, qPrintable(QString::number(height)));
+        const std::vector<TimeUs> ticks = painter.ticks(0, height);
+        // 0 s and 1 s before the fold, 300 years and a second after it; none inside.
+        QVERIFY2(ticks.size() >= 2 && ticks.size() <= 6, qPrintable(QString::number(ticks.size())));
+        for (const TimeUs t : ticks)
+            QVERIFY(!geometry.foldAt(t));
+        QVERIFY(ticks.back() >= 300 * year);
+    }
+
+    // Two messages 300 years apart, and one that takes 300 years to arrive: every picture format is written,
+    // and its height follows what is drawn, not the centuries between.
+    void aSpanOfCenturiesIsDrawnAsWhatHappened_data()
+    {
+        QTest::addColumn<bool>("slowArrow");
+        QTest::addRow("idle centuries") << false;
+        QTest::addRow("an arrow on its way for centuries") << true;
+    }
+
+    void aSpanOfCenturiesIsDrawnAsWhatHappened()
+    {
+        QFETCH(bool, slowArrow);
+        constexpr TimeUs year = 365LL * 24 * 3600 * 1'000'000;
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("Browser"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, QStringLiteral("GET /then"), 0)),
+            slowArrow ? 300 * year : 10'000);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(b, a, Message::Kind::HttpResponse, QStringLiteral("200 OK"), 300 * year)),
+            300 * year + 10'000);
+        const QString svgPath = written(trace, Format::Svg, QStringLiteral("centuries.svg"));
+        QVERIFY(!svgPath.isEmpty());
+        const QByteArray svg = readFile(svgPath);
+        QVERIFY(svg.contains(">GET /then<") && svg.contains(">200 OK<"));
+        const QRegularExpressionMatch viewBox
+            = QRegularExpression(QStringLiteral("viewBox=\"0 0 (\\d+) (\\d+)\"")).match(QString::fromUtf8(svg));
+        QVERIFY(viewBox.hasMatch());
+        const int height = viewBox.captured(2).toInt();
+        QVERIFY2(height > 0 && height < 8000, qPrintable(QString::number(height)));
+        QVERIFY2(svg.count("<text") < 40, qPrintable(QString::number(svg.count("<text"))));
+        const QString png = written(trace, Format::Png, QStringLiteral("centuries.png"));
+        QVERIFY(!png.isEmpty());
+        QCOMPARE(QImage(png).height(), height);
+        const QString pdf = written(trace, Format::Pdf, QStringLiteral("centuries.pdf"));
+        QVERIFY(!pdf.isEmpty());
+        QVERIFY(readFile(pdf).count("/Type /Page\n") + readFile(pdf).count("/Type /Page ") <= 12);
     }
 
     void tooBigOrUnwritableIsRefusedAndLeavesNoFile()

@@ -109,6 +109,37 @@ private Q_SLOTS:
         QVERIFY(!f.g.foldAt(ms(7000)));
     }
 
+    // A picture folds quiet stretches even with an arrow on its way through; the idle folds stay as they were.
+    void quietStretchesFoldForPictures()
+    {
+        Fixture f;
+        f.g.setFoldHeight(30);
+        constexpr TimeUs year = 365LL * 24 * 3600 * 1'000'000;
+        const qint64 slow = f.send(f.client, f.server, 0); // on its way for 300 years
+        f.trace.completeMessage(slow, 300 * year);
+        f.trace.completeMessage(f.send(f.server, f.client, 300 * year + ms(5)), 300 * year + ms(15));
+        f.trace.completeMessage(f.send(f.client, f.proxy, 301 * year), 301 * year + ms(10)); // a year idle
+        f.trace.completeMessage(f.send(f.client, f.proxy, 301 * year + ms(100)), 301 * year + ms(10'000));
+
+        f.g.foldIdleGaps();
+        QCOMPARE(f.g.folds().size(), size_t(1)); // only the idle year: the slow arrow keeps its 300 years open
+        QVERIFY(f.g.folds().front().idle);
+        QVERIFY(f.g.timeToY(300 * year) > 1e11);
+
+        f.g.foldQuietStretches(3000); // 30 s at 100 px/s
+        QCOMPARE(f.g.folds().size(), size_t(2));
+        const SequenceGeometry::Fold quiet = f.g.folds().front();
+        QVERIFY(!quiet.idle);
+        QCOMPARE(quiet.start, SequenceGeometry::FoldMargin);
+        QCOMPARE(quiet.end, 300 * year - SequenceGeometry::FoldMargin);
+        QVERIFY(f.g.folds().back().idle);
+        QCOMPARE(f.g.folds().back().start, 300 * year + ms(15) + SequenceGeometry::FoldMargin);
+        // The 10 s arrow at the end is under 3000 px: kept at full length.
+        const double end = f.g.timeToY(301 * year + ms(10'000));
+        QVERIFY2(end < 2 * 100.0 + 2 * 30.0 + 1000.0 + 10.0, qPrintable(QString::number(end)));
+        QVERIFY(f.g.timeToY(301 * year + ms(10'000)) - f.g.timeToY(301 * year + ms(100)) > 980.0);
+    }
+
     void compactAxisHasOneRowPerMessage()
     {
         Fixture f;
