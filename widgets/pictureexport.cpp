@@ -3,10 +3,13 @@
 
 #include "sequencepainter.h"
 
+#include <QBuffer>
+#include <QFontInfo>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <algorithm>
@@ -51,11 +54,42 @@ double readableScale(const Trace& trace)
     return std::clamp(24.0 / median, 120.0, 3000.0);
 }
 
+// The application's font under the name of the family it resolves to ("Sans Serif" is only fontconfig's alias
+// for one): the name an SVG can pass on to a browser.
+QFont pictureFont()
+{
+    QFont font = QGuiApplication::font();
+    font.setFamily(QFontInfo(font).family());
+    return font;
+}
+
+// The CSS font-family for the SVG: the family, then the generic family a browser without it falls back to
+// ("DejaVu Sans, sans-serif"). A name CSS could misread as something else is quoted.
+QString cssFontFamily(const QFont& font)
+{
+    static const QRegularExpression plainName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_-]*( [A-Za-z_][A-Za-z0-9_-]*)*$"));
+    const QString family = font.family();
+    const QString name = plainName.match(family).hasMatch()
+        ? family
+        : u'\'' + QString(family).replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'")) + u'\'';
+    const QString generic = QFontInfo(font).fixedPitch() ? QStringLiteral("monospace") : QStringLiteral("sans-serif");
+    return name + QStringLiteral(", ") + generic;
+}
+
+// QSvgGenerator names the family alone; the attribute gets the fallback too.
+QByteArray withFontFallback(QByteArray svg, const QFont& font)
+{
+    const QByteArray written = "font-family=\"" + font.family().toHtmlEscaped().toUtf8() + '"';
+    const QByteArray wanted = "font-family=\"" + cssFontFamily(font).toHtmlEscaped().toUtf8() + '"';
+    return svg.replace(written, wanted);
+}
+
 // The diagram of one range, laid out once; pages or a single picture are slices of it.
 class Layout {
 public:
     Layout(const Trace& trace, const ExportRange& range)
-        : m_theme(Theme::fromPalette(QGuiApplication::palette()))
+        : m_font(pictureFont())
+        , m_theme(Theme::fromPalette(QGuiApplication::palette()))
         , m_painter(m_geometry, m_theme)
     {
         m_geometry.setTrace(&trace);
@@ -73,10 +107,11 @@ public:
         }
         m_top = m_geometry.timeToY(range.from) - kTopMargin;
         m_bottom = m_geometry.timeToY(end) + kBottomMargin;
-        m_painter.setFont(QGuiApplication::font());
+        m_painter.setFont(m_font);
         m_painter.setAsOf(trace.endTime());
     }
 
+    const QFont& font() const { return m_font; }
     double width() const { return m_geometry.contentWidth() + 16.0; }
     double bodyHeight() const { return m_bottom - m_top; }
     double height() const { return SequencePainter::HeaderHeight + bodyHeight(); }
@@ -85,6 +120,7 @@ public:
     void paint(QPainter& p, double from, double rows) const
     {
         const double header = SequencePainter::HeaderHeight;
+        p.setFont(m_font); // from the first element on: an SVG names no other family
         p.fillRect(QRectF(0, 0, width(), header + rows), m_theme.background);
         p.save();
         p.setClipRect(QRectF(0, header, width(), rows));
@@ -96,6 +132,7 @@ public:
     }
 
 private:
+    QFont m_font;
     SequenceGeometry m_geometry;
     Theme m_theme;
     SequencePainter m_painter;
@@ -159,8 +196,10 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
 
     switch (format) {
     case Format::Svg: {
+        QBuffer drawn;
+        drawn.open(QIODevice::WriteOnly);
         QSvgGenerator svg;
-        svg.setOutputDevice(&file);
+        svg.setOutputDevice(&drawn);
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(QStringLiteral("Sequence diagram"));
@@ -170,6 +209,10 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
             return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot draw the SVG"));
         layout.paint(painter, 0, layout.bodyHeight());
         painter.end();
+        const QByteArray bytes = withFontFallback(drawn.buffer(), layout.font());
+        if (file.write(bytes) != bytes.size())
+            return FileError::fail(
+                error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
         break;
     }
     case Format::Png: {

@@ -6,9 +6,11 @@
 #include "tracefiles.h"
 
 #include <QFile>
+#include <QFontInfo>
 #include <QGuiApplication>
 #include <QImage>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -61,6 +63,28 @@ private Q_SLOTS:
         };
         QVERIFY(height(partial) > 0);
         QVERIFY(height(partial) < height(svg));
+    }
+
+    // Browsers read font-family as CSS: "Sans Serif" is no generic family there (they would fall back to a
+    // serif). The SVG names the family the text was measured with, then the generic fallback.
+    void svgNamesARealFontFamilyAndAFallback()
+    {
+        Trace trace;
+        fillExchanges(trace, 3, 400'000);
+        const QString path = written(trace, Format::Svg, QStringLiteral("font.svg"));
+        QVERIFY(!path.isEmpty());
+        const QString svg = QString::fromUtf8(readFile(path));
+        QSet<QString> families;
+        QRegularExpressionMatchIterator it
+            = QRegularExpression(QStringLiteral("font-family=\"([^\"]*)\"")).globalMatch(svg);
+        while (it.hasNext())
+            families.insert(it.next().captured(1));
+        QCOMPARE(families.size(), 1);
+        const QString family = *families.cbegin();
+        QVERIFY2(family.endsWith(QLatin1String(", sans-serif")), qPrintable(family));
+        const QString named = family.chopped(int(qstrlen(", sans-serif")));
+        QVERIFY2(named != QLatin1String("Sans Serif") && !named.isEmpty(), qPrintable(family));
+        QCOMPARE(named, QFontInfo(QGuiApplication::font()).family()); // DejaVu Sans where CI runs
     }
 
     void pngIsThePaintedDiagram()
