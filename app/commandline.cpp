@@ -40,7 +40,7 @@ QString overview()
                           "      [--from T] [--to T]        har, svg, png or pdf; optionally only a time range\n"
                           "\n"
                           "Window:\n"
-                          "  open FILE                    replay a recorded trace in the window\n"
+                          "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
                           "  --pattern ID                 the pattern the window starts with\n"
                           "  --screenshot PNG [--after 3s]  render the window offscreen to a PNG and exit\n"
                           "\n"

@@ -16,8 +16,8 @@ namespace {
 
 bool readInput(const QString& path, Trace* trace, TraceHeader* header, FileError* error, QStringList* warnings)
 {
-    if (path.endsWith(QStringLiteral(".har"), Qt::CaseInsensitive))
-        return Import::har(path, trace, header, error);
+    if (Import::isHar(path))
+        return Import::har(path, trace, header, error, {}, warnings);
     TraceReader reader;
     if (!reader.read(path, trace, header)) {
         *error = reader.error();

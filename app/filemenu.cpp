@@ -29,7 +29,7 @@ void FileMenu::addTo(QMenu* menu)
     menu->addAction(tr("&Import HAR…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &FileMenu::importHar);
 }
 
-bool FileMenu::readHar(const QString& path, Trace* trace, TraceHeader* header, FileError* error)
+bool FileMenu::readHar(const QString& path, Trace* trace, TraceHeader* header, FileError* error, QStringList* warnings)
 {
     QProgressDialog progress(tr("Importing %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0, 1000, m_window);
     progress.setWindowModality(Qt::WindowModal);
@@ -39,19 +39,20 @@ bool FileMenu::readHar(const QString& path, Trace* trace, TraceHeader* header, F
         QCoreApplication::processEvents();
         return !progress.wasCanceled();
     };
-    const bool ok = Import::har(path, trace, header, error, showProgress);
+    const bool ok = Import::har(path, trace, header, error, showProgress, warnings);
     progress.reset();
     return ok;
 }
 
 void FileMenu::openTrace()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Open trace"), QString(), tr("PatternScope traces (*.pstrace.jsonl *.jsonl);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open trace"), QString(),
+        tr("Traces and browsers' HAR files (*.pstrace.jsonl *.jsonl *.har);;PatternScope traces (*.pstrace.jsonl "
+           "*.jsonl);;HAR files (*.har);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
-    if (!m_window->openTrace(path, &error))
+    if (!m_window->openTrace(path, &error) && !error.isEmpty())
         QMessageBox::warning(m_window, tr("Cannot open the trace"), error);
 }
 

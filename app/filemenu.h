@@ -24,7 +24,7 @@ public:
     void addTo(QMenu* menu);
 
     // Reads a HAR file with a progress dialog that can cancel it: then Cancelled, and nothing to say.
-    bool readHar(const QString& path, Trace* trace, TraceHeader* header, FileError* error);
+    bool readHar(const QString& path, Trace* trace, TraceHeader* header, FileError* error, QStringList* warnings);
 
 private:
     void openTrace();

@@ -3,6 +3,7 @@
 
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
+#include "exports.h"
 #include "filemenu.h"
 #include "linkemulator.h"
 #include "messageinspector.h"
@@ -326,6 +327,14 @@ void MainWindow::stopRun()
 
 bool MainWindow::openTrace(const QString& path, QString* error)
 {
+    if (Import::isHar(path)) {
+        // A browser's HAR opens as File → Import HAR would open it.
+        FileError failure;
+        const bool imported = importHar(path, &failure);
+        if (!imported)
+            *error = failure.isCancelled() ? QString() : failure.message;
+        return imported;
+    }
     auto trace = std::make_unique<Trace>();
     TraceReader reader;
     TraceHeader header;
@@ -370,9 +379,13 @@ bool MainWindow::importHar(const QString& path, FileError* error)
 {
     auto trace = std::make_unique<Trace>();
     TraceHeader header;
-    if (!m_files->readHar(path, trace.get(), &header, error))
+    QStringList warnings;
+    if (!m_files->readHar(path, trace.get(), &header, error, &warnings))
         return false;
     adopt(std::move(trace), header, path);
+    if (!warnings.isEmpty())
+        statusBar()->showMessage(
+            tr("%n part(s) of the HAR skipped; first: %1", nullptr, int(warnings.size())).arg(warnings.first()), 15000);
     return true;
 }
 

@@ -41,7 +41,8 @@ public:
     bool selectPattern(const QString& id);
     void startRun();
     void stopRun();
-    // Replays a recorded trace; false with the reader's "file:line: reason" if it cannot.
+    // Replays a recorded trace, or a browser's HAR (Import::isHar) as importHar does; false with the reader's
+    // "file:line: reason" if it cannot (empty when the user cancelled a HAR's import).
     bool openTrace(const QString& path, QString* error);
     bool saveTrace(const QString& path, QString* error);
     // Replays a HAR file recorded by a browser; false with the reason if it cannot (Cancelled when

@@ -149,6 +149,22 @@ private Q_SLOTS:
         QCOMPARE(other.trace()->messages().size(), window.trace()->messages().size());
     }
 
+    // Open takes a HAR too (as File → Import HAR does); a broken one says what is wrong with it as a HAR.
+    void openingAHar()
+    {
+        MainWindow window;
+        QString error;
+        QVERIFY2(
+            window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/playwright.har"), &error), qPrintable(error));
+        QVERIFY(window.trace());
+        QCOMPARE(window.trace()->participants().front().name, QStringLiteral("Browser"));
+        QCOMPARE(window.table()->model()->rowCount(), 14);
+        QCOMPARE(window.currentHeader().pattern, QStringLiteral("har-import"));
+        QVERIFY(!window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/not-json.har"), &error));
+        QVERIFY2(error.contains(QStringLiteral("not-json.har:5: not valid JSON")), qPrintable(error));
+        QCOMPARE(window.table()->model()->rowCount(), 14); // what was shown stays
+    }
+
     void importingABrowserHar()
     {
         MainWindow window;

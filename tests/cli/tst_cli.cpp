@@ -312,6 +312,33 @@ private Q_SLOTS:
         QVERIFY2(colours > 20, qPrintable(QString::number(colours)));
     }
 
+    // `open` takes a browser's HAR as File → Import HAR does, whatever its name: Playwright's one-line HAR
+    // saved as .json opens too, and so does `export` of it.
+    void openAndExportTakeAHar()
+    {
+        QTemporaryDir dir;
+        const QString har = QFINDTESTDATA("../files/data/har/playwright.har");
+        const QString renamed = dir.filePath(QStringLiteral("recording.json"));
+        QVERIFY(QFile::copy(har, renamed));
+        for (const QString& input : { har, renamed }) {
+            const QString png = dir.filePath(QStringLiteral("window.png"));
+            QFile::remove(png);
+            const Result r = runCli({ QStringLiteral("open"), input, QStringLiteral("--screenshot"), png,
+                QStringLiteral("--after"), QStringLiteral("200ms") });
+            QVERIFY2(!r.err.contains(QStringLiteral("patternscope:")), qPrintable(r.err));
+            QCOMPARE(r.exitCode, 0);
+            const QImage image(png);
+            QVERIFY(!image.isNull());
+            QVERIFY2(Test::distinctColours(image, 7) > 20, qPrintable(input));
+        }
+        const QString csv = dir.filePath(QStringLiteral("out.csv"));
+        const Result r = runCli({ QStringLiteral("export"), renamed, QStringLiteral("-f"), QStringLiteral("csv"),
+            QStringLiteral("-o"), csv });
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(Test::readFile(csv).contains(",Browser,127.0.0.1:18931,ws-text,"));
+    }
+
     void windowOptionsFailCleanly_data()
     {
         failureColumns();
@@ -332,27 +359,33 @@ private Q_SLOTS:
     void windowOptionsFailCleanly() { failsCleanly(); }
 
     // Every row of the format table the window's dialog offers too.
+    // A trace, and a HAR recorded by browser automation (Playwright's, whose frame times are milliseconds).
     void exportWritesEachFormat_data()
     {
+        QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("format");
         QTest::addColumn<QByteArray>("start"); // what a file of that format begins with
         const QHash<QString, QByteArray> starts { { QStringLiteral("mermaid"), "sequenceDiagram" },
             { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
             { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
             { QStringLiteral("pdf"), "%PDF" } };
-        for (const QString& id : ExportFormats::ids())
-            QTest::addRow("%s", qPrintable(id)) << id << starts.value(id);
+        for (const char* input : { "small.pstrace.jsonl", "har/playwright.har" }) {
+            for (const QString& id : ExportFormats::ids())
+                QTest::addRow("%s %s", input, qPrintable(id))
+                    << QFINDTESTDATA(QStringLiteral("../files/data/") + QLatin1String(input)) << id << starts.value(id);
+        }
     }
 
     void exportWritesEachFormat()
     {
+        QFETCH(QString, input);
         QFETCH(QString, format);
         QFETCH(QByteArray, start);
         QVERIFY2(!start.isEmpty(), "a new format needs its first bytes in the _data function");
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out.") + format);
-        const Result r = runCli({ QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"),
-            QStringLiteral("--format"), format, QStringLiteral("-o"), out });
+        const Result r = runCli(
+            { QStringLiteral("export"), input, QStringLiteral("--format"), format, QStringLiteral("-o"), out });
         QCOMPARE(r.err, QString());
         QCOMPARE(r.exitCode, 0);
         QFile file(out);
