@@ -71,6 +71,13 @@ bool parseDateTime(const QString& text, qint64* epochUs)
     return true;
 }
 
+// Our own export marks a frame or event that did not arrive with _state ("lost", "in-flight").
+bool neverArrived(const QJsonObject& message)
+{
+    const QString state = message.value(QLatin1String("_state")).toString();
+    return !state.isEmpty() && state != QLatin1String("delivered");
+}
+
 QString skippedMoment(const char* list, qsizetype index, const QJsonValue& time)
 {
     return QStringLiteral("%1[%2]: time %3 is not within a year of the entry's start; left out")
@@ -171,6 +178,7 @@ QString readEntry(const QJsonObject& object, Entry* entry, QStringList* skipped)
         frame.send = type == QLatin1String("send");
         frame.opcode = message.value(QLatin1String("opcode")).toInt(1);
         frame.data = message.value(QLatin1String("data")).toString();
+        frame.lost = neverArrived(message);
         entry->frames.push_back(frame);
     }
     const QJsonArray events = object.value(QLatin1String("_eventSourceMessages")).toArray();
@@ -187,6 +195,10 @@ QString readEntry(const QJsonObject& object, Entry* entry, QStringList* skipped)
         event.name = message.value(QLatin1String("eventName")).toString();
         event.id = message.value(QLatin1String("eventId")).toString();
         event.data = message.value(QLatin1String("data")).toString();
+        const QJsonValue block = message.value(QLatin1String("_text"));
+        if (block.isString())
+            event.text = block.toString().isNull() ? QLatin1String("") : block.toString();
+        event.lost = neverArrived(message);
         entry->events.push_back(event);
     }
     return {};

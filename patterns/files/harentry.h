@@ -25,6 +25,7 @@ struct Frame {
     bool send = true;
     int opcode = 1;
     QString data;
+    bool lost = false; // _state says it never arrived
 };
 
 struct SseMessage {
@@ -32,6 +33,8 @@ struct SseMessage {
     QString name;
     QString id;
     QString data;
+    QString text; // _text: the block that dispatched no event; null for an event
+    bool lost = false;
 };
 
 struct Entry {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // HAR 1.2 export. How the trace maps onto HAR, where HAR leaves a choice:
-// - An entry is an http-request sent in the range and its http-response (taken even when sent after the
-//   range), paired by correlation key, else by order on their connection. Entries follow request send time.
+// - An entry is an http-request (or a callback: the server's POST to a client's receiver) sent in the range
+//   and its http-response (taken even when sent after the range), paired by correlation key, else by order
+//   on their connection. Entries follow request send time.
 // - Times come from the run's one monotonic clock, so client and server times compare directly:
 //   send = request flight (sent to received), wait = server time (request received to response sent),
 //   receive = response flight; blocked, dns, connect and ssl are -1; time = send + wait + receive.
@@ -14,12 +15,14 @@
 // - WebSocket: the upgrade entry (ws:// URL, status 101) has _resourceType "websocket" and
 //   _webSocketMessages like Chrome's: {type "send"|"receive" from the client's side, time in epoch
 //   seconds, opcode, data}. Chrome itself lists only data frames; we list every recorded frame with its
-//   RFC 6455 opcode (0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong). Text, ping and pong
-//   payloads are written as text, the others as base64 (like Chrome's binary frames). A send frame is at
-//   its send time; a receive frame at its arrival, and frames the client never received are left out.
+//   RFC 6455 opcode (0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong), publish-subscribe's
+//   publish and deliver envelopes included. Text, ping and pong payloads are written as text, the others
+//   as base64 (like Chrome's binary frames). A send frame is at its send time; a receive frame at its
+//   arrival. A frame that never arrived is listed too, with _state "lost" (at the loss) or "in-flight".
 // - SSE: the text/event-stream entry has _resourceType "eventsource" and _eventSourceMessages
 //   {time, eventName, eventId, data}, the fields of Chrome's EventSourceMessage (Chrome's own HAR export
-//   does not write them); one per dispatched event, at its arrival.
+//   does not write them); one per dispatched event, at its arrival; a block that dispatches no event (a
+//   heartbeat comment) as one item with its text in _text. Undelivered ones with _state, as frames.
 // - Bodies are previews: content.comment says so when the preview is shorter than the body.
 #include "exportcommon.h"
 #include "exports.h"
@@ -50,6 +53,12 @@ bool usableHost(const QString& name)
             return false;
     }
     return true;
+}
+
+// A request of its own entry: the HTTP requests, and the callbacks a server POSTs to a client's receiver.
+bool isRequest(Message::Kind kind)
+{
+    return kind == Message::Kind::HttpRequest || kind == Message::Kind::Callback;
 }
 
 struct Exchange {
@@ -102,18 +111,17 @@ public:
         // answer: it must not take the answer of the request sent again after it.
         for (const qint64 seq : order) {
             const Message& m = messages[size_t(seq)];
-            if (m.kind == Message::Kind::HttpRequest && m.state != Message::State::Lost && !m.correlation.isEmpty())
+            if (isRequest(m.kind) && m.state != Message::State::Lost && !m.correlation.isEmpty())
                 take(byCorrelation.value(m.correlation), m, true);
         }
         for (const qint64 seq : order) {
             const Message& m = messages[size_t(seq)];
-            if (m.kind == Message::Kind::HttpRequest && m.state != Message::State::Lost && !answer.contains(seq)
-                && m.connection >= 0)
+            if (isRequest(m.kind) && m.state != Message::State::Lost && !answer.contains(seq) && m.connection >= 0)
                 take(byConnection.value(m.connection), m, false);
         }
         QList<Exchange> result;
         for (const qint64 seq : rangeSeqs()) {
-            if (messages[size_t(seq)].kind == Message::Kind::HttpRequest)
+            if (isRequest(messages[size_t(seq)].kind))
                 result.append({ seq, answer.value(seq, -1) });
         }
         return result;

@@ -13,9 +13,12 @@
 //   and received at that time). _eventSourceMessages likewise give sse-event arrows. Their `time` is
 //   epoch seconds in Chrome's HARs and epoch milliseconds in Playwright's: the unit is the one that puts
 //   the frame near its entry's startedDateTime (Har::momentUs); a frame near neither is left out with a
-//   warning.
+//   warning. A frame or event with a _state other than "delivered" (our export's "lost", "in-flight") is
+//   a lost arrow; an event item with _text (a block that dispatched no event) is an arrow labelled by its
+//   comment.
 // - Header and body previews are kept up to kMaxHeaders headers and Har::PreviewBytes bytes.
 // - Entries without startedDateTime, request or response are skipped with a warning naming the entry.
+#include "eventstreamparser.h"
 #include "exports.h"
 #include "harentry.h"
 #include "labels.h"
@@ -72,6 +75,18 @@ MessageFields requestFields(const Har::Entry& entry)
         fields.target += u'?' + url.query(QUrl::FullyEncoded);
     fields.upgrade = url.scheme() == QLatin1String("ws") || url.scheme() == QLatin1String("wss");
     return fields;
+}
+
+// A stream block that dispatched no event: its comment (": hb 3"), else its first line.
+QString blockLabel(const QString& text)
+{
+    EventStreamParser parser;
+    parser.feed(text.toUtf8());
+    parser.endOfStream();
+    const QStringList comments = parser.takeComments();
+    if (!comments.isEmpty())
+        return QStringLiteral(": ") + comments.constFirst().trimmed();
+    return text.section(u'\n', 0, 0).trimmed();
 }
 
 class TraceBuilder {
@@ -141,7 +156,7 @@ public:
                 : frame.opcode == 10   ? Message::Kind::WsPong
                                        : Message::Kind::WsBinary;
             describeFrame(frame, payload, &m);
-            addMoment(m, payload, connection, frame.atUs);
+            addMoment(m, payload, connection, frame.atUs, frame.lost);
         }
         for (const Har::SseMessage& event : entry.events) {
             Message m;
@@ -150,8 +165,13 @@ public:
             m.kind = Message::Kind::SseEvent;
             m.fields.name = event.name;
             m.fields.id = event.id;
-            m.label = Labels::serverSentEvent(m.fields);
-            addMoment(m, event.data.toUtf8(), connection, event.atUs);
+            if (event.text.isNull()) {
+                m.label = Labels::serverSentEvent(m.fields);
+                addMoment(m, event.data.toUtf8(), connection, event.atUs, event.lost);
+            } else {
+                m.label = blockLabel(event.text);
+                addMoment(m, event.text.toUtf8(), connection, event.atUs, event.lost);
+            }
         }
     }
 
@@ -188,13 +208,17 @@ private:
 
     // WebSocket frames and SSE events have one timestamp each (since the epoch): their arrows are
     // horizontal, sent and received then.
-    void addMoment(Message m, const QByteArray& payload, int connection, qint64 atUs)
+    void addMoment(Message m, const QByteArray& payload, int connection, qint64 atUs, bool lost)
     {
         m.connection = connection;
         m.bytes = payload.size();
         m.bodyPreview = payload.left(Har::PreviewBytes);
         m.sentAt = std::max<TimeUs>(atUs - m_originUs, 0);
-        m_trace->completeMessage(m_trace->addMessage(m), m.sentAt);
+        const qint64 seq = m_trace->addMessage(m);
+        if (lost)
+            m_trace->loseMessage(seq, m.sentAt);
+        else
+            m_trace->completeMessage(seq, m.sentAt);
         touchConnection(connection, m.sentAt);
     }
 

@@ -53,6 +53,65 @@ struct Arrow {
     Message::State state;
 };
 
+// Short runs of each of the seven patterns, fast enough for a test, and what each must have shown before it
+// stops: enough delivered messages of the kind the pattern is about.
+struct PatternRun {
+    const char* pattern;
+    QStringList parameters;
+    Message::Kind kind;
+    int count;
+};
+
+const std::vector<PatternRun>& patternRuns()
+{
+    static const std::vector<PatternRun> runs {
+        { "request-response",
+            { QStringLiteral("latency=10ms"), QStringLiteral("interval=100ms"), QStringLiteral("processing=20ms") },
+            Message::Kind::HttpResponse, 4 },
+        { "short-polling",
+            { QStringLiteral("latency=10ms"), QStringLiteral("poll=100ms"), QStringLiteral("produce=150ms") },
+            Message::Kind::HttpResponse, 4 },
+        { "long-polling",
+            { QStringLiteral("latency=10ms"), QStringLiteral("hold=300ms"), QStringLiteral("produce=150ms") },
+            Message::Kind::HttpResponse, 4 },
+        { "websockets",
+            { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"), QStringLiteral("ping=200ms"),
+                QStringLiteral("send=150ms") },
+            Message::Kind::WsPong, 2 },
+        { "server-sent-events",
+            { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"), QStringLiteral("heartbeat=150ms") },
+            Message::Kind::SseEvent, 6 },
+        { "publish-subscribe", { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms") },
+            Message::Kind::Deliver, 4 },
+        { "request-callback",
+            { QStringLiteral("latency=10ms"), QStringLiteral("interval=150ms"), QStringLiteral("processing=50ms") },
+            Message::Kind::Callback, 3 },
+    };
+    return runs;
+}
+
+// Runs a pattern until it has shown what it is about, stops it, and gives its trace; nullptr (with a warning)
+// when it does not get there.
+std::unique_ptr<Run> recordPattern(const PatternRun& what)
+{
+    auto run = Test::startRun(QLatin1String(what.pattern), what.parameters);
+    if (!run)
+        return nullptr;
+    const Trace& trace = *run->trace();
+    const auto shown = [&] {
+        return std::count_if(trace.messages().begin(), trace.messages().end(),
+            [&](const Message& m) { return m.kind == what.kind && m.state == Message::State::Delivered; });
+    };
+    if (!Test::waitUntil([&] { return shown() >= what.count; }, 20000)) {
+        qWarning(
+            "%s: only %d of %d %s delivered", what.pattern, int(shown()), what.count, qPrintable(kindName(what.kind)));
+        return nullptr;
+    }
+    if (!Test::stopAndWait(*run))
+        return nullptr;
+    return run;
+}
+
 bool isServer(const Trace& trace, int id)
 {
     const Participant* p = trace.participant(id);
@@ -177,7 +236,7 @@ private Q_SLOTS:
     }
 
     // Export to HAR, import it: the same HTTP exchanges (request lines, status lines, send and arrival times
-    // to the millisecond), the WebSocket frames and SSE events the client saw, in the same order.
+    // to the millisecond), every WebSocket frame and SSE block (lost where it did not arrive), in the same order.
     void harRoundTrip()
     {
         QTemporaryDir dir;
@@ -197,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(header.pattern, QStringLiteral("har-import"));
         QCOMPARE(header.startedAt, m_header.startedAt.addMSecs(2)); // the first request left at 2 ms
 
-        // What the HAR can carry of the original: the client's view of frames and events.
+        // What the HAR can carry of the original: its exchanges, and every frame and event at one moment each.
         std::vector<Arrow> expected;
         for (const qint64 seq : m_trace.sentOrder()) {
             const Message& m = m_trace.message(seq);
@@ -213,16 +272,17 @@ private Q_SLOTS:
             case Message::Kind::HttpResponse:
                 expected.push_back({ m.kind, up, mainLabel(m.label), m.sentAt, m.receivedAt, m.state });
                 break;
-            case Message::Kind::SseEvent:
-                if (m.state == Message::State::Delivered && m.label.startsWith(QLatin1String("event:")))
-                    expected.push_back({ m.kind, up, m.label, m.receivedAt, m.receivedAt, m.state });
+            default: {
+                // Frames and events, each at one moment: a sent frame when it left, else when it arrived or was
+                // lost, or when it left if it was still on its way. What never arrived comes back lost.
+                const bool delivered = m.state == Message::State::Delivered;
+                const TimeUs t = up || (!delivered && m.receivedAt == NoTime) ? m.sentAt : m.receivedAt;
+                // A block that dispatched no event is labelled by its comment: only events keep their label.
+                const bool sameLabel = m.kind != Message::Kind::SseEvent || m.label.startsWith(QLatin1String("event:"));
+                expected.push_back({ m.kind, up, sameLabel ? m.label : QString(), t, t,
+                    delivered ? Message::State::Delivered : Message::State::Lost });
                 break;
-            default:
-                if (m.state == Message::State::Delivered || up) {
-                    const TimeUs t = up ? m.sentAt : m.receivedAt;
-                    expected.push_back({ m.kind, up, m.label, t, t, Message::State::Delivered });
-                }
-                break;
+            }
             }
         }
         std::stable_sort(
@@ -233,8 +293,12 @@ private Q_SLOTS:
             const Message& m = imported.message(seq);
             const bool up = isServer(imported, m.to);
             const bool http = m.kind == Message::Kind::HttpRequest || m.kind == Message::Kind::HttpResponse;
-            actual.push_back(
-                { m.kind, up, http ? mainLabel(m.label) : m.label, m.sentAt + 2000, m.receivedAt + 2000, m.state });
+            const bool comment = m.kind == Message::Kind::SseEvent && !m.label.startsWith(QLatin1String("event:"));
+            actual.push_back({ m.kind, up,
+                http          ? mainLabel(m.label)
+                    : comment ? QString()
+                              : m.label,
+                m.sentAt + 2000, m.receivedAt + 2000, m.state });
         }
         QCOMPARE(actual.size(), expected.size());
         for (size_t i = 0; i < actual.size(); ++i) {
@@ -494,6 +558,78 @@ private Q_SLOTS:
         QCOMPARE(trace.messages().size(), size_t(2 + 2 + 3)); // GET / and its answer, the upgrade, 3 frames
     }
 
+    // Every message of every pattern is in its HAR (TCP's own connect and close aside, which HAR has no
+    // place for): each request and callback an entry of its own, each answer in its request's entry, each
+    // WebSocket frame (publish and deliver envelopes too) in its connection's _webSocketMessages, each
+    // event-stream block in its stream's _eventSourceMessages. Delivered or not.
+    void harHoldsEveryMessageOfEveryPattern_data()
+    {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < patternRuns().size(); ++i)
+            QTest::addRow("%s", patternRuns()[i].pattern) << int(i);
+    }
+
+    void harHoldsEveryMessageOfEveryPattern()
+    {
+        QFETCH(int, index);
+        const auto run = recordPattern(patternRuns()[size_t(index)]);
+        QVERIFY(run);
+        const Trace& trace = *run->trace();
+        TraceHeader header;
+        header.appVersion = QStringLiteral("test");
+        header.startedAt = QDateTime::currentDateTimeUtc();
+        const QJsonDocument har = QJsonDocument::fromJson(exportHar(trace, header));
+        QVERIFY(har.isObject());
+
+        qsizetype requests = 0;
+        qsizetype answers = 0;
+        qsizetype frames = 0;
+        qsizetype blocks = 0;
+        qsizetype plumbing = 0;
+        for (const Message& m : trace.messages()) {
+            switch (m.kind) {
+            case Message::Kind::HttpRequest:
+            case Message::Kind::Callback:
+                ++requests;
+                break;
+            case Message::Kind::HttpResponse:
+                ++answers;
+                break;
+            case Message::Kind::SseEvent:
+                ++blocks;
+                break;
+            case Message::Kind::Connect:
+            case Message::Kind::Close:
+                ++plumbing;
+                break;
+            default: // ws-*, publish, deliver
+                ++frames;
+                break;
+            }
+        }
+        qsizetype entries = 0;
+        qsizetype answered = 0;
+        qsizetype listedFrames = 0;
+        qsizetype listedBlocks = 0;
+        for (const QJsonValue& value :
+            har.object().value(QLatin1String("log")).toObject().value(QLatin1String("entries")).toArray()) {
+            const QJsonObject entry = value.toObject();
+            ++entries;
+            answered += entry.value(QLatin1String("response")).toObject().value(QLatin1String("status")).toInt() != 0;
+            listedFrames += entry.value(QLatin1String("_webSocketMessages")).toArray().size();
+            listedBlocks += entry.value(QLatin1String("_eventSourceMessages")).toArray().size();
+        }
+        qInfo("%s: %lld requests and callbacks, %lld answers, %lld frames, %lld stream blocks (and %lld TCP connects "
+              "and closes)",
+            patternRuns()[size_t(index)].pattern, qlonglong(requests), qlonglong(answers), qlonglong(frames),
+            qlonglong(blocks), qlonglong(plumbing));
+        QVERIFY(requests > 0);
+        QCOMPARE(entries, requests);
+        QCOMPARE(answered, answers);
+        QCOMPARE(listedFrames, frames);
+        QCOMPARE(listedBlocks, blocks);
+    }
+
     // The HAR 1.2 schema check by npm's har-validator (tests/tools/check-har.mjs) on the fixture and on
     // real recordings. Run as its own CTest test, tst_harcsv_validator, which sets PATTERNSCOPE_CHECK_HAR;
     // there a missing node or package is a failure.
@@ -514,26 +650,15 @@ private Q_SLOTS:
             files << file.fileName();
         };
         save(QStringLiteral("fixture.har"), exportHar(m_trace, m_header));
-        // Real recordings: a WebSocket run and an SSE run over loopback.
-        const std::pair<QString, QStringList> runs[] = {
-            { QStringLiteral("websockets"),
-                { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"), QStringLiteral("ping=200ms"),
-                    QStringLiteral("send=150ms") } },
-            { QStringLiteral("server-sent-events"),
-                { QStringLiteral("latency=10ms"), QStringLiteral("produce=100ms"),
-                    QStringLiteral("heartbeat=250ms") } },
-        };
-        for (const auto& [pattern, parameters] : runs) {
-            auto run = Test::startRun(pattern, parameters);
-            QVERIFY2(run, qPrintable(pattern));
-            const Trace& trace = *run->trace();
-            QVERIFY(Test::waitUntil([&] { return trace.messages().size() >= 20; }, 15000));
-            QVERIFY(Test::stopAndWait(*run));
+        // Real recordings of every pattern over loopback.
+        for (const PatternRun& what : patternRuns()) {
+            const auto run = recordPattern(what);
+            QVERIFY2(run, what.pattern);
             TraceHeader header;
             header.appVersion = QStringLiteral("test");
-            header.pattern = pattern;
+            header.pattern = QLatin1String(what.pattern);
             header.startedAt = QDateTime::currentDateTimeUtc();
-            save(pattern + QStringLiteral(".har"), exportHar(trace, header));
+            save(QLatin1String(what.pattern) + QStringLiteral(".har"), exportHar(*run->trace(), header));
         }
         QProcess check;
         check.setProcessChannelMode(QProcess::MergedChannels);
