@@ -154,19 +154,26 @@ public:
     }
 
 private:
+    // The request's URL: its absolute target, else its path on the host its Host header names, else on its
+    // server's name, else on 127.0.0.1; the first that makes a URL with a host (what HAR import reads back).
     QString url(const Message& request, bool webSocket) const
     {
         const QString target = request.fields.target.isEmpty() ? QStringLiteral("/") : request.fields.target;
         if (target.startsWith(QLatin1String("http://")) || target.startsWith(QLatin1String("https://"))
             || target.startsWith(QLatin1String("ws://")))
             return target;
-        QString host = QString::fromLatin1(headerValue(request.headers, "Host"));
-        if (host.isEmpty()) {
-            const Participant* server = m_trace.participant(request.to);
-            host = server && usableHost(server->name) ? server->name : QStringLiteral("127.0.0.1");
+        const QString scheme = webSocket ? QStringLiteral("ws://") : QStringLiteral("http://");
+        const QString path = target.startsWith(u'/') ? target : u'/' + target;
+        const Participant* server = m_trace.participant(request.to);
+        const QString hosts[]
+            = { QString::fromLatin1(headerValue(request.headers, "Host")), server ? server->name : QString() };
+        for (const QString& host : hosts) {
+            const QString text = scheme + host + path;
+            const QUrl url(text);
+            if (usableHost(host) && url.isValid() && !url.host().isEmpty())
+                return text;
         }
-        return (webSocket ? QStringLiteral("ws://") : QStringLiteral("http://")) + host
-            + (target.startsWith(u'/') ? target : u'/' + target);
+        return QUrl(scheme + QStringLiteral("127.0.0.1") + path).toString(QUrl::FullyEncoded);
     }
 
     void writeHeaders(HarJson& json, const HeaderList& headers)

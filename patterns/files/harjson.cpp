@@ -10,6 +10,8 @@ namespace {
 // `value` in units of 1/`perUnit` as a decimal number of units, without trailing zeros: 1250, 1000 -> "1.25".
 QByteArray decimalText(qint64 value, qint64 perUnit)
 {
+    if (value < 0) // before the epoch: the fraction counts the same way down
+        return '-' + decimalText(-value, perUnit);
     QByteArray text = QByteArray::number(value / perUnit);
     const qint64 fraction = value % perUnit;
     if (fraction != 0) {

@@ -2,6 +2,7 @@
 // CSV and HAR exports against hand-checked golden files, HAR export -> import round trip, browser HARs
 // (Chrome, Firefox, with a BOM), broken HARs, and the HAR 1.2 schema check with npm's har-validator.
 #include "exports.h"
+#include "harjson.h"
 #include "testrun.h"
 #include "tracefile.h"
 #include "tracefiles.h"
@@ -511,6 +512,35 @@ private Q_SLOTS:
         const auto first = std::find_if(trace.messages().begin(), trace.messages().end(),
             [](const Message& m) { return m.kind == Message::Kind::WsText; });
         QVERIFY(qAbs(first->sentAt - 747'446) <= 1);
+    }
+
+    // Found by fuzz_harimport: a Host header that makes no URL (its port "189.0") gave an entry HAR import
+    // refuses; the URL falls back to the server's name. Times before 1970 kept their fraction's sign wrong.
+    void harExportWritesWhatImportReads()
+    {
+        Trace trace;
+        const int client = trace.addParticipant(QStringLiteral("Browser"), Participant::Role::Client);
+        const int server = trace.addParticipant(QStringLiteral("example.org"), Participant::Role::Server);
+        Message request = makeMessage(client, server, Message::Kind::HttpRequest, QStringLiteral("GET /x"), 1000);
+        request.fields.method = QStringLiteral("GET");
+        request.fields.target = QStringLiteral("/x?a=1");
+        request.headers = { { QByteArray("Host"), QByteArray("127.0.0.1:189.0") } };
+        trace.completeMessage(trace.addMessage(request), 2000);
+        TraceHeader header;
+        header.startedAt = QDateTime::fromMSecsSinceEpoch(-2'000, Qt::UTC); // 1969-12-31T23:59:58Z
+        const QJsonObject entry = QJsonDocument::fromJson(exportHar(trace, header))
+                                      .object()
+                                      .value(QLatin1String("log"))
+                                      .toObject()
+                                      .value(QLatin1String("entries"))
+                                      .toArray()
+                                      .first()
+                                      .toObject();
+        QCOMPARE(entry.value(QLatin1String("request")).toObject().value(QLatin1String("url")).toString(),
+            QStringLiteral("http://example.org/x?a=1"));
+        QCOMPARE(Har::epochSecondsText(-1'250'000), QByteArray("-1.25"));
+        QCOMPARE(Har::epochSecondsText(-250'000), QByteArray("-0.25"));
+        QCOMPARE(Har::epochSecondsText(1'250'000), QByteArray("1.25"));
     }
 
     void importBroken_data()
