@@ -19,8 +19,6 @@ namespace PatternScope {
 
 namespace {
 
-constexpr quint64 kMaxExactSeed = quint64(1) << 53; // larger seeds are written as strings
-
 // QJsonObject sorts its keys, but the parameters keep the order the pattern declares them in, so
 // their names are taken from the raw line. `line` is known to be valid JSON.
 class KeyOrder {
@@ -203,13 +201,20 @@ bool isBlank(const QByteArray& line)
 
 bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
 {
-    m_error = {};
-    m_warnings.clear();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
+        m_warnings.clear();
         return FileError::fail(
             &m_error, FileError::Code::Io, QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     }
+    return read(&file, path, trace, header);
+}
+
+bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, TraceHeader* header)
+{
+    m_error = {};
+    m_warnings.clear();
+    QIODevice& file = *device;
 
     qint64 lineNumber = 1;
     qint64 unlisted = 0;
@@ -268,7 +273,8 @@ bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
         if (const QString reason = loader.load(document.object()); !reason.isEmpty())
             warn(reason);
     }
-    if (file.error() != QFileDevice::NoError) {
+    if (const auto* onDisk = qobject_cast<const QFileDevice*>(device);
+        onDisk && onDisk->error() != QFileDevice::NoError) {
         return FileError::fail(&m_error, FileError::Code::Io,
             QStringLiteral("%1:%2: read error: %3").arg(path, QString::number(lineNumber), file.errorString()));
     }

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+class QIODevice;
+
 namespace PatternScope {
 
 // Loads a .pstrace.jsonl file into a Trace. Bad lines are reported and skipped; only a missing
@@ -16,6 +18,8 @@ class TraceReader {
 public:
     // Replaces the contents of `trace` once the header is accepted.
     bool read(const QString& path, Trace* trace, TraceHeader* header = nullptr);
+    // The same from a device open for reading; `name` stands for the file in messages.
+    bool read(QIODevice* device, const QString& name, Trace* trace, TraceHeader* header = nullptr);
     // After read() returned false: Io (the file cannot be opened or read) or BadInput (empty, no
     // pstrace header, an unsupported version), with "<file>:<line>: reason" (or "<file>: cannot open: ...").
     const FileError& error() const { return m_error; }
