@@ -85,7 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const Outcome chunked = frame(stream, chunk, maxHeaderBytes, maxBodyBytes);
     check(chunked.forwarded == whole.forwarded, "what passes depends on the chunking");
     check(sameRequests(chunked.requests, whole.requests), "the requests depend on the chunking");
-    check(chunked.continues == whole.continues, "100 Continue depends on the chunking");
+    // A 100 Continue is owed only to a request whose body has not arrived yet (RFC 9110 10.1.1 lets a
+    // server omit it otherwise), so smaller pieces may owe more of them, never fewer: every one the
+    // whole stream owes is owed when it comes in pieces too.
+    check(std::all_of(whole.continues.cbegin(), whole.continues.cend(),
+              [&](qint64 after) { return chunked.continues.contains(after); }),
+        "a 100 Continue lost by the chunking");
     check(chunked.failed == whole.failed && chunked.status == whole.status, "the failure depends on the chunking");
     check(chunked.tunnel == whole.tunnel, "the upgrade depends on the chunking");
     return 0;
