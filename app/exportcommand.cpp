@@ -101,8 +101,10 @@ int exportCommand(const QStringList& arguments)
     if (!readInput(positional.constFirst(), &trace, &header, &readError, &warnings))
         return fail(command, readError.message);
     if (!warnings.isEmpty())
-        err() << QStringLiteral("patternscope export: %1 line(s) skipped, first: %2")
+        err() << QStringLiteral("patternscope export: %1 %2 skipped, first: %3")
                      .arg(warnings.size())
+                     .arg(Import::isHar(positional.constFirst()) ? QStringLiteral("part(s) of the HAR")
+                                                                 : QStringLiteral("line(s)"))
                      .arg(warnings.constFirst())
               << Qt::endl;
 

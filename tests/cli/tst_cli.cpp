@@ -337,6 +337,13 @@ private Q_SLOTS:
         QCOMPARE(r.err, QString());
         QCOMPARE(r.exitCode, 0);
         QVERIFY(Test::readFile(csv).contains(",Browser,127.0.0.1:18931,ws-text,"));
+        // What it could not use is named as parts of the HAR, not as lines.
+        const Result skipped
+            = runCli({ QStringLiteral("export"), QFINDTESTDATA("../files/data/har/entry-missing-request.har"),
+                QStringLiteral("-f"), QStringLiteral("csv"), QStringLiteral("-o"), csv });
+        QCOMPARE(skipped.exitCode, 0);
+        QVERIFY2(skipped.err.startsWith(QStringLiteral("patternscope export: 2 part(s) of the HAR skipped, first: ")),
+            qPrintable(skipped.err));
     }
 
     void windowOptionsFailCleanly_data()
