@@ -190,14 +190,20 @@ private Q_SLOTS:
         QVERIFY(stopAndWait(*run));
     }
 
-    void pollingAnswersInPagesAndTheClientAsksAgainAtOnce_data()
+    // The two polling patterns: where they answer, and a poll interval far longer than a test may take,
+    // so pages that come one right after another can only come from "ask again at once".
+    static void pollingPatterns()
     {
         QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("interval");
-        // A poll interval far longer than the test may take: the pages must come one right after another.
-        QTest::addRow("short-polling") << QStringLiteral("short-polling") << QStringLiteral("poll=600s");
-        QTest::addRow("long-polling") << QStringLiteral("long-polling") << QStringLiteral("hold=600s");
+        QTest::addRow("short-polling") << QStringLiteral("short-polling") << QStringLiteral("/updates")
+                                       << QStringLiteral("poll=600s");
+        QTest::addRow("long-polling") << QStringLiteral("long-polling") << QStringLiteral("/poll")
+                                      << QStringLiteral("hold=600s");
     }
+
+    void pollingAnswersInPagesAndTheClientAsksAgainAtOnce_data() { pollingPatterns(); }
 
     void pollingAnswersInPagesAndTheClientAsksAgainAtOnce()
     {
@@ -224,13 +230,7 @@ private Q_SLOTS:
         QVERIFY(requests.at(2)->label.endsWith(QStringLiteral("?since=2000")));
     }
 
-    void pollAnswerSaysWhetherMoreWait_data()
-    {
-        QTest::addColumn<QString>("pattern");
-        QTest::addColumn<QString>("path");
-        QTest::addRow("short-polling") << QStringLiteral("short-polling") << QStringLiteral("/updates");
-        QTest::addRow("long-polling") << QStringLiteral("long-polling") << QStringLiteral("/poll");
-    }
+    void pollAnswerSaysWhetherMoreWait_data() { pollingPatterns(); }
 
     void pollAnswerSaysWhetherMoreWait()
     {
