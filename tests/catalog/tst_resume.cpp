@@ -59,6 +59,19 @@ QStringList settings(const QString& extra)
     return { QStringLiteral("latency=10ms"), QStringLiteral("produce=600s"), extra };
 }
 
+// The two polling patterns: where they answer, and a poll interval far longer than a test may take,
+// so pages that come one right after another can only come from "ask again at once".
+void pollingPatterns()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("interval");
+    QTest::addRow("short-polling") << QStringLiteral("short-polling") << QStringLiteral("/updates")
+                                   << QStringLiteral("poll=600s");
+    QTest::addRow("long-polling") << QStringLiteral("long-polling") << QStringLiteral("/poll")
+                                  << QStringLiteral("hold=600s");
+}
+
 } // namespace
 
 class TestResume : public QObject {
@@ -188,19 +201,6 @@ private Q_SLOTS:
         reply->abort();
         reply->deleteLater();
         QVERIFY(stopAndWait(*run));
-    }
-
-    // The two polling patterns: where they answer, and a poll interval far longer than a test may take,
-    // so pages that come one right after another can only come from "ask again at once".
-    static void pollingPatterns()
-    {
-        QTest::addColumn<QString>("pattern");
-        QTest::addColumn<QString>("path");
-        QTest::addColumn<QString>("interval");
-        QTest::addRow("short-polling") << QStringLiteral("short-polling") << QStringLiteral("/updates")
-                                       << QStringLiteral("poll=600s");
-        QTest::addRow("long-polling") << QStringLiteral("long-polling") << QStringLiteral("/poll")
-                                      << QStringLiteral("hold=600s");
     }
 
     void pollingAnswersInPagesAndTheClientAsksAgainAtOnce_data() { pollingPatterns(); }
