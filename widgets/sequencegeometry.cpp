@@ -19,7 +19,140 @@ double distanceToSegment(QPointF p, QLineF line)
     return std::hypot(p.x() - nearest.x(), p.y() - nearest.y());
 }
 
+// Requests are answered soon after they are sent: look this many messages back for an answer's request.
+constexpr qint64 kRequestLookBack = 4096;
+
+bool isEventStream(const Message& message)
+{
+    for (const auto& [name, value] : message.headers) {
+        if (name.compare("Content-Type", Qt::CaseInsensitive) == 0)
+            return value.trimmed().toLower().startsWith("text/event-stream");
+    }
+    return false;
+}
+
 } // namespace
+
+void SequenceGeometry::setTrace(const Trace* trace)
+{
+    m_trace = trace;
+    m_columnOf.clear();
+    m_rows.clear();
+    m_rowsScanned = 0;
+    m_rowsLast = -1;
+    m_streams.clear();
+    m_openStreams.clear();
+    m_streamsScanned = 0;
+}
+
+void SequenceGeometry::setMessageFilter(std::function<bool(const Message&)> shown)
+{
+    m_shown = std::move(shown);
+    m_rows.clear();
+    m_rowsScanned = 0;
+    m_rowsLast = -1;
+}
+
+const std::vector<qint64>& SequenceGeometry::rows() const
+{
+    static const std::vector<qint64> none;
+    if (!m_trace)
+        return none;
+    const auto& order = m_trace->sentOrder();
+    if (!m_shown)
+        return order;
+    // Messages are almost always sent in order and so appended; one inserted earlier (an imported trace)
+    // shifts the entry the scan ended at, and the rows are worked out again.
+    if (m_rowsScanned > order.size() || (m_rowsScanned > 0 && order[m_rowsScanned - 1] != m_rowsLast)) {
+        m_rows.clear();
+        m_rowsScanned = 0;
+    }
+    for (; m_rowsScanned < order.size(); ++m_rowsScanned) {
+        const qint64 seq = order[m_rowsScanned];
+        if (isShown(m_trace->message(seq)))
+            m_rows.push_back(seq);
+    }
+    m_rowsLast = order.empty() ? -1 : order.back();
+    return m_rows;
+}
+
+bool SequenceGeometry::opensStream(const Message& message) const
+{
+    if (message.kind != Message::Kind::HttpResponse)
+        return false;
+    return message.fields.status == 101 || (message.fields.status == 200 && isEventStream(message));
+}
+
+QString SequenceGeometry::streamLabel(const Message& answer) const
+{
+    if (answer.fields.status == 101)
+        return answer.label;
+    // An event stream is known by what was asked for: the request this answers.
+    const qint64 stop = std::max<qint64>(0, answer.seq - kRequestLookBack);
+    for (qint64 seq = answer.seq - 1; seq >= stop; --seq) {
+        const Message& m = m_trace->message(seq);
+        if (m.kind != Message::Kind::HttpRequest || m.from != answer.to || m.to != answer.from)
+            continue;
+        if ((!answer.correlation.isEmpty() && m.correlation == answer.correlation)
+            || (answer.correlation.isEmpty() && answer.connection >= 0 && m.connection == answer.connection))
+            return m.label;
+    }
+    return answer.label;
+}
+
+const std::vector<SequenceGeometry::Stream>& SequenceGeometry::streams() const
+{
+    if (!m_trace) {
+        m_streams.clear();
+        m_openStreams.clear();
+        m_streamsScanned = 0;
+        return m_streams;
+    }
+    const auto& messages = m_trace->messages();
+    const auto& connections = m_trace->connections();
+    if (m_streamsScanned > messages.size()) { // cleared
+        m_streams.clear();
+        m_openStreams.clear();
+        m_streamsScanned = 0;
+    }
+    for (; m_streamsScanned < messages.size(); ++m_streamsScanned) {
+        const Message& m = messages[m_streamsScanned];
+        if (!opensStream(m))
+            continue;
+        Stream s;
+        s.client = m.to;
+        s.server = m.from;
+        s.connection = m.connection;
+        s.openedAt = m.sentAt;
+        s.openingSeq = m.seq;
+        s.label = streamLabel(m);
+        m_streams.push_back(s);
+        m_openStreams.push_back(m_streams.size() - 1);
+    }
+    // Close those whose connection has closed. A stream on a connection the trace does not know ends with
+    // its opening answer: nothing says how long it stayed open.
+    auto still = m_openStreams.begin();
+    for (const size_t i : m_openStreams) {
+        Stream& s = m_streams[i];
+        const bool known = s.connection >= 0 && size_t(s.connection) < connections.size();
+        if (known && connections[size_t(s.connection)].isOpen()) {
+            *still++ = i;
+            continue;
+        }
+        if (known) {
+            s.closedAt = std::max(s.openedAt, connections[size_t(s.connection)].closedAt);
+        } else {
+            const Message& answer = m_trace->message(s.openingSeq);
+            if (answer.state == Message::State::InFlight) {
+                *still++ = i;
+                continue;
+            }
+            s.closedAt = answer.receivedAt;
+        }
+    }
+    m_openStreams.erase(still, m_openStreams.end());
+    return m_streams;
+}
 
 void SequenceGeometry::setColumns(double rulerWidth, double columnWidth)
 {
@@ -193,11 +326,12 @@ double SequenceGeometry::timeToY(TimeUs t) const
 TimeUs SequenceGeometry::yToTime(double y) const
 {
     if (m_axis == Axis::Compact) {
-        if (!m_trace || m_trace->sentOrder().empty())
+        const auto& order = rows();
+        if (order.empty())
             return 0;
-        const qsizetype row = std::clamp<qsizetype>(
-            qsizetype(std::floor(y / m_rowHeight)), 0, qsizetype(m_trace->sentOrder().size()) - 1);
-        return m_trace->message(m_trace->sentOrder()[size_t(row)]).sentAt;
+        const qsizetype row
+            = std::clamp<qsizetype>(qsizetype(std::floor(y / m_rowHeight)), 0, qsizetype(order.size()) - 1);
+        return m_trace->message(order[size_t(row)]).sentAt;
     }
     const double perUs = m_pixelsPerSecond / 1e6;
     if (!m_foldsShown || m_folds.empty())
@@ -227,7 +361,7 @@ TimeUs SequenceGeometry::yToTime(double y) const
 double SequenceGeometry::contentHeight(TimeUs end) const
 {
     if (m_axis == Axis::Compact)
-        return double(m_trace ? m_trace->sentOrder().size() : 0) * m_rowHeight;
+        return double(rows().size()) * m_rowHeight;
     return timeToY(end);
 }
 
@@ -235,7 +369,7 @@ qsizetype SequenceGeometry::rankOf(TimeUs t) const
 {
     if (!m_trace)
         return 0;
-    const auto& order = m_trace->sentOrder();
+    const auto& order = rows();
     const auto it = std::lower_bound(
         order.begin(), order.end(), t, [this](qint64 seq, TimeUs v) { return m_trace->message(seq).sentAt < v; });
     return qsizetype(it - order.begin());
@@ -245,7 +379,7 @@ qsizetype SequenceGeometry::rowOf(qint64 seq) const
 {
     if (!m_trace)
         return -1;
-    const auto& order = m_trace->sentOrder();
+    const auto& order = rows();
     const TimeUs sentAt = m_trace->message(seq).sentAt;
     // Among messages sent at the same microsecond, find this one.
     for (qsizetype row = rankOf(sentAt); row < qsizetype(order.size()); ++row) {
@@ -267,7 +401,7 @@ SequenceGeometry::Arrow SequenceGeometry::arrow(const Message& message, TimeUs a
     Arrow a;
     const double x1 = xOf(message.from);
     const double x2 = xOf(message.to);
-    if (message.sentAt > asOf || x1 < 0 || x2 < 0)
+    if (message.sentAt > asOf || x1 < 0 || x2 < 0 || !isShown(message))
         return a;
     const QPointF start(x1, messageY(message, message.sentAt));
     const bool done = message.state != Message::State::InFlight && message.receivedAt <= asOf;
@@ -298,7 +432,7 @@ QList<qint64> SequenceGeometry::messagesInBand(double y0, double y1, TimeUs asOf
     if (!m_trace)
         return result;
     if (m_axis == Axis::Compact) {
-        const auto& order = m_trace->sentOrder();
+        const auto& order = rows();
         const qsizetype first = std::max<qsizetype>(0, qsizetype(std::floor(y0 / m_rowHeight)));
         const qsizetype last
             = std::min<qsizetype>(qsizetype(order.size()) - 1, qsizetype(std::floor(y1 / m_rowHeight)));
@@ -314,7 +448,8 @@ QList<qint64> SequenceGeometry::messagesInBand(double y0, double y1, TimeUs asOf
     if (to < from)
         return result;
     for (qint64 seq : m_trace->messagesOverlapping(from, to)) {
-        if (m_trace->message(seq).sentAt <= asOf)
+        const Message& m = m_trace->message(seq);
+        if (m.sentAt <= asOf && isShown(m))
             result.append(seq);
     }
     return result;

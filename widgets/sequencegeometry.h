@@ -5,6 +5,7 @@
 
 #include <QLineF>
 #include <QPointF>
+#include <functional>
 #include <vector>
 
 namespace PatternScope {
@@ -35,12 +36,31 @@ public:
         double progress = 1.0; // 0..1 of the way, for an in-flight packet glyph
     };
 
-    void setTrace(const Trace* trace)
-    {
-        m_trace = trace;
-        m_columnOf.clear();
-    }
+    // A stream: an answer that keeps its connection open for more (an SSE response, a WebSocket after its
+    // 101), from that answer until the connection closes (by either side, or cut).
+    struct Stream {
+        int client = -1;
+        int server = -1;
+        int connection = -1;
+        TimeUs openedAt = NoTime; // when the opening answer was sent
+        TimeUs closedAt = NoTime; // NoTime while open
+        qint64 openingSeq = -1; // the opening answer: the 200 text/event-stream, the 101
+        QString label; // how it was opened: the request's "GET /events", the answer's "101 Switching Protocols"
+    };
+
+    // Also to be called when the trace was cleared: forgets what was worked out from it.
+    void setTrace(const Trace* trace);
     const Trace* trace() const { return m_trace; }
+
+    // Which messages the diagram draws (empty: all). Hidden messages have no arrow, are never hit, and take
+    // no row on the compact axis. Call again when what the predicate answers changes.
+    void setMessageFilter(std::function<bool(const Message&)> shown);
+    bool isShown(const Message& message) const { return !m_shown || m_shown(message); }
+    // Compact axis: the seqs of the shown messages in send order, one row each.
+    const std::vector<qint64>& rows() const;
+
+    // The streams of the trace so far, in the order they opened; brought up to date on each call.
+    const std::vector<Stream>& streams() const;
 
     void setAxis(Axis axis) { m_axis = axis; }
     Axis axis() const { return m_axis; }
@@ -101,6 +121,8 @@ public:
 
 private:
     qsizetype rankOf(TimeUs t) const; // rows whose message was sent before t
+    bool opensStream(const Message& message) const;
+    QString streamLabel(const Message& answer) const;
     double messageY(const Message& message, TimeUs t) const; // y of a moment of this message's flight
 
     void updateColumns() const;
@@ -117,6 +139,14 @@ private:
     bool m_foldsShown = true;
     std::vector<Fold> m_folds;
     std::vector<TimeUs> m_foldedBefore; // total folded time before fold i
+    std::function<bool(const Message&)> m_shown;
+    // The shown messages' rows, for sentOrder()[0, m_rowsScanned) (whose last seq was m_rowsLast).
+    mutable std::vector<qint64> m_rows;
+    mutable size_t m_rowsScanned = 0;
+    mutable qint64 m_rowsLast = -1;
+    mutable std::vector<Stream> m_streams;
+    mutable std::vector<size_t> m_openStreams; // indexes in m_streams
+    mutable size_t m_streamsScanned = 0; // messages looked at for streams, in seq order
 };
 
 } // namespace PatternScope

@@ -385,7 +385,7 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
         }
     } else if (const Trace* trace = m_geometry.trace()) {
         // Compact rows: the send time of every few rows.
-        const auto& order = trace->sentOrder();
+        const auto& order = m_geometry.rows();
         const qsizetype every = std::max<qsizetype>(1, qsizetype(std::ceil(40.0 / m_geometry.rowHeight())));
         qsizetype row = std::max<qsizetype>(0, qsizetype(scrollY / m_geometry.rowHeight()));
         row -= row % every;

@@ -84,6 +84,7 @@ void SequenceView::rebuild()
     m_delays.clear();
     m_selected = -1;
     m_hovered = -1;
+    m_geometry.setTrace(m_trace); // what it worked out from a cleared trace is gone
     // A recorded trace: the same folds and delays the live view would have found.
     m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
@@ -386,9 +387,9 @@ void SequenceView::wheelEvent(QWheelEvent* event)
 
 void SequenceView::moveSelection(int step)
 {
-    if (!m_trace || m_trace->sentOrder().empty())
+    const auto& order = m_geometry.rows();
+    if (!m_trace || order.empty())
         return;
-    const auto& order = m_trace->sentOrder();
     qsizetype row
         = m_selected >= 0 ? m_geometry.rowOf(m_selected) + step : (step > 0 ? 0 : qsizetype(order.size()) - 1);
     row = std::clamp<qsizetype>(row, 0, qsizetype(order.size()) - 1);

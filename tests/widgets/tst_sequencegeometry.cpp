@@ -140,6 +140,104 @@ private Q_SLOTS:
         QVERIFY(f.g.timeToY(301 * year + ms(10'000)) - f.g.timeToY(301 * year + ms(100)) > 980.0);
     }
 
+    // The diagram's filter: hidden messages have no arrow, are never hit, and take no compact row.
+    void filterHidesMessages()
+    {
+        Fixture f;
+        const qint64 a = f.send(f.client, f.server, ms(1000));
+        f.trace.completeMessage(a, ms(1400));
+        const qint64 ping = f.trace.addMessage(
+            makeMessage(f.server, f.client, Message::Kind::WsPing, QStringLiteral("ping"), ms(1100)));
+        f.trace.completeMessage(ping, ms(1300));
+        const qint64 c = f.send(f.client, f.proxy, ms(2000));
+        const TimeUs asOf = ms(5000);
+        QCOMPARE(f.g.messagesInBand(115, 125, asOf), QList<qint64>({ a, ping }));
+        QCOMPARE(f.g.messageAt(QPointF(460, 115), asOf, ms(250)), ping);
+
+        f.g.setMessageFilter([](const Message& m) { return m.kind != Message::Kind::WsPing; });
+        QVERIFY(!f.g.isShown(f.trace.message(ping)));
+        QVERIFY(f.g.isShown(f.trace.message(a)));
+        QCOMPARE(f.g.messagesInBand(115, 125, asOf), QList<qint64>({ a }));
+        QCOMPARE(f.g.messageAt(QPointF(460, 115), asOf, ms(250)), -1);
+        QVERIFY(f.g.arrow(f.trace.message(ping), asOf, ms(250)).line.isNull());
+
+        f.g.setAxis(Axis::Compact);
+        f.g.setRowHeight(20);
+        QCOMPARE(f.g.rows(), std::vector<qint64>({ a, c }));
+        QCOMPARE(f.g.rowOf(c), 1);
+        QCOMPARE(f.g.rowOf(ping), -1);
+        QCOMPARE(f.g.contentHeight(asOf), 40.0);
+        QCOMPARE(f.g.messagesInBand(20, 39, asOf), QList<qint64>({ c }));
+        QCOMPARE(f.g.messageAt(QPointF(260, f.g.rowY(1)), asOf, ms(250)), c);
+        // Rows follow the trace as it grows, in and out of order.
+        const qint64 late = f.send(f.client, f.server, ms(3000));
+        const qint64 early = f.send(f.client, f.server, ms(500));
+        f.trace.addMessage(makeMessage(f.server, f.client, Message::Kind::WsPing, QStringLiteral("ping"), ms(3100)));
+        QCOMPARE(f.g.rows(), std::vector<qint64>({ early, a, c, late }));
+        QCOMPARE(f.g.yToTime(f.g.rowY(3)), ms(3000));
+
+        f.g.setMessageFilter({});
+        QCOMPARE(f.g.rows().size(), f.trace.sentOrder().size());
+        QCOMPARE(f.g.rowOf(ping), 2);
+    }
+
+    // Streams: an event-stream answer or a 101 keeps its connection open for more, until it closes.
+    void streamsFollowTheirConnections()
+    {
+        Fixture f;
+        QVERIFY(f.g.streams().empty());
+        const int sseConnection = f.trace.openConnection(f.client, f.server, ms(0));
+        Message get = makeMessage(f.client, f.server, Message::Kind::HttpRequest, QStringLiteral("GET /events"), ms(10),
+            sseConnection, QStringLiteral("c1"));
+        f.trace.completeMessage(f.trace.addMessage(get), ms(260));
+        Message plain = makeMessage(f.server, f.client, Message::Kind::HttpResponse, QStringLiteral("200 OK"), ms(20),
+            sseConnection, QStringLiteral("other"));
+        plain.fields.status = 200;
+        plain.headers = { { "Content-Type", "application/json" } };
+        f.trace.addMessage(plain); // not a stream
+        Message answer = makeMessage(f.server, f.client, Message::Kind::HttpResponse,
+            QStringLiteral("200 OK · event stream"), ms(270), sseConnection, QStringLiteral("c1"));
+        answer.fields.status = 200;
+        answer.headers = { { "content-type", "text/event-stream; charset=utf-8" } };
+        const qint64 answerSeq = f.trace.addMessage(answer);
+        QCOMPARE(f.g.streams().size(), size_t(1));
+        {
+            const SequenceGeometry::Stream& s = f.g.streams().front();
+            QCOMPARE(s.client, f.client);
+            QCOMPARE(s.server, f.server);
+            QCOMPARE(s.connection, sseConnection);
+            QCOMPARE(s.openedAt, ms(270));
+            QCOMPARE(s.closedAt, NoTime);
+            QCOMPARE(s.openingSeq, answerSeq);
+            QCOMPARE(s.label, QStringLiteral("GET /events"));
+        }
+
+        // A WebSocket on another connection, cut by the link.
+        const int wsConnection = f.trace.openConnection(f.proxy, f.server, ms(1000));
+        Message upgraded = makeMessage(f.server, f.proxy, Message::Kind::HttpResponse,
+            QStringLiteral("101 Switching Protocols"), ms(1200), wsConnection, QStringLiteral("u"));
+        upgraded.fields.status = 101;
+        const qint64 upgradedSeq = f.trace.addMessage(upgraded);
+        QCOMPARE(f.g.streams().size(), size_t(2));
+        QCOMPARE(f.g.streams().back().label, QStringLiteral("101 Switching Protocols"));
+        QCOMPARE(f.g.streams().back().openingSeq, upgradedSeq);
+        QCOMPARE(f.g.streams().back().client, f.proxy);
+        QVERIFY(f.trace.closeConnection(wsConnection, 0, 0, QStringLiteral("cut"), ms(4000)));
+        QCOMPARE(f.g.streams().back().closedAt, ms(4000));
+        QCOMPARE(f.g.streams().front().closedAt, NoTime);
+        QVERIFY(f.trace.closeConnection(sseConnection, 0, 0, QStringLiteral("server"), ms(6000)));
+        QCOMPARE(f.g.streams().front().closedAt, ms(6000));
+
+        // Another trace (or this one cleared): worked out afresh.
+        Trace other;
+        f.g.setTrace(&other);
+        QVERIFY(f.g.streams().empty());
+        f.g.setTrace(&f.trace);
+        QCOMPARE(f.g.streams().size(), size_t(2));
+        f.trace.clear();
+        QVERIFY(f.g.streams().empty());
+    }
+
     void compactAxisHasOneRowPerMessage()
     {
         Fixture f;
