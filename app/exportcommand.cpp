@@ -4,9 +4,11 @@
 #include "exportformats.h"
 #include "exports.h"
 #include "parameters.h"
+#include "theme.h"
 #include "tracefile.h"
 
 #include <QCommandLineParser>
+#include <QGuiApplication>
 #include <QTextStream>
 #include <cmath>
 
@@ -65,7 +67,10 @@ int exportCommand(const QStringList& arguments)
         QStringLiteral("Only messages sent from this time of the run on (e.g. 2.5s)."), QStringLiteral("time"));
     const QCommandLineOption to(
         QStringLiteral("to"), QStringLiteral("Only messages sent up to this time of the run."), QStringLiteral("time"));
-    parser.addOptions({ format, output, from, to });
+    const QCommandLineOption theme(QStringLiteral("theme"),
+        QStringLiteral("Pictures: print (light, for paper; the default) or window (the theme the window is set to)."),
+        QStringLiteral("theme"), QStringLiteral("print"));
+    parser.addOptions({ format, output, from, to, theme });
     if (int code = parseOptions(parser, command, arguments); code >= 0)
         return code;
 
@@ -87,6 +92,19 @@ int exportCommand(const QStringList& arguments)
         return fail(command, QStringLiteral("--format %1 exports the whole trace: no --from or --to").arg(name), Usage);
     if (!parser.isSet(output))
         return fail(command, QStringLiteral("missing -o FILE: where should the export go?"), Usage);
+    ExportOptions options;
+    const QString themeName = parser.value(theme).toLower();
+    if (themeName == QLatin1String("window"))
+        options.theme = ExportOptions::Theme::Window;
+    else if (themeName != QLatin1String("print"))
+        return fail(command,
+            QStringLiteral("--theme: unknown theme '%1' (one of: print, window)").arg(parser.value(theme)), Usage);
+    if (parser.isSet(theme) && chosen->kind != ExportFormat::Kind::Picture)
+        return fail(
+            command, QStringLiteral("--format %1 has no colours: --theme is for svg, png and pdf").arg(name), Usage);
+    // The window's theme is the one it is set to, not whatever palette this console process got from the desktop.
+    if (options.theme == ExportOptions::Theme::Window && qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
+        QGuiApplication::setPalette(Theme::windowPalette(Theme::windowIsDark()));
     ExportRange range;
     QString error;
     if (!parseTime(parser, from, &range.from, &error) || !parseTime(parser, to, &range.to, &error))
@@ -110,7 +128,7 @@ int exportCommand(const QStringList& arguments)
 
     const QString path = parser.value(output);
     FileError failure;
-    const bool ok = chosen->write(trace, header, range, path, &failure, {});
+    const bool ok = chosen->write(trace, header, range, options, path, &failure, {});
     if (!ok && failure.code == FileError::Code::TooLarge && chosen->split) {
         // Offer the split rather than a file that would not render.
         const QList<ExportRange> pieces = chosen->split(trace, range);

@@ -4,6 +4,7 @@
 #include "exportformats.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -52,6 +53,10 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     range->addWidget(m_to);
     form->addRow(tr("Range:"), m_whole);
     form->addRow(QString(), range);
+    // Pictures go on paper and slides: light unless asked otherwise, whatever the window looks like.
+    m_windowTheme = new QCheckBox(tr("&Keep the window's theme (otherwise light, for print)"), this);
+    m_windowTheme->setAccessibleName(tr("Keep the window's theme"));
+    form->addRow(tr("Colours:"), m_windowTheme);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Export…"));
@@ -74,6 +79,7 @@ void ExportDialog::formatChosen()
     if (!takesRange)
         m_whole->setChecked(true);
     m_part->setEnabled(takesRange);
+    m_windowTheme->setEnabled(format().kind == ExportFormat::Kind::Picture);
 }
 
 ExportRange ExportDialog::range() const
@@ -81,6 +87,14 @@ ExportRange ExportDialog::range() const
     if (m_whole->isChecked() || !format().takesRange)
         return {};
     return { TimeUs(m_from->value() * 1e6), TimeUs(std::max(m_from->value(), m_to->value()) * 1e6) };
+}
+
+ExportOptions ExportDialog::options() const
+{
+    ExportOptions options;
+    if (m_windowTheme->isChecked() && format().kind == ExportFormat::Kind::Picture)
+        options.theme = ExportOptions::Theme::Window;
+    return options;
 }
 
 QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget* parent)
@@ -99,11 +113,12 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     FileError error;
-    const bool ok = format.write(trace, header, dialog.range(), path, &error, [&progress](double done) {
-        progress.setValue(int(done * 1000));
-        QCoreApplication::processEvents();
-        return !progress.wasCanceled();
-    });
+    const bool ok
+        = format.write(trace, header, dialog.range(), dialog.options(), path, &error, [&progress](double done) {
+              progress.setValue(int(done * 1000));
+              QCoreApplication::processEvents();
+              return !progress.wasCanceled();
+          });
     progress.reset();
     if (!ok) {
         if (!error.isCancelled())

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QRadioButton;
@@ -21,6 +22,8 @@ public:
     // The chosen row of ExportFormats::all().
     const ExportFormat& format() const;
     ExportRange range() const;
+    // Pictures in the print theme unless "keep the window's theme" is ticked.
+    ExportOptions options() const;
 
     // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
     static QString run(const Trace& trace, const TraceHeader& header, QWidget* parent);
@@ -33,6 +36,7 @@ private:
     QRadioButton* m_whole = nullptr;
     QDoubleSpinBox* m_from = nullptr;
     QDoubleSpinBox* m_to = nullptr;
+    QCheckBox* m_windowTheme = nullptr;
 };
 
 } // namespace PatternScope

@@ -225,9 +225,9 @@ void MainWindow::buildActions()
     view->addSeparator();
     QAction* dark = view->addAction(tr("&Dark theme"));
     dark->setCheckable(true);
-    dark->setChecked(QSettings().value(QStringLiteral("view/dark"), false).toBool());
+    dark->setChecked(Theme::windowIsDark());
     connect(dark, &QAction::toggled, this, [](bool on) {
-        QSettings().setValue(QStringLiteral("view/dark"), on);
+        Theme::setWindowDark(on);
         Theme::applyToApplication(on);
     });
     Theme::applyToApplication(dark->isChecked());

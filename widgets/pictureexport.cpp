@@ -87,9 +87,10 @@ QByteArray withFontFallback(QByteArray svg, const QFont& font)
 // The diagram of one range, laid out once; pages or a single picture are slices of it.
 class Layout {
 public:
-    Layout(const Trace& trace, const ExportRange& range)
+    Layout(const Trace& trace, const ExportRange& range, const ExportOptions& options)
         : m_font(pictureFont())
-        , m_theme(Theme::fromPalette(QGuiApplication::palette()))
+        , m_theme(options.theme == ExportOptions::Theme::Window ? Theme::fromPalette(QGuiApplication::palette())
+                                                                : Theme::print())
         , m_painter(m_geometry, m_theme)
     {
         m_geometry.setTrace(&trace);
@@ -165,9 +166,9 @@ ExportFormat pictureFormat(const QString& id, const QString& title, Format forma
     row.title = title;
     row.suffix = id;
     row.kind = ExportFormat::Kind::Picture;
-    row.write = [format](const Trace& trace, const TraceHeader&, const ExportRange& range, const QString& path,
-                    FileError* error, const ExportProgress& progress) {
-        return PictureExport::write(trace, range, format, path, error, progress);
+    row.write = [format](const Trace& trace, const TraceHeader&, const ExportRange& range, const ExportOptions& options,
+                    const QString& path, FileError* error, const ExportProgress& progress) {
+        return PictureExport::write(trace, range, format, path, error, progress, options);
     };
     return row;
 }
@@ -175,9 +176,9 @@ ExportFormat pictureFormat(const QString& id, const QString& title, Format forma
 } // namespace
 
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
-    const ExportProgress& progress)
+    const ExportProgress& progress, const ExportOptions& options)
 {
-    const Layout layout(trace, range);
+    const Layout layout(trace, range, options);
     const QSize size(int(std::ceil(layout.width())), int(std::ceil(layout.height())));
     if (format == Format::Png && qint64(size.width()) * size.height() > MaxPngPixels) {
         return FileError::fail(error, FileError::Code::TooLarge,

@@ -2,7 +2,12 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QSettings>
 #include <QStyle>
+#include <QStyleFactory>
+#include <algorithm>
+#include <cmath>
+#include <memory>
 
 namespace PatternScope {
 
@@ -37,14 +42,43 @@ int hueOf(Message::Kind kind)
     return -1;
 }
 
+// WCAG 2 relative luminance and contrast ratio (1:1 to 21:1).
+double luminance(const QColor& c)
+{
+    const auto linear = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+}
+
+double contrast(const QColor& a, const QColor& b)
+{
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// On paper text must read at 4.5:1 (WCAG AA); aim a little higher so printers' and screens' drift keeps it there.
+constexpr double kPaperContrast = 5.0;
+
+// The colour with its hue and saturation kept, darkened as little as it takes to read on `background`.
+QColor readableOn(const QColor& color, const QColor& background)
+{
+    QColor c = color.toHsl();
+    while (contrast(c, background) < kPaperContrast && c.lightness() > 0)
+        c.setHsl(c.hslHue(), c.hslSaturation(), c.lightness() - 1);
+    return c;
+}
+
 } // namespace
 
 QColor Theme::kindColor(Message::Kind kind) const
 {
     const int hue = hueOf(kind);
+    QColor color;
     if (hue < 0)
-        return dark ? QColor::fromHsl(0, 0, 150) : QColor::fromHsl(0, 0, 115);
-    return dark ? QColor::fromHsl(hue, 170, 165) : QColor::fromHsl(hue, 200, 85);
+        color = dark ? QColor::fromHsl(0, 0, 150) : QColor::fromHsl(0, 0, 115);
+    else
+        color = dark ? QColor::fromHsl(hue, 170, 165) : QColor::fromHsl(hue, 200, 85);
+    return forPaper ? readableOn(color, background) : color;
 }
 
 Theme Theme::fromPalette(const QPalette& palette)
@@ -69,9 +103,29 @@ Theme Theme::fromPalette(const QPalette& palette)
     return t;
 }
 
+Theme Theme::print()
+{
+    // Built from a light palette, so every colour the diagram has is there, then made to read on paper.
+    QPalette paper = windowPalette(false);
+    for (const QPalette::ColorRole role : { QPalette::Base, QPalette::Window, QPalette::AlternateBase })
+        paper.setColor(role, Qt::white);
+    paper.setColor(QPalette::Text, Qt::black);
+    paper.setColor(QPalette::WindowText, Qt::black);
+    paper.setColor(QPalette::PlaceholderText, QColor::fromHsl(0, 0, 100));
+    Theme t = fromPalette(paper);
+    t.forPaper = true;
+    t.mutedText = readableOn(t.mutedText, t.background);
+    t.fold = t.mutedText;
+    t.lost = readableOn(t.lost, t.background);
+    t.noteText = readableOn(t.noteText, t.noteFill);
+    return t;
+}
+
 QPalette Theme::windowPalette(bool dark)
 {
-    QPalette palette = QApplication::style()->standardPalette();
+    // Fusion's own, asked of a Fusion made here rather than of QApplication::style(): the command line has none.
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette palette = fusion ? fusion->standardPalette() : QPalette(QColor(239, 239, 239));
     if (!dark)
         return palette;
     const QColor window(45, 47, 51);
@@ -100,6 +154,16 @@ void Theme::applyToApplication(bool dark)
 {
     QApplication::setStyle(QStringLiteral("Fusion"));
     QApplication::setPalette(windowPalette(dark));
+}
+
+bool Theme::windowIsDark()
+{
+    return QSettings().value(QStringLiteral("view/dark"), false).toBool();
+}
+
+void Theme::setWindowDark(bool dark)
+{
+    QSettings().setValue(QStringLiteral("view/dark"), dark);
 }
 
 } // namespace PatternScope

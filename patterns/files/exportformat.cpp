@@ -36,7 +36,7 @@ ExportFormat textFormat(const QString& id, const QString& title, const QString& 
     format.title = title;
     format.suffix = suffix;
     format.write = [deviceExport](const Trace& trace, const TraceHeader& header, const ExportRange& range,
-                       const QString& path, FileError* error, const ExportProgress& progress) {
+                       const ExportOptions&, const QString& path, FileError* error, const ExportProgress& progress) {
         return writeFile(
             path, error, [&](QIODevice* out) { return deviceExport(trace, header, range, out, error, progress); });
     };

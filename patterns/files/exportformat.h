@@ -18,7 +18,7 @@ struct ExportFormat {
     // Writes the export of `range` to the file at `path`, whole or not at all: after a failure or a
     // cancel the file is as it was.
     using Writer = std::function<bool(const Trace& trace, const TraceHeader& header, const ExportRange& range,
-        const QString& path, FileError* error, const ExportProgress& progress)>;
+        const ExportOptions& options, const QString& path, FileError* error, const ExportProgress& progress)>;
     // Cuts a range whose export fails as TooLarge into consecutive ranges that each fit.
     using Splitter = std::function<QList<ExportRange>(const Trace& trace, const ExportRange& range)>;
 

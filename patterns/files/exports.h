@@ -22,6 +22,15 @@ struct ExportRange {
     bool contains(TimeUs t) const { return t >= from && (to == NoTime || t <= to); }
 };
 
+// How an export is drawn, beside which part of the trace it covers. A format ignores what it cannot show
+// (a CSV has no colours).
+struct ExportOptions {
+    // Pictures: Print is a light palette made for paper, whatever the window's theme; Window is the theme the
+    // window shows (dark when it is dark).
+    enum class Theme { Print, Window };
+    Theme theme = Theme::Print;
+};
+
 // Called now and then with work done so far (0..1); returning false cancels the export.
 using ExportProgress = std::function<bool(double done)>;
 

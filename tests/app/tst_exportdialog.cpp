@@ -5,6 +5,7 @@
 #include "exportdialog.h"
 #include "exportformats.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QRadioButton>
@@ -81,6 +82,32 @@ private Q_SLOTS:
         const ExportRange chosen = dialog.range();
         QCOMPARE(chosen.from, TimeUs(2'500'000));
         QCOMPARE(chosen.to, TimeUs(7'250'000));
+    }
+
+    // Pictures are drawn for print unless the user keeps the window's theme; text formats have no colours.
+    void themeIsPrintUnlessTheWindowsIsKept()
+    {
+        Trace trace;
+        fillExchanges(trace, 3, 1'000'000);
+        ExportDialog dialog(trace);
+        auto* box = dialog.findChild<QComboBox*>();
+        QCheckBox* keep = nullptr;
+        for (QCheckBox* check : dialog.findChildren<QCheckBox*>()) {
+            if (check->accessibleName() == QLatin1String("Keep the window's theme"))
+                keep = check;
+        }
+        QVERIFY(box && keep);
+        QVERIFY(!keep->isChecked());
+        box->setCurrentIndex(box->findData(QStringLiteral("png")));
+        QVERIFY(keep->isEnabled());
+        QCOMPARE(dialog.options().theme, ExportOptions::Theme::Print);
+        keep->setChecked(true);
+        QCOMPARE(dialog.options().theme, ExportOptions::Theme::Window);
+        box->setCurrentIndex(box->findData(QStringLiteral("csv")));
+        QVERIFY(!keep->isEnabled());
+        QCOMPARE(dialog.options().theme, ExportOptions::Theme::Print);
+        box->setCurrentIndex(box->findData(QStringLiteral("pdf")));
+        QCOMPARE(dialog.options().theme, ExportOptions::Theme::Window);
     }
 };
 

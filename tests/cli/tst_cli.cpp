@@ -12,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -27,9 +28,11 @@ struct Result {
     QString err;
 };
 
-Result runCli(const QStringList& arguments, int timeoutMs = 60000)
+Result runCli(const QStringList& arguments, int timeoutMs = 60000,
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.setProgram(QStringLiteral(PATTERNSCOPE_BINARY));
     process.setArguments(arguments);
     process.start();
@@ -426,9 +429,60 @@ private Q_SLOTS:
             QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--from"),
             QStringLiteral("soon") }
                                    << 2 << QStringLiteral("patternscope export: --from: 'soon' is not a duration");
+        QTest::addRow("bad theme") << QStringList {
+            QStringLiteral("export"), small, QStringLiteral("-f"), QStringLiteral("png"), QStringLiteral("-o"),
+            QStringLiteral("@DIR@/x.png"), QStringLiteral("--theme"), QStringLiteral("dark")
+        } << 2 << QStringLiteral("patternscope export: --theme: unknown theme 'dark' (one of: print, window)");
+        QTest::addRow("theme for text") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--theme"),
+            QStringLiteral("window") } << 2
+                                        << QStringLiteral("patternscope export: --format csv has no colours: --theme");
     }
 
     void exportFailsCleanly() { failsCleanly(); }
+
+    // A picture is light for print unless asked for the window's theme, which is the one the window is set to
+    // (here dark), not the palette this console process happens to get.
+    void exportThemeIsPrintUnlessWindowIsAsked_data()
+    {
+        QTest::addColumn<QStringList>("theme");
+        QTest::addColumn<bool>("dark");
+        QTest::addRow("default") << QStringList() << false;
+        QTest::addRow("print") << QStringList { QStringLiteral("--theme"), QStringLiteral("print") } << false;
+        QTest::addRow("window") << QStringList { QStringLiteral("--theme"), QStringLiteral("window") } << true;
+        QTest::addRow("Window") << QStringList { QStringLiteral("--theme"), QStringLiteral("Window") } << true;
+    }
+
+    void exportThemeIsPrintUnlessWindowIsAsked()
+    {
+        QFETCH(QStringList, theme);
+        QFETCH(bool, dark);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // The window's settings, set to its dark theme.
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("config/PatternScope")));
+        QFile settings(dir.filePath(QStringLiteral("config/PatternScope/patternscope.conf")));
+        QVERIFY(settings.open(QIODevice::WriteOnly));
+        settings.write("[view]\ndark=true\n");
+        settings.close();
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        const QString out = dir.filePath(QStringLiteral("out.png"));
+        const Result r
+            = runCli(QStringList { QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"),
+                         QStringLiteral("-f"), QStringLiteral("png"), QStringLiteral("-o"), out }
+                    + theme,
+                60000, environment);
+        QCOMPARE(r.err, QString());
+        QCOMPARE(r.exitCode, 0);
+        const QImage image(out);
+        QVERIFY(!image.isNull());
+        const QColor corner = image.pixelColor(image.width() - 1, image.height() - 1);
+        if (dark)
+            QVERIFY2(corner.lightness() < 60, qPrintable(corner.name()));
+        else
+            QCOMPARE(corner, QColor(Qt::white));
+    }
 
     void exportHelpNamesEveryFormat()
     {

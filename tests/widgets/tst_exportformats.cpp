@@ -97,7 +97,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("out.") + format.suffix);
         FileError error;
         QList<double> progress;
-        QVERIFY2(format.write(trace, {}, { 0, 10'000 }, path, &error,
+        QVERIFY2(format.write(trace, {}, { 0, 10'000 }, {}, path, &error,
                      [&](double done) {
                          progress.append(done);
                          return true;
@@ -119,7 +119,7 @@ private Q_SLOTS:
         fillExchanges(trace, 2, 1'000);
         const QString path = QStringLiteral("/nonexistent/dir/out.") + id;
         FileError error;
-        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, path, &error, {}));
+        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, {}, path, &error, {}));
         QCOMPARE(error.code, FileError::Code::Io);
         QVERIFY2(
             error.message.startsWith(QStringLiteral("cannot write /nonexistent/dir/out.")), qPrintable(error.message));
@@ -137,7 +137,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("cancelled.") + id);
         FileError error;
-        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, path, &error, [](double) { return false; }));
+        QVERIFY(!ExportFormats::find(id)->write(trace, {}, {}, {}, path, &error, [](double) { return false; }));
         QCOMPARE(error.code, FileError::Code::Cancelled);
         QVERIFY(error.message.endsWith(QStringLiteral("cancelled")));
         QVERIFY(!QFile::exists(path));
@@ -151,13 +151,13 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("big.mmd"));
         FileError error;
-        QVERIFY(!mermaid.write(trace, {}, {}, path, &error, {}));
+        QVERIFY(!mermaid.write(trace, {}, {}, {}, path, &error, {}));
         QCOMPARE(error.code, FileError::Code::TooLarge);
         QVERIFY(!QFile::exists(path));
         const QList<ExportRange> pieces = mermaid.split(trace, {});
         QVERIFY(pieces.size() > 1);
         for (const ExportRange& piece : pieces)
-            QVERIFY2(mermaid.write(trace, {}, piece, path, &error, {}), qPrintable(error.message));
+            QVERIFY2(mermaid.write(trace, {}, piece, {}, path, &error, {}), qPrintable(error.message));
     }
 };
 

@@ -3,6 +3,7 @@
 #include "pictureexport.h"
 #include "pictures.h"
 #include "sequencepainter.h"
+#include "theme.h"
 #include "tracefiles.h"
 
 #include <QFile>
@@ -13,10 +14,46 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 using namespace PatternScope;
 using namespace PatternScope::Test;
 using PictureExport::Format;
+
+namespace {
+
+// The colour of every text in an SVG that QSvgGenerator wrote (<text fill="#rrggbb" ...>).
+QStringList textFills(const QString& svg)
+{
+    QStringList fills;
+    QRegularExpressionMatchIterator it
+        = QRegularExpression(QStringLiteral("<text fill=\"(#[0-9a-f]{6})\"")).globalMatch(svg);
+    while (it.hasNext())
+        fills.append(it.next().captured(1));
+    fills.removeDuplicates();
+    return fills;
+}
+
+// WCAG 2 contrast ratio against white.
+double contrastOnWhite(const QColor& c)
+{
+    const auto linear = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    const double l = 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
+    return 1.05 / (l + 0.05);
+}
+
+// Pixels darker than any fill or line of the print theme: text.
+qsizetype darkPixels(const QImage& image)
+{
+    qsizetype n = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x)
+            n += qGray(image.pixel(x, y)) < 40;
+    }
+    return n;
+}
+
+} // namespace
 
 class TestPictureExport : public QObject {
     Q_OBJECT
@@ -26,11 +63,12 @@ private:
 
     // Writes the trace (or a range of it) as a picture into the scratch folder; the file's path, or
     // empty (with a warning that says why) when the export failed.
-    QString written(const Trace& trace, Format format, const QString& name, const ExportRange& range = {})
+    QString written(const Trace& trace, Format format, const QString& name, const ExportRange& range = {},
+        const ExportOptions& options = {})
     {
         const QString path = m_dir.filePath(name);
         FileError error;
-        if (PictureExport::write(trace, range, format, path, &error))
+        if (PictureExport::write(trace, range, format, path, &error, {}, options))
             return path;
         qWarning("export failed: %s", qPrintable(error.message));
         return {};
@@ -38,6 +76,52 @@ private:
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void cleanup() { QGuiApplication::setPalette(Theme::windowPalette(false)); }
+
+    // The window is dark, yet a picture is drawn for paper: white behind, and every text in a colour that reads
+    // on white. Not a copy of the dark window with its colours inverted: the colours SVG names are checked.
+    void printThemeWhateverTheWindowsTheme()
+    {
+        QGuiApplication::setPalette(Theme::windowPalette(true));
+        Trace trace;
+        fillExchanges(trace, 6, 300'000);
+        const QString svgPath = written(trace, Format::Svg, QStringLiteral("print.svg"));
+        QVERIFY(!svgPath.isEmpty());
+        const QString svg = QString::fromUtf8(readFile(svgPath));
+        const QStringList texts = textFills(svg);
+        QVERIFY2(texts.size() >= 3, qPrintable(texts.join(u' '))); // names, labels, ruler
+        QVERIFY2(texts.contains(QStringLiteral("#000000")), qPrintable(texts.join(u' ')));
+        for (const QString& fill : texts)
+            QVERIFY2(contrastOnWhite(QColor(fill)) >= 4.5, qPrintable(fill));
+        // The first thing painted is the paper.
+        const QRegularExpressionMatch first = QRegularExpression(QStringLiteral("fill=\"(#[0-9a-f]{6})\"")).match(svg);
+        QCOMPARE(first.captured(1), QStringLiteral("#ffffff"));
+
+        const QImage png(written(trace, Format::Png, QStringLiteral("print.png")));
+        QVERIFY(!png.isNull());
+        QCOMPARE(png.pixelColor(png.width() - 1, png.height() - 1), QColor(Qt::white));
+        QCOMPARE(png.pixelColor(png.width() / 2, png.height() - 2), QColor(Qt::white));
+        QVERIFY2(darkPixels(png) > 50, qPrintable(QString::number(darkPixels(png)))); // black text
+    }
+
+    // Asked to keep the window's theme, a dark window's picture is dark.
+    void windowThemeIsKeptWhenAskedFor()
+    {
+        QGuiApplication::setPalette(Theme::windowPalette(true));
+        const QColor base = QGuiApplication::palette().color(QPalette::Base);
+        Trace trace;
+        fillExchanges(trace, 6, 300'000);
+        ExportOptions window;
+        window.theme = ExportOptions::Theme::Window;
+        const QImage png(written(trace, Format::Png, QStringLiteral("window.png"), {}, window));
+        QVERIFY(!png.isNull());
+        QCOMPARE(png.pixelColor(png.width() - 1, png.height() - 1), base);
+        const QString svgPath = written(trace, Format::Svg, QStringLiteral("window.svg"), {}, window);
+        QVERIFY(!svgPath.isEmpty());
+        const QString svg = QString::fromUtf8(readFile(svgPath));
+        QVERIFY(!textFills(svg).contains(QStringLiteral("#000000")));
+        QVERIFY(textFills(svg).contains(QGuiApplication::palette().color(QPalette::Text).name()));
+    }
 
     void svgHasTheWholeDiagram()
     {
