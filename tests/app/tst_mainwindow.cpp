@@ -125,8 +125,8 @@ private Q_SLOTS:
     {
         MainWindow window;
         QString error;
-        QVERIFY2(
-            window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/small.pstrace.jsonl"), &error), qPrintable(error));
+        QVERIFY2(window.openTrace(QStringLiteral(PATTERNSCOPE_FILES_DATA "/small.pstrace.jsonl"), &error),
+            qPrintable(error));
         QVERIFY(window.trace());
         QVERIFY(!window.trace()->messages().empty());
         QCOMPARE(window.table()->model()->rowCount(), int(window.trace()->messages().size()));
@@ -155,12 +155,12 @@ private Q_SLOTS:
         MainWindow window;
         QString error;
         QVERIFY2(
-            window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/playwright.har"), &error), qPrintable(error));
+            window.openTrace(QStringLiteral(PATTERNSCOPE_FILES_DATA "/har/playwright.har"), &error), qPrintable(error));
         QVERIFY(window.trace());
         QCOMPARE(window.trace()->participants().front().name, QStringLiteral("Browser"));
         QCOMPARE(window.table()->model()->rowCount(), 14);
         QCOMPARE(window.currentHeader().pattern, QStringLiteral("har-import"));
-        QVERIFY(!window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/not-json.har"), &error));
+        QVERIFY(!window.openTrace(QStringLiteral(PATTERNSCOPE_FILES_DATA "/har/not-json.har"), &error));
         QVERIFY2(error.contains(QStringLiteral("not-json.har:5: not valid JSON")), qPrintable(error));
         QCOMPARE(window.table()->model()->rowCount(), 14); // what was shown stays
     }
@@ -169,7 +169,7 @@ private Q_SLOTS:
     {
         MainWindow window;
         FileError error;
-        QVERIFY2(window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/chrome.har"), &error),
+        QVERIFY2(window.importHar(QStringLiteral(PATTERNSCOPE_FILES_DATA "/har/chrome.har"), &error),
             qPrintable(error.message));
         const Trace* trace = window.trace();
         QVERIFY(trace);
@@ -181,12 +181,12 @@ private Q_SLOTS:
         window.clock()->stepBack();
         QVERIFY(window.clock()->position() < end);
 
-        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/not-json.har"), &error));
+        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_FILES_DATA "/har/not-json.har"), &error));
         QVERIFY2(error.message.contains(QStringLiteral("not-json.har:")), qPrintable(error.message));
         QCOMPARE(error.code, FileError::Code::BadInput);
         QCOMPARE(window.trace(), trace); // what was shown stays
         // A file that cannot be read is an I/O failure, not a broken HAR.
-        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_TEST_DATA "/har/nonexistent.har"), &error));
+        QVERIFY(!window.importHar(QStringLiteral(PATTERNSCOPE_FILES_DATA "/har/nonexistent.har"), &error));
         QCOMPARE(error.code, FileError::Code::Io);
         QCOMPARE(window.trace(), trace);
     }
