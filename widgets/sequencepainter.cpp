@@ -376,13 +376,24 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
     painter.setFont(m_smallFont);
     painter.setPen(m_theme.mutedText);
     const QFontMetricsF fm(m_smallFont);
-    if (m_geometry.axis() == SequenceGeometry::Axis::Time) {
-        for (const TimeUs t : ticks(scrollY, scrollY + height)) {
-            const double y = m_geometry.timeToY(t) - scrollY + top;
-            if (y < top + 6)
-                continue;
-            painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), Units::clockDuration(t));
+    // A label at its tick; one too wide for the ruler ("1 h 2 min 50.25 s") takes two lines, the seconds below.
+    const double room = m_geometry.rulerWidth() - 10.0;
+    const auto label = [&](double y, const QString& text) {
+        const qsizetype split = text.lastIndexOf(QLatin1String(" min "));
+        if (fm.horizontalAdvance(text) <= room || split < 0) {
+            if (y >= top + 6)
+                painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), text);
+            return;
         }
+        if (y - fm.height() < top + 2)
+            return;
+        painter.drawText(QPointF(6, y - 1), text.left(split + 4));
+        painter.drawText(QPointF(6, y - 1 + fm.lineSpacing()), text.mid(split + 5));
+    };
+    if (m_geometry.axis() == SequenceGeometry::Axis::Time) {
+        const TimeUs step = gridStep();
+        for (const TimeUs t : ticks(scrollY, scrollY + height))
+            label(m_geometry.timeToY(t) - scrollY + top, Units::clockAtStep(t, step));
     } else if (const Trace* trace = m_geometry.trace()) {
         // Compact rows: the send time of every few rows.
         const auto& order = m_geometry.rows();
@@ -393,9 +404,8 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
             const double y = m_geometry.rowY(row) - scrollY + top;
             if (y > top + height)
                 break;
-            if (y >= top + 6)
-                painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1),
-                    Units::clockDuration(trace->message(order[size_t(row)]).sentAt));
+            // Rows are messages, often milliseconds apart: their times to the millisecond.
+            label(y, Units::clockAtStep(trace->message(order[size_t(row)]).sentAt, 1'000));
         }
     }
     painter.restore();

@@ -40,6 +40,7 @@ public:
     // gridStep(), none inside a fold. As many as fit ~70 px apart in the band's unfolded part, however
     // much time its folds hide.
     std::vector<TimeUs> ticks(double y0, double y1) const;
+    TimeUs gridStep() const; // between ruler ticks, at least ~70 px apart; their labels read to this step
 
 private:
     void paintGrid(QPainter& painter, const QRectF& visible) const;
@@ -49,7 +50,6 @@ private:
     void paintNotes(QPainter& painter, const QRectF& visible) const;
     void paintArrows(QPainter& painter, const QRectF& visible) const;
     void paintArrow(QPainter& painter, const Message& message) const;
-    TimeUs gridStep() const; // between ruler ticks, at least ~70 px apart
 
     const SequenceGeometry& m_geometry;
     const Theme& m_theme;

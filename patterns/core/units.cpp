@@ -1,9 +1,40 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "units.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace PatternScope::Units {
+
+namespace {
+
+constexpr qint64 kSecond = 1'000'000;
+constexpr qint64 kMinute = 60 * kSecond;
+constexpr qint64 kHour = 60 * kMinute;
+
+qint64 powerOfTen(int exponent)
+{
+    qint64 p = 1;
+    while (exponent-- > 0)
+        p *= 10;
+    return p;
+}
+
+// How many decimals of `unit` (in microseconds) it takes to write every multiple of `step` exactly.
+int decimalsFor(qint64 step, qint64 unit)
+{
+    int decimals = 0;
+    while (decimals < 6 && (step * powerOfTen(decimals)) % unit != 0)
+        ++decimals;
+    return decimals;
+}
+
+qint64 roundTo(qint64 value, qint64 quantum)
+{
+    return (value + quantum / 2) / quantum * quantum;
+}
+
+} // namespace
 
 QString exactBytes(qint64 bytes)
 {
@@ -48,6 +79,39 @@ QString clockDuration(qint64 us)
         return QStringLiteral("%1 s").arg(s, 0, 'f', std::abs(s) < 10.0 ? 2 : 1);
     const qint64 whole = qint64(s);
     return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60);
+}
+
+QString clockAtStep(qint64 us, qint64 step)
+{
+    step = std::max<qint64>(1, step);
+    if (us < 0)
+        return u'-' + clockAtStep(-us, step);
+    if (step < kSecond) {
+        const int decimals = std::min(3, decimalsFor(step, 1000));
+        const qint64 rounded = roundTo(us, powerOfTen(3 - decimals));
+        if (rounded == 0)
+            return QStringLiteral("0 s");
+        if (rounded < kSecond)
+            return QString::number(double(rounded) / 1000.0, 'f', decimals) + QStringLiteral(" ms");
+    }
+    const int decimals = decimalsFor(step, kSecond);
+    const qint64 rounded = roundTo(us, powerOfTen(6 - decimals));
+    const qint64 hours = rounded / kHour;
+    const qint64 minutes = rounded % kHour / kMinute;
+    const qint64 seconds = rounded % kMinute;
+    QString text;
+    if (hours > 0)
+        text = QStringLiteral("%1 h").arg(hours);
+    // Steps of whole minutes or hours leave out the parts that are always zero.
+    const bool showSeconds = seconds != 0 || step % kMinute != 0 || rounded == 0;
+    const bool showMinutes = (hours > 0 || minutes > 0) && (minutes != 0 || showSeconds || step % kHour != 0);
+    if (showMinutes)
+        text += (text.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("%1 min").arg(minutes);
+    if (showSeconds) {
+        text += (text.isEmpty() ? QString() : QStringLiteral(" "))
+            + QString::number(double(seconds) / double(kSecond), 'f', decimals) + QStringLiteral(" s");
+    }
+    return text;
 }
 
 } // namespace PatternScope::Units

@@ -24,4 +24,11 @@ QString wholeDuration(qint64 ms);
 // "12.5 s", "3 min 5 s".
 QString clockDuration(qint64 us);
 
+// A time on the run's clock in microseconds, read in steps of `step` microseconds (a ruler's ticks, a
+// playback step): as many decimals as the step needs, so times a step apart always read differently, and
+// the same number of them at every tick. Past a minute, minutes and seconds; past an hour, hours too.
+// With a 50 ms step: "0 s", "950 ms", "28.15 s", "1 min 50.25 s", "1 h 0 min 5.05 s"; a whole number of
+// minutes or hours drops what is zero: "5 min", "2 h".
+QString clockAtStep(qint64 us, qint64 step);
+
 } // namespace PatternScope::Units
