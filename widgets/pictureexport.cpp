@@ -95,9 +95,15 @@ public:
     {
         m_geometry.setTrace(&trace);
         m_geometry.setColumns(kRulerWidth, kColumnWidth);
+        m_painter.setFont(m_font);
+        // Lanes as wide as their notes need (wrapped past a width): a picture elides nothing.
+        m_notes.setWrap(true);
+        m_painter.setNotesLane(&m_notes);
         m_geometry.setPixelsPerSecond(readableScale(trace));
         m_geometry.foldIdleGaps();
         m_geometry.foldQuietStretches(kQuietFoldPixels);
+        const auto lanes = m_painter.notesLane().neededWidths(m_geometry);
+        m_geometry.setLanes(lanes.first, lanes.second);
         // Down to where the last arrow of the range arrives, not just to its last send.
         TimeUs end = range.to == NoTime ? trace.endTime() : std::min(range.to, trace.endTime());
         if (range.to != NoTime) {
@@ -137,6 +143,7 @@ private:
     SequenceGeometry m_geometry;
     Theme m_theme;
     SequencePainter m_painter;
+    NotesLane m_notes;
     double m_top = 0;
     double m_bottom = 0;
 };

@@ -204,21 +204,48 @@ int SequenceGeometry::participantInColumn(int column) const
 double SequenceGeometry::xOf(int participant) const
 {
     const int column = columnOf(participant);
-    return column < 0 ? -1.0 : m_rulerWidth + (column + 0.5) * m_columnWidth;
+    return column < 0 ? -1.0 : m_rulerWidth + leftPad() + (column + 0.5) * m_columnWidth;
 }
 
 int SequenceGeometry::participantAt(double x) const
 {
-    if (!m_trace || x < m_rulerWidth)
+    const double left = m_rulerWidth + leftPad();
+    if (!m_trace || x < left)
         return -1;
-    return participantInColumn(int((x - m_rulerWidth) / m_columnWidth));
+    return participantInColumn(int((x - left) / m_columnWidth));
+}
+
+int SequenceGeometry::columnCount() const
+{
+    return m_trace ? int(m_trace->participants().size()) : 0;
+}
+
+double SequenceGeometry::leftPad() const
+{
+    return columnCount() > 0 ? std::max(0.0, m_leftLane + LaneGap - m_columnWidth / 2) : 0.0;
+}
+
+double SequenceGeometry::laneLeft(Lane lane) const
+{
+    if (lane == Lane::Left)
+        return m_rulerWidth;
+    return m_rulerWidth + leftPad() + (std::max(1, columnCount()) - 0.5) * m_columnWidth + LaneGap;
+}
+
+double SequenceGeometry::laneRight(Lane lane) const
+{
+    if (lane == Lane::Left)
+        return m_rulerWidth + leftPad() + m_columnWidth / 2 - LaneGap;
+    return laneLeft(lane) + std::max(m_rightLane, m_columnWidth / 2 - LaneGap);
 }
 
 double SequenceGeometry::contentWidth() const
 {
-    // Half a column more on the right: notes beside the last lifeline need the room.
-    const double columns = m_trace ? double(m_trace->participants().size()) : 0.0;
-    return m_rulerWidth + (columns + (columns > 0 ? 0.5 : 0.0)) * m_columnWidth;
+    const int columns = columnCount();
+    if (columns == 0)
+        return m_rulerWidth;
+    const double rightPad = std::max(0.0, m_rightLane + LaneGap - m_columnWidth / 2);
+    return m_rulerWidth + leftPad() + columns * m_columnWidth + rightPad;
 }
 
 bool SequenceGeometry::addFold(TimeUs start, TimeUs end, bool idle)

@@ -72,6 +72,19 @@ public:
     double rulerWidth() const { return m_rulerWidth; }
     double columnWidth() const { return m_columnWidth; }
 
+    // The margin lanes where notes and stream labels go: one left of the first lifeline, one right of
+    // the last, outside every span between two lifelines (where arrows and their labels are). A lane
+    // takes the half column beside its outer lifeline, and widens the diagram when it needs more.
+    enum class Lane { Left, Right };
+    static constexpr double LaneGap = 14.0; // between a lane and its outer lifeline
+    void setLanes(double left, double right)
+    {
+        m_leftLane = std::max(0.0, left);
+        m_rightLane = std::max(0.0, right);
+    }
+    double laneLeft(Lane lane) const;
+    double laneRight(Lane lane) const;
+
     // Lifelines left to right: those who start exchanges (clients, publishers, outside clients),
     // then servers and brokers, then subscribers; in the order they joined within each group.
     int columnOf(int participant) const;
@@ -126,6 +139,8 @@ private:
     double messageY(const Message& message, TimeUs t) const; // y of a moment of this message's flight
 
     void updateColumns() const;
+    double leftPad() const; // what the left lane adds before the first column
+    int columnCount() const;
 
     const Trace* m_trace = nullptr;
     mutable std::vector<int> m_columnOf; // by participant index in the trace
@@ -135,6 +150,8 @@ private:
     double m_rowHeight = 28.0;
     double m_rulerWidth = 64.0;
     double m_columnWidth = 180.0;
+    double m_leftLane = 0.0;
+    double m_rightLane = 0.0;
     double m_foldHeight = 28.0;
     bool m_foldsShown = true;
     std::vector<Fold> m_folds;

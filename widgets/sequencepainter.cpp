@@ -86,8 +86,9 @@ void SequencePainter::paintContent(QPainter& painter, const QRectF& visible) con
     paintFolds(painter, visible);
     paintLifelines(painter, visible);
     paintActivations(painter, visible);
-    paintArrows(painter, visible);
+    // Notes first: their leader lines pass under the arrows and labels; their boxes are in the lanes.
     paintNotes(painter, visible);
+    paintArrows(painter, visible);
     if (m_nowLine) {
         const double y = m_geometry.timeToY(m_asOf);
         if (y >= visible.top() - 1 && y <= visible.bottom() + 1) {
@@ -210,50 +211,101 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
     }
 }
 
+NotesLane& SequencePainter::notesLane() const
+{
+    NotesLane* lane = m_lane;
+    if (!lane) {
+        if (!m_ownLane)
+            m_ownLane = std::make_unique<NotesLane>();
+        lane = m_ownLane.get();
+    }
+    if (lane->font() != m_smallFont)
+        lane->setFont(m_smallFont);
+    return *lane;
+}
+
+void SequencePainter::setNotesLane(NotesLane* lane)
+{
+    m_lane = lane;
+}
+
 void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
 {
+    const NotesLane& lane = notesLane();
+    const auto& entries = lane.entries(m_geometry);
     const auto& notes = m_geometry.trace()->notes();
-    const TimeUs from = m_geometry.yToTime(visible.top() - kNoteHeight);
-    const TimeUs to = std::min(m_geometry.yToTime(visible.bottom()), m_asOf);
-    auto it = std::lower_bound(notes.begin(), notes.end(), from, [](const Note& n, TimeUs t) { return n.at < t; });
     painter.setFont(m_smallFont);
     const QFontMetricsF fm(m_smallFont);
-    const double maxWidth = m_geometry.columnWidth() - 24.0;
-    QHash<int, double> bottoms; // per lifeline, where its last note drawn ends
-    for (; it != notes.end() && it->at <= to; ++it) {
-        const double lifeline = it->participant >= 0 ? m_geometry.xOf(it->participant) : m_geometry.rulerWidth();
-        if (lifeline < 0 || m_geometry.foldAt(it->at))
+    QColor leaderColor = m_theme.noteBorder;
+    leaderColor.setAlphaF(0.8);
+    const QPen leader(leaderColor, 1.0, Qt::DotLine);
+    for (size_t index : lane.entriesIn(m_geometry, visible.top(), visible.bottom())) {
+        const NotesLane::Entry& e = entries[index];
+        if (e.first > m_asOf)
             continue;
-        if (it->item >= 0) {
-            // Items are produced often: a small mark on the lifeline and the item's number to its left,
-            // out of the way of the arrows that carry it.
-            const double y = m_geometry.timeToY(it->at);
-            const QString tag = QStringLiteral("item %1").arg(it->item);
+        const bool left = e.lane == SequenceGeometry::Lane::Left;
+        const double inner = left ? m_geometry.laneRight(e.lane) : m_geometry.laneLeft(e.lane);
+        const double towards = left ? -1.0 : 1.0; // from a lifeline to the lane
+        const double lifeline = e.participant >= 0 ? m_geometry.xOf(e.participant) : -1.0;
+        // The moments it stands for, as of now.
+        double lastY = e.y0;
+        std::vector<double> moments;
+        for (qint64 id : e.notes) {
+            const Note& n = notes[size_t(id)];
+            if (n.at > m_asOf)
+                continue;
+            const double y = m_geometry.timeToY(n.at);
+            lastY = std::max(lastY, y);
+            if (y >= visible.top() - 6 && y <= visible.bottom() + 6 && moments.size() < 2000)
+                moments.push_back(y);
+        }
+        const double boxEdge = left ? e.box.right() : e.box.left();
+        const double middle = e.box.center().y();
+        painter.setPen(leader);
+        painter.setBrush(Qt::NoBrush);
+        if (lifeline >= 0) {
+            // From the lifeline (clear of an activation box) to the lane, then to the box.
+            const double from = lifeline + towards * (kActivationWidth / 2 + 1);
+            painter.drawLine(QPointF(from, e.y0), QPointF(inner, e.y0));
+        }
+        if (lastY > e.y0 + 0.5) {
+            // Several moments: a bracket along the lane's edge with a tick at each.
+            painter.setPen(QPen(leaderColor, 1.0));
+            painter.drawLine(QPointF(inner, e.y0), QPointF(inner, lastY));
+            for (double y : moments)
+                painter.drawLine(QPointF(inner, y), QPointF(inner - towards * 4, y));
+            painter.setPen(leader);
+        }
+        painter.drawLine(QPointF(inner, e.y0), QPointF(boxEdge, middle));
+        if (e.kind == NotesLane::Entry::Kind::Items && lifeline >= 0) {
+            // Produced items: a small mark on the lifeline at each.
             painter.setPen(Qt::NoPen);
             painter.setBrush(m_theme.noteBorder);
-            painter.drawPolygon(QPolygonF({ QPointF(lifeline, y - 5), QPointF(lifeline + 5, y),
-                QPointF(lifeline, y + 5), QPointF(lifeline - 5, y) }));
-            painter.setPen(m_theme.mutedText);
-            painter.drawText(QPointF(lifeline - 9 - fm.horizontalAdvance(tag), y + fm.ascent() / 2 - 1), tag);
-            continue;
+            for (double y : moments) {
+                painter.drawPolygon(QPolygonF({ QPointF(lifeline, y - 3.5), QPointF(lifeline + 3.5, y),
+                    QPointF(lifeline, y + 3.5), QPointF(lifeline - 3.5, y) }));
+            }
         }
-        const QString text = fm.elidedText(it->text, Qt::ElideRight, maxWidth);
-        const double width = fm.horizontalAdvance(text) + 12.0;
-        // Just below the moment, so the arrow that led to the note (and its label above it) stays visible;
-        // notes close together on one lifeline stack instead of covering each other.
-        double top = m_geometry.timeToY(it->at) + 2;
-        const auto below = bottoms.constFind(it->participant);
-        if (below != bottoms.constEnd())
-            top = std::max(top, *below + 2);
-        bottoms.insert(it->participant, top + kNoteHeight);
-        const QRectF box(lifeline + kActivationWidth, top, width, kNoteHeight);
-        if (!box.intersects(visible))
+        if (!e.box.intersects(visible))
             continue;
-        painter.setPen(QPen(m_theme.noteBorder, 1.0));
-        painter.setBrush(m_theme.noteFill);
-        painter.drawRoundedRect(box, 3, 3);
-        painter.setPen(m_theme.noteText);
-        painter.drawText(box, Qt::AlignCenter, text);
+        const QString text = e.lines.size() == 1 && e.last > m_asOf ? lane.text(m_geometry, e, m_asOf) : QString();
+        QRectF box = e.box;
+        if (e.kind == NotesLane::Entry::Kind::Items) {
+            painter.setPen(m_theme.mutedText);
+        } else {
+            painter.setPen(QPen(m_theme.noteBorder, e.collapsed() ? 1.6 : 1.0));
+            painter.setBrush(m_theme.noteFill);
+            painter.drawRoundedRect(box, 3, 3);
+            painter.setPen(m_theme.noteText);
+        }
+        const QRectF inside = box.adjusted(6, 2, -6, -2);
+        if (!text.isEmpty() || e.lines.size() == 1) {
+            const QString line = text.isEmpty() ? e.lines.front() : text;
+            painter.drawText(
+                inside, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(line, Qt::ElideRight, inside.width() + 0.5));
+        } else {
+            painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, e.lines.join(u'\n'));
+        }
     }
     painter.setFont(m_font);
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "noteslane.h"
 #include "sequencegeometry.h"
 #include "theme.h"
 
 #include <QFont>
 #include <QHash>
 #include <QRectF>
+#include <memory>
 
 class QPainter;
 
@@ -27,6 +29,11 @@ public:
     // How long a message between these two usually takes: where an in-flight packet is drawn.
     void setExpectedDelays(const QHash<QPair<int, int>, TimeUs>* delays, TimeUs fallback);
     TimeUs expectedDelay(const Message& message) const;
+    // Where the notes lanes' layout is kept between frames (the view's); without one, the painter lays
+    // them out for itself on every paint. The painter gives it its small font.
+    void setNotesLane(NotesLane* lane);
+    NotesLane& notesLane() const;
+    const QFont& smallFont() const { return m_smallFont; }
 
     static constexpr double HeaderHeight = 44.0;
 
@@ -63,6 +70,8 @@ private:
     QString m_selectedCorrelation;
     const QHash<QPair<int, int>, TimeUs>* m_delays = nullptr;
     TimeUs m_fallbackDelay = 250'000;
+    NotesLane* m_lane = nullptr;
+    mutable std::unique_ptr<NotesLane> m_ownLane;
 };
 
 } // namespace PatternScope

@@ -9,6 +9,7 @@
 #include <QPaintEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QToolTip>
 #include <QWheelEvent>
 #include <cmath>
 
@@ -20,6 +21,10 @@ constexpr double kPixelsPerSecond = 120.0; // at zoom 1: a 250 ms hop slants by 
 constexpr double kRowHeight = 30.0;
 constexpr double kRulerWidth = 68.0;
 constexpr double kMinColumnWidth = 150.0;
+// Each notes lane takes this share of the view's width, within bounds.
+constexpr double kLaneShare = 0.13;
+constexpr double kMinLane = 140.0;
+constexpr double kMaxLane = 240.0;
 constexpr double kBottomMargin = 48.0;
 // Content starts this far below the headers, so the first arrow's label has room.
 constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
@@ -42,6 +47,9 @@ SequenceView::SequenceView(QWidget* parent)
     connect(&m_frames, &QTimer::timeout, this, &SequenceView::frame);
     verticalScrollBar()->setSingleStep(20);
     horizontalScrollBar()->setSingleStep(20);
+    SequencePainter painter(m_geometry, m_theme);
+    painter.setFont(font());
+    m_notes.setFont(painter.smallFont());
 }
 
 SequenceView::~SequenceView() = default;
@@ -85,6 +93,8 @@ void SequenceView::rebuild()
     m_selected = -1;
     m_hovered = -1;
     m_geometry.setTrace(m_trace); // what it worked out from a cleared trace is gone
+    m_hoveredNote = -1;
+    m_notes.setExpanded({});
     // A recorded trace: the same folds and delays the live view would have found.
     m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
@@ -158,9 +168,16 @@ void SequenceView::updateScrollBars()
 {
     const double viewHeight = viewport()->height() - kTop;
     const int participants = m_trace ? int(m_trace->participants().size()) : 0;
-    // Columns share the width, with the half column the geometry keeps for notes beside the last one.
-    const double fit = participants > 0 ? (viewport()->width() - kRulerWidth) / (participants + 0.5) : kMinColumnWidth;
+    // Columns share the width; the notes lanes take the half columns beside the outer lifelines, and more
+    // of the width when those are narrower than a lane.
+    const double width = viewport()->width();
+    const double lane = std::clamp(width * kLaneShare, kMinLane, kMaxLane);
+    const double room = width - kRulerWidth;
+    double fit = participants > 0 ? room / participants : kMinColumnWidth;
+    if (fit / 2 - SequenceGeometry::LaneGap < lane && participants > 1)
+        fit = (room - 2 * (lane + SequenceGeometry::LaneGap)) / (participants - 1);
     m_geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
+    m_geometry.setLanes(lane, lane);
 
     const double height = m_geometry.contentHeight(contentEnd()) + kBottomMargin;
     m_scrollingOurselves = true;
@@ -304,6 +321,7 @@ void SequenceView::paintEvent(QPaintEvent* event)
     painter.setNowLine(m_clock && !m_clock->isLive());
     painter.setHighlight(m_hovered, m_selected);
     painter.setExpectedDelays(&m_delays, m_lastDelay);
+    painter.setNotesLane(&m_notes);
 
     const QRectF body = exposed.intersected(QRectF(0, header, width, height - header));
     if (!body.isEmpty()) {
@@ -343,16 +361,60 @@ void SequenceView::mouseMoveEvent(QMouseEvent* event)
         // The expected delay only places in-flight packets; the last one seen is close enough here.
         hovered = m_geometry.messageAt(point, t, m_lastDelay);
     }
-    if (hovered != m_hovered) {
+    const qsizetype note = hovered < 0 ? noteEntryAt(event->position()) : -1;
+    if (note != m_hoveredNote) {
+        m_hoveredNote = note;
+        if (note >= 0) {
+            const auto& entry = m_notes.entries(m_geometry)[size_t(note)];
+            QToolTip::showText(
+                event->globalPosition().toPoint(), m_notes.details(m_geometry, entry, asOf()), viewport());
+        } else {
+            QToolTip::hideText();
+        }
+    }
+    if (hovered != m_hovered || (hovered < 0 && note >= 0)) {
         m_hovered = hovered;
-        viewport()->setCursor(hovered >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+        const bool clickable = hovered >= 0
+            || (note >= 0
+                && (m_notes.entries(m_geometry)[size_t(note)].collapsed()
+                    || m_notes.entries(m_geometry)[size_t(note)].expanded));
+        viewport()->setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
         viewport()->update();
     }
+}
+
+qsizetype SequenceView::noteEntryAt(QPointF viewportPoint) const
+{
+    if (!m_trace || viewportPoint.y() <= SequencePainter::HeaderHeight)
+        return -1;
+    const qsizetype index = m_notes.entryAt(m_geometry, toContent(viewportPoint));
+    return index >= 0 && m_notes.entries(m_geometry)[size_t(index)].first <= asOf() ? index : -1;
+}
+
+bool SequenceView::toggleRepeats(QPointF viewportPoint)
+{
+    const qsizetype index = noteEntryAt(viewportPoint);
+    if (index < 0)
+        return false;
+    const NotesLane::Entry& entry = m_notes.entries(m_geometry)[size_t(index)];
+    if (!entry.collapsed() && !entry.expanded)
+        return false;
+    QSet<qint64> expanded = m_notes.expanded();
+    if (entry.expanded)
+        expanded.remove(entry.group);
+    else
+        expanded.insert(entry.group);
+    m_notes.setExpanded(expanded);
+    m_hoveredNote = -1;
+    viewport()->update();
+    return true;
 }
 
 void SequenceView::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton || !m_trace)
+        return;
+    if (m_geometry.messageAt(toContent(event->position()), asOf(), m_lastDelay) < 0 && toggleRepeats(event->position()))
         return;
     mouseMoveEvent(event);
     m_selected = m_hovered;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "noteslane.h"
 #include "sequencegeometry.h"
 #include "theme.h"
 
@@ -80,10 +81,15 @@ private:
     void scrollToTime(TimeUs t);
     void noteActivity(TimeUs from, TimeUs to, bool mayFold);
     void moveSelection(int step);
+    // The notes-lane entry under a viewport point, or -1; a click on repeats opens or folds them.
+    qsizetype noteEntryAt(QPointF viewportPoint) const;
+    bool toggleRepeats(QPointF viewportPoint);
 
     QPointer<Trace> m_trace;
     QPointer<PlaybackClock> m_clock;
     SequenceGeometry m_geometry;
+    NotesLane m_notes;
+    qsizetype m_hoveredNote = -1;
     Theme m_theme;
     QTimer m_frames;
     QHash<QPair<int, int>, TimeUs> m_delays; // last one-way delay seen between two participants

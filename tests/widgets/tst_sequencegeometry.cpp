@@ -53,7 +53,32 @@ private Q_SLOTS:
         QCOMPARE(f.g.participantAt(459), f.proxy);
         QCOMPARE(f.g.participantAt(30), -1); // the ruler
         QCOMPARE(f.g.participantAt(700), -1); // past the last column
-        QCOMPARE(f.g.contentWidth(), 760.0); // and half a column for notes beside the last lifeline
+        QCOMPARE(f.g.contentWidth(), 660.0); // the notes lanes fit in the outer half columns
+    }
+
+    void lanesBesideTheOuterLifelines()
+    {
+        Fixture f;
+        using Lane = SequenceGeometry::Lane;
+        const double gap = SequenceGeometry::LaneGap;
+        // Narrow lanes take the outer half columns and widen nothing.
+        f.g.setLanes(50, 50);
+        QCOMPARE(f.g.laneLeft(Lane::Left), 60.0);
+        QCOMPARE(f.g.laneRight(Lane::Left), 160.0 - gap);
+        QCOMPARE(f.g.laneLeft(Lane::Right), 560.0 + gap);
+        QCOMPARE(f.g.laneRight(Lane::Right), 660.0);
+        QCOMPARE(f.g.contentWidth(), 660.0);
+        // Wide ones push the lifelines right and the diagram wider, never into a span between lifelines.
+        f.g.setLanes(200, 300);
+        const double pad = 200 + gap - 100;
+        QCOMPARE(f.g.xOf(f.client), 160.0 + pad);
+        QCOMPARE(f.g.laneLeft(Lane::Left), 60.0);
+        QCOMPARE(f.g.laneRight(Lane::Left), f.g.xOf(f.client) - gap);
+        QCOMPARE(f.g.laneLeft(Lane::Right), f.g.xOf(f.server) + gap);
+        QCOMPARE(f.g.laneRight(Lane::Right), f.g.xOf(f.server) + gap + 300);
+        QCOMPARE(f.g.contentWidth(), f.g.laneRight(Lane::Right));
+        QCOMPARE(f.g.participantAt(f.g.xOf(f.proxy) + 10), f.proxy);
+        QCOMPARE(f.g.participantAt(100), -1); // the left lane
     }
 
     void clientsLeftServersMiddleSubscribersRight()
