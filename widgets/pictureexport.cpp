@@ -120,6 +120,20 @@ public:
 
     const QFont& font() const { return m_font; }
     double width() const { return m_geometry.contentWidth() + 16.0; }
+
+    // Wider columns until the diagram is `wanted` wide; never narrower. Text keeps its size.
+    void widenTo(double wanted)
+    {
+        const double before = width();
+        const double column = m_geometry.columnWidth();
+        if (before >= wanted)
+            return;
+        // How much the diagram grows with a column: measured, so whatever lies beside the columns counts as it is.
+        m_geometry.setColumns(m_geometry.rulerWidth(), column + 1.0);
+        const double perPixel = width() - before;
+        m_geometry.setColumns(m_geometry.rulerWidth(), perPixel > 0 ? column + (wanted - before) / perPixel : column);
+    }
+
     double bodyHeight() const { return m_bottom - m_top; }
     double height() const { return SequencePainter::HeaderHeight + bodyHeight(); }
 
@@ -147,6 +161,27 @@ private:
     double m_top = 0;
     double m_bottom = 0;
 };
+
+constexpr int kPdfResolution = 96; // a diagram pixel is a screen pixel: text has its point size on paper
+
+QPageLayout pdfPageLayout()
+{
+    // Landscape: diagrams are wide. 10 mm margins: what office printers leave blank anyway.
+    return QPageLayout(
+        QPageSize(QPageSize::A4), QPageLayout::Landscape, QMarginsF(10, 10, 10, 10), QPageLayout::Millimeter);
+}
+
+PdfPages pagesFor(Layout& layout)
+{
+    PdfPages pages;
+    pages.printable = pdfPageLayout().paintRectPixels(kPdfResolution).size();
+    layout.widenTo(pages.printable.width());
+    pages.diagramWidth = layout.width();
+    pages.scale = std::min(1.0, pages.printable.width() / pages.diagramWidth);
+    pages.rows = pages.printable.height() / pages.scale - SequencePainter::HeaderHeight;
+    pages.count = std::max(1, int(std::ceil(layout.bodyHeight() / pages.rows)));
+    return pages;
+}
 
 bool cancelled(const ExportProgress& progress, double done)
 {
@@ -185,7 +220,7 @@ ExportFormat pictureFormat(const QString& id, const QString& title, Format forma
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress, const ExportOptions& options)
 {
-    const Layout layout(trace, range, options);
+    Layout layout(trace, range, options);
     const QSize size(int(std::ceil(layout.width())), int(std::ceil(layout.height())));
     if (format == Format::Png && qint64(size.width()) * size.height() > MaxPngPixels) {
         return FileError::fail(error, FileError::Code::TooLarge,
@@ -239,28 +274,24 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
         break;
     }
     case Format::Pdf: {
-        // A4 landscape pages, scaled to the diagram's width; each page repeats the participants.
+        // Each page repeats the participants; the diagram is as wide as a page's printable width (see PdfPages).
         QPdfWriter pdf(&file);
         pdf.setTitle(QStringLiteral("Sequence diagram"));
         pdf.setCreator(QStringLiteral("PatternScope"));
-        pdf.setPageSize(QPageSize(QPageSize::A4));
-        pdf.setPageOrientation(QPageLayout::Landscape);
-        pdf.setResolution(96);
+        pdf.setPageLayout(pdfPageLayout());
+        pdf.setResolution(kPdfResolution);
         QPainter painter;
         if (!painter.begin(&pdf))
             return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot draw the PDF"));
-        const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
-        const double scale = std::min(1.0, double(page.width()) / layout.width());
-        const double rows = double(page.height()) / scale - SequencePainter::HeaderHeight;
-        const int pages = std::max(1, int(std::ceil(layout.bodyHeight() / rows)));
-        for (int i = 0; i < pages; ++i) {
+        const PdfPages pages = pagesFor(layout);
+        for (int i = 0; i < pages.count; ++i) {
             if (i > 0)
                 pdf.newPage();
             painter.save();
-            painter.scale(scale, scale);
-            layout.paint(painter, i * rows, std::min(rows, layout.bodyHeight() - i * rows));
+            painter.scale(pages.scale, pages.scale);
+            layout.paint(painter, i * pages.rows, std::min(pages.rows, layout.bodyHeight() - i * pages.rows));
             painter.restore();
-            if (cancelled(progress, double(i + 1) / pages)) {
+            if (cancelled(progress, double(i + 1) / pages.count)) {
                 painter.end();
                 return cancel(error);
             }
@@ -272,6 +303,12 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
     if (cancelled(progress, 1.0))
         return cancel(error);
     return finish(file, error);
+}
+
+PdfPages pdfPages(const Trace& trace, const ExportRange& range, const ExportOptions& options)
+{
+    Layout layout(trace, range, options);
+    return pagesFor(layout);
 }
 
 const QList<ExportFormat>& formats()

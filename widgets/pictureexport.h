@@ -4,6 +4,8 @@
 #include "exportformat.h"
 #include "exports.h"
 
+#include <QSizeF>
+
 namespace PatternScope {
 
 // The diagram as a picture, drawn by the same painter as the view: the whole trace or a time range,
@@ -21,6 +23,19 @@ constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
 // `options` ask for the window's theme (the application's palette).
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress = {}, const ExportOptions& options = {});
+
+// How a PDF export lays the diagram on its pages (A4 landscape, 10 mm margins), in pixels at 96 per inch. A
+// diagram narrower than a page's printable width gets wider columns to fill it, its text keeping its size (scaled
+// up instead, two participants would have 20-point labels and a third of the time on a page); a wider one is
+// scaled down to fit. Then as many pages as its height takes, each with the participants at its top.
+struct PdfPages {
+    QSizeF printable; // one page's printable area
+    double diagramWidth = 0; // the diagram as laid out for these pages
+    double scale = 1; // diagram pixels to page pixels
+    double rows = 0; // diagram rows under the participants per page
+    int count = 0;
+};
+PdfPages pdfPages(const Trace& trace, const ExportRange& range, const ExportOptions& options = {});
 
 // The rows of the export format table for SVG, PNG and PDF.
 const QList<ExportFormat>& formats();

@@ -14,6 +14,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 #include <cmath>
 
 using namespace PatternScope;
@@ -40,6 +41,47 @@ double contrastOnWhite(const QColor& c)
     const auto linear = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
     const double l = 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF());
     return 1.05 / (l + 0.05);
+}
+
+// Where the paper of a PDF's first page is drawn, in points: the page's width (MediaBox) and the left and right
+// edges of the first rectangle filled (the diagram's background), from the page's content stream as Qt writes it
+// (zlib-compressed, a base matrix from pixels to points, the diagram's scale if not 1, then "x y w h re").
+struct PdfPaper {
+    double pageWidth = 0;
+    double left = 0;
+    double right = 0;
+};
+
+PdfPaper firstPagePaper(const QByteArray& pdf)
+{
+    PdfPaper paper;
+    const QRegularExpression mediaBox(QStringLiteral("/MediaBox \\[0 0 ([\\d.]+) [\\d.]+\\]"));
+    paper.pageWidth = mediaBox.match(QString::fromLatin1(pdf)).captured(1).toDouble();
+    const QRegularExpression base(QStringLiteral("([\\d.]+) 0 0 -[\\d.]+ ([\\d.]+) [\\d.]+ cm"));
+    const QRegularExpression rect(QStringLiteral("(-?[\\d.]+) -?[\\d.]+ ([\\d.]+) [\\d.]+ re"));
+    for (qsizetype at = pdf.indexOf("stream\n"); at >= 0; at = pdf.indexOf("stream\n", at + 1)) {
+        const qsizetype begin = at + 7;
+        const qsizetype end = pdf.indexOf("endstream", begin);
+        if (end < 0 || pdf.mid(at - 3, 3) == "end")
+            continue;
+        QByteArray packed(4, '\0');
+        qToBigEndian(quint32((end - begin) * 20), packed.data());
+        const QString content = QString::fromLatin1(qUncompress(packed + pdf.mid(begin, end - begin)));
+        const QRegularExpressionMatch matrix = base.match(content);
+        const QRegularExpressionMatch fill = rect.match(content, matrix.capturedEnd());
+        if (!matrix.hasMatch() || !fill.hasMatch())
+            continue;
+        double scale = matrix.captured(1).toDouble();
+        // A diagram scaled down to the page: its own scale between the base matrix and the paper.
+        const QRegularExpressionMatch scaled
+            = QRegularExpression(QStringLiteral("([\\d.]+) 0 0 [\\d.]+ 0 0 cm")).match(content, matrix.capturedEnd());
+        if (scaled.hasMatch() && scaled.capturedStart() < fill.capturedStart())
+            scale *= scaled.captured(1).toDouble();
+        paper.left = matrix.captured(2).toDouble() + scale * fill.captured(1).toDouble(); // x is 0 anyway
+        paper.right = paper.left + scale * fill.captured(2).toDouble();
+        return paper;
+    }
+    return paper;
 }
 
 // Pixels darker than any fill or line of the print theme: text.
@@ -204,6 +246,49 @@ private Q_SLOTS:
         QVERIFY(progress.size() > 5);
         QVERIFY(std::is_sorted(progress.begin(), progress.end()));
         QCOMPARE(progress.last(), 1.0);
+    }
+
+    // The diagram uses a page's printable width: narrower, its columns widen and its text keeps its size; wider,
+    // it is scaled down to fit. Checked on what the PDF draws, not only on the plan.
+    void pdfUsesThePagesWidth_data()
+    {
+        QTest::addColumn<int>("participants");
+        QTest::addRow("two") << 2;
+        QTest::addRow("three") << 3;
+        QTest::addRow("twelve, wider than a page") << 12;
+    }
+
+    void pdfUsesThePagesWidth()
+    {
+        QFETCH(int, participants);
+        Trace trace;
+        fillExchanges(trace, 30, 400'000);
+        for (int i = 2; i < participants; ++i) {
+            const int extra = trace.addParticipant(QStringLiteral("Peer %1").arg(i), Participant::Role::Client);
+            trace.completeMessage(trace.addMessage(makeMessage(extra, 1, Message::Kind::HttpRequest,
+                                      QStringLiteral("GET /peer/%1").arg(i), i * 10'000)),
+                i * 10'000 + 200'000);
+        }
+        const PictureExport::PdfPages pages = PictureExport::pdfPages(trace, {});
+        QVERIFY(pages.printable.width() > 900 && pages.printable.height() > 600); // A4 landscape at 96 per inch
+        const double used = pages.diagramWidth * pages.scale;
+        QVERIFY2(used > 0.98 * pages.printable.width() && used <= pages.printable.width() + 0.5,
+            qPrintable(QStringLiteral("%1 of %2").arg(used).arg(pages.printable.width())));
+        if (participants <= 3)
+            QCOMPARE(pages.scale, 1.0); // widened, not magnified: the text keeps its size
+        else
+            QVERIFY(pages.scale < 1.0);
+
+        const QString path = written(trace, Format::Pdf, QStringLiteral("wide%1.pdf").arg(participants));
+        QVERIFY(!path.isEmpty());
+        const PdfPaper paper = firstPagePaper(readFile(path));
+        QVERIFY2(paper.pageWidth > 800, qPrintable(QString::number(paper.pageWidth))); // 842 pt
+        const double margin = 10 / 25.4 * 72; // 10 mm in points
+        const QString where
+            = QStringLiteral("paper from %1 to %2 pt of %3").arg(paper.left).arg(paper.right).arg(paper.pageWidth);
+        QVERIFY2(std::abs(paper.left - margin) < 1.0, qPrintable(where));
+        QVERIFY2(std::abs(paper.right - (paper.pageWidth - margin)) < 0.02 * paper.pageWidth, qPrintable(where));
+        QVERIFY2(paper.right <= paper.pageWidth - margin + 1.0, qPrintable(where));
     }
 
     // The ruler's ticks over a folded span: as many as fit in what is drawn, not one per step of the hidden time.
