@@ -5,6 +5,7 @@
 
 #include <QBuffer>
 #include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
@@ -179,7 +180,9 @@ PdfPages pagesFor(Layout& layout)
     pages.diagramWidth = layout.width();
     pages.scale = std::min(1.0, pages.printable.width() / pages.diagramWidth);
     pages.rows = pages.printable.height() / pages.scale - SequencePainter::HeaderHeight;
-    pages.count = std::max(1, int(std::ceil(layout.bodyHeight() / pages.rows)));
+    // Three lines of text: a wrapped label or a note.
+    pages.overlap = std::min(pages.rows / 4, 3 * QFontMetricsF(layout.font()).lineSpacing());
+    pages.count = 1 + std::max(0, int(std::ceil((layout.bodyHeight() - pages.rows) / (pages.rows - pages.overlap))));
     return pages;
 }
 
@@ -289,7 +292,7 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
                 pdf.newPage();
             painter.save();
             painter.scale(pages.scale, pages.scale);
-            layout.paint(painter, i * pages.rows, std::min(pages.rows, layout.bodyHeight() - i * pages.rows));
+            layout.paint(painter, pages.top(i), std::min(pages.rows, layout.bodyHeight() - pages.top(i)));
             painter.restore();
             if (cancelled(progress, double(i + 1) / pages.count)) {
                 painter.end();

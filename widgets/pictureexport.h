@@ -27,13 +27,18 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
 // How a PDF export lays the diagram on its pages (A4 landscape, 10 mm margins), in pixels at 96 per inch. A
 // diagram narrower than a page's printable width gets wider columns to fill it, its text keeping its size (scaled
 // up instead, two participants would have 20-point labels and a third of the time on a page); a wider one is
-// scaled down to fit. Then as many pages as its height takes, each with the participants at its top.
+// scaled down to fit. Then as many pages as its height takes, each with the participants at its top, and each
+// repeating the last few rows of the one before, so a label that a page break cuts is whole on the next page.
 struct PdfPages {
     QSizeF printable; // one page's printable area
     double diagramWidth = 0; // the diagram as laid out for these pages
     double scale = 1; // diagram pixels to page pixels
     double rows = 0; // diagram rows under the participants per page
+    double overlap = 0; // rows a page repeats from the end of the one before
     int count = 0;
+
+    // The first diagram row (under the participants) on page `page`, from 0.
+    double top(int page) const { return page * (rows - overlap); }
 };
 PdfPages pdfPages(const Trace& trace, const ExportRange& range, const ExportOptions& options = {});
 

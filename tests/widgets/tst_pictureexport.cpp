@@ -243,6 +243,7 @@ private Q_SLOTS:
         QVERIFY(pdf.startsWith("%PDF"));
         const qsizetype pages = pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type/Page\n");
         QVERIFY2(pages > 5, qPrintable(QString::number(pages)));
+        QCOMPARE(pages, qsizetype(PictureExport::pdfPages(trace, {}).count));
         QVERIFY(progress.size() > 5);
         QVERIFY(std::is_sorted(progress.begin(), progress.end()));
         QCOMPARE(progress.last(), 1.0);
@@ -274,6 +275,9 @@ private Q_SLOTS:
         const double used = pages.diagramWidth * pages.scale;
         QVERIFY2(used > 0.98 * pages.printable.width() && used <= pages.printable.width() + 0.5,
             qPrintable(QStringLiteral("%1 of %2").arg(used).arg(pages.printable.width())));
+        // Each page repeats a few rows of the one before, never so many that pages barely advance.
+        QVERIFY2(pages.overlap >= 30 && pages.overlap < pages.rows / 4, qPrintable(QString::number(pages.overlap)));
+        QCOMPARE(pages.top(1), pages.rows - pages.overlap);
         if (participants <= 3)
             QCOMPARE(pages.scale, 1.0); // widened, not magnified: the text keeps its size
         else
