@@ -10,12 +10,15 @@
 #include <QSlider>
 #include <QStyle>
 #include <QToolButton>
+#include <algorithm>
+#include <cstdlib>
 
 namespace PatternScope {
 
 namespace {
 
 constexpr int kScrubSteps = 10'000;
+constexpr TimeUs kReadoutStep = 10'000; // 10 ms: what a 100 ms refresh moves at the slowest speed
 const double kSpeeds[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0 };
 
 // Text glyphs rather than the style's icons: they take the palette's text colour, light or dark.
@@ -50,7 +53,8 @@ PlaybackBar::PlaybackBar(QWidget* parent)
     m_scrub->setRange(0, kScrubSteps);
     m_time = new QLabel(this);
     m_time->setAccessibleName(tr("Playback time"));
-    m_time->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("000.00 s / 000.00 s")));
+    // Room for minutes, so the scrub bar does not shrink as the readout grows.
+    m_time->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("00 min 00.00 s / 00 min 00.00 s")));
     m_time->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_live = new QToolButton(this);
     m_live->setText(tr("● Live"));
@@ -95,6 +99,20 @@ QString PlaybackBar::timeText() const
     return m_time->text();
 }
 
+TimeUs PlaybackBar::readoutStep() const
+{
+    TimeUs step = kReadoutStep;
+    // Only paused is there stepping; while the time moves the precision stays put.
+    if (!m_clock || m_clock->mode() != PlaybackClock::Mode::Paused)
+        return step;
+    const TimeUs position = m_clock->position();
+    for (const TimeUs neighbour : { m_clock->previousEvent(position), m_clock->nextEvent(position) }) {
+        if (neighbour != NoTime && neighbour != position)
+            step = std::min(step, std::abs(neighbour - position));
+    }
+    return step;
+}
+
 void PlaybackBar::refresh()
 {
     if (!m_clock)
@@ -105,7 +123,8 @@ void PlaybackBar::refresh()
     m_updating = true;
     m_scrub->setValue(head > 0 ? int(double(position) / double(head) * kScrubSteps) : kScrubSteps);
     m_updating = false;
-    m_time->setText(QStringLiteral("%1 / %2").arg(Units::clockDuration(position), Units::clockDuration(head)));
+    const TimeUs step = readoutStep();
+    m_time->setText(QStringLiteral("%1 / %2").arg(Units::clockAtStep(position, step), Units::clockAtStep(head, step)));
     const bool running = mode != PlaybackClock::Mode::Paused;
     m_play->setText(running ? QStringLiteral("▮▮") : QStringLiteral("▶"));
     m_play->setAccessibleName(running ? tr("Pause") : tr("Play"));

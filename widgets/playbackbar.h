@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "trace.h"
+
 #include <QTimer>
 #include <QWidget>
 
@@ -21,7 +23,11 @@ public:
     explicit PlaybackBar(QWidget* parent = nullptr);
 
     void setClock(PlaybackClock* clock);
+    // "28.15 s / 1 min 50.25 s": the position and the head, read in steps of readoutStep().
     QString timeText() const;
+    // 10 ms; paused, less when the moments a step back or forward goes to are nearer than that: stepping
+    // always changes the readout, and it does not change precision as it plays.
+    TimeUs readoutStep() const;
 
 private:
     void refresh();

@@ -32,6 +32,11 @@ public:
     bool isLive() const { return mode() == Mode::Live; }
     double speed() const { return m_speed; }
 
+    // The moments stepping goes to: the first send or arrival after `after`, the last one before `before`;
+    // NoTime when there is none (none past the head either).
+    TimeUs nextEvent(TimeUs after) const;
+    TimeUs previousEvent(TimeUs before) const;
+
     static constexpr double MinSpeed = 0.1;
     static constexpr double MaxSpeed = 10.0;
 
@@ -50,8 +55,6 @@ Q_SIGNALS:
     void changed();
 
 private:
-    TimeUs nextEvent(TimeUs after) const;
-    TimeUs previousEvent(TimeUs before) const;
     void anchor(TimeUs at);
     TimeUs played() const; // where playing has got to, not held back by the head
 
