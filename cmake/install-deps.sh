@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian bookworm packages PatternScope needs to build, test and run, and only those
 # that are missing; then the npm packages the export tests check against (Mermaid's parser and the
-# HAR 1.2 schema validator), into tests/tools. Works as root, or as a user with sudo.
+# HAR 1.2 schema validator, playwright-core to lay SVG exports out in chromium), into tests/tools.
+# Works as root, or as a user with sudo.
 set -eu
 
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
 qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
-fonts-dejavu-core plantuml"
+fonts-dejavu-core plantuml chromium"
 
 missing=""
 for package in $packages; do
@@ -39,7 +40,8 @@ else
 fi
 
 tools="$(dirname "$0")/../tests/tools"
-if [ ! -d "$tools/node_modules" ]; then
-    echo "install-deps: installing the npm packages of tests/tools (mermaid, jsdom, dompurify, har-validator)"
+# Again whenever package-lock.json has changed since the last install.
+if [ ! -f "$tools/node_modules/.package-lock.json" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+    echo "install-deps: installing the npm packages of tests/tools (mermaid, jsdom, dompurify, har-validator, playwright-core)"
     npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error
 fi
