@@ -6,13 +6,15 @@
 //     top of each other (three clients' identical polls at once), so a halo must be drawn as a
 //     background, not as the text again;
 //   - with --trace, every message's label from the trace (its recorded `label`) can be found in
-//     the SVG's text: whole in one text, across wrapped lines, or named by a bundle's label:
-//     "N × LABEL …" covers messages labelled LABEL, "… WORD A–B …" (id 540–562, item 3–9, #4–7)
-//     covers the labels holding WORD K for K from A to B.
+//     the SVG's text: whole in one text, across wrapped lines, or named by a bundle's label in the
+//     grammar of widgets/bundletext.h ("23 × event: message · id 540–562" names "event: message ·
+//     id 545"; "3 × GET /updates?since=0 (Client 1–3)" the three polls). A bundle that names a
+//     label only through its "…" has lost the text: that label counts as not found.
 // Boxes are measured in the SVG's own units (its viewBox: the diagram's pixels): getBBox() mapped
 // through getCTM().
 //   node check-svg-labels.mjs [--chromium PATH] [--show N] [--trace TRACE.pstrace.jsonl] FILE.svg ...
-// A --trace applies to the SVG after it. Prints, per file, the overlapping pairs among the labels
+// A --trace applies to the SVG after it; --show N prints at most N offenders of each kind (10;
+// 0: the summary line only). Prints, per file, the overlapping pairs among the labels
 // (the worst first, by overlap area) and the labels it cannot find. Exit 0 when every file is
 // clean, 1 when one has an overlap or a missing label, 2 when the check cannot run. Set up once
 // with `npm ci` in this folder; the browser is /usr/bin/chromium unless --chromium or
@@ -158,38 +160,88 @@ async function traceLabels(path) {
     return labels;
 }
 
-// What bundle labels in the SVG cover: "N × LABEL" and "WORD A–B" ranges.
-function bundleCovers(texts) {
-    const repeats = []; // LABEL of "N × LABEL (…)"
-    const ranges = []; // { word, from, to }
-    for (const text of texts) {
-        const repeat = /(\d+)\s*[×x]\s+(.+)$/u.exec(text);
-        if (repeat) {
-            const label = repeat[2].replace(/\s*\([^()]*\)\s*$/u, '').trim();
-            if (label)
-                repeats.push(label);
-        }
-        for (const range of text.matchAll(/(#|[\p{L}]+)\s?(\d+)\s*[–-]\s*(\d+)/gu)) {
-            const from = Number(range[2]);
-            const to = Number(range[3]);
-            if (from <= to)
-                ranges.push({ word: range[1], from, to });
+// Bundle labels, in the grammar of widgets/bundletext.h: parts joined by " + ", each "[N × ]pattern",
+// then maybe " + N more" and " (names)". A pattern is tokens split at spaces: a literal, a numbered
+// range "prefix MIN–MAX suffix" (id 540–562, #3–14, since=0–3), alternatives "a/b/c", or "…" for
+// one token or more. A pattern that needs its "…" to name a label has lost that label's text: it
+// counts as not found (reported apart as "only through …").
+const Anything = '\u2026';
+
+function bundleParts(text) {
+    const parts = [];
+    const bodies = [text];
+    const names = /\s\([^()]*\)$/u;
+    if (names.test(text))
+        bodies.push(text.replace(names, '')); // the lifelines, unless the label itself ends so
+    for (const body of bodies) {
+        for (let part of body.split(' + ')) {
+            if (/^\d+ more$/u.test(part))
+                continue;
+            part = part.replace(/^\d+ \u00d7 /u, '');
+            const tokens = part.split(' ').filter((t) => t);
+            if (tokens.length)
+                parts.push(tokens);
         }
     }
-    return (label) => {
-        for (const repeated of repeats) {
-            if (label === repeated || label.startsWith(repeated + ' '))
+    return parts;
+}
+
+function tokenNames(pattern, token) {
+    if (pattern === token)
+        return true;
+    const range = /^(\D*)(\d{1,15})\u2013(\d{1,15})(\D*)$/u.exec(pattern);
+    if (range) {
+        const n = /^(\D*)(\d{1,15})(\D*)$/u.exec(token);
+        return !!n && n[1] === range[1] && n[3] === range[4] && Number(n[2]) >= Number(range[2])
+            && Number(n[2]) <= Number(range[3]);
+    }
+    return pattern.includes('/') && !token.includes('/') && pattern.split('/').includes(token);
+}
+
+// Whether pattern tokens p[i..] name label tokens t[j..]; "…" (when allowed) takes one token or more.
+function tokensName(p, i, t, j, loose) {
+    if (i === p.length)
+        return j === t.length;
+    if (p[i] === Anything) {
+        if (!loose)
+            return false;
+        for (let k = j + 1; k <= t.length; ++k) {
+            if (tokensName(p, i + 1, t, k, loose))
                 return true;
         }
-        for (const { word, from, to } of ranges) {
-            const pattern = new RegExp(`(?:^|[^\\p{L}])${word === '#' ? '#' : word}\\s?(\\d+)(?!\\d)`, 'gu');
-            for (const m of label.matchAll(pattern)) {
-                const k = Number(m[1]);
-                if (k >= from && k <= to)
-                    return true;
-            }
-        }
         return false;
+    }
+    return j < t.length && tokenNames(p[i], t[j]) && tokensName(p, i + 1, t, j + 1, loose);
+}
+
+// From every text, and every two or three texts in a row (a wrapped bundle label): a test of
+// whether some bundle names a label, strictly or only through "…".
+function bundleNamer(texts) {
+    const parts = [];
+    const seen = new Set();
+    const add = (text) => {
+        if (seen.has(text) || !(text.includes('\u00d7') || text.includes('\u2013') || text.includes('/')
+            || text.includes(Anything)))
+            return;
+        seen.add(text);
+        parts.push(...bundleParts(text));
+    };
+    for (let i = 0; i < texts.length; ++i) {
+        add(texts[i]);
+        if (i + 1 < texts.length)
+            add(`${texts[i]} ${texts[i + 1]}`);
+        if (i + 2 < texts.length)
+            add(`${texts[i]} ${texts[i + 1]} ${texts[i + 2]}`);
+    }
+    const strict = parts.filter((p) => !p.includes(Anything));
+    const loose = parts.filter((p) => p.includes(Anything));
+    return (label) => {
+        const tokens = label.split(' ').filter((t) => t);
+        if (strict.some((p) => tokensName(p, 0, tokens, 0, false)))
+            return 'bundle';
+        if (loose.some((p) => tokensName(p, 0, tokens, 0, true)))
+            return 'loose';
+        return null;
     };
 }
 
@@ -233,24 +285,41 @@ try {
             // In document order: a label wrapped over lines is found with its lines joined.
             const joinedSpace = texts.join(' ');
             const joinedTight = texts.join('');
-            const covered = bundleCovers(texts);
+            const named = bundleNamer(texts);
             const whole = new Set(texts);
-            missing = messages.filter(({ label }) => !whole.has(label) && !texts.some((t) => containsWhole(t, label))
-                && !containsWhole(joinedSpace, label) && !containsWhole(joinedTight, label) && !covered(label));
+            let inBundles = 0;
+            for (const message of messages) {
+                const { label } = message;
+                if (whole.has(label) || texts.some((t) => containsWhole(t, label)) || containsWhole(joinedSpace, label)
+                    || containsWhole(joinedTight, label))
+                    continue;
+                const how = named(label);
+                if (how === 'bundle') {
+                    ++inBundles;
+                    continue;
+                }
+                missing.push({ ...message, loose: how === 'loose' });
+            }
             summary += `; ${messageCount - missing.length} of ${messageCount} message labels found`;
-            if (missing.length)
+            if (inBundles)
+                summary += ` (${inBundles} in bundle labels)`;
+            if (missing.length) {
+                const loose = missing.filter((m) => m.loose).length;
                 summary += `, ${missing.length} missing`;
+                if (loose)
+                    summary += ` (${loose} of them only through a bundle's …)`;
+            }
         }
         console.log(summary);
-        if (pairs.length) {
+        if (pairs.length && show > 0) {
             console.log(`  worst overlaps${pairs.length > show ? ` (${show} of ${pairs.length})` : ''}:`);
             for (const { a, b, w, h } of pairs.slice(0, show))
                 console.log(`    ${describe(a)} overlaps ${describe(b)} by ${w.toFixed(1)}×${h.toFixed(1)}`);
         }
-        if (missing.length) {
+        if (missing.length && show > 0) {
             console.log(`  labels not found${missing.length > show ? ` (${show} of ${missing.length})` : ''}:`);
-            for (const { seq, label } of missing.slice(0, show))
-                console.log(`    message ${seq}: '${label}'`);
+            for (const { seq, label, loose } of missing.slice(0, show))
+                console.log(`    message ${seq}: '${label}'${loose ? ' (only through a bundle\'s …)' : ''}`);
         }
         if (pairs.length || missing.length)
             failed = true;
