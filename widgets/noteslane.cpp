@@ -14,7 +14,9 @@ namespace {
 
 constexpr double kPadding = 6.0; // text to box, left and right
 constexpr double kSpacing = 3.0; // between boxes in a lane
-constexpr double kInset = 8.0; // between a lane's inner edge (where leaders come in) and its boxes
+constexpr double kInset = 8.0;
+constexpr double kStreamMark = 4.0; // a stream label's strip of its band's colour, left of its text // between a lane's
+                                    // inner edge (where leaders come in) and its boxes
 constexpr int kDetailLines = 40; // a tooltip lists at most this many notes
 // Repeats fold into one entry over at most this many lines' height: a long wall of them is summed up
 // again every so often, so every part of it has its summary in view.
@@ -118,7 +120,7 @@ NotesLane::Key NotesLane::keyFor(const SequenceGeometry& geometry) const
         key.notes = trace->notes().size();
         key.participants = trace->participants().size();
     }
-    key.streams = 0;
+    key.streams = trace ? geometry.streams().size() : 0;
     key.pixelsPerSecond = geometry.pixelsPerSecond();
     key.rowHeight = geometry.rowHeight();
     key.axis = int(geometry.axis());
@@ -170,6 +172,7 @@ const std::vector<NotesLane::Entry>& NotesLane::entries(const SequenceGeometry& 
 void NotesLane::layout(const SequenceGeometry& geometry) const
 {
     m_entries.clear();
+    m_streamEntries.clear();
     m_reachUp = m_reachDown = 0;
     if (!geometry.trace())
         return;
@@ -245,6 +248,19 @@ void NotesLane::group(const SequenceGeometry& geometry) const
             m_entries[size_t(g.entry)].group = g.key;
         }
     }
+    // Each stream's label, beside its client, at the moment it opened.
+    const auto& streams = geometry.streams();
+    for (size_t i = 0; i < streams.size(); ++i) {
+        const SequenceGeometry::Stream& st = streams[i];
+        Entry e;
+        e.kind = Entry::Kind::Stream;
+        e.lane = laneOf(geometry, st.client);
+        e.participant = st.client;
+        e.stream = int(i);
+        e.first = e.last = st.openedAt;
+        e.y0 = e.y1 = geometry.timeToY(st.openedAt);
+        m_entries.push_back(std::move(e));
+    }
     // A note alone in its group is no member of anything to fold back.
     for (Entry& e : m_entries) {
         if (e.expanded && groupSize.value(e.group) < 2)
@@ -273,7 +289,7 @@ void NotesLane::place(const SequenceGeometry& geometry) const
         double width = 0;
         for (const QString& l : std::as_const(e.lines))
             width = std::max(width, fm.horizontalAdvance(l));
-        width = std::min(width, room) + 2 * kPadding;
+        width = std::min(width, room) + 2 * kPadding + (e.kind == Entry::Kind::Stream ? kStreamMark : 0.0);
         const double height = boxHeight(int(e.lines.size()));
         const double top = std::max(e.y0 - height / 2, bottom[side] + kSpacing);
         bottom[side] = top + height;
@@ -282,6 +298,11 @@ void NotesLane::place(const SequenceGeometry& geometry) const
     }
     std::stable_sort(
         m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.box.top() < b.box.top(); });
+    m_streamEntries.assign(geometry.streams().size(), 0);
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_entries[i].kind == Entry::Kind::Stream)
+            m_streamEntries[size_t(m_entries[i].stream)] = i;
+    }
     for (const Entry& e : m_entries) {
         m_reachUp = std::max(m_reachUp, e.box.top() - e.y0);
         m_reachDown = std::max(m_reachDown, std::max(e.box.height(), e.y1 - e.box.top()));
@@ -298,9 +319,16 @@ std::pair<double, double> NotesLane::neededWidths(const SequenceGeometry& geomet
     for (const Entry& e : entries(geometry)) {
         const double width = std::min(fm.horizontalAdvance(text(geometry, e, end)), m_maxWidth);
         double& lane = widths[e.lane == Lane::Left ? 0 : 1];
-        lane = std::max(lane, std::ceil(width + 2 * kPadding + kInset + 2));
+        lane = std::max(
+            lane, std::ceil(width + 2 * kPadding + kInset + 2 + (e.kind == Entry::Kind::Stream ? kStreamMark : 0.0)));
     }
     return { widths[0], widths[1] };
+}
+
+const std::vector<size_t>& NotesLane::streamEntries(const SequenceGeometry& geometry) const
+{
+    entries(geometry);
+    return m_streamEntries;
 }
 
 std::vector<size_t> NotesLane::entriesIn(const SequenceGeometry& geometry, double y0, double y1) const
@@ -337,8 +365,38 @@ int NotesLane::countAsOf(const SequenceGeometry& geometry, const Entry& entry, T
         std::count_if(entry.notes.begin(), entry.notes.end(), [&](qint64 id) { return notes[size_t(id)].at <= asOf; }));
 }
 
+QString NotesLane::streamLabel(const SequenceGeometry& geometry, int stream)
+{
+    const auto& streams = geometry.streams();
+    if (stream < 0 || size_t(stream) >= streams.size())
+        return {};
+    const SequenceGeometry::Stream& st = streams[size_t(stream)];
+    const Trace& trace = *geometry.trace();
+    const QString answer = st.openingSeq >= 0 && st.openingSeq < qint64(trace.messages().size())
+        ? trace.message(st.openingSeq).label
+        : QString();
+    if (answer.isEmpty() || answer == st.label)
+        return st.label.isEmpty() ? answer : st.label;
+    return st.label + QStringLiteral(" → ") + answer;
+}
+
 QString NotesLane::text(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const
 {
+    // A lane beside an outer lifeline also holds the notes of lifelines further in: those say whose they are.
+    QString whose;
+    const int column = entry.participant >= 0 ? geometry.columnOf(entry.participant) : -1;
+    const int outer = entry.lane == Lane::Left ? 0 : int(geometry.trace()->participants().size()) - 1;
+    if (column >= 0 && column != outer) {
+        if (const Participant* p = geometry.trace()->participant(entry.participant))
+            whose = p->name + QStringLiteral(": ");
+    }
+    return whose + ownText(geometry, entry, asOf);
+}
+
+QString NotesLane::ownText(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const
+{
+    if (entry.kind == Entry::Kind::Stream)
+        return streamLabel(geometry, entry.stream);
     const auto& notes = geometry.trace()->notes();
     std::vector<const Note*> shown;
     for (qint64 id : entry.notes) {
@@ -372,6 +430,14 @@ QString NotesLane::text(const SequenceGeometry& geometry, const Entry& entry, Ti
 
 QString NotesLane::details(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const
 {
+    if (entry.kind == Entry::Kind::Stream) {
+        const SequenceGeometry::Stream& st = geometry.streams()[size_t(entry.stream)];
+        const bool open = st.closedAt == NoTime || st.closedAt > asOf;
+        const auto seconds = [](TimeUs t) { return QString::number(double(t) / 1e6, 'f', 3); };
+        return streamLabel(geometry, entry.stream) + u'\n'
+            + (open ? QStringLiteral("open since %1 s").arg(seconds(st.openedAt))
+                    : QStringLiteral("open %1–%2 s").arg(seconds(st.openedAt), seconds(st.closedAt)));
+    }
     const auto& notes = geometry.trace()->notes();
     QStringList lines;
     int shown = 0;

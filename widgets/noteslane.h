@@ -52,6 +52,7 @@ public:
     // Groups of repeats (by key) shown note by note.
     void setExpanded(const QSet<qint64>& groups) { m_expanded = groups, m_dirty = true; }
     const QSet<qint64>& expanded() const { return m_expanded; }
+    bool wraps() const { return m_wrap; }
 
     double lineHeight() const;
     double boxHeight(int lines) const;
@@ -62,6 +63,8 @@ public:
     std::pair<double, double> neededWidths(const SequenceGeometry& geometry) const;
     // Indexes of the entries whose box, leader or marks may reach into rows [y0, y1], in layout order.
     std::vector<size_t> entriesIn(const SequenceGeometry& geometry, double y0, double y1) const;
+    // Indexes of the streams' entries, in the order the streams opened.
+    const std::vector<size_t>& streamEntries(const SequenceGeometry& geometry) const;
     // The entry whose box contains the point, or -1.
     qsizetype entryAt(const SequenceGeometry& geometry, QPointF point) const;
 
@@ -73,6 +76,8 @@ public:
     int countAsOf(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const;
 
     static Lane laneOf(const SequenceGeometry& geometry, int participant);
+    // How a stream was opened: "GET /events → 200 OK · text/event-stream", "101 Switching Protocols".
+    static QString streamLabel(const SequenceGeometry& geometry, int stream);
     // The text with its numbers taken out: notes of the same shape are repeats of each other.
     static QString shapeOf(const QString& text);
 
@@ -92,6 +97,7 @@ private:
         bool operator==(const Key& o) const;
     };
     Key keyFor(const SequenceGeometry& geometry) const;
+    QString ownText(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const;
     void layout(const SequenceGeometry& geometry) const;
     void group(const SequenceGeometry& geometry) const;
     void place(const SequenceGeometry& geometry) const;
@@ -104,6 +110,7 @@ private:
     mutable Key m_key;
     mutable bool m_dirty = true;
     mutable std::vector<Entry> m_entries; // in order of their boxes' tops, per lane interleaved
+    mutable std::vector<size_t> m_streamEntries;
     mutable std::vector<QString> m_shapes; // by note id, computed once
     mutable double m_reachUp = 0; // how far above its box an entry's marks go, at most
     mutable double m_reachDown = 0; // how far below its box's top

@@ -15,8 +15,16 @@ namespace {
 constexpr double kHeadSize = 8.0;
 constexpr double kNoteHeight = 20.0;
 constexpr double kActivationWidth = 10.0;
+constexpr double kStreamWidth = 6.0; // a stream's band on a lifeline, under its activations
+constexpr int kMaxPinned = 4; // stream labels pinned at the top of a lane, at most
 // Activations are searched backwards from the visible end at most this far (the recent ones).
 constexpr int kActivationLookBack = 4000;
+
+QColor mixed(const QColor& a, const QColor& b, double share)
+{
+    return QColor::fromRgbF(float(a.redF() * share + b.redF() * (1 - share)),
+        float(a.greenF() * share + b.greenF() * (1 - share)), float(a.blueF() * share + b.blueF() * (1 - share)));
+}
 
 } // namespace
 
@@ -85,6 +93,7 @@ void SequencePainter::paintContent(QPainter& painter, const QRectF& visible) con
     paintGrid(painter, visible);
     paintFolds(painter, visible);
     paintLifelines(painter, visible);
+    paintStreams(painter, visible);
     paintActivations(painter, visible);
     // Notes first: their leader lines pass under the arrows and labels; their boxes are in the lanes.
     paintNotes(painter, visible);
@@ -229,6 +238,58 @@ void SequencePainter::setNotesLane(NotesLane* lane)
     m_lane = lane;
 }
 
+QColor SequencePainter::streamColor(int stream) const
+{
+    const SequenceGeometry::Stream& st = m_geometry.streams()[size_t(stream)];
+    const Trace& trace = *m_geometry.trace();
+    const bool webSocket = st.openingSeq >= 0 && st.openingSeq < qint64(trace.messages().size())
+        && trace.message(st.openingSeq).fields.status == 101;
+    return m_theme.kindColor(webSocket ? Message::Kind::WsText : Message::Kind::SseEvent);
+}
+
+TimeUs SequencePainter::streamEnd(int stream) const
+{
+    const SequenceGeometry::Stream& st = m_geometry.streams()[size_t(stream)];
+    return st.closedAt == NoTime || st.closedAt > m_asOf ? m_asOf : st.closedAt;
+}
+
+void SequencePainter::paintStreams(QPainter& painter, const QRectF& visible) const
+{
+    // An open stream is a band on both its lifelines from its opening answer until its connection closes, so
+    // the events on it never seem to come from nowhere; a closed end gets a cap.
+    const auto& streams = m_geometry.streams();
+    for (size_t i = 0; i < streams.size(); ++i) {
+        const SequenceGeometry::Stream& st = streams[i];
+        if (st.openedAt > m_asOf)
+            continue;
+        const TimeUs end = streamEnd(int(i));
+        const double y0 = m_geometry.timeToY(st.openedAt);
+        const double y1 = std::max(y0 + 2.0, m_geometry.timeToY(end));
+        if (y1 < visible.top() || y0 > visible.bottom())
+            continue;
+        const QColor color = streamColor(int(i));
+        // Mixed with the background rather than translucent: the same in every renderer of an SVG.
+        const QColor fill = mixed(color, m_theme.background, 0.25);
+        const QColor edge = mixed(color, m_theme.background, 0.7);
+        const bool closed = st.closedAt != NoTime && st.closedAt <= m_asOf;
+        for (const int participant : { st.client, st.server }) {
+            const double x = m_geometry.xOf(participant);
+            if (x < 0)
+                continue;
+            const QRectF band(x - kStreamWidth / 2, y0, kStreamWidth, y1 - y0);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(fill);
+            painter.drawRect(band);
+            painter.setPen(QPen(edge, 1.0));
+            painter.drawLine(band.topLeft(), band.bottomLeft());
+            painter.drawLine(band.topRight(), band.bottomRight());
+            painter.drawLine(band.topLeft(), band.topRight());
+            if (closed)
+                painter.drawLine(QPointF(band.left() - 2, y1), QPointF(band.right() + 2, y1));
+        }
+    }
+}
+
 void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
 {
     const NotesLane& lane = notesLane();
@@ -239,9 +300,39 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
     QColor leaderColor = m_theme.noteBorder;
     leaderColor.setAlphaF(0.8);
     const QPen leader(leaderColor, 1.0, Qt::DotLine);
+
+    // Streams still open at the top of the view whose label has scrolled away: their labels are pinned at
+    // the top of their lane, each leaving with its band's end; what they would cover waits below them.
+    const double pinTop = (std::isnan(m_pinTop) ? visible.top() : m_pinTop) + 2.0;
+    struct Pinned {
+        size_t entry;
+        QRectF box;
+    };
+    std::vector<Pinned> pinned;
+    int pinnedIn[2] = { 0, 0 };
+    double pinnedBottom[2] = { pinTop, pinTop };
+    for (size_t index : lane.streamEntries(m_geometry)) {
+        const NotesLane::Entry& e = entries[index];
+        const int side = e.lane == SequenceGeometry::Lane::Left ? 0 : 1;
+        if (e.first > m_asOf || e.box.top() >= pinTop || pinnedIn[side] >= kMaxPinned)
+            continue;
+        const double endY = m_geometry.timeToY(streamEnd(e.stream));
+        const double top = std::min(pinnedBottom[side], endY - e.box.height());
+        if (top < pinTop - e.box.height())
+            continue; // its band ends above the view
+        pinned.push_back({ index, QRectF(e.box.left(), top, e.box.width(), e.box.height()) });
+        pinnedBottom[side] = top + e.box.height() + 3.0;
+        ++pinnedIn[side];
+    }
+    const auto underPinned = [&](size_t index, const QRectF& box) {
+        return std::any_of(pinned.begin(), pinned.end(), [&](const Pinned& p) {
+            return p.entry == index || (entries[p.entry].lane == entries[index].lane && p.box.intersects(box));
+        });
+    };
+
     for (size_t index : lane.entriesIn(m_geometry, visible.top(), visible.bottom())) {
         const NotesLane::Entry& e = entries[index];
-        if (e.first > m_asOf)
+        if (e.first > m_asOf || underPinned(index, e.box))
             continue;
         const bool left = e.lane == SequenceGeometry::Lane::Left;
         const double inner = left ? m_geometry.laneRight(e.lane) : m_geometry.laneLeft(e.lane);
@@ -292,6 +383,9 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         QRectF box = e.box;
         if (e.kind == NotesLane::Entry::Kind::Items) {
             painter.setPen(m_theme.mutedText);
+        } else if (e.kind == NotesLane::Entry::Kind::Stream) {
+            paintStreamLabel(painter, e, box);
+            continue;
         } else {
             painter.setPen(QPen(m_theme.noteBorder, e.collapsed() ? 1.6 : 1.0));
             painter.setBrush(m_theme.noteFill);
@@ -300,14 +394,45 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         }
         const QRectF inside = box.adjusted(6, 2, -6, -2);
         if (!text.isEmpty() || e.lines.size() == 1) {
+            // The view elides (the whole text is on hover); a picture's box is as wide as its text.
             const QString line = text.isEmpty() ? e.lines.front() : text;
-            painter.drawText(
-                inside, Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(line, Qt::ElideRight, inside.width() + 0.5));
+            painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft,
+                lane.wraps() ? line : fm.elidedText(line, Qt::ElideRight, inside.width() + 0.5));
         } else {
             painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, e.lines.join(u'\n'));
         }
     }
+    for (const Pinned& p : pinned) {
+        const NotesLane::Entry& e = entries[p.entry];
+        const bool left = e.lane == SequenceGeometry::Lane::Left;
+        const double lifeline = m_geometry.xOf(e.participant);
+        if (lifeline >= 0) {
+            painter.setPen(leader);
+            painter.drawLine(QPointF(left ? p.box.right() : p.box.left(), p.box.center().y()),
+                QPointF(lifeline + (left ? -1.0 : 1.0) * (kStreamWidth / 2 + 1), p.box.center().y()));
+        }
+        paintStreamLabel(painter, e, p.box);
+    }
     painter.setFont(m_font);
+}
+
+void SequencePainter::paintStreamLabel(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const
+{
+    const QColor color = streamColor(entry.stream);
+    painter.setPen(QPen(color, 1.2));
+    painter.setBrush(m_theme.background);
+    painter.drawRoundedRect(box, 3, 3);
+    painter.fillRect(QRectF(box.left() + 1, box.top() + 1, 4, box.height() - 2), color);
+    painter.setPen(m_theme.text);
+    const QRectF inside = box.adjusted(10, 2, -6, -2);
+    const QFontMetricsF fm(m_smallFont);
+    if (notesLane().wraps())
+        painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, entry.lines.join(u'\n'));
+    else if (entry.lines.size() <= 1)
+        painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft,
+            fm.elidedText(entry.lines.value(0), Qt::ElideRight, inside.width() + 0.5));
+    else
+        painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, entry.lines.join(u'\n'));
 }
 
 void SequencePainter::paintArrows(QPainter& painter, const QRectF& visible) const

@@ -34,6 +34,9 @@ public:
     void setNotesLane(NotesLane* lane);
     NotesLane& notesLane() const;
     const QFont& smallFont() const { return m_smallFont; }
+    // The content y of the top of what is shown (the view's scroll position): the labels of streams open
+    // there are pinned below it. Without it, the top of the rectangle painted.
+    void setPinTop(double y) { m_pinTop = y; }
 
     static constexpr double HeaderHeight = 44.0;
 
@@ -55,6 +58,10 @@ private:
     void paintLifelines(QPainter& painter, const QRectF& visible) const;
     void paintActivations(QPainter& painter, const QRectF& visible) const;
     void paintNotes(QPainter& painter, const QRectF& visible) const;
+    void paintStreams(QPainter& painter, const QRectF& visible) const;
+    void paintStreamLabel(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const;
+    QColor streamColor(int stream) const;
+    TimeUs streamEnd(int stream) const; // where its band ends as of now
     void paintArrows(QPainter& painter, const QRectF& visible) const;
     void paintArrow(QPainter& painter, const Message& message) const;
 
@@ -71,6 +78,7 @@ private:
     const QHash<QPair<int, int>, TimeUs>* m_delays = nullptr;
     TimeUs m_fallbackDelay = 250'000;
     NotesLane* m_lane = nullptr;
+    double m_pinTop = qQNaN();
     mutable std::unique_ptr<NotesLane> m_ownLane;
 };
 

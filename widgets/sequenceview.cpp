@@ -322,6 +322,7 @@ void SequenceView::paintEvent(QPaintEvent* event)
     painter.setHighlight(m_hovered, m_selected);
     painter.setExpectedDelays(&m_delays, m_lastDelay);
     painter.setNotesLane(&m_notes);
+    painter.setPinTop(header - kTop + sy);
 
     const QRectF body = exposed.intersected(QRectF(0, header, width, height - header));
     if (!body.isEmpty()) {
