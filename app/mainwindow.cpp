@@ -48,6 +48,56 @@ qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
     return std::clamp<qint64>(qint64(std::llround(double(value) * scale)), spec.minimum, spec.maximum);
 }
 
+// View menu: how long an idle gap must be to fold, and whether the filter bar's kinds also narrow the diagram
+// (as Wireshark's flow graph follows its display filter). Both are remembered.
+void addDiagramActions(QMenu* view, SequenceView* diagram, EventFilterModel* filter)
+{
+    QMenu* folding = view->addMenu(QObject::tr("&Fold idle gaps longer than…"));
+    auto* foldGroup = new QActionGroup(folding);
+    const qint64 foldAfterMs
+        = QSettings().value(QStringLiteral("view/foldAfterMs"), SequenceGeometry::FoldAfter / 1000).toLongLong();
+    for (const qint64 ms : { 2'000, 4'000, 10'000, 30'000, 0 }) {
+        QAction* a = folding->addAction(
+            ms > 0 ? Units::wholeDuration(ms) : QObject::tr("&Don't fold"), diagram, [diagram, ms] {
+                diagram->setFoldAfter(ms * 1000);
+                QSettings().setValue(QStringLiteral("view/foldAfterMs"), ms);
+            });
+        a->setCheckable(true);
+        a->setChecked(ms == foldAfterMs);
+        foldGroup->addAction(a);
+    }
+    diagram->setFoldAfter(std::max<qint64>(0, foldAfterMs) * 1000);
+
+    QAction* filtered = view->addAction(QObject::tr("Filter applies to the &diagram"));
+    filtered->setCheckable(true);
+    filtered->setChecked(QSettings().value(QStringLiteral("view/filterDiagram"), true).toBool());
+    filtered->setToolTip(QObject::tr("Kinds unticked in the filter bar disappear from the diagram too"));
+    // Kinds as a bit mask, so typing a filter text (which leaves the kinds alone) does not refold the diagram.
+    auto applied = std::make_shared<qint64>(-1);
+    const auto apply = [diagram, filter, filtered, applied] {
+        quint32 shown = 0;
+        quint32 every = 0;
+        for (const Message::Kind kind : allKinds()) {
+            every |= 1u << unsigned(kind);
+            if (!filtered->isChecked() || filter->isKindShown(kind))
+                shown |= 1u << unsigned(kind);
+        }
+        if (*applied == qint64(shown))
+            return;
+        *applied = shown;
+        if (shown == every)
+            diagram->setKindFilter({});
+        else
+            diagram->setKindFilter([shown](const Message& m) { return shown & (1u << unsigned(m.kind)); });
+    };
+    QObject::connect(filtered, &QAction::toggled, diagram, [apply](bool on) {
+        QSettings().setValue(QStringLiteral("view/filterDiagram"), on);
+        apply();
+    });
+    QObject::connect(filter, &EventFilterModel::filterChanged, diagram, apply);
+    apply();
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -234,6 +284,8 @@ void MainWindow::buildActions()
     view->addSeparator();
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &SequenceView::zoomIn);
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);
+    view->addSeparator();
+    addDiagramActions(view, m_view, m_filter);
     toolbar->addSeparator();
     toolbar->addAction(timeAxis);
     toolbar->addAction(compactAxis);

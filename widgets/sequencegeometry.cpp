@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace PatternScope {
 
@@ -258,54 +259,76 @@ bool SequenceGeometry::addFold(TimeUs start, TimeUs end, bool idle)
     return true;
 }
 
+std::vector<std::pair<TimeUs, TimeUs>> SequenceGeometry::busySpans(bool arrowEnds) const
+{
+    constexpr TimeUs open = std::numeric_limits<TimeUs>::max();
+    std::vector<std::pair<TimeUs, TimeUs>> spans;
+    const auto& activations = m_trace->activations();
+    const auto& notes = m_trace->notes();
+    spans.reserve(m_trace->messages().size() * (arrowEnds ? 2 : 1) + activations.size() + notes.size());
+    for (qint64 seq : m_trace->sentOrder()) {
+        const Message& m = m_trace->message(seq);
+        if (!isShown(m))
+            continue;
+        const TimeUs end = m.state == Message::State::InFlight ? open : m.receivedAt;
+        if (!arrowEnds) {
+            spans.emplace_back(m.sentAt, end);
+            continue;
+        }
+        spans.emplace_back(m.sentAt, m.sentAt);
+        if (end != open)
+            spans.emplace_back(end, end);
+    }
+    for (const Activation& a : activations)
+        spans.emplace_back(a.start, a.end == NoTime ? open : a.end);
+    for (const Stream& s : streams())
+        spans.emplace_back(s.openedAt, s.closedAt == NoTime ? open : s.closedAt);
+    for (const Note& note : notes)
+        spans.emplace_back(note.at, note.at);
+    std::sort(spans.begin(), spans.end());
+    return spans;
+}
+
 TimeUs SequenceGeometry::foldIdleGaps()
 {
     clearFolds();
-    TimeUs activityEnd = 0;
+    TimeUs arrowsEnd = 0;
     if (!m_trace)
-        return activityEnd;
-    for (qint64 seq : m_trace->sentOrder()) {
-        const Message& m = m_trace->message(seq);
-        if (activityEnd > 0 && m.sentAt - activityEnd > FoldAfter)
-            addFold(activityEnd + FoldMargin, m.sentAt - FoldMargin);
-        const TimeUs end = m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt;
-        activityEnd = std::max(activityEnd, end);
+        return arrowsEnd;
+    for (const Message& m : m_trace->messages()) {
+        if (isShown(m))
+            arrowsEnd = std::max(arrowsEnd, m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt);
     }
-    return activityEnd;
+    if (m_foldAfter <= 0)
+        return arrowsEnd;
+    TimeUs busyUntil = NoTime;
+    for (const auto& [from, to] : busySpans(false)) {
+        if (busyUntil != NoTime && from - busyUntil > m_foldAfter)
+            addFold(busyUntil + FoldMargin, from - FoldMargin);
+        busyUntil = std::max(busyUntil, to);
+    }
+    return arrowsEnd;
 }
 
 void SequenceGeometry::foldQuietStretches(double pixels)
 {
-    if (!m_trace)
+    if (!m_trace || m_foldAfter <= 0)
         return;
-    std::vector<TimeUs> moments;
-    moments.reserve(m_trace->messages().size() * 2 + m_trace->notes().size() + m_trace->activations().size() * 2);
-    for (const Message& m : m_trace->messages()) {
-        moments.push_back(m.sentAt);
-        if (m.receivedAt != NoTime)
-            moments.push_back(m.receivedAt);
-    }
-    for (const Note& note : m_trace->notes())
-        moments.push_back(note.at);
-    for (const Activation& a : m_trace->activations()) {
-        moments.push_back(a.start);
-        if (a.end != NoTime)
-            moments.push_back(a.end);
-    }
-    std::sort(moments.begin(), moments.end());
-
     std::vector<Fold> folds = m_folds;
     const size_t idleFolds = folds.size();
     const double perUs = m_pixelsPerSecond / 1e6;
-    for (size_t i = 1; i < moments.size(); ++i) {
-        const TimeUs start = moments[i - 1] + FoldMargin;
-        const TimeUs end = moments[i] - FoldMargin;
-        if (moments[i] - moments[i - 1] <= FoldAfter || double(moments[i] - moments[i - 1]) * perUs <= pixels)
-            continue;
-        // What an idle fold already hides stays as it is.
-        const auto overlaps = [&](const Fold& f) { return f.start <= end && start <= f.end; };
-        if (std::none_of(folds.begin(), folds.begin() + qsizetype(idleFolds), overlaps))
-            folds.push_back({ start, end, false });
+    TimeUs busyUntil = NoTime;
+    for (const auto& [from, to] : busySpans(true)) {
+        const TimeUs quiet = busyUntil == NoTime ? 0 : from - busyUntil;
+        if (quiet > m_foldAfter && double(quiet) * perUs > pixels) {
+            const TimeUs start = busyUntil + FoldMargin;
+            const TimeUs end = from - FoldMargin;
+            // What an idle fold already hides stays as it is.
+            const auto overlaps = [&](const Fold& f) { return f.start <= end && start <= f.end; };
+            if (std::none_of(folds.begin(), folds.begin() + qsizetype(idleFolds), overlaps))
+                folds.push_back({ start, end, false });
+        }
+        busyUntil = std::max(busyUntil, to);
     }
     std::sort(folds.begin(), folds.end(), [](const Fold& a, const Fold& b) { return a.start < b.start; });
     clearFolds();

@@ -103,16 +103,20 @@ public:
     // The fold around a time, or nullptr.
     const Fold* foldAt(TimeUs t) const;
     void setFoldsShown(bool shown) { m_foldsShown = shown; }
-    // Idle gaps longer than FoldAfter are folded, leaving FoldMargin visible on each side.
-    static constexpr TimeUs FoldAfter = 4'000'000;
+    // Idle gaps longer than foldAfter() are folded (0: never), leaving FoldMargin visible on each side. A fold
+    // never hides what is drawn: an activation (a held request, processing), an open stream, a note.
+    static constexpr TimeUs FoldAfter = 4'000'000; // the default
     static constexpr TimeUs FoldMargin = 500'000;
-    // Folds every such gap of the trace in which no arrow was on its way (after clearing the folds);
-    // returns where the last arrow ended, for a caller that goes on folding as the trace grows.
+    void setFoldAfter(TimeUs after) { m_foldAfter = std::max<TimeUs>(0, after); }
+    TimeUs foldAfter() const { return m_foldAfter; }
+    // Folds every such gap of the trace (after clearing the folds): no shown arrow on its way, no activation,
+    // no open stream, no note. Returns where the last shown arrow ended, for a caller that folds again when
+    // the next one comes after a long gap.
     TimeUs foldIdleGaps();
-    // For a picture, which has no scroll bar to skip them: also folds every quiet stretch (nothing sent,
-    // arriving, lost, noted, nor an activation starting or ending) longer than FoldAfter and taller than
-    // `pixels`, even with arrows or activations going through it. Then the picture's height is bounded by
-    // what it shows, not by the time it spans. Keeps the folds there are.
+    // For a picture, which has no scroll bar to skip them: also folds every quiet stretch longer than
+    // foldAfter() and taller than `pixels`, even with arrows going through it: nothing sent, arriving, lost
+    // or noted, and no activation or stream open. Then the picture's height is bounded by what it shows, not by
+    // the time it spans. Keeps the folds there are.
     void foldQuietStretches(double pixels);
     bool foldsShown() const { return m_foldsShown; }
 
@@ -135,6 +139,9 @@ public:
 private:
     qsizetype rankOf(TimeUs t) const; // rows whose message was sent before t
     bool opensStream(const Message& message) const;
+    // What a fold must leave alone, as [from, to] spans of time (to: TimeUs max while open), sorted by from.
+    // Arrows are whole spans, or with `arrowEnds` only their two ends.
+    std::vector<std::pair<TimeUs, TimeUs>> busySpans(bool arrowEnds) const;
     QString streamLabel(const Message& answer) const;
     double messageY(const Message& message, TimeUs t) const; // y of a moment of this message's flight
 
@@ -153,6 +160,7 @@ private:
     double m_leftLane = 0.0;
     double m_rightLane = 0.0;
     double m_foldHeight = 28.0;
+    TimeUs m_foldAfter = FoldAfter;
     bool m_foldsShown = true;
     std::vector<Fold> m_folds;
     std::vector<TimeUs> m_foldedBefore; // total folded time before fold i

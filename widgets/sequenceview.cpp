@@ -106,17 +106,22 @@ void SequenceView::rebuild()
     traceChanged();
 }
 
-void SequenceView::noteActivity(TimeUs from, TimeUs to, bool mayFold)
+void SequenceView::noteActivity(const Message& message)
 {
-    if (mayFold && m_activityEnd > 0 && from - m_activityEnd > SequenceGeometry::FoldAfter)
-        m_geometry.addFold(m_activityEnd + SequenceGeometry::FoldMargin, from - SequenceGeometry::FoldMargin);
-    m_activityEnd = std::max(m_activityEnd, to);
+    if (!m_geometry.isShown(message))
+        return;
+    // A long gap since the last arrow may be foldable: whether it is (nothing held, open or noted in it) is
+    // for the geometry to work out, which is rare enough to do from the whole trace.
+    const TimeUs foldAfter = m_geometry.foldAfter();
+    if (foldAfter > 0 && m_activityEnd > 0 && message.sentAt - m_activityEnd > foldAfter)
+        m_geometry.foldIdleGaps();
+    m_activityEnd
+        = std::max(m_activityEnd, message.state == Message::State::InFlight ? message.sentAt : message.receivedAt);
 }
 
 void SequenceView::messageAdded(const Message& message)
 {
-    // Fold only a gap nothing crossed: with another arrow still in flight it is not idle.
-    noteActivity(message.sentAt, message.sentAt, m_trace->inFlightCount() <= 1);
+    noteActivity(message);
     traceChanged();
 }
 
@@ -127,7 +132,40 @@ void SequenceView::messageUpdated(const Message& message)
         m_delays.insert(qMakePair(message.from, message.to), m_lastDelay);
     }
     if (message.state != Message::State::InFlight)
-        noteActivity(message.sentAt, message.receivedAt, false);
+        noteActivity(message);
+    traceChanged();
+}
+
+void SequenceView::setFoldAfter(TimeUs after)
+{
+    if (after == m_geometry.foldAfter())
+        return;
+    m_geometry.setFoldAfter(after);
+    refold();
+}
+
+void SequenceView::setKindFilter(std::function<bool(const Message&)> shown)
+{
+    m_kindFilter = std::move(shown);
+    refreshFilter();
+}
+
+void SequenceView::refreshFilter()
+{
+    m_geometry.setMessageFilter(m_kindFilter);
+    if (m_selected >= 0 && m_trace && !m_geometry.isShown(m_trace->message(m_selected)))
+        m_selected = -1;
+    m_hovered = -1;
+    refold();
+}
+
+void SequenceView::refold()
+{
+    const TimeUs centre = m_geometry.yToTime(verticalScrollBar()->value() + viewport()->height() / 2.0);
+    m_activityEnd = m_geometry.foldIdleGaps();
+    updateScrollBars();
+    if (!m_following)
+        scrollToTime(centre);
     traceChanged();
 }
 

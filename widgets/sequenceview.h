@@ -39,6 +39,12 @@ public:
     void zoomIn() { setZoom(m_zoom * 1.25); }
     void zoomOut() { setZoom(m_zoom / 1.25); }
 
+    // Idle gaps longer than this are folded; 0 folds none.
+    void setFoldAfter(TimeUs after);
+    TimeUs foldAfter() const { return m_geometry.foldAfter(); }
+    // The kinds the filter bar shows (empty: all): the diagram draws only the messages it accepts.
+    void setKindFilter(std::function<bool(const Message&)> shown);
+
     bool isFollowing() const { return m_following; }
     void setFollowing(bool following);
 
@@ -79,7 +85,11 @@ private:
     TimeUs contentEnd() const;
     QPointF toContent(QPointF viewportPoint) const;
     void scrollToTime(TimeUs t);
-    void noteActivity(TimeUs from, TimeUs to, bool mayFold);
+    void noteActivity(const Message& message);
+    // Gives the geometry the one predicate composed of every filter the view has.
+    void refreshFilter();
+    // Works the folds out again, keeping the time in the middle of the view there unless following.
+    void refold();
     void moveSelection(int step);
     // The notes-lane entry under a viewport point, or -1; a click on repeats opens or folds them.
     qsizetype noteEntryAt(QPointF viewportPoint) const;
@@ -94,7 +104,8 @@ private:
     QTimer m_frames;
     QHash<QPair<int, int>, TimeUs> m_delays; // last one-way delay seen between two participants
     TimeUs m_lastDelay = 250'000;
-    TimeUs m_activityEnd = 0; // where the last arrow ended: a long gap after it can be folded
+    TimeUs m_activityEnd = 0; // where the last arrow ended: after a long gap, the folds are worked out again
+    std::function<bool(const Message&)> m_kindFilter;
     double m_zoom = 1.0;
     qint64 m_selected = -1;
     qint64 m_hovered = -1;

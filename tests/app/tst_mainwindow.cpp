@@ -9,7 +9,9 @@
 #include "sequenceview.h"
 #include "waituntil.h"
 
+#include <QAction>
 #include <QFile>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -98,6 +100,65 @@ private Q_SLOTS:
         for (int row = 0; row < table->rowCount(); ++row)
             QVERIFY(
                 table->index(row, EventTableModel::LabelColumn).data().toString().startsWith(QStringLiteral("200 OK")));
+    }
+
+    // The filter bar's kinds narrow the diagram too, unless the View menu says not to; the fold threshold is a
+    // View menu setting. Both are remembered.
+    void theFilterAndFoldingApplyToTheDiagram()
+    {
+        // Settings of this test's own, in a folder of its own.
+        static QTemporaryDir settings;
+        QVERIFY(settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
+        const auto action = [](QWidget& window, const QString& text) {
+            for (QAction* a : window.findChildren<QAction*>()) {
+                if (a->text().remove(u'&') == text)
+                    return a;
+            }
+            return static_cast<QAction*>(nullptr);
+        };
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(recordAFewExchanges(window));
+            SequenceView* view = window.sequenceView();
+            view->setFollowing(false);
+            const Trace& trace = *window.trace();
+            const auto connect = std::find_if(trace.messages().begin(), trace.messages().end(),
+                [](const Message& m) { return m.kind == Message::Kind::Connect; });
+            QVERIFY(connect != trace.messages().end());
+            QVERIFY(!view->arrowInViewport(connect->seq).isNull());
+
+            QAction* applies = action(window, QStringLiteral("Filter applies to the diagram"));
+            QVERIFY(applies);
+            QVERIFY(applies->isChecked()); // on by default
+            window.filterModel()->setCategoryShown(KindCategory::Tcp, false);
+            QVERIFY(view->arrowInViewport(connect->seq).isNull());
+            applies->trigger();
+            QVERIFY(!view->arrowInViewport(connect->seq).isNull());
+            applies->trigger();
+            QVERIFY(view->arrowInViewport(connect->seq).isNull());
+            window.filterModel()->setCategoryShown(KindCategory::Tcp, true);
+            QVERIFY(!view->arrowInViewport(connect->seq).isNull());
+
+            QCOMPARE(view->foldAfter(), SequenceGeometry::FoldAfter);
+            QAction* tenSeconds = action(window, QStringLiteral("10 s"));
+            QVERIFY(tenSeconds);
+            tenSeconds->trigger();
+            QCOMPARE(view->foldAfter(), TimeUs(10'000'000));
+            QVERIFY(tenSeconds->isChecked());
+            applies->trigger();
+        }
+        {
+            MainWindow window;
+            QCOMPARE(window.sequenceView()->foldAfter(), TimeUs(10'000'000));
+            QVERIFY(action(window, QStringLiteral("10 s"))->isChecked());
+            QVERIFY(!action(window, QStringLiteral("Filter applies to the diagram"))->isChecked());
+            action(window, QStringLiteral("Don't fold"))->trigger();
+            QCOMPARE(window.sequenceView()->foldAfter(), TimeUs(0));
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("view/foldAfterMs")).toLongLong(), 0);
     }
 
     void keyboardStepsAndPlaybackGoesBackToLive()

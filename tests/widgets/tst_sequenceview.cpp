@@ -150,6 +150,76 @@ private Q_SLOTS:
         view.setAxis(SequenceGeometry::Axis::Compact);
         QCOMPARE(view.arrowInViewport(0).dy(), 0.0); // one row: horizontal
     }
+
+    // The kinds filter: hidden kinds leave the picture (no arrow, no hover, no row), and come back.
+    void kindFilterHidesArrows()
+    {
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        const qint64 request = trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, {}, 1'000'000));
+        trace.completeMessage(request, 1'300'000);
+        const qint64 ping = trace.addMessage(makeMessage(b, a, Message::Kind::WsPing, {}, 2'100'000));
+        trace.completeMessage(ping, 2'400'000);
+        SequenceView view;
+        view.resize(600, 400);
+        view.setTrace(&trace);
+        view.setFollowing(false);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QLineF line = view.arrowInViewport(ping);
+        QVERIFY(!line.isNull());
+        view.selectMessage(ping);
+        QTest::mouseMove(view.viewport(), onArrow(line));
+        QCOMPARE(view.hoveredMessage(), ping);
+
+        view.setKindFilter([](const Message& m) { return m.kind != Message::Kind::WsPing; });
+        QVERIFY(view.arrowInViewport(ping).isNull());
+        QVERIFY(!view.arrowInViewport(request).isNull());
+        QCOMPARE(view.selectedMessage(), -1); // what is not drawn is not selected
+        QTest::mouseMove(view.viewport(), onArrow(line) + QPoint(1, 0));
+        QCOMPARE(view.hoveredMessage(), -1);
+        view.setAxis(SequenceGeometry::Axis::Compact);
+        QCOMPARE(view.geometry().rows(), std::vector<qint64>({ request }));
+
+        view.setKindFilter({});
+        QVERIFY(!view.arrowInViewport(ping).isNull());
+        QCOMPARE(view.geometry().rows().size(), size_t(2));
+    }
+
+    // The fold threshold: folds follow the setting, live as the trace grows, and never a held request.
+    void foldThresholdFollowsTheSetting()
+    {
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        const auto exchange = [&](TimeUs at) {
+            trace.completeMessage(trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, {}, at)), at + 10'000);
+        };
+        exchange(0);
+        exchange(3'010'000); // 3 s idle
+        SequenceView view;
+        view.resize(600, 400);
+        view.setTrace(&trace);
+        QCOMPARE(view.foldAfter(), SequenceGeometry::FoldAfter);
+        QVERIFY(view.geometry().folds().empty());
+        view.setFoldAfter(2'000'000);
+        QCOMPARE(view.geometry().folds().size(), size_t(1));
+        view.setFoldAfter(0);
+        QVERIFY(view.geometry().folds().empty());
+        view.setFoldAfter(2'000'000);
+
+        // Live: a 5 s hold, then the answer; then 10 s idle and another request.
+        exchange(3'100'000);
+        const qint64 hold = trace.beginActivation(b, QStringLiteral("holding the poll"), 3'110'000);
+        trace.endActivation(hold, 8'110'000);
+        exchange(8'110'000);
+        QCOMPARE(view.geometry().folds().size(), size_t(1)); // the hold is not idle
+        exchange(18'200'000);
+        QCOMPARE(view.geometry().folds().size(), size_t(2));
+        QCOMPARE(view.geometry().folds().back().start, 8'120'000 + SequenceGeometry::FoldMargin);
+        QVERIFY(!view.geometry().foldAt(5'000'000));
+    }
 };
 
 QTEST_MAIN(TestSequenceView)
