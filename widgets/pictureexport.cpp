@@ -125,14 +125,23 @@ public:
     // Wider columns until the diagram is `wanted` wide; never narrower. Text keeps its size.
     void widenTo(double wanted)
     {
-        const double before = width();
-        const double column = m_geometry.columnWidth();
-        if (before >= wanted)
+        const double ruler = m_geometry.rulerWidth();
+        double narrow = m_geometry.columnWidth();
+        if (width() >= wanted)
             return;
-        // How much the diagram grows with a column: measured, so whatever lies beside the columns counts as it is.
-        m_geometry.setColumns(m_geometry.rulerWidth(), column + 1.0);
-        const double perPixel = width() - before;
-        m_geometry.setColumns(m_geometry.rulerWidth(), perPixel > 0 ? column + (wanted - before) / perPixel : column);
+        // Searched, not computed: the lanes beside the outer lifelines give way as columns widen, so the
+        // diagram's width is not one straight line of the columns'.
+        double wide = narrow;
+        do {
+            wide *= 2;
+            m_geometry.setColumns(ruler, wide);
+        } while (width() < wanted && wide < wanted);
+        for (int i = 0; i < 40 && wide - narrow > 0.01; ++i) {
+            const double middle = (narrow + wide) / 2;
+            m_geometry.setColumns(ruler, middle);
+            (width() > wanted ? wide : narrow) = middle;
+        }
+        m_geometry.setColumns(ruler, narrow);
     }
 
     double bodyHeight() const { return m_bottom - m_top; }

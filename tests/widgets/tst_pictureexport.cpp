@@ -254,16 +254,24 @@ private Q_SLOTS:
     void pdfUsesThePagesWidth_data()
     {
         QTest::addColumn<int>("participants");
-        QTest::addRow("two") << 2;
-        QTest::addRow("three") << 3;
-        QTest::addRow("twelve, wider than a page") << 12;
+        QTest::addColumn<bool>("notes"); // lanes beside the outer lifelines, which give way as columns widen
+        QTest::addRow("two") << 2 << false;
+        QTest::addRow("two, notes beside") << 2 << true;
+        QTest::addRow("three") << 3 << false;
+        QTest::addRow("twelve, wider than a page") << 12 << false;
     }
 
     void pdfUsesThePagesWidth()
     {
         QFETCH(int, participants);
+        QFETCH(bool, notes);
         Trace trace;
         fillExchanges(trace, 30, 400'000);
+        if (notes) {
+            // Their lanes reach past the outer half columns at first, not once the columns are wider.
+            trace.addNote(0, QStringLiteral("receiver down"), 1'000'000);
+            trace.addNote(1, QStringLiteral("connection refused"), 2'000'000);
+        }
         for (int i = 2; i < participants; ++i) {
             const int extra = trace.addParticipant(QStringLiteral("Peer %1").arg(i), Participant::Role::Client);
             trace.completeMessage(trace.addMessage(makeMessage(extra, 1, Message::Kind::HttpRequest,
