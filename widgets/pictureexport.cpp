@@ -22,6 +22,7 @@ namespace PatternScope::PictureExport {
 namespace {
 
 constexpr double kColumnWidth = 180.0;
+constexpr double kMostColumnWidth = 420.0; // wider labels reach past their lifelines
 constexpr double kRulerWidth = 68.0;
 constexpr double kTopMargin = 24.0;
 constexpr double kBottomMargin = 40.0;
@@ -116,7 +117,14 @@ public:
         m_top = m_geometry.timeToY(range.from) - kTopMargin;
         m_bottom = m_geometry.timeToY(end) + kBottomMargin;
         m_painter.setFont(m_font);
+        m_painter.setElide(false); // a picture keeps every label whole
         m_painter.setAsOf(trace.endTime());
+        // Columns as wide as the labels between them need, and room above for the first ones: a picture
+        // never elides a label.
+        const QRectF all(0, m_top, width(), m_bottom - m_top);
+        const double wanted = m_painter.layOut(all).wantedColumnWidth();
+        m_geometry.setColumns(kRulerWidth, std::clamp(wanted, kColumnWidth, kMostColumnWidth));
+        m_top = std::min(m_top, std::floor(m_painter.layOut(all).labelsTop()) - 4.0);
     }
 
     const QFont& font() const { return m_font; }

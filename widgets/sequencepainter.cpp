@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <cmath>
+#include <limits>
 
 namespace PatternScope {
 
@@ -435,12 +436,79 @@ void SequencePainter::paintStreamLabel(QPainter& painter, const NotesLane::Entry
         painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, entry.lines.join(u'\n'));
 }
 
+QString SequencePainter::labelText(const Message& message) const
+{
+    const bool lost = message.state == Message::State::Lost && message.receivedAt <= m_asOf;
+    return lost ? message.label + QStringLiteral(" · lost") : message.label;
+}
+
+bool SequencePainter::isHighlighted(const Message& message, qint64 seq, const QString& correlation) const
+{
+    return message.seq == seq || (!correlation.isEmpty() && message.correlation == correlation);
+}
+
+const DiagramLayout& SequencePainter::layOut(const QRectF& visible) const
+{
+    DiagramLayout::Input input;
+    input.geometry = &m_geometry;
+    input.asOf = m_asOf;
+    input.visible = visible;
+    input.expectedDelay = [this](const Message& m) { return expectedDelay(m); };
+    input.labelText = [this](const Message& m) { return labelText(m); };
+    input.font = m_font;
+    input.elide = m_elide;
+    // The view keeps labels below its headers; a picture starts where its highest label does.
+    input.ceiling = m_elide ? m_geometry.timeToY(0) - 22.0 : -std::numeric_limits<double>::infinity();
+    input.expanded = m_expanded;
+    m_layout.run(input);
+    return m_layout;
+}
+
 void SequencePainter::paintArrows(QPainter& painter, const QRectF& visible) const
 {
     const Trace* trace = m_geometry.trace();
-    for (qint64 seq : m_geometry.messagesInBand(visible.top() - 10, visible.bottom() + 10, m_asOf))
-        paintArrow(painter, trace->message(seq));
+    layOut(visible);
+    // Lines first, then the labels on their halos over them: another arrow may pass under a label,
+    // its own never does.
+    for (const DiagramLayout::Item& item : m_layout.items()) {
+        for (const DiagramLayout::Strand& strand : item.strands) {
+            if (strand.seqs.size() == 1)
+                paintArrow(painter, trace->message(strand.seqs.front()));
+            else
+                paintBand(painter, strand);
+        }
+    }
+    for (const DiagramLayout::Item& item : m_layout.items()) {
+        if (!item.label.isNull() && item.label.intersects(visible))
+            paintLabel(painter, item);
+    }
 }
+
+namespace {
+
+void paintHead(QPainter& painter, const QLineF& line, const QColor& color)
+{
+    const QPointF tip = line.p2();
+    const double angle = std::atan2(line.dy(), line.dx());
+    const QPointF back(tip.x() - kHeadSize * std::cos(angle), tip.y() - kHeadSize * std::sin(angle));
+    const QPointF side(-kHeadSize * 0.45 * std::sin(angle), kHeadSize * 0.45 * std::cos(angle));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(color);
+    painter.drawPolygon(QPolygonF({ tip, back + side, back - side }));
+}
+
+QPen arrowPen(const QColor& color, Message::Kind kind)
+{
+    const bool plumbing = isPlumbing(kind);
+    QPen pen(color, plumbing ? 1.0 : 1.6);
+    if (isAnswer(kind))
+        pen.setStyle(Qt::DashLine);
+    else if (plumbing)
+        pen.setStyle(Qt::DotLine);
+    return pen;
+}
+
+} // namespace
 
 void SequencePainter::paintArrow(QPainter& painter, const Message& message) const
 {
@@ -448,36 +516,22 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
     if (arrow.line.isNull())
         return;
     const QLineF& line = arrow.line;
-    const bool selected = message.seq == m_selected
-        || (!m_selectedCorrelation.isEmpty() && message.correlation == m_selectedCorrelation);
-    const bool hovered
-        = message.seq == m_hovered || (!m_hoveredCorrelation.isEmpty() && message.correlation == m_hoveredCorrelation);
-    QColor color = arrow.lost ? m_theme.lost : m_theme.kindColor(message.kind);
-    const bool plumbing = isPlumbing(message.kind);
+    const bool selected = isHighlighted(message, m_selected, m_selectedCorrelation);
+    const bool hovered = isHighlighted(message, m_hovered, m_hoveredCorrelation);
+    const QColor color = arrow.lost ? m_theme.lost : m_theme.kindColor(message.kind);
     if (selected || hovered) {
         QColor halo = m_theme.highlight;
         halo.setAlphaF(selected ? 0.45 : 0.25);
         painter.setPen(QPen(halo, 7.0, Qt::SolidLine, Qt::RoundCap));
         painter.drawLine(line);
     }
-    QPen pen(color, plumbing ? 1.0 : 1.6);
-    if (isAnswer(message.kind))
-        pen.setStyle(Qt::DashLine);
-    else if (plumbing)
-        pen.setStyle(Qt::DotLine);
-    painter.setPen(pen);
+    painter.setPen(arrowPen(color, message.kind));
     painter.drawLine(line);
 
     const QPointF tip = line.p2();
     const double direction = line.dx() >= 0 ? 1.0 : -1.0;
     if (arrow.arrived) {
-        // A head pointing along the arrow.
-        const double angle = std::atan2(line.dy(), line.dx());
-        const QPointF back(tip.x() - kHeadSize * std::cos(angle), tip.y() - kHeadSize * std::sin(angle));
-        const QPointF side(-kHeadSize * 0.45 * std::sin(angle), kHeadSize * 0.45 * std::cos(angle));
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(color);
-        painter.drawPolygon(QPolygonF({ tip, back + side, back - side }));
+        paintHead(painter, line, color);
     } else if (arrow.lost) {
         painter.setPen(QPen(color, 2.0));
         painter.drawLine(tip + QPointF(-5, -5), tip + QPointF(5, 5));
@@ -488,32 +542,72 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
         painter.setBrush(color);
         painter.drawRoundedRect(QRectF(tip.x() - 6 + direction * 2, tip.y() - 4, 12, 8), 2, 2);
     }
+}
 
-    if (plumbing && !selected && !hovered)
-        return;
-    // The label sits above the arrow in the last gap before its receiver, so a fan-out from one
-    // sender spreads its labels over the gaps of their receivers instead of piling them up.
-    const double receiverX = m_geometry.xOf(message.to);
-    const double senderX = line.x1();
-    const double span = std::min(std::abs(receiverX - senderX), m_geometry.columnWidth());
-    const double room = span - 16.0;
-    if (room < 24.0)
-        return;
-    const QFontMetricsF fm(m_font);
-    const QString label
-        = fm.elidedText(arrow.lost ? message.label + QStringLiteral(" · lost") : message.label, Qt::ElideRight, room);
-    const double width = fm.horizontalAdvance(label);
-    const double towards = receiverX >= senderX ? 1.0 : -1.0;
-    const double gapMiddle = receiverX - towards * span / 2;
-    // Where the arrow is under the label.
-    const double reach = std::abs(line.x2() - senderX);
-    if (std::abs(gapMiddle - senderX) > reach)
-        return; // in flight: the label comes when the packet gets there
-    const double x = gapMiddle;
-    const double along = std::abs(line.dx()) > 0 ? (x - senderX) / line.dx() : 0.5;
-    const double y = line.y1() + along * line.dy();
-    painter.setPen(selected ? m_theme.text : color.darker(m_theme.dark ? 80 : 115));
-    painter.drawText(QPointF(x - width / 2, y - 4), label);
+void SequencePainter::paintBand(QPainter& painter, const DiagramLayout::Strand& strand) const
+{
+    // Many arrows too close to tell apart: the band they fill, each one faint inside it, the first and
+    // the last drawn as arrows.
+    const Trace* trace = m_geometry.trace();
+    const Message& first = trace->message(strand.seqs.front());
+    const QColor color = m_theme.kindColor(first.kind);
+    QColor fill = color;
+    fill.setAlphaF(0.14);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(fill);
+    painter.drawPolygon(DiagramLayout::band(strand));
+    bool highlighted = false;
+    QColor faint = color;
+    faint.setAlphaF(0.45);
+    painter.setPen(QPen(faint, 1.0));
+    for (size_t i = 0; i < strand.seqs.size(); ++i) {
+        const Message& m = trace->message(strand.seqs[i]);
+        highlighted = highlighted || isHighlighted(m, m_selected, m_selectedCorrelation)
+            || isHighlighted(m, m_hovered, m_hoveredCorrelation);
+        if (i > 0 && i + 1 < strand.seqs.size())
+            painter.drawLine(strand.lines[i]);
+    }
+    if (highlighted) {
+        QColor halo = m_theme.highlight;
+        halo.setAlphaF(0.3);
+        painter.setPen(QPen(halo, 3.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPolygon(DiagramLayout::band(strand));
+    }
+    for (size_t i : { size_t(0), strand.seqs.size() - 1 }) {
+        const Message& m = trace->message(strand.seqs[i]);
+        painter.setPen(arrowPen(color, m.kind));
+        painter.drawLine(strand.lines[i]);
+        if (m.state == Message::State::Delivered && m.receivedAt <= m_asOf)
+            paintHead(painter, strand.lines[i], color);
+    }
+}
+
+void SequencePainter::paintLabel(QPainter& painter, const DiagramLayout::Item& item) const
+{
+    const Trace* trace = m_geometry.trace();
+    const Message& first = trace->message(item.firstSeq());
+    bool selected = false;
+    for (const DiagramLayout::Strand& strand : item.strands) {
+        for (qint64 seq : strand.seqs)
+            selected = selected || seq == m_selected;
+    }
+    const bool lost = item.count == 1 && first.state == Message::State::Lost && first.receivedAt <= m_asOf;
+    const QColor color = lost ? m_theme.lost : m_theme.kindColor(first.kind);
+    // A halo of the background under the text: arrows passing under it stay out of the way of reading.
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(m_theme.background);
+    painter.drawRoundedRect(item.label, 3, 3);
+    if (item.isBundle()) {
+        QColor edge = color;
+        edge.setAlphaF(0.5);
+        painter.setPen(QPen(edge, 1.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRoundedRect(item.label.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+    }
+    painter.setFont(m_font);
+    painter.setPen(selected ? m_theme.text : item.plumbing ? m_theme.mutedText : color.darker(m_theme.dark ? 80 : 115));
+    painter.drawText(item.label, Qt::AlignCenter, item.shown);
 }
 
 void SequencePainter::paintHeaders(QPainter& painter, double scrollX, double width) const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "diagramlayout.h"
 #include "noteslane.h"
 #include "sequencegeometry.h"
 #include "theme.h"
@@ -8,6 +9,7 @@
 #include <QFont>
 #include <QHash>
 #include <QRectF>
+#include <QSet>
 #include <memory>
 
 class QPainter;
@@ -37,6 +39,16 @@ public:
     // The content y of the top of what is shown (the view's scroll position): the labels of streams open
     // there are pinned below it. Without it, the top of the rectangle painted.
     void setPinTop(double y) { m_pinTop = y; }
+    // The one place an arrow's text comes from: the message's label, and " · lost" once it is lost.
+    QString labelText(const Message& message) const;
+    // The view elides a label that has no room (the whole text is its tooltip); pictures never do.
+    void setElide(bool elide) { m_elide = elide; }
+    // Messages the user opened: drawn one by one, never in a bundle.
+    void setExpanded(const QSet<qint64>* seqs) { m_expanded = seqs; }
+    // Where the last paintContent put the arrows, bundles and labels (content coordinates).
+    const DiagramLayout& layout() const { return m_layout; }
+    // Lays out what is inside `visible` without painting it: how wide and high a picture must be.
+    const DiagramLayout& layOut(const QRectF& visible) const;
 
     static constexpr double HeaderHeight = 44.0;
 
@@ -64,6 +76,9 @@ private:
     TimeUs streamEnd(int stream) const; // where its band ends as of now
     void paintArrows(QPainter& painter, const QRectF& visible) const;
     void paintArrow(QPainter& painter, const Message& message) const;
+    void paintBand(QPainter& painter, const DiagramLayout::Strand& strand) const;
+    void paintLabel(QPainter& painter, const DiagramLayout::Item& item) const;
+    bool isHighlighted(const Message& message, qint64 seq, const QString& correlation) const;
 
     const SequenceGeometry& m_geometry;
     const Theme& m_theme;
@@ -80,6 +95,9 @@ private:
     NotesLane* m_lane = nullptr;
     double m_pinTop = qQNaN();
     mutable std::unique_ptr<NotesLane> m_ownLane;
+    bool m_elide = true;
+    const QSet<qint64>* m_expanded = nullptr;
+    mutable DiagramLayout m_layout;
 };
 
 } // namespace PatternScope

@@ -4,6 +4,7 @@
 #include "playbackclock.h"
 #include "sequencepainter.h"
 
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
@@ -29,6 +30,8 @@ constexpr double kBottomMargin = 48.0;
 // Content starts this far below the headers, so the first arrow's label has room.
 constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
 constexpr int kFrameMs = 16;
+// A bundle's tooltip lists at most this many of its messages.
+constexpr int kToolTipMessages = 12;
 
 } // namespace
 
@@ -95,6 +98,8 @@ void SequenceView::rebuild()
     m_geometry.setTrace(m_trace); // what it worked out from a cleared trace is gone
     m_hoveredNote = -1;
     m_notes.setExpanded({});
+    m_expanded.clear();
+    m_layout = DiagramLayout();
     // A recorded trace: the same folds and delays the live view would have found.
     m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
@@ -361,6 +366,7 @@ void SequenceView::paintEvent(QPaintEvent* event)
     painter.setExpectedDelays(&m_delays, m_lastDelay);
     painter.setNotesLane(&m_notes);
     painter.setPinTop(header - kTop + sy);
+    painter.setExpanded(&m_expanded);
 
     const QRectF body = exposed.intersected(QRectF(0, header, width, height - header));
     if (!body.isEmpty()) {
@@ -369,6 +375,8 @@ void SequenceView::paintEvent(QPaintEvent* event)
         p.translate(-sx, kTop - sy);
         painter.paintContent(p, body.translated(sx, sy - kTop));
         p.restore();
+        if (body.height() >= height - header - 1)
+            m_layout = painter.layout(); // what a tooltip or a click finds, when the whole view was drawn
         painter.paintRuler(p, sy - (kTop - header), header, height - header);
     }
     if (exposed.top() < header)
@@ -411,13 +419,13 @@ void SequenceView::mouseMoveEvent(QMouseEvent* event)
             QToolTip::hideText();
         }
     }
+    const bool noteClickable = note >= 0
+        && (m_notes.entries(m_geometry)[size_t(note)].collapsed()
+            || m_notes.entries(m_geometry)[size_t(note)].expanded);
+    const bool onLabel = m_layout.labelAt(point) >= 0 || m_layout.bundleAt(point) >= 0;
+    viewport()->setCursor(hovered >= 0 || onLabel || noteClickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
     if (hovered != m_hovered || (hovered < 0 && note >= 0)) {
         m_hovered = hovered;
-        const bool clickable = hovered >= 0
-            || (note >= 0
-                && (m_notes.entries(m_geometry)[size_t(note)].collapsed()
-                    || m_notes.entries(m_geometry)[size_t(note)].expanded));
-        viewport()->setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
         viewport()->update();
     }
 }
@@ -455,6 +463,27 @@ void SequenceView::mousePressEvent(QMouseEvent* event)
         return;
     if (m_geometry.messageAt(toContent(event->position()), asOf(), m_lastDelay) < 0 && toggleRepeats(event->position()))
         return;
+    const bool inBody = event->position().y() > SequencePainter::HeaderHeight;
+    const QPointF point = toContent(event->position());
+    // A label first, then an arrow (a member of a bundle too), then a bundle's band.
+    const int label = inBody ? m_layout.labelAt(point) : -1;
+    if (label >= 0) {
+        const DiagramLayout::Item& item = m_layout.items()[size_t(label)];
+        if (item.isBundle()) {
+            openBundle(item);
+            return;
+        }
+        // A label stands for its arrow.
+        m_selected = item.firstSeq();
+        viewport()->update();
+        Q_EMIT messageActivated(m_selected);
+        return;
+    }
+    const int bundle = inBody && m_geometry.messageAt(point, asOf(), m_lastDelay) < 0 ? m_layout.bundleAt(point) : -1;
+    if (bundle >= 0) {
+        openBundle(m_layout.items()[size_t(bundle)]);
+        return;
+    }
     mouseMoveEvent(event);
     m_selected = m_hovered;
     viewport()->update();
@@ -519,6 +548,87 @@ void SequenceView::keyPressEvent(QKeyEvent* event)
     default:
         QAbstractScrollArea::keyPressEvent(event);
     }
+}
+
+QPointF SequenceView::contentToViewport(QPointF content) const
+{
+    return { content.x() - horizontalScrollBar()->value(), content.y() + kTop - verticalScrollBar()->value() };
+}
+
+void SequenceView::openBundle(const DiagramLayout::Item& bundle)
+{
+    if (!m_trace)
+        return;
+    std::vector<double> ys;
+    for (const DiagramLayout::Strand& strand : bundle.strands) {
+        m_expanded.unite(QSet<qint64>(strand.seqs.begin(), strand.seqs.end()));
+        for (const QLineF& line : strand.lines)
+            ys.push_back(line.y1());
+    }
+    std::sort(ys.begin(), ys.end());
+    std::vector<double> gaps;
+    for (size_t i = 1; i < ys.size(); ++i) {
+        if (ys[i] - ys[i - 1] > 0.01)
+            gaps.push_back(ys[i] - ys[i - 1]);
+    }
+    setFollowing(false);
+    const double wanted = 1.5 * m_layout.labelHeight();
+    if (!gaps.empty() && m_geometry.axis() == SequenceGeometry::Axis::Time) {
+        std::nth_element(gaps.begin(), gaps.begin() + qsizetype(gaps.size() / 2), gaps.end());
+        const double median = gaps[gaps.size() / 2];
+        if (median < wanted) {
+            // Zoom around the bundle's first arrow: it stays where it is on screen.
+            const TimeUs anchor = m_trace->message(bundle.firstSeq()).sentAt;
+            const double viewportY = contentToViewport(QPointF(0, m_geometry.timeToY(anchor))).y();
+            setZoom(m_zoom * wanted / median);
+            m_scrollingOurselves = true;
+            verticalScrollBar()->setValue(int(m_geometry.timeToY(anchor) - (viewportY - kTop)));
+            m_scrollingOurselves = false;
+        }
+    }
+    viewport()->update();
+}
+
+QString SequenceView::toolTipAt(QPointF viewportPoint) const
+{
+    if (!m_trace || viewportPoint.y() <= SequencePainter::HeaderHeight)
+        return {};
+    const QPointF point = toContent(viewportPoint);
+    int index = m_layout.labelAt(point);
+    if (index < 0)
+        index = m_layout.bundleAt(point);
+    if (index < 0)
+        return {};
+    const DiagramLayout::Item& item = m_layout.items()[size_t(index)];
+    if (!item.isBundle())
+        return item.text;
+    SequencePainter painter(m_geometry, m_theme);
+    painter.setAsOf(asOf());
+    QStringList lines { item.text };
+    int listed = 0;
+    for (const DiagramLayout::Strand& strand : item.strands) {
+        for (qint64 seq : strand.seqs) {
+            if (listed++ < kToolTipMessages)
+                lines.append(QStringLiteral("  ") + painter.labelText(m_trace->message(seq)));
+        }
+    }
+    if (listed > kToolTipMessages)
+        lines.append(tr("  … and %n more", nullptr, listed - kToolTipMessages));
+    lines.append(tr("Click to open into single arrows"));
+    return lines.join(u'\n');
+}
+
+bool SequenceView::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = toolTipAt(help->pos());
+        if (!text.isEmpty()) {
+            QToolTip::showText(help->globalPos(), text, viewport());
+            return true;
+        }
+    }
+    return QAbstractScrollArea::viewportEvent(event);
 }
 
 void SequenceView::changeEvent(QEvent* event)

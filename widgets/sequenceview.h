@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "diagramlayout.h"
 #include "noteslane.h"
 #include "sequencegeometry.h"
 #include "theme.h"
@@ -8,6 +9,7 @@
 #include <QAbstractScrollArea>
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 namespace PatternScope {
@@ -56,6 +58,14 @@ public:
     QLineF arrowInViewport(qint64 seq) const;
     // Whether frames are being drawn continuously right now.
     bool isAnimating() const { return m_frames.isActive(); }
+    // Where the last frame put arrows, bundles and labels (content coordinates), and where that is on screen.
+    const DiagramLayout& layout() const { return m_layout; }
+    QPointF contentToViewport(QPointF content) const;
+    // Opens a bundle into single arrows: zooms in until its arrows are a label apart (if zooming can part
+    // them), and keeps its messages out of bundles from then on.
+    void openBundle(const DiagramLayout::Item& bundle);
+    // The text the tooltip at a viewport point shows: a bundle's messages, or a label's whole text.
+    QString toolTipAt(QPointF viewportPoint) const;
 
 Q_SIGNALS:
     void messageActivated(qint64 seq); // clicked, or chosen with the keyboard
@@ -72,6 +82,7 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void changeEvent(QEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
 private:
     void rebuild();
@@ -109,6 +120,8 @@ private:
     double m_zoom = 1.0;
     qint64 m_selected = -1;
     qint64 m_hovered = -1;
+    QSet<qint64> m_expanded; // messages of bundles the user opened
+    DiagramLayout m_layout;
     bool m_following = true;
     bool m_scrollingOurselves = false;
     bool m_updatePending = false;

@@ -84,6 +84,50 @@ private Q_SLOTS:
         QCOMPARE(view.selectedMessage(), qint64(-1));
     }
 
+    // Events 10 ms apart are a bundle at the default zoom: hovering it lists them, clicking it opens it into
+    // single arrows with their own labels.
+    void bundleShowsItsMessagesAndOpensOnClick()
+    {
+        Trace trace;
+        const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+        const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        for (int i = 0; i < 20; ++i) {
+            const Message m = makeMessage(server, client, Message::Kind::SseEvent,
+                QStringLiteral("event: message · id %1").arg(i + 1), 1'000'000 + i * 10'000);
+            trace.completeMessage(trace.addMessage(m), m.sentAt + 100'000);
+        }
+        SequenceView view;
+        view.resize(800, 600);
+        view.setTrace(&trace);
+        view.setFollowing(false);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto bundle = [&]() -> const DiagramLayout::Item* {
+            for (const DiagramLayout::Item& item : view.layout().items()) {
+                if (item.isBundle())
+                    return &item;
+            }
+            return nullptr;
+        };
+        QVERIFY(QTest::qWaitFor([&] { return bundle() != nullptr; }));
+        QCOMPARE(bundle()->text, QStringLiteral("20 × event: message · id 1–20"));
+        const QPoint label = view.contentToViewport(bundle()->label.center()).toPoint();
+        const QString tip = view.toolTipAt(label);
+        QVERIFY2(tip.contains(QStringLiteral("event: message · id 1\n")) && tip.contains(QStringLiteral("and 8 more")),
+            qPrintable(tip));
+
+        const double zoom = view.zoom();
+        QSignalSpy activated(&view, &SequenceView::messageActivated);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, label);
+        QCOMPARE(activated.count(), 0); // opening a bundle selects nothing
+        QVERIFY(view.zoom() > zoom);
+        QVERIFY(QTest::qWaitFor([&] { return !view.layout().items().empty() && !bundle(); }));
+        qsizetype labelled = 0;
+        for (const DiagramLayout::Item& item : view.layout().items())
+            labelled += !item.label.isNull();
+        QVERIFY(labelled >= 5);
+    }
+
     void steppingBackUndrawsAndForwardRedraws()
     {
         Trace trace;
