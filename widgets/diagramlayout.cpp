@@ -239,32 +239,45 @@ struct Reach {
     bool any = false;
 };
 
-// How high and low the item's own arrows run over [x0, x1].
+// How high and low the item's own arrows run over [x0, x1]. An arrow that has not got that far yet (a
+// packet just sent, or lost on its way) counts from where it ends, so its label can sit beside it.
 Reach reach(const std::vector<const QLineF*>& lines, double x0, double x1)
 {
     Reach r;
-    for (const QLineF* line : lines) {
-        const double lx0 = std::min(line->x1(), line->x2());
-        const double lx1 = std::max(line->x1(), line->x2());
-        if (lx1 < x0 || lx0 > x1)
-            continue;
-        const auto yAt = [line](double x) {
-            const double dx = line->dx();
-            return std::abs(dx) < 1e-9 ? std::max(line->y1(), line->y2())
-                                       : line->y1() + (x - line->x1()) / dx * line->dy();
-        };
-        double a = yAt(std::clamp(x0, lx0, lx1));
-        double b = yAt(std::clamp(x1, lx0, lx1));
-        if (std::abs(line->dx()) < 1e-9) {
-            a = std::min(line->y1(), line->y2());
-            b = std::max(line->y1(), line->y2());
-        }
+    const QLineF* nearest = nullptr;
+    double nearestDistance = 0;
+    const auto add = [&r](double a, double b) {
         const double top = std::min(a, b);
         const double bottom = std::max(a, b);
         r.top = r.any ? std::min(r.top, top) : top;
         r.bottom = r.any ? std::max(r.bottom, bottom) : bottom;
         r.any = true;
+    };
+    const auto yAt = [](const QLineF* line, double x) {
+        const double lx0 = std::min(line->x1(), line->x2());
+        const double lx1 = std::max(line->x1(), line->x2());
+        if (lx1 - lx0 < 1e-9)
+            return std::max(line->y1(), line->y2());
+        return line->y1() + (std::clamp(x, lx0, lx1) - line->x1()) / line->dx() * line->dy();
+    };
+    for (const QLineF* line : lines) {
+        const double lx0 = std::min(line->x1(), line->x2());
+        const double lx1 = std::max(line->x1(), line->x2());
+        if (lx1 < x0 || lx0 > x1) {
+            const double distance = lx1 < x0 ? x0 - lx1 : lx0 - x1;
+            if (!nearest || distance < nearestDistance) {
+                nearest = line;
+                nearestDistance = distance;
+            }
+            continue;
+        }
+        if (lx1 - lx0 < 1e-9)
+            add(line->y1(), line->y2());
+        else
+            add(yAt(line, x0), yAt(line, x1));
     }
+    if (!r.any && nearest)
+        add(yAt(nearest, x0), yAt(nearest, x1));
     return r;
 }
 
