@@ -164,7 +164,7 @@ async function traceLabels(path) {
 // then maybe " + N more" and " (names)". A pattern is tokens split at spaces: a literal, a numbered
 // range "prefix MIN–MAX suffix" (id 540–562, #3–14, since=0–3), alternatives "a/b/c", or "…" for
 // one token or more. A pattern that needs its "…" to name a label has lost that label's text: it
-// counts as not found (reported apart as "only through …").
+// counts as not found (reported apart as "only as a '…'", as are labels elided to a lone "…").
 const Anything = '\u2026';
 
 function bundleParts(text) {
@@ -307,7 +307,7 @@ try {
                 const loose = missing.filter((m) => m.loose).length;
                 summary += `, ${missing.length} missing`;
                 if (loose)
-                    summary += ` (${loose} of them only through a bundle's …)`;
+                    summary += ` (${loose} of them only as a '…')`;
             }
         }
         console.log(summary);
@@ -319,7 +319,7 @@ try {
         if (missing.length && show > 0) {
             console.log(`  labels not found${missing.length > show ? ` (${show} of ${missing.length})` : ''}:`);
             for (const { seq, label, loose } of missing.slice(0, show))
-                console.log(`    message ${seq}: '${label}'${loose ? ' (only through a bundle\'s …)' : ''}`);
+                console.log(`    message ${seq}: '${label}'${loose ? ' (only as a \'…\')' : ''}`);
         }
         if (pairs.length || missing.length)
             failed = true;
