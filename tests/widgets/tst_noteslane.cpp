@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "layoutchecks.h"
 #include "messages.h"
 #include "noteslane.h"
+#include "tracefiles.h"
 
 #include <QFontMetricsF>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace PatternScope;
@@ -65,6 +68,38 @@ QString accountedFor(const Trace& trace, const std::vector<NotesLane::Entry>& en
             return QStringLiteral("note %1 is in %2 entries").arg(i).arg(seen[i]);
     }
     return {};
+}
+
+// The lanes' rectangles, named by what they say.
+std::vector<LabelledRect> laneRects(const NotesLane& lane, const SequenceGeometry& g)
+{
+    std::vector<LabelledRect> rects;
+    const TimeUs end = g.trace()->endTime();
+    for (const auto& e : lane.entries(g))
+        rects.push_back({ e.box, lane.text(g, e, end) });
+    return rects;
+}
+
+// An arrow that runs through a lane's box: "'POST /callbacks/3' through label '…' at (…)".
+QString arrowsThrough(const NotesLane& lane, const SequenceGeometry& g)
+{
+    const Trace& trace = *g.trace();
+    const auto rects = laneRects(lane, g);
+    for (const Message& m : trace.messages()) {
+        const QLineF line = g.arrow(m, trace.endTime(), 250'000).line;
+        if (line.isNull())
+            continue;
+        for (const LabelledRect& r : rects) {
+            if (segmentCrossesRect(line.p1(), line.p2(), r.rect))
+                return QStringLiteral("'%1' through %2").arg(m.label, describeLabel(r));
+        }
+    }
+    return {};
+}
+
+QString fixture(const char* name)
+{
+    return QStringLiteral(PATTERNSCOPE_TEST_DATA "/") + QLatin1String(name) + QStringLiteral(".pstrace.jsonl");
 }
 
 } // namespace
@@ -199,6 +234,145 @@ private Q_SLOTS:
         g.setPixelsPerSecond(10'000);
         QCOMPARE(lane.entries(g).size(), size_t(10));
         QCOMPARE(lane.text(g, lane.entries(g).front(), trace.endTime()), QStringLiteral("item 17"));
+    }
+
+    // The dense runs the diagram is checked on, laid out as the view at two window sizes and zooms, and
+    // as a picture: lanes never overlap themselves, no arrow runs through them, every note is there.
+    void denseFixtures_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<double>("columnWidth");
+        QTest::addColumn<double>("laneWidth"); // 0: a picture's, as wide as its text needs
+        QTest::addColumn<double>("pixelsPerSecond");
+        for (const char* name : { "callback-receiver-down", "sse-20-per-s", "websockets-cuts", "pubsub-fast",
+                 "long-polling-holds", "short-polling-5-clients" }) {
+            for (const double zoom : { 30.0, 120.0, 600.0 }) {
+                QTest::addRow("%s, 1920 wide, %g px/s", name, zoom) << fixture(name) << 600.0 << 240.0 << zoom;
+                QTest::addRow("%s, 1280 wide, %g px/s", name, zoom) << fixture(name) << 150.0 << 140.0 << zoom;
+                QTest::addRow("%s, picture, %g px/s", name, zoom) << fixture(name) << 180.0 << 0.0 << zoom;
+            }
+        }
+    }
+
+    void denseFixtures()
+    {
+        QFETCH(QString, path);
+        QFETCH(double, columnWidth);
+        QFETCH(double, laneWidth);
+        QFETCH(double, pixelsPerSecond);
+        Trace trace;
+        QCOMPARE(readTrace(path, &trace), QString());
+        SequenceGeometry g;
+        g.setTrace(&trace);
+        g.setColumns(68, columnWidth);
+        g.setPixelsPerSecond(pixelsPerSecond);
+        g.foldIdleGaps();
+        NotesLane lane;
+        if (laneWidth > 0) {
+            g.setLanes(laneWidth, laneWidth);
+        } else {
+            lane.setWrap(true);
+            const auto widths = lane.neededWidths(g);
+            g.setLanes(widths.first, widths.second);
+        }
+        const auto& entries = lane.entries(g);
+        QCOMPARE(accountedFor(trace, entries), QString());
+        const auto rects = laneRects(lane, g);
+        const auto pairs = overlappingPairs(rects);
+        QVERIFY2(pairs.empty(), qPrintable(describeOverlaps(rects, pairs)));
+        QCOMPARE(arrowsThrough(lane, g), QString());
+        // Outside the spans between lifelines, where the arrows' labels go.
+        double first = 1e300;
+        double last = -1e300;
+        for (const Participant& p : trace.participants()) {
+            first = std::min(first, g.xOf(p.id));
+            last = std::max(last, g.xOf(p.id));
+        }
+        for (const LabelledRect& r : rects)
+            QVERIFY2(r.rect.right() < first || r.rect.left() > last, qPrintable(describeLabel(r)));
+        // A picture elides nothing: each line fits its box.
+        if (laneWidth == 0) {
+            const QFontMetricsF fm(lane.font());
+            for (const auto& e : entries) {
+                for (const QString& line : e.lines)
+                    QVERIFY2(fm.horizontalAdvance(line) <= e.box.width(), qPrintable(line));
+            }
+        }
+    }
+
+    void wallOfRefusedConnectionsCollapses()
+    {
+        Trace trace;
+        QCOMPARE(readTrace(fixture("callback-receiver-down"), &trace), QString());
+        SequenceGeometry g;
+        g.setTrace(&trace);
+        g.setColumns(68, 600);
+        g.setLanes(240, 240);
+        g.setPixelsPerSecond(120);
+        NotesLane lane;
+        static const QRegularExpression shape(QStringLiteral("^connection \\d+ refused"));
+        int refused = 0;
+        for (const Note& n : trace.notes())
+            refused += shape.match(n.text).hasMatch() ? 1 : 0;
+        QVERIFY2(refused >= 5, "the fixture no longer has a wall of refused connections");
+        int inEntries = 0;
+        int collapsed = 0;
+        for (const auto& e : lane.entries(g)) {
+            if (e.kind != NotesLane::Entry::Kind::Note
+                || !shape.match(trace.notes()[size_t(e.notes.front())].text).hasMatch())
+                continue;
+            inEntries += int(e.notes.size());
+            if (!e.collapsed())
+                continue;
+            ++collapsed;
+            // "N × connection a–b refused: … · t0–t1 s" with N, t0 and t1 its own.
+            const QString text = lane.text(g, e, trace.endTime());
+            QVERIFY2(text.startsWith(QStringLiteral("%1 × connection ").arg(e.notes.size())), qPrintable(text));
+            const QString range = QStringLiteral("%1–%2 s").arg(
+                QString::number(double(e.first) / 1e6, 'f', 1), QString::number(double(e.last) / 1e6, 'f', 1));
+            QVERIFY2(text.endsWith(range) || e.first / 100'000 == e.last / 100'000,
+                qPrintable(text + QStringLiteral(" vs ") + range));
+            for (qint64 id : e.notes) {
+                QVERIFY(trace.notes()[size_t(id)].at >= e.first && trace.notes()[size_t(id)].at <= e.last);
+                QCOMPARE(trace.notes()[size_t(id)].participant, e.participant);
+            }
+        }
+        QCOMPARE(inEntries, refused);
+        QVERIFY(collapsed > 0);
+        QVERIFY(lane.entries(g).size() < trace.notes().size());
+    }
+
+    void streamsAreLabelledHowTheyOpened_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("label");
+        QTest::addRow("sse") << fixture("sse-20-per-s") << QStringLiteral("GET /events → 200 OK");
+        QTest::addRow("websockets") << fixture("websockets-cuts") << QStringLiteral("101 Switching Protocols");
+    }
+
+    void streamsAreLabelledHowTheyOpened()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, label);
+        Trace trace;
+        QCOMPARE(readTrace(path, &trace), QString());
+        SequenceGeometry g;
+        g.setTrace(&trace);
+        g.setColumns(68, 300);
+        g.setLanes(200, 200);
+        NotesLane lane;
+        const auto& streams = g.streams();
+        QVERIFY(!streams.empty());
+        const auto& indexes = lane.streamEntries(g);
+        QCOMPARE(indexes.size(), streams.size());
+        for (size_t i = 0; i < streams.size(); ++i) {
+            const auto& e = lane.entries(g)[indexes[i]];
+            QCOMPARE(e.kind, NotesLane::Entry::Kind::Stream);
+            QCOMPARE(e.stream, int(i));
+            QCOMPARE(e.first, streams[i].openedAt);
+            QVERIFY2(
+                NotesLane::streamLabel(g, int(i)).startsWith(label), qPrintable(NotesLane::streamLabel(g, int(i))));
+        }
     }
 };
 
