@@ -288,7 +288,7 @@ void NotesLane::place(const SequenceGeometry& geometry) const
         e.lines = m_wrap ? wrapped(what, m_font, room) : QStringList { what };
         double width = 0;
         for (const QString& l : std::as_const(e.lines))
-            width = std::max(width, fm.horizontalAdvance(l));
+            width = std::max(width, textWidth(fm, l));
         width = std::min(width, room) + 2 * kPadding + (e.kind == Entry::Kind::Stream ? kStreamMark : 0.0);
         const double height = boxHeight(int(e.lines.size()));
         const double top = std::max(e.y0 - height / 2, bottom[side] + kSpacing);
@@ -309,6 +309,17 @@ void NotesLane::place(const SequenceGeometry& geometry) const
     }
 }
 
+double NotesLane::textWidth(const QFontMetricsF& fm, const QString& text) const
+{
+    // A live run lays the lanes out again at each note: measure each text once.
+    const auto it = m_widths.constFind(text);
+    if (it != m_widths.constEnd())
+        return *it;
+    const double width = fm.horizontalAdvance(text);
+    m_widths.insert(text, width);
+    return width;
+}
+
 std::pair<double, double> NotesLane::neededWidths(const SequenceGeometry& geometry) const
 {
     double widths[2] = { 0, 0 };
@@ -317,7 +328,7 @@ std::pair<double, double> NotesLane::neededWidths(const SequenceGeometry& geomet
     const QFontMetricsF fm(m_font);
     const TimeUs end = geometry.trace()->endTime();
     for (const Entry& e : entries(geometry)) {
-        const double width = std::min(fm.horizontalAdvance(text(geometry, e, end)), m_maxWidth);
+        const double width = std::min(textWidth(fm, text(geometry, e, end)), m_maxWidth);
         double& lane = widths[e.lane == Lane::Left ? 0 : 1];
         lane = std::max(
             lane, std::ceil(width + 2 * kPadding + kInset + 2 + (e.kind == Entry::Kind::Stream ? kStreamMark : 0.0)));

@@ -4,10 +4,13 @@
 #include "sequencegeometry.h"
 
 #include <QFont>
+#include <QHash>
 #include <QRectF>
 #include <QSet>
 #include <QStringList>
 #include <vector>
+
+class QFontMetricsF;
 
 namespace PatternScope {
 
@@ -45,7 +48,7 @@ public:
         bool collapsed() const { return kind == Kind::Note && notes.size() > 1; }
     };
 
-    void setFont(const QFont& font) { m_font = font, m_dirty = true; }
+    void setFont(const QFont& font) { m_font = font, m_dirty = true, m_widths.clear(); }
     const QFont& font() const { return m_font; }
     // Pictures wrap long notes and size boxes to their text; the view keeps one line and elides.
     void setWrap(bool wrap, double maxWidth = 320.0) { m_wrap = wrap, m_maxWidth = maxWidth, m_dirty = true; }
@@ -98,6 +101,7 @@ private:
     };
     Key keyFor(const SequenceGeometry& geometry) const;
     QString ownText(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const;
+    double textWidth(const QFontMetricsF& fm, const QString& text) const;
     void layout(const SequenceGeometry& geometry) const;
     void group(const SequenceGeometry& geometry) const;
     void place(const SequenceGeometry& geometry) const;
@@ -112,6 +116,7 @@ private:
     mutable std::vector<Entry> m_entries; // in order of their boxes' tops, per lane interleaved
     mutable std::vector<size_t> m_streamEntries;
     mutable std::vector<QString> m_shapes; // by note id, computed once
+    mutable QHash<QString, double> m_widths; // texts measured in m_font
     mutable double m_reachUp = 0; // how far above its box an entry's marks go, at most
     mutable double m_reachDown = 0; // how far below its box's top
 };
