@@ -651,12 +651,13 @@ void SequencePainter::paintRuler(QPainter& painter, double scrollY, double top, 
     const double room = m_geometry.rulerWidth() - 10.0;
     const auto label = [&](double y, const QString& text) {
         const qsizetype split = text.lastIndexOf(QLatin1String(" min "));
+        // Only whole labels: one cut by the edge of the ruler would read as another time.
         if (fm.horizontalAdvance(text) <= room || split < 0) {
-            if (y >= top + 6)
+            if (y >= top + 6 && y + fm.ascent() / 2 + fm.descent() <= top + height)
                 painter.drawText(QPointF(6, y + fm.ascent() / 2 - 1), text);
             return;
         }
-        if (y - fm.height() < top + 2)
+        if (y - fm.height() < top + 2 || y + fm.lineSpacing() + fm.descent() > top + height)
             return;
         painter.drawText(QPointF(6, y - 1), text.left(split + 4));
         painter.drawText(QPointF(6, y - 1 + fm.lineSpacing()), text.mid(split + 5));

@@ -2,6 +2,8 @@
 #include "sequencepainter.h"
 #include "units.h"
 
+#include <QImage>
+#include <QPainter>
 #include <QSet>
 #include <QTest>
 
@@ -43,6 +45,49 @@ private Q_SLOTS:
                 QVERIFY2(
                     !seen.contains(text), qPrintable(QStringLiteral("\"%1\" twice near %2 us").arg(text).arg(around)));
                 seen.insert(text);
+            }
+        }
+    }
+
+    // The ruler's labels stay inside the ruler: none runs into the diagram or past the edge of the view.
+    void labelsFitTheRuler_data() { ticksReadDistinctly_data(); }
+
+    void labelsFitTheRuler()
+    {
+        QFETCH(double, pixelsPerSecond);
+        Trace trace;
+        SequenceGeometry geometry;
+        geometry.setTrace(&trace);
+        geometry.setColumns(68, 180);
+        geometry.setPixelsPerSecond(pixelsPerSecond);
+        Theme theme;
+        SequencePainter painter(geometry, theme);
+        const double stepPixels = double(painter.gridStep()) / 1e6 * pixelsPerSecond;
+        for (const TimeUs at : { TimeUs(28'100'000), TimeUs(65'430'000), TimeUs(3'725'000'000) }) {
+            // Bands whose edges fall everywhere between two ticks, so a label could be cut at either.
+            for (double shift = 0; shift < stepPixels; shift += 3.0) {
+                constexpr int top = 44;
+                constexpr double height = 333.3;
+                QImage image(200, 500, QImage::Format_ARGB32_Premultiplied);
+                image.fill(Qt::transparent);
+                QPainter p(&image);
+                painter.paintRuler(p, geometry.timeToY(at) + shift, top, height);
+                p.end();
+                // Anything drawn outside the ruler's band is text that did not fit.
+                QRect drawn;
+                for (int y = 0; y < image.height(); ++y) {
+                    for (int x = 0; x < image.width(); ++x) {
+                        if (qAlpha(image.pixel(x, y)) > 0)
+                            drawn |= QRect(x, y, 1, 1);
+                    }
+                }
+                QVERIFY2(drawn.top() >= top && drawn.bottom() <= top + height && drawn.right() < 68,
+                    qPrintable(QStringLiteral("drawn over %1,%2 %3x%4 near %5 us")
+                                   .arg(drawn.x())
+                                   .arg(drawn.y())
+                                   .arg(drawn.width())
+                                   .arg(drawn.height())
+                                   .arg(at + TimeUs(shift / pixelsPerSecond * 1e6))));
             }
         }
     }
