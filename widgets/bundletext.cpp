@@ -130,14 +130,26 @@ bool bodyNames(const QString& body, const QStringList& text)
 
 QString shape(const QString& text)
 {
-    static const QRegularExpression digits(QStringLiteral("\\d+"));
-    return QString(text).replace(digits, QStringLiteral("#"));
+    QString out;
+    out.reserve(text.size());
+    bool inDigits = false;
+    for (const QChar c : text) {
+        const bool digit = c.isDigit();
+        if (!digit)
+            out.append(c);
+        else if (!inDigits)
+            out.append(u'#');
+        inDigits = digit;
+    }
+    return out;
 }
 
 QString pattern(const QStringList& texts)
 {
     if (texts.isEmpty())
         return QString();
+    if (std::all_of(texts.begin(), texts.end(), [&](const QString& t) { return t == texts.front(); }))
+        return texts.front();
     std::vector<QStringList> split;
     split.reserve(size_t(texts.size()));
     for (const QString& t : texts)

@@ -161,9 +161,16 @@ std::pair<double, double> span(const SequenceGeometry& geometry, const DiagramLa
 void shareLabels(Work& work, const SequenceGeometry& geometry, double height)
 {
     std::vector<bool> gone(work.items.size(), false);
+    // What each says, numbers masked; worked out only for those with a neighbour close enough.
     std::vector<QString> shapes(work.items.size());
-    for (size_t i = 0; i < work.items.size(); ++i)
-        shapes[i] = BundleText::shape(BundleText::pattern(work.texts[i]));
+    std::vector<bool> shaped(work.items.size(), false);
+    const auto shapeOf = [&](size_t i) -> const QString& {
+        if (!shaped[i]) {
+            shapes[i] = BundleText::shape(BundleText::pattern(work.texts[i]));
+            shaped[i] = true;
+        }
+        return shapes[i];
+    };
     for (size_t i = 0; i < work.items.size(); ++i) {
         if (gone[i] || work.alone[i])
             continue;
@@ -173,7 +180,7 @@ void shareLabels(Work& work, const SequenceGeometry& geometry, double height)
         for (size_t j = i + 1; j < work.items.size() && firstY(work.items[j]) - firstY(item) < height; ++j) {
             const DiagramLayout::Item& other = work.items[j];
             if (gone[j] || work.alone[j] || other.plumbing != item.plumbing || other.strands.size() != 1
-                || shapes[j] != shapes[i])
+                || shapeOf(j) != shapeOf(i))
                 continue;
             const DiagramLayout::Strand& s = other.strands.front();
             const DiagramLayout::Strand& first = item.strands.front();
@@ -300,6 +307,15 @@ double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double 
     const double columns
         = std::max(1.0, std::round((hi - lo + 2 * DiagramLayout::SpanMargin) / geometry.columnWidth()));
     const double wanted = (width + 2 * DiagramLayout::SpanMargin) / columns;
+    if (input.elide) {
+        // In the view, within what is scrolled into sight when the label fits there.
+        const double seenLo = std::max(lo, input.visible.left() + 2);
+        const double seenHi = std::min(hi, input.visible.right() - 2);
+        if (seenHi - seenLo >= width) {
+            lo = seenLo;
+            hi = seenHi;
+        }
+    }
     if (width > hi - lo) {
         if (input.elide) {
             const double room = hi - lo - 2 * DiagramLayout::PadX;
@@ -383,11 +399,11 @@ void DiagramLayout::run(const Input& input)
     m_labelHeight = std::ceil(fm.height() + 2 * PadY);
     const double height = m_labelHeight;
     const int levels = input.elide ? kViewLevels : 2;
-    // Down to the start of a bundle row above the range (one more, so labels pushed down into the range by
-    // those before them stay where they are), and below it as far as a label can be stacked up into it.
-    const double bucketHeight = kBundleRows * height;
-    const double top = (std::floor((input.visible.top() - (levels + 1) * height) / bucketHeight) - 1) * bucketHeight;
-    const double bottom = input.visible.bottom() + (levels + 1) * (height + Gap);
+    // From two lines of the bundle grid above the range (so labels pushed down into it by those before them
+    // stay where they are as it scrolls), down past it as far as a bundle that starts in it can reach.
+    const double grid = kBundleRows * height;
+    const double top = (std::floor((input.visible.top() - (levels + 1) * height) / grid) - 4) * grid;
+    const double bottom = input.visible.bottom() + grid + 4 * height;
 
     std::vector<Entry> entries;
     const QList<qint64> seqs = geometry.messagesInBand(top, bottom, input.asOf);

@@ -159,6 +159,56 @@ private Q_SLOTS:
         }
     }
 
+    void labelsHoldStillWhileScrolling_data()
+    {
+        QTest::addColumn<QString>("path");
+        for (const QString& path : fixtures())
+            QTest::addRow("%s", qPrintable(QFileInfo(path).completeBaseName())) << path;
+    }
+
+    // What is in sight in two scroll positions is laid out the same in both: bundles and labels do not jump
+    // as the view scrolls.
+    void labelsHoldStillWhileScrolling()
+    {
+        QFETCH(QString, path);
+        Scene scene;
+        QVERIFY(scene.load(path));
+        scene.geometry.setPixelsPerSecond(300.0);
+        scene.geometry.foldIdleGaps();
+        const double width = scene.geometry.contentWidth();
+        const double height = scene.geometry.contentHeight(scene.trace.endTime());
+        const auto labelsIn = [&](double top, const QRectF& band) {
+            QHash<qint64, QPair<QString, QRectF>> placed;
+            for (const DiagramLayout::Item& item : scene.painter->layOut(QRectF(0, top, width, 1000)).items()) {
+                if (!item.label.isNull() && band.contains(item.label))
+                    placed.insert(item.firstSeq(), qMakePair(item.shown, item.label));
+            }
+            return placed;
+        };
+        qsizetype compared = 0;
+        for (double top = 0; top + 1400 < height; top += 700) {
+            const QRectF band(0, top + 450, width, 450); // in sight from both scroll positions
+            const auto before = labelsIn(top, band);
+            compared += before.size();
+            const auto after = labelsIn(top + 400, band);
+            QStringList moved;
+            for (auto it = before.cbegin(); it != before.cend(); ++it) {
+                const auto now = after.value(it.key());
+                if (now != it.value())
+                    moved.append(QStringLiteral("\"%1\" at %2 became \"%3\" at %4")
+                                     .arg(it.value().first, describeRect(it.value().second), now.first,
+                                         describeRect(now.second)));
+            }
+            for (auto it = after.cbegin(); it != after.cend(); ++it) {
+                if (!before.contains(it.key()))
+                    moved.append(
+                        QStringLiteral("\"%1\" at %2 appeared").arg(it.value().first, describeRect(it.value().second)));
+            }
+            QVERIFY2(moved.isEmpty(), qPrintable(moved.join(u'\n')));
+        }
+        QVERIFY(compared > 0);
+    }
+
     // Dense traffic bundles when zoomed out, and opens into single arrows as one zooms in.
     void bundlesOpenAsOneZoomsIn()
     {
