@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "longpolling.h"
 
+#include "labels.h"
 #include "pollingclient.h"
 
 namespace PatternScope {
@@ -66,7 +67,7 @@ void LongPolling::handle(
     held.exchange = exchange;
     held.arrival = arrival;
     held.since = since;
-    held.activation = trace()->beginActivation(m_server, QStringLiteral("holding the poll"), arrival.at);
+    held.activation = trace()->beginActivation(m_server, Labels::holdingPollActivation(), arrival.at);
     held.timeout = keepOpen(
         exchange, int(parameter(QStringLiteral("hold"))), true,
         [this, key] { release(key, {}, QStringLiteral("timeout")); },

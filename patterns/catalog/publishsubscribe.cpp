@@ -43,13 +43,17 @@ void describe(Message& message, const WebSocketFrameScanner::Frame& frame)
         message.fields.id = id;
         message.label = Labels::pubSubMessage(message.kind, message.fields, payloadText(envelope));
     } else if (type == QLatin1String("ack")) {
-        message.label = QStringLiteral("ack #") + id;
+        message.fields.method = type;
+        message.fields.id = id;
+        message.label = Labels::pubSubControl(message.fields);
         return;
     } else if (type == QLatin1String("subscribe") || type == QLatin1String("unsubscribe")) {
         QStringList topics;
         for (const QJsonValue& t : envelope.value(QStringLiteral("topics")).toArray())
             topics.append(t.toString());
-        message.label = type + u' ' + topics.join(QStringLiteral(", "));
+        message.fields.method = type;
+        message.fields.target = topics.join(QStringLiteral(", "));
+        message.label = Labels::pubSubControl(message.fields);
         return;
     } else {
         return;

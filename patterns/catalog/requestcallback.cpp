@@ -272,7 +272,7 @@ void RequestCallback::handleRequest(const HttpRequest& request, const std::share
 void RequestCallback::work(const QString& jobId, const QUrl& callback, int receiver, const QString& what)
 {
     ++m_working;
-    const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing job %1").arg(jobId));
+    const qint64 activation = trace()->beginActivation(m_server, Labels::processingActivation(jobId));
     const qint64 processing = parameter(QStringLiteral("processing"));
     QTimer::singleShot(
         int(processing), Qt::PreciseTimer, this, [this, jobId, callback, receiver, what, activation, processing] {
@@ -313,7 +313,8 @@ void RequestCallback::sendJob()
     message.kind = Message::Kind::HttpRequest;
     message.fields.method = QStringLiteral("POST");
     message.fields.target = QStringLiteral("/jobs");
-    message.label = Labels::httpRequest(message.fields, QStringLiteral("callback ") + callbackPath);
+    message.fields.callback = callbackUrl;
+    message.label = Labels::jobRequest(message.fields);
     message.correlation = correlation;
     message.headers = { { QByteArrayLiteral("traceparent"), parent.toHeader() },
         { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } };

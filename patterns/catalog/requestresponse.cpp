@@ -170,7 +170,7 @@ void RequestResponse::handleRequest(const HttpRequest& request, const std::share
             exchange, arrival, 404, QStringLiteral("unknown path %1; try /work/1").arg(request.url.path()));
         return;
     }
-    const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing"), arrival.at);
+    const qint64 activation = trace()->beginActivation(m_server, Labels::processingActivation(), arrival.at);
     const int job = match.captured(1).toInt();
     QTimer::singleShot(int(parameter(QStringLiteral("processing"))), Qt::PreciseTimer, this,
         [this, exchange, arrival, job, activation] {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "shortpolling.h"
 
+#include "labels.h"
 #include "pollingclient.h"
 
 #include <QTimer>
@@ -58,7 +59,7 @@ void ShortPolling::handle(
         answerPage(exchange, arrival, m_producer->after(since, kPageItems), QStringLiteral("empty"));
         return;
     }
-    const qint64 activation = trace()->beginActivation(m_server, QStringLiteral("processing"), arrival.at);
+    const qint64 activation = trace()->beginActivation(m_server, Labels::processingActivation(), arrival.at);
     QTimer::singleShot(int(processing), Qt::PreciseTimer, this, [this, exchange, arrival, since, activation] {
         trace()->endActivation(activation);
         answerPage(exchange, arrival, m_producer->after(since, kPageItems), QStringLiteral("empty"));

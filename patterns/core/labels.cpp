@@ -3,6 +3,8 @@
 
 #include "units.h"
 
+#include <QUrl>
+
 namespace PatternScope::Labels {
 
 QString withDetail(const QString& main, const QString& detail)
@@ -26,6 +28,13 @@ QString httpStatus(int status, const QString& reason)
 QString httpResponse(const MessageFields& fields, const QString& detail)
 {
     return withDetail(httpStatus(fields.status, fields.reason), detail);
+}
+
+QString jobRequest(const MessageFields& fields)
+{
+    const QUrl url(fields.callback);
+    const QString callback = url.isValid() && !url.path().isEmpty() ? url.path() : fields.callback;
+    return httpRequest(fields, callback.isEmpty() ? QString() : QStringLiteral("callback ") + callback);
 }
 
 QString callback(const MessageFields& fields, int attempt)
@@ -111,6 +120,23 @@ QString pubSubMessage(Message::Kind kind, const MessageFields& fields, const QSt
 {
     const QString verb = kind == Message::Kind::Publish ? QStringLiteral("publish") : QStringLiteral("deliver");
     return QStringLiteral("%1 %2 #%3 · %4").arg(verb, fields.name, fields.id, payload);
+}
+
+QString pubSubControl(const MessageFields& fields)
+{
+    if (fields.method == QLatin1String("ack"))
+        return QStringLiteral("ack #") + fields.id;
+    return fields.target.isEmpty() ? fields.method : fields.method + u' ' + fields.target;
+}
+
+QString holdingPollActivation()
+{
+    return QStringLiteral("holding the poll");
+}
+
+QString processingActivation(const QString& job)
+{
+    return job.isEmpty() ? QStringLiteral("processing") : QStringLiteral("processing job ") + job;
 }
 
 } // namespace PatternScope::Labels

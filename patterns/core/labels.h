@@ -19,6 +19,8 @@ QString httpResponse(const MessageFields& fields, const QString& detail = QStrin
 // The same from a status and its reason phrase.
 QString httpStatus(int status, const QString& reason);
 
+// "POST /jobs · callback /callbacks/1": a request that carries the URL of its callback (fields.callback).
+QString jobRequest(const MessageFields& fields);
 // "POST /callbacks/1 · job j-1 · attempt 2": a webhook call, fields.method, .target and .id (the job).
 QString callback(const MessageFields& fields, int attempt);
 
@@ -37,5 +39,15 @@ QString webSocketCloseCodeName(int code);
 
 // "publish prices #7 · 42.17": kind Publish or Deliver, fields.name (the topic) and fields.id.
 QString pubSubMessage(Message::Kind kind, const MessageFields& fields, const QString& payload);
+// "subscribe prices, news", "unsubscribe news", "ack #7": publish-subscribe's control messages, from
+// fields.method (the envelope's type), .target (the topics) and .id (the message acknowledged).
+QString pubSubControl(const MessageFields& fields);
+
+// What a participant is busy with (Activation::label). A held long poll is told from other work by its
+// label, so the patterns and the Textbook level (textbook.h) share these.
+// "holding the poll": a long poll the server keeps until data is ready or the hold times out.
+QString holdingPollActivation();
+// "processing", "processing job j-1": the server working on a request.
+QString processingActivation(const QString& job = QString());
 
 } // namespace PatternScope::Labels

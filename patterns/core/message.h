@@ -20,11 +20,12 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 // and exports read. Kept small, since a trace holds many messages: numbers stay numbers, and a text
 // field serves the one kind of message that has it.
 struct MessageFields {
-    QString method; // http-request, callback: "GET", "POST"
-    QString target; // http-request, callback: "/poll?since=3"
+    QString method; // http-request, callback: "GET", "POST"; publish-subscribe's control frames: "subscribe", "ack"
+    QString target; // http-request, callback: "/poll?since=3"; subscribe, unsubscribe: the topics, "prices, news"
     QString reason; // http-response: the reason phrase ("No Content"); ws-close: the close reason
     QString name; // sse-event: the event name; publish, deliver: the topic
-    QString id; // sse-event: the event id; callback and the answers about a job: the job id
+    QString id; // sse-event: the event id; callback and the answers about a job: the job id; ack: what it acks
+    QString callback; // http-request: the URL it asks the answer to be POSTed to (request-callback)
     qint16 status = 0; // http-response: the status code; 0 when none is known
     qint16 opcode = -1; // ws-*: the frame's RFC 6455 opcode; -1 when not known
     bool upgrade = false; // http-request: asks to become a WebSocket
@@ -33,7 +34,8 @@ struct MessageFields {
     friend bool operator==(const MessageFields& a, const MessageFields& b)
     {
         return a.method == b.method && a.target == b.target && a.reason == b.reason && a.name == b.name && a.id == b.id
-            && a.status == b.status && a.opcode == b.opcode && a.upgrade == b.upgrade && a.closeCode == b.closeCode;
+            && a.callback == b.callback && a.status == b.status && a.opcode == b.opcode && a.upgrade == b.upgrade
+            && a.closeCode == b.closeCode;
     }
     friend bool operator!=(const MessageFields& a, const MessageFields& b) { return !(a == b); }
 };

@@ -199,6 +199,7 @@ void appendFields(JsonLine& line, const MessageFields& fields)
     line.unlessEmpty("reason", fields.reason);
     line.unlessEmpty("name", fields.name);
     line.unlessEmpty("ref", fields.id);
+    line.unlessEmpty("callback", fields.callback);
 }
 
 } // namespace

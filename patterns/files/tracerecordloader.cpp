@@ -131,6 +131,7 @@ MessageFields TraceRecordLoader::messageFields(TraceFields& fields)
     f.reason = fields.optionalString(QLatin1String("reason"));
     f.name = fields.optionalString(QLatin1String("name"));
     f.id = fields.optionalString(QLatin1String("ref"));
+    f.callback = fields.optionalString(QLatin1String("callback"));
     return f;
 }
 

@@ -299,6 +299,16 @@ private Q_SLOTS:
         callback.target = QStringLiteral("/callbacks/1");
         callback.id = QStringLiteral("j-1");
         row("callback", R"("method":"POST","target":"/callbacks/1","ref":"j-1",)", callback);
+        MessageFields job;
+        job.method = QStringLiteral("POST");
+        job.target = QStringLiteral("/jobs");
+        job.callback = QStringLiteral("http://127.0.0.1:9/callbacks/1");
+        row("job with its callback", R"("method":"POST","target":"/jobs","callback":"http://127.0.0.1:9/callbacks/1",)",
+            job);
+        MessageFields subscribe;
+        subscribe.method = QStringLiteral("subscribe");
+        subscribe.target = QStringLiteral("prices, news");
+        row("subscribe", R"("method":"subscribe","target":"prices, news",)", subscribe);
         row("none (a file written before the fields)", "", MessageFields());
     }
 
