@@ -38,10 +38,12 @@ QString overview()
                           "      [--seed N] [--set name=value ...]\n"
                           "  export IN --format F -o OUT  a trace (or a browser's .har) as mermaid, plantuml, csv,\n"
                           "      [--from T] [--to T]        har, svg, png or pdf; optionally only a time range\n"
+                          "      [--detail wire|textbook]   diagrams: every message, or the steps a textbook draws\n"
                           "\n"
                           "Window:\n"
                           "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
                           "  --pattern ID                 the pattern the window starts with\n"
+                          "  --detail wire|textbook       every message, or the steps a textbook draws\n"
                           "  --screenshot PNG [--after 3s]  render the window offscreen to a PNG and exit\n"
                           "\n"
                           "'patternscope COMMAND --help' shows a command's options.\n"
@@ -297,8 +299,8 @@ bool wantsConsole(int argc, char** argv)
         if (std::strcmp(argv[1], option) == 0)
             return false;
     }
-    // The window's own: replaying a file, choosing the pattern, taking a screenshot.
-    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after" };
+    // The window's own: replaying a file, choosing the pattern and the detail, taking a screenshot.
+    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after", "--detail" };
     for (const char* argument : windowArguments) {
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;

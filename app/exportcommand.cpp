@@ -70,7 +70,11 @@ int exportCommand(const QStringList& arguments)
     const QCommandLineOption theme(QStringLiteral("theme"),
         QStringLiteral("Pictures: print (light, for paper; the default) or window (the theme the window is set to)."),
         QStringLiteral("theme"), QStringLiteral("print"));
-    parser.addOptions({ format, output, from, to, theme });
+    const QCommandLineOption detail(QStringLiteral("detail"),
+        QStringLiteral("Diagrams only: wire (every message as it went over the wire, the default) or textbook (the "
+                       "steps a textbook draws, in its words; connects, pings and heartbeats left out)."),
+        QStringLiteral("level"));
+    parser.addOptions({ format, output, from, to, theme, detail });
     if (int code = parseOptions(parser, command, arguments); code >= 0)
         return code;
 
@@ -102,6 +106,15 @@ int exportCommand(const QStringList& arguments)
     if (parser.isSet(theme) && chosen->kind != ExportFormat::Kind::Picture)
         return fail(
             command, QStringLiteral("--format %1 has no colours: --theme is for svg, png and pdf").arg(name), Usage);
+    if (parser.isSet(detail)) {
+        if (!Textbook::detailFromName(parser.value(detail), &options.detail))
+            return fail(command,
+                QStringLiteral("--detail: unknown level '%1' (one of: %2)")
+                    .arg(parser.value(detail), Textbook::detailNames().join(QStringLiteral(", "))),
+                Usage);
+        if (!chosen->takesDetail)
+            return fail(command, QStringLiteral("--format %1 is not a diagram: no --detail").arg(name), Usage);
+    }
     // The window's theme is the one it is set to, not whatever palette this console process got from the desktop.
     if (options.theme == ExportOptions::Theme::Window && qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
         QGuiApplication::setPalette(Theme::windowPalette(Theme::windowIsDark()));
@@ -131,7 +144,7 @@ int exportCommand(const QStringList& arguments)
     const bool ok = chosen->write(trace, header, range, options, path, &failure, {});
     if (!ok && failure.code == FileError::Code::TooLarge && chosen->split) {
         // Offer the split rather than a file that would not render.
-        const QList<ExportRange> pieces = chosen->split(trace, range);
+        const QList<ExportRange> pieces = chosen->split(trace, range, options);
         fail(command, failure.message);
         err() << QStringLiteral("patternscope export: in %1 pieces that each render:").arg(pieces.size()) << Qt::endl;
         for (const ExportRange& piece : pieces) {

@@ -30,6 +30,13 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
         m_format->addItem(f.title, f.id);
     form->addRow(tr("&Format:"), m_format);
 
+    m_detail = new QComboBox(this);
+    m_detail->setObjectName(QStringLiteral("detail"));
+    m_detail->setAccessibleName(tr("Detail"));
+    m_detail->addItem(tr("Wire: every message"), QVariant::fromValue(int(DetailLevel::Wire)));
+    m_detail->addItem(tr("Textbook: the steps a textbook draws"), QVariant::fromValue(int(DetailLevel::Textbook)));
+    form->addRow(tr("&Detail:"), m_detail);
+
     const double end = double(trace.endTime()) / 1e6;
     m_whole = new QRadioButton(tr("The &whole trace (%1 s)").arg(end, 0, 'f', 1), this);
     m_part = new QRadioButton(tr("&Messages sent from"), this);
@@ -80,6 +87,12 @@ void ExportDialog::formatChosen()
         m_whole->setChecked(true);
     m_part->setEnabled(takesRange);
     m_windowTheme->setEnabled(format().kind == ExportFormat::Kind::Picture);
+    m_detail->setEnabled(format().takesDetail);
+}
+
+void ExportDialog::setDetail(DetailLevel detail)
+{
+    m_detail->setCurrentIndex(m_detail->findData(int(detail)));
 }
 
 ExportRange ExportDialog::range() const
@@ -94,12 +107,15 @@ ExportOptions ExportDialog::options() const
     ExportOptions options;
     if (m_windowTheme->isChecked() && format().kind == ExportFormat::Kind::Picture)
         options.theme = ExportOptions::Theme::Window;
+    if (format().takesDetail)
+        options.detail = DetailLevel(m_detail->currentData().toInt());
     return options;
 }
 
-QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget* parent)
+QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget* parent, DetailLevel detail)
 {
     ExportDialog dialog(trace, parent);
+    dialog.setDetail(detail);
     if (dialog.exec() != QDialog::Accepted)
         return {};
     const ExportFormat& format = dialog.format();

@@ -22,16 +22,20 @@ public:
     // The chosen row of ExportFormats::all().
     const ExportFormat& format() const;
     ExportRange range() const;
-    // Pictures in the print theme unless "keep the window's theme" is ticked.
+    // The detail level a diagram is drawn at (the window's, unless changed here); Wire for other formats.
+    void setDetail(DetailLevel detail);
+    // Pictures in the print theme unless "keep the window's theme" is ticked; diagrams at the chosen detail.
     ExportOptions options() const;
 
     // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
-    static QString run(const Trace& trace, const TraceHeader& header, QWidget* parent);
+    static QString run(
+        const Trace& trace, const TraceHeader& header, QWidget* parent, DetailLevel detail = DetailLevel::Wire);
 
 private:
     void formatChosen();
 
     QComboBox* m_format = nullptr;
+    QComboBox* m_detail = nullptr;
     QRadioButton* m_part = nullptr;
     QRadioButton* m_whole = nullptr;
     QDoubleSpinBox* m_from = nullptr;

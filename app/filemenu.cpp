@@ -4,6 +4,7 @@
 #include "exportdialog.h"
 #include "exports.h"
 #include "mainwindow.h"
+#include "sequenceview.h"
 
 #include <QCoreApplication>
 #include <QFileDialog>
@@ -75,7 +76,8 @@ void FileMenu::exportTrace()
         m_window->statusBar()->showMessage(tr("Nothing to export yet: start a run or open a trace."), 5000);
         return;
     }
-    const QString path = ExportDialog::run(*m_window->trace(), m_window->currentHeader(), m_window);
+    const QString path = ExportDialog::run(
+        *m_window->trace(), m_window->currentHeader(), m_window, m_window->sequenceView()->detail());
     if (!path.isEmpty())
         m_window->statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
 }

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "parameters.h"
 #include "pattern.h"
+#include "textbook.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,6 +13,7 @@
 #include <QTimer>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 using namespace PatternScope;
 
@@ -35,9 +37,10 @@ struct WindowOptions {
     QString open;
     QString screenshot;
     qint64 afterMs = 0;
+    std::optional<DetailLevel> detail; // unset: as the View menu last had it
 };
 
-// The window's own options: [open FILE] [--pattern ID] [--screenshot PNG [--after DURATION]].
+// The window's own options: [open FILE] [--pattern ID] [--detail LEVEL] [--screenshot PNG [--after DURATION]].
 // Checked before Qt starts a GUI, so a mistake gets one clear line and nothing else.
 int parseWindowOptions(int argc, char** argv, WindowOptions* options)
 {
@@ -71,7 +74,10 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     const QCommandLineOption after(QStringLiteral("after"),
         QStringLiteral("With --screenshot: how long the run goes first (default 3s)."), QStringLiteral("duration"),
         QStringLiteral("3s"));
-    parser.addOptions({ pattern, screenshot, after });
+    const QCommandLineOption detail(QStringLiteral("detail"),
+        QStringLiteral("Diagram detail: wire (every message) or textbook (the steps a textbook draws)."),
+        QStringLiteral("level"));
+    parser.addOptions({ pattern, screenshot, after, detail });
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
@@ -98,6 +104,14 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
         return windowError(QStringLiteral("--after: ") + reason, 2);
     if (options->afterMs > 600'000)
         return windowError(QStringLiteral("--after: %1 is out of range (0ms to 10min)").arg(parser.value(after)), 2);
+    if (parser.isSet(detail)) {
+        DetailLevel level = DetailLevel::Wire;
+        if (!Textbook::detailFromName(parser.value(detail), &level))
+            return windowError(QStringLiteral("--detail: unknown level '%1' (one of: %2)")
+                                   .arg(parser.value(detail), Textbook::detailNames().join(QStringLiteral(", "))),
+                2);
+        options->detail = level;
+    }
     options->screenshot = parser.value(screenshot);
     return -1;
 }
@@ -106,6 +120,8 @@ int runWindow(const WindowOptions& options)
 {
     MainWindow window;
     window.selectPattern(options.pattern);
+    if (options.detail)
+        window.setDetail(*options.detail);
     if (!options.open.isEmpty()) {
         QString error;
         if (!window.openTrace(options.open, &error))

@@ -272,6 +272,7 @@ void MainWindow::buildActions()
     compactAxis->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     connect(timeAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Time); });
     connect(compactAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Compact); });
+    addDetailActions(view);
     view->addSeparator();
     QAction* dark = view->addAction(tr("&Dark theme"));
     dark->setCheckable(true);
@@ -304,6 +305,38 @@ void MainWindow::buildActions()
         [this] { m_clock->setSpeed(m_clock->speed() * 2); });
     playback->addAction(tr("&Slower"), QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this,
         [this] { m_clock->setSpeed(m_clock->speed() / 2); });
+}
+
+// View → Detail: Wire (every message) or Textbook (the seed's steps, in its words); remembered.
+void MainWindow::addDetailActions(QMenu* view)
+{
+    view->addSeparator();
+    auto* group = new QActionGroup(this);
+    m_wireAction = view->addAction(tr("Detail: &Wire (every message)"));
+    m_wireAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_wireAction->setToolTip(tr("Every message as it went over the wire: connects, pings, heartbeats (Ctrl+Shift+W)"));
+    m_textbookAction = view->addAction(tr("Detail: Te&xtbook (the steps a textbook draws)"));
+    m_textbookAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_textbookAction->setToolTip(
+        tr("The pattern as a textbook draws it, in its words; the plumbing left out (Ctrl+Shift+T)"));
+    for (QAction* a : { m_wireAction, m_textbookAction }) {
+        a->setCheckable(true);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, a] {
+            const DetailLevel detail = a == m_textbookAction ? DetailLevel::Textbook : DetailLevel::Wire;
+            QSettings().setValue(QStringLiteral("view/detail"), Textbook::detailName(detail));
+            m_view->setDetail(detail);
+        });
+    }
+    DetailLevel saved = DetailLevel::Wire;
+    Textbook::detailFromName(QSettings().value(QStringLiteral("view/detail")).toString(), &saved);
+    setDetail(saved);
+}
+
+void MainWindow::setDetail(DetailLevel detail)
+{
+    (detail == DetailLevel::Textbook ? m_textbookAction : m_wireAction)->setChecked(true);
+    m_view->setDetail(detail);
 }
 
 bool MainWindow::selectPattern(const QString& id)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "textbook.h"
 #include "tracefile.h"
 
 #include <QMainWindow>
@@ -50,6 +51,8 @@ public:
     bool importHar(const QString& path, FileError* error);
     // What a saved or exported file says about the run shown: pattern, parameters, seed, start.
     TraceHeader currentHeader() const;
+    // The diagram's detail level in this window; View → Detail sets it too, and remembers the choice.
+    void setDetail(DetailLevel detail);
 
     SequenceView* sequenceView() const { return m_view; }
     PlaybackClock* clock() const { return m_clock; }
@@ -65,6 +68,7 @@ protected:
 
 private:
     void buildActions();
+    void addDetailActions(QMenu* view);
     void buildLayout();
     void patternChosen();
     void showTrace(Trace* trace, bool recording);
@@ -80,6 +84,8 @@ private:
     QAction* m_cutAction = nullptr;
     QAction* m_stallAction = nullptr;
     QActionGroup* m_axisGroup = nullptr;
+    QAction* m_wireAction = nullptr;
+    QAction* m_textbookAction = nullptr;
     ParameterPanel* m_parameters = nullptr;
     SequenceView* m_view = nullptr;
     PlaybackClock* m_clock = nullptr;

@@ -31,14 +31,17 @@ constexpr double kBottomMargin = 40.0;
 constexpr double kQuietFoldPixels = 3000.0;
 
 // A picture has no zoom control: choose the scale at which typical consecutive messages and notes
-// sit a label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count.
-double readableScale(const Trace& trace)
+// sit a label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count, nor
+// messages the picture leaves out (`shown`).
+double readableScale(const Trace& trace, bool (*shown)(const Message&))
 {
     // Notes count too: a note needs its own line under the arrow that led to it.
     std::vector<TimeUs> times;
     times.reserve(trace.sentOrder().size() + trace.notes().size());
-    for (qint64 seq : trace.sentOrder())
-        times.push_back(trace.message(seq).sentAt);
+    for (qint64 seq : trace.sentOrder()) {
+        if (shown(trace.message(seq)))
+            times.push_back(trace.message(seq).sentAt);
+    }
     for (const Note& note : trace.notes()) {
         if (note.item < 0)
             times.push_back(note.at);
@@ -54,6 +57,11 @@ double readableScale(const Trace& trace)
     std::nth_element(gaps.begin(), gaps.begin() + qsizetype(gaps.size() / 2), gaps.end());
     const double median = double(gaps[gaps.size() / 2]) / 1e6;
     return std::clamp(24.0 / median, 120.0, 3000.0);
+}
+
+bool everyMessage(const Message&)
+{
+    return true;
 }
 
 // The application's font under the name of the family it resolves to ("Sans Serif" is only fontconfig's alias
@@ -95,13 +103,17 @@ public:
                                                                 : Theme::print())
         , m_painter(m_geometry, m_theme)
     {
+        const bool textbook = options.detail == DetailLevel::Textbook;
         m_geometry.setTrace(&trace);
+        if (textbook)
+            m_geometry.setMessageFilter(&Textbook::shown);
+        m_painter.setDetail(options.detail);
         m_geometry.setColumns(kRulerWidth, kColumnWidth);
         m_painter.setFont(m_font);
         // Lanes as wide as their notes need (wrapped past a width): a picture elides nothing.
         m_notes.setWrap(true);
         m_painter.setNotesLane(&m_notes);
-        m_geometry.setPixelsPerSecond(readableScale(trace));
+        m_geometry.setPixelsPerSecond(readableScale(trace, textbook ? &Textbook::shown : &everyMessage));
         m_geometry.foldIdleGaps();
         m_geometry.foldQuietStretches(kQuietFoldPixels);
         const auto lanes = m_painter.notesLane().neededWidths(m_geometry);
@@ -228,6 +240,7 @@ ExportFormat pictureFormat(const QString& id, const QString& title, Format forma
     row.title = title;
     row.suffix = id;
     row.kind = ExportFormat::Kind::Picture;
+    row.takesDetail = true;
     row.write = [format](const Trace& trace, const TraceHeader&, const ExportRange& range, const ExportOptions& options,
                     const QString& path, FileError* error, const ExportProgress& progress) {
         return PictureExport::write(trace, range, format, path, error, progress, options);

@@ -20,7 +20,8 @@ constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
 
 // Writes atomically: on failure or cancel the file at `path` is left as it was. Fails with Cancelled,
 // TooLarge (a PNG over MaxPngPixels or over the memory there is) or Io. Drawn in Theme::print() unless
-// `options` ask for the window's theme (the application's palette).
+// `options` ask for the window's theme (the application's palette). At the Textbook detail level the picture
+// leaves out what Textbook::shown hides and says the rest in the textbook's words.
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress = {}, const ExportOptions& options = {});
 

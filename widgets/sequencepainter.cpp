@@ -72,6 +72,11 @@ TimeUs SequencePainter::expectedDelay(const Message& message) const
     return m_fallbackDelay;
 }
 
+QString SequencePainter::activationText(const Activation& activation) const
+{
+    return m_detail == DetailLevel::Textbook ? Textbook::activationLabel(activation) : QString();
+}
+
 TimeUs SequencePainter::gridStep() const
 {
     static const TimeUs steps[] = { 1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000,
@@ -206,6 +211,7 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
         activations.begin(), activations.end(), to, [](TimeUs t, const Activation& a) { return t < a.start; });
     painter.setPen(QPen(m_theme.activationBorder, 1.0));
     painter.setBrush(m_theme.activationFill);
+    std::vector<std::pair<QRectF, QString>> texts;
     int looked = 0;
     for (auto it = last; it != activations.begin() && looked < kActivationLookBack; ++looked) {
         --it;
@@ -217,8 +223,43 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
             continue;
         const double y0 = m_geometry.timeToY(it->start);
         const double y1 = std::max(y0 + 3.0, m_geometry.timeToY(end));
-        painter.drawRect(QRectF(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0));
+        const QRectF bar(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0);
+        painter.drawRect(bar);
+        if (const QString text = activationText(*it); !text.isEmpty())
+            texts.emplace_back(bar, text);
     }
+    paintActivationTexts(painter, visible, texts);
+}
+
+void SequencePainter::paintActivationTexts(
+    QPainter& painter, const QRectF& visible, const std::vector<std::pair<QRectF, QString>>& texts) const
+{
+    if (texts.empty())
+        return;
+    // Like the seed's "Note right of Server": a box beside the bar at its top, kept in view while the bar
+    // is. `texts` runs from the latest back, so an earlier box gives way where two would meet on a lifeline.
+    painter.save();
+    painter.setFont(m_smallFont);
+    const QFontMetricsF fm(m_smallFont);
+    QHash<int, double> tops; // per lifeline x (rounded), the top of the box drawn below
+    for (const auto& [bar, text] : texts) {
+        const double width = fm.horizontalAdvance(text) + 12.0;
+        const double top = std::clamp(visible.top() + 2.0, bar.top(), std::max(bar.top(), bar.bottom() - kNoteHeight));
+        const QRectF box(bar.right() + 3.0, top, width, kNoteHeight);
+        const int lane = int(std::lround(bar.center().x()));
+        const auto below = tops.constFind(lane);
+        if (below != tops.constEnd() && box.bottom() > *below)
+            continue;
+        tops.insert(lane, box.top());
+        if (!box.intersects(visible))
+            continue;
+        painter.setPen(QPen(m_theme.activationBorder, 1.0));
+        painter.setBrush(m_theme.noteFill);
+        painter.drawRoundedRect(box, 3, 3);
+        painter.setPen(m_theme.noteText);
+        painter.drawText(box, Qt::AlignCenter, text);
+    }
+    painter.restore();
 }
 
 NotesLane& SequencePainter::notesLane() const
@@ -438,8 +479,9 @@ void SequencePainter::paintStreamLabel(QPainter& painter, const NotesLane::Entry
 
 QString SequencePainter::labelText(const Message& message) const
 {
+    const QString text = m_detail == DetailLevel::Textbook ? Textbook::label(message) : message.label;
     const bool lost = message.state == Message::State::Lost && message.receivedAt <= m_asOf;
-    return lost ? message.label + QStringLiteral(" · lost") : message.label;
+    return lost ? text + QStringLiteral(" · lost") : text;
 }
 
 bool SequencePainter::isHighlighted(const Message& message, qint64 seq, const QString& correlation) const

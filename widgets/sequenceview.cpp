@@ -157,7 +157,14 @@ void SequenceView::setKindFilter(std::function<bool(const Message&)> shown)
 
 void SequenceView::refreshFilter()
 {
-    m_geometry.setMessageFilter(m_kindFilter);
+    // The filter bar's kinds, and at the Textbook level only the steps a textbook draws.
+    if (m_detail == DetailLevel::Wire)
+        m_geometry.setMessageFilter(m_kindFilter);
+    else if (!m_kindFilter)
+        m_geometry.setMessageFilter(&Textbook::shown);
+    else
+        m_geometry.setMessageFilter(
+            [kinds = m_kindFilter](const Message& m) { return Textbook::shown(m) && kinds(m); });
     if (m_selected >= 0 && m_trace && !m_geometry.isShown(m_trace->message(m_selected)))
         m_selected = -1;
     m_hovered = -1;
@@ -281,6 +288,14 @@ void SequenceView::setAxis(SequenceGeometry::Axis axis)
     viewport()->update();
 }
 
+void SequenceView::setDetail(DetailLevel detail)
+{
+    if (detail == m_detail)
+        return;
+    m_detail = detail;
+    refreshFilter();
+}
+
 void SequenceView::setZoom(double zoom)
 {
     zoom = std::clamp(zoom, 0.01, 100.0);
@@ -312,6 +327,8 @@ QLineF SequenceView::arrowInViewport(qint64 seq) const
     if (!m_trace || seq < 0 || seq >= qint64(m_trace->messages().size()))
         return {};
     const Message& m = m_trace->message(seq);
+    if (!m_geometry.isShown(m))
+        return {};
     SequencePainter painter(m_geometry, m_theme);
     painter.setExpectedDelays(&m_delays, m_lastDelay);
     const QLineF line = m_geometry.arrow(m, asOf(), painter.expectedDelay(m)).line;
@@ -359,6 +376,7 @@ void SequenceView::paintEvent(QPaintEvent* event)
 
     SequencePainter painter(m_geometry, m_theme);
     painter.setFont(font());
+    painter.setDetail(m_detail);
     const TimeUs t = asOf();
     painter.setAsOf(t);
     painter.setNowLine(m_clock && !m_clock->isLive());

@@ -4,6 +4,7 @@
 #include "diagramlayout.h"
 #include "noteslane.h"
 #include "sequencegeometry.h"
+#include "textbook.h"
 #include "theme.h"
 
 #include <QAbstractScrollArea>
@@ -46,6 +47,11 @@ public:
     TimeUs foldAfter() const { return m_geometry.foldAfter(); }
     // The kinds the filter bar shows (empty: all): the diagram draws only the messages it accepts.
     void setKindFilter(std::function<bool(const Message&)> shown);
+    // Wire: every message as it went over the wire. Textbook: only what Textbook::shown lets through (no
+    // connects, pings, heartbeats), labelled in the textbook's words. The table and inspector keep every
+    // message either way.
+    void setDetail(DetailLevel detail);
+    DetailLevel detail() const { return m_detail; }
 
     bool isFollowing() const { return m_following; }
     void setFollowing(bool following);
@@ -118,6 +124,7 @@ private:
     TimeUs m_activityEnd = 0; // where the last arrow ended: after a long gap, the folds are worked out again
     std::function<bool(const Message&)> m_kindFilter;
     double m_zoom = 1.0;
+    DetailLevel m_detail = DetailLevel::Wire;
     qint64 m_selected = -1;
     qint64 m_hovered = -1;
     QSet<qint64> m_expanded; // messages of bundles the user opened

@@ -8,8 +8,10 @@ namespace PatternScope {
 
 namespace {
 
-// An export to a device: the diagrams and the table need no header, HAR does.
+// An export to a device: the diagrams and the table need no header, HAR does; only the diagrams take options.
 using DeviceExport = bool (*)(const Trace&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&);
+using DiagramExport
+    = bool (*)(const Trace&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&, const ExportOptions&);
 using HeaderDeviceExport
     = bool (*)(const Trace&, const TraceHeader&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&);
 
@@ -43,6 +45,22 @@ ExportFormat textFormat(const QString& id, const QString& title, const QString& 
     return format;
 }
 
+ExportFormat diagramFormat(const QString& id, const QString& title, const QString& suffix, DiagramExport diagram)
+{
+    ExportFormat format;
+    format.id = id;
+    format.title = title;
+    format.suffix = suffix;
+    format.takesDetail = true;
+    format.write
+        = [diagram](const Trace& trace, const TraceHeader&, const ExportRange& range, const ExportOptions& options,
+              const QString& path, FileError* error, const ExportProgress& progress) {
+              return writeFile(
+                  path, error, [&](QIODevice* out) { return diagram(trace, range, out, error, progress, options); });
+          };
+    return format;
+}
+
 template <DeviceExport deviceExport>
 bool withoutHeader(const Trace& trace, const TraceHeader&, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress)
@@ -56,12 +74,12 @@ const QList<ExportFormat>& Export::textFormats()
 {
     static const QList<ExportFormat> formats = [] {
         QList<ExportFormat> list;
-        ExportFormat mermaid = textFormat(QStringLiteral("mermaid"), QStringLiteral("Mermaid sequence diagram"),
-            QStringLiteral("mmd"), &withoutHeader<&Export::mermaid>);
+        ExportFormat mermaid = diagramFormat(QStringLiteral("mermaid"), QStringLiteral("Mermaid sequence diagram"),
+            QStringLiteral("mmd"), &Export::mermaid);
         mermaid.split = &Export::splitForMermaid;
         list.append(mermaid);
-        list.append(textFormat(QStringLiteral("plantuml"), QStringLiteral("PlantUML"), QStringLiteral("puml"),
-            &withoutHeader<&Export::plantUml>));
+        list.append(diagramFormat(
+            QStringLiteral("plantuml"), QStringLiteral("PlantUML"), QStringLiteral("puml"), &Export::plantUml));
         list.append(textFormat(
             QStringLiteral("csv"), QStringLiteral("CSV table"), QStringLiteral("csv"), &withoutHeader<&Export::csv>));
         list.append(textFormat(QStringLiteral("har"), QStringLiteral("HAR 1.2 (browsers' network log)"),

@@ -20,13 +20,15 @@ struct ExportFormat {
     using Writer = std::function<bool(const Trace& trace, const TraceHeader& header, const ExportRange& range,
         const ExportOptions& options, const QString& path, FileError* error, const ExportProgress& progress)>;
     // Cuts a range whose export fails as TooLarge into consecutive ranges that each fit.
-    using Splitter = std::function<QList<ExportRange>(const Trace& trace, const ExportRange& range)>;
+    using Splitter
+        = std::function<QList<ExportRange>(const Trace& trace, const ExportRange& range, const ExportOptions& options)>;
 
     QString id; // what --format takes: "mermaid"
     QString title; // what the dialog lists: "Mermaid sequence diagram"
     QString suffix; // the file name's ending, without the dot: "mmd"
     Kind kind = Kind::Text;
     bool takesRange = true; // false: always the whole trace; --from and --to are refused
+    bool takesDetail = false; // a diagram, drawn at ExportOptions::detail; false: --detail is refused
     Writer write;
     Splitter split; // empty: the format has no size limit
 };

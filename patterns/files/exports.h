@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fileerror.h"
+#include "textbook.h"
 #include "trace.h"
 #include "tracefile.h"
 
@@ -23,12 +24,15 @@ struct ExportRange {
 };
 
 // How an export is drawn, beside which part of the trace it covers. A format ignores what it cannot show
-// (a CSV has no colours).
+// (a CSV has no colours, nor detail levels: it holds every message).
 struct ExportOptions {
     // Pictures: Print is a light palette made for paper, whatever the window's theme; Window is the theme the
     // window shows (dark when it is dark).
     enum class Theme { Print, Window };
     Theme theme = Theme::Print;
+    // Diagrams: Wire is every message as it went over the wire; Textbook the seed's steps in its words
+    // (textbook.h).
+    DetailLevel detail = DetailLevel::Wire;
 };
 
 // Called now and then with work done so far (0..1); returning false cancels the export.
@@ -41,17 +45,17 @@ namespace Export {
 
 // Mermaid sequenceDiagram (docs: https://mermaid.js.org/syntax/sequenceDiagram.html).
 bool mermaid(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
-    const ExportProgress& progress = {});
+    const ExportProgress& progress = {}, const ExportOptions& options = {});
 // Mermaid refuses to render text over this many characters.
 constexpr qsizetype MermaidMaxChars = 50'000;
 // Cuts `range` into consecutive time ranges, in order, whose Mermaid exports each fit in
 // MermaidMaxChars and that together hold every message of `range` once. Only messages sent at
 // the very same microsecond that alone exceed the limit give a piece that is still too large.
-QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range);
+QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range, const ExportOptions& options = {});
 
 // PlantUML @startuml … @enduml.
 bool plantUml(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
-    const ExportProgress& progress = {});
+    const ExportProgress& progress = {}, const ExportOptions& options = {});
 
 // One row per message, every field, RFC 4180 quoting.
 bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,

@@ -48,15 +48,15 @@ const DiagramSyntax& syntax()
 
 namespace Export {
 
-bool mermaid(
-    const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error, const ExportProgress& progress)
+bool mermaid(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress, const ExportOptions& options)
 {
-    return TextDiagram::write(syntax(), trace, range, out, error, progress);
+    return TextDiagram::write(syntax(), trace, range, out, error, progress, options.detail);
 }
 
-QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range)
+QList<ExportRange> splitForMermaid(const Trace& trace, const ExportRange& range, const ExportOptions& options)
 {
-    return TextDiagram::split(syntax(), trace, range);
+    return TextDiagram::split(syntax(), trace, range, options.detail);
 }
 
 } // namespace Export

@@ -47,10 +47,10 @@ const DiagramSyntax& syntax()
 
 } // namespace
 
-bool Export::plantUml(
-    const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error, const ExportProgress& progress)
+bool Export::plantUml(const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress, const ExportOptions& options)
 {
-    return TextDiagram::write(syntax(), trace, range, out, error, progress);
+    return TextDiagram::write(syntax(), trace, range, out, error, progress, options.detail);
 }
 
 } // namespace PatternScope

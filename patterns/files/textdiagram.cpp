@@ -26,10 +26,11 @@ QString seconds(TimeUs us)
 
 class Writer {
 public:
-    Writer(const DiagramSyntax& syntax, const Trace& trace)
+    Writer(const DiagramSyntax& syntax, const Trace& trace, DetailLevel detail)
         : m_syntax(syntax)
         , m_trace(trace)
         , m_order(ExportCommon::lifelineOrder(trace))
+        , m_textbook(detail == DetailLevel::Textbook)
     {
     }
 
@@ -53,6 +54,12 @@ public:
         switch (event.type) {
         case DiagramEvent::Type::ActivationStart:
             out += m_syntax.indent % m_syntax.activate % alias(activation(event).participant) % u'\n';
+            if (m_textbook) {
+                // What the seed writes beside the bar: "Note right of Server: Wait until data is ready".
+                out += m_syntax.indent % m_syntax.noteRightOf % alias(activation(event).participant)
+                    % m_syntax.textSeparator
+                    % TextDiagram::escaped(m_syntax.escapes, Textbook::activationLabel(activation(event))) % u'\n';
+            }
             break;
         case DiagramEvent::Type::ActivationEnd:
             out += m_syntax.indent % m_syntax.deactivate % alias(activation(event).participant) % u'\n';
@@ -61,6 +68,8 @@ public:
             appendNote(out, m_trace.notes()[size_t(event.index)]);
             break;
         case DiagramEvent::Type::Message:
+            if (m_textbook && !Textbook::shown(m_trace.message(event.index)))
+                break;
             // PlantUML refuses an activate or deactivate right after a "..." gap, so gaps go only
             // before arrows.
             if (m_syntax.gapOver > 0 && previous != NoTime && event.at - previous > m_syntax.gapOver)
@@ -77,7 +86,7 @@ private:
 
     void appendNote(QString& out, const Note& note) const
     {
-        QString text = TextDiagram::escaped(m_syntax.escapes, note.text);
+        QString text = TextDiagram::escaped(m_syntax.escapes, m_textbook ? Textbook::noteText(note) : note.text);
         if (text.isEmpty())
             text = QStringLiteral("(empty note)");
         if (note.participant >= 0) {
@@ -106,7 +115,7 @@ private:
 
     void appendMessage(QString& out, const Message& message) const
     {
-        QString text = TextDiagram::escaped(m_syntax.escapes, message.label);
+        QString text = TextDiagram::escaped(m_syntax.escapes, m_textbook ? Textbook::label(message) : message.label);
         if (text.isEmpty())
             text = kindName(message.kind);
         if (message.state == Message::State::InFlight)
@@ -118,6 +127,7 @@ private:
     const DiagramSyntax& m_syntax;
     const Trace& m_trace;
     std::vector<int> m_order;
+    bool m_textbook = false;
 };
 
 } // namespace
@@ -163,9 +173,9 @@ QString escaped(const DiagramEscapes& escapes, QStringView text)
 }
 
 bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
-    const ExportProgress& progress)
+    const ExportProgress& progress, DetailLevel detail)
 {
-    const Writer writer(syntax, trace);
+    const Writer writer(syntax, trace, detail);
     const std::vector<DiagramEvent> events = ExportCommon::diagramEvents(trace, range);
     QString text = writer.header();
     text.reserve(text.size() + qsizetype(events.size()) * 40);
@@ -192,12 +202,12 @@ bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& r
     return ExportCommon::reportProgress(progress, total, total, error);
 }
 
-QList<ExportRange> split(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range)
+QList<ExportRange> split(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, DetailLevel detail)
 {
     // Walks the events in time order adding up their lines, and cuts between two instants before
     // the next one would overflow. A piece repeats the activate lines of the activations still
     // going where it starts, so they count towards it.
-    const Writer writer(syntax, trace);
+    const Writer writer(syntax, trace, detail);
     const std::vector<DiagramEvent> events = ExportCommon::diagramEvents(trace, range);
     const qsizetype fixedSize = writer.header().size() + syntax.footer.size();
     QList<ExportRange> pieces;

@@ -78,12 +78,15 @@ QString escaped(const DiagramEscapes& escapes, QStringView text);
 
 // The sequence diagram of `range` in `syntax`, written whole to `out` or not at all. False with
 // Cancelled, Io (an unwritable device) or TooLarge (a text over syntax.maxChars) in `error`.
+// Textbook `detail`: the messages Textbook::shown lets through, in its words, and each activation's
+// Textbook::activationLabel as a note beside it.
 bool write(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, QIODevice* out, FileError* error,
-    const ExportProgress& progress);
+    const ExportProgress& progress, DetailLevel detail = DetailLevel::Wire);
 
 // Cuts `range` into consecutive time ranges whose diagrams each fit in syntax.maxChars (see
 // Export::splitForMermaid). Gap lines are not counted: only languages without them have a limit.
-QList<ExportRange> split(const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range);
+QList<ExportRange> split(
+    const DiagramSyntax& syntax, const Trace& trace, const ExportRange& range, DetailLevel detail = DetailLevel::Wire);
 
 } // namespace TextDiagram
 

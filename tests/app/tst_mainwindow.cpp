@@ -10,6 +10,7 @@
 #include "waituntil.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QFile>
 #include <QSettings>
 #include <QTableView>
@@ -48,6 +49,13 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The window remembers View choices; these tests keep theirs apart from the user's.
+    void initTestCase()
+    {
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+    }
+
     void clickingAnArrowSelectsItInTheTableAndTheInspector()
     {
         MainWindow window;
@@ -251,6 +259,48 @@ private Q_SLOTS:
         QCOMPARE(error.code, FileError::Code::Io);
         QCOMPARE(window.trace(), trace);
     }
+
+    // View → Detail: two radio choices with shortcuts that switch the diagram, remembered for the next start;
+    // --detail (MainWindow::setDetail) shows a level without changing what is remembered.
+    void detailIsAViewChoiceThatIsRemembered()
+    {
+        const auto action = [](const MainWindow& window, const QString& start) -> QAction* {
+            for (QAction* a : window.findChildren<QAction*>()) {
+                if (a->text().remove(u'&').startsWith(start))
+                    return a;
+            }
+            return nullptr;
+        };
+        QSettings().remove(QStringLiteral("view/detail"));
+        {
+            MainWindow window;
+            QAction* wire = action(window, QStringLiteral("Detail: Wire"));
+            QAction* textbook = action(window, QStringLiteral("Detail: Textbook"));
+            QVERIFY(wire && textbook);
+            QVERIFY(wire->isCheckable() && textbook->isCheckable() && wire->actionGroup()
+                && wire->actionGroup() == textbook->actionGroup());
+            QVERIFY(!wire->shortcut().isEmpty() && !textbook->shortcut().isEmpty());
+            QVERIFY(wire->isChecked());
+            QCOMPARE(window.sequenceView()->detail(), DetailLevel::Wire);
+            textbook->trigger();
+            QVERIFY(textbook->isChecked() && !wire->isChecked());
+            QCOMPARE(window.sequenceView()->detail(), DetailLevel::Textbook);
+        }
+        {
+            MainWindow again;
+            QCOMPARE(again.sequenceView()->detail(), DetailLevel::Textbook);
+            QVERIFY(action(again, QStringLiteral("Detail: Textbook"))->isChecked());
+            again.setDetail(DetailLevel::Wire);
+            QCOMPARE(again.sequenceView()->detail(), DetailLevel::Wire);
+            QVERIFY(action(again, QStringLiteral("Detail: Wire"))->isChecked());
+            QCOMPARE(QSettings().value(QStringLiteral("view/detail")).toString(), QStringLiteral("textbook"));
+            action(again, QStringLiteral("Detail: Wire"))->trigger();
+            QCOMPARE(QSettings().value(QStringLiteral("view/detail")).toString(), QStringLiteral("wire"));
+        }
+    }
+
+private:
+    QTemporaryDir m_settings;
 };
 
 QTEST_MAIN(TestMainWindow)

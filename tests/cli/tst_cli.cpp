@@ -361,6 +361,10 @@ private Q_SLOTS:
         QTest::addRow("missing trace") << QStringList { QStringLiteral("open"),
             QStringLiteral("/nonexistent/run.jsonl"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
                                        << 1 << QStringLiteral("patternscope: /nonexistent/run.jsonl: cannot open");
+        QTest::addRow("bad detail") << QStringList {
+            QStringLiteral("--detail"), QStringLiteral("full"), QStringLiteral("--screenshot"),
+            QStringLiteral("@DIR@/x.png")
+        } << 2 << QStringLiteral("patternscope: --detail: unknown level 'full' (one of: wire, textbook)");
         QTest::addRow("open without a file")
             << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
             << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
@@ -482,6 +486,87 @@ private Q_SLOTS:
             QVERIFY2(corner.lightness() < 60, qPrintable(corner.name()));
         else
             QCOMPARE(corner, QColor(Qt::white));
+    }
+
+    void exportDetailFailsCleanly_data()
+    {
+        failureColumns();
+        const QString small = QFINDTESTDATA("../files/data/small.pstrace.jsonl");
+        QTest::addRow("unknown level") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("svg"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.svg"), QStringLiteral("--detail"),
+            QStringLiteral("Full") } << 2
+                                       << QStringLiteral("patternscope export: --detail: unknown level 'Full' (one "
+                                                         "of: wire, textbook)");
+        QTest::addRow("empty level") << QStringList {
+            QStringLiteral("export"),
+            small,
+            QStringLiteral("-f"),
+            QStringLiteral("mermaid"),
+            QStringLiteral("-o"),
+            QStringLiteral("@DIR@/x.mmd"),
+            QStringLiteral("--detail="),
+        } << 2 << QStringLiteral("patternscope export: --detail: unknown level '' (one of: wire, textbook)");
+        QTest::addRow("not a diagram") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--detail"),
+            QStringLiteral("textbook") }
+                                       << 2
+                                       << QStringLiteral("patternscope export: --format csv is not a diagram: no "
+                                                         "--detail");
+        QTest::addRow("har") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("har"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.har"), QStringLiteral("--detail"),
+            QStringLiteral("wire") }
+                             << 2 << QStringLiteral("patternscope export: --format har is not a diagram: no --detail");
+    }
+
+    void exportDetailFailsCleanly() { failsCleanly(); }
+
+    // A recorded long-polling run exported at each level, and the window shown at the Textbook level.
+    void detailLevelsOfARecordedRun()
+    {
+        QTemporaryDir dir;
+        const QString trace = dir.filePath(QStringLiteral("lp.pstrace.jsonl"));
+        const Result recorded
+            = runCli({ QStringLiteral("record"), QStringLiteral("long-polling"), QStringLiteral("--duration"),
+                QStringLiteral("3s"), QStringLiteral("--set"), QStringLiteral("latency=30ms"), QStringLiteral("--set"),
+                QStringLiteral("hold=300ms"), QStringLiteral("--set"), QStringLiteral("produce=800ms"),
+                QStringLiteral("--set"), QStringLiteral("arrivals=fixed"), QStringLiteral("-o"), trace });
+        QCOMPARE(recorded.exitCode, 0);
+        const auto exported = [&](const QString& format, const QStringList& detail) {
+            const QString out = dir.filePath(QStringLiteral("out.") + format);
+            QFile::remove(out);
+            const Result r = runCli(
+                QStringList { QStringLiteral("export"), trace, QStringLiteral("-f"), format, QStringLiteral("-o"), out }
+                + detail);
+            return r.exitCode == 0 && r.err.isEmpty() ? Test::readFile(out) : QByteArray("failed: ") + r.err.toUtf8();
+        };
+        const QStringList textbook { QStringLiteral("--detail"), QStringLiteral("textbook") };
+        const QByteArray mermaid = exported(QStringLiteral("mermaid"), textbook);
+        QVERIFY2(mermaid.contains(": Request\n"), mermaid.constData());
+        QVERIFY(mermaid.contains(": Response (data ready)\n"));
+        QVERIFY(mermaid.contains(": Response (no data)\n"));
+        QVERIFY(mermaid.contains("participant P0 as Server\n")
+            && mermaid.contains("Note right of P0: Wait until data is ready\n"));
+        QVERIFY(!mermaid.contains("GET /poll"));
+        QVERIFY(!mermaid.contains(": TCP "));
+        const QByteArray plantUml = exported(QStringLiteral("plantuml"), textbook);
+        QVERIFY(plantUml.contains(": Response (data ready)\n") && !plantUml.contains("GET /poll"));
+        // Wire, said or not, is every message as it went.
+        for (const QStringList& wire : { QStringList {}, QStringList { QStringLiteral("--detail=WIRE") } }) {
+            const QByteArray text = exported(QStringLiteral("mermaid"), wire);
+            QVERIFY(text.contains(": GET /poll?since=0\n") && text.contains(": TCP connect\n"));
+            QVERIFY(!text.contains("Response (data ready)"));
+        }
+        const QByteArray svg = exported(QStringLiteral("svg"), textbook);
+        QVERIFY(svg.contains(">Wait until data is ready<") && svg.contains(">Response (no data)<"));
+        QVERIFY(!svg.contains(">GET /poll"));
+
+        const QString png = dir.filePath(QStringLiteral("window.png"));
+        const Result shown
+            = runCli({ QStringLiteral("open"), trace, QStringLiteral("--detail"), QStringLiteral("textbook"),
+                QStringLiteral("--screenshot"), png, QStringLiteral("--after"), QStringLiteral("200ms") });
+        QVERIFY2(!shown.err.contains(QStringLiteral("patternscope:")), qPrintable(shown.err));
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY(Test::distinctColours(QImage(png), 7) > 20);
     }
 
     void exportHelpNamesEveryFormat()

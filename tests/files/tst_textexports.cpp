@@ -15,14 +15,16 @@ using namespace PatternScope::Test;
 
 namespace {
 
-using ExportFunction = bool (*)(const Trace&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&);
+using ExportFunction
+    = bool (*)(const Trace&, const ExportRange&, QIODevice*, FileError*, const ExportProgress&, const ExportOptions&);
 
-QByteArray exported(ExportFunction function, const Trace& trace, const ExportRange& range = {})
+QByteArray exported(
+    ExportFunction function, const Trace& trace, const ExportRange& range = {}, const ExportOptions& options = {})
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     FileError error;
-    if (!function(trace, range, &buffer, &error, {})) {
+    if (!function(trace, range, &buffer, &error, {}, options)) {
         qWarning("export failed: %s", qPrintable(error.message));
         return {};
     }
@@ -271,10 +273,12 @@ private Q_SLOTS:
             buffer.open(QIODevice::WriteOnly);
             FileError error;
             int calls = 0;
-            QVERIFY(!function(trace, {}, &buffer, &error, [&](double done) {
-                ++calls;
-                return done < 0.5;
-            }));
+            QVERIFY(!function(trace, {}, &buffer, &error,
+                [&](double done) {
+                    ++calls;
+                    return done < 0.5;
+                },
+                {}));
             QCOMPARE(error.code, FileError::Code::Cancelled);
             QCOMPARE(error.message, QStringLiteral("export cancelled"));
             QVERIFY(calls > 0);
@@ -288,7 +292,7 @@ private Q_SLOTS:
         for (ExportFunction function : { &Export::mermaid, &Export::plantUml }) {
             QBuffer closed;
             FileError error;
-            QVERIFY(!function(trace, {}, &closed, &error, {}));
+            QVERIFY(!function(trace, {}, &closed, &error, {}, {}));
             QCOMPARE(error.code, FileError::Code::Io);
             QVERIFY2(error.message.startsWith(QLatin1String("cannot write")), qPrintable(error.message));
         }

@@ -154,7 +154,7 @@ private Q_SLOTS:
         QVERIFY(!mermaid.write(trace, {}, {}, {}, path, &error, {}));
         QCOMPARE(error.code, FileError::Code::TooLarge);
         QVERIFY(!QFile::exists(path));
-        const QList<ExportRange> pieces = mermaid.split(trace, {});
+        const QList<ExportRange> pieces = mermaid.split(trace, {}, {});
         QVERIFY(pieces.size() > 1);
         for (const ExportRange& piece : pieces)
             QVERIFY2(mermaid.write(trace, {}, piece, {}, path, &error, {}), qPrintable(error.message));

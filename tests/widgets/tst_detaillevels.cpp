@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pictureexport.h"
+#include "sequencepainter.h"
+#include "sequenceview.h"
+#include "testrun.h"
+#include "tracefiles.h"
+#include "tracequeries.h"
+
+#include <QImage>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+using namespace PatternScope::Test;
+
+namespace {
+
+qint64 firstOf(const Trace& trace, const std::function<bool(const Message&)>& wanted)
+{
+    for (const Message& m : trace.messages()) {
+        if (wanted(m))
+            return m.seq;
+    }
+    return -1;
+}
+
+ExportOptions textbookOptions()
+{
+    ExportOptions options;
+    options.detail = DetailLevel::Textbook;
+    return options;
+}
+
+int difference(const QImage& a, const QImage& b)
+{
+    int count = 0;
+    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
+        for (int x = 0; x < std::min(a.width(), b.width()); ++x)
+            count += a.pixel(x, y) != b.pixel(x, y);
+    }
+    return count;
+}
+
+// The texts an SVG draws, as its <text> elements hold them.
+QStringList svgTexts(const QByteArray& svg)
+{
+    QStringList texts;
+    const QString text = QString::fromUtf8(svg);
+    static const QRegularExpression element(QStringLiteral("<text[^>]*>([^<]*)</text>"));
+    for (auto it = element.globalMatch(text); it.hasNext();)
+        texts.append(it.next().captured(1).trimmed());
+    return texts;
+}
+
+} // namespace
+
+// The view and the picture exports at both detail levels, on a real long-polling run: TCP connects,
+// held polls, data and timeouts.
+class TestDetailLevels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_run = startRun(QStringLiteral("long-polling"),
+            { QStringLiteral("latency=30ms"), QStringLiteral("arrivals=fixed"), QStringLiteral("hold=150ms"),
+                QStringLiteral("produce=400ms") });
+        QVERIFY(m_run);
+        const Trace& trace = *m_run->trace();
+        const auto answered = [&](bool items) {
+            return std::any_of(trace.messages().begin(), trace.messages().end(), [&](const Message& m) {
+                return m.kind == Message::Kind::HttpResponse && m.state == Message::State::Delivered
+                    && (items ? m.carriesItems() : m.fields.status == 204);
+            });
+        };
+        QVERIFY(waitUntil([&] { return answered(true) && answered(false); }, 20000));
+        QVERIFY(stopAndWait(*m_run));
+    }
+
+    void theViewHidesThePlumbingInTextbook()
+    {
+        const Trace& trace = *m_run->trace();
+        const qint64 connect = firstOf(trace, [](const Message& m) { return m.kind == Message::Kind::Connect; });
+        const qint64 request = firstOf(trace, [](const Message& m) { return m.kind == Message::Kind::HttpRequest; });
+        QVERIFY(connect >= 0 && request >= 0);
+
+        SequenceView view;
+        view.resize(900, 700);
+        view.setTrace(m_run->trace());
+        view.setFollowing(false);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.detail(), DetailLevel::Wire);
+        view.selectMessage(request); // scrolls the start of the run into view
+        QCoreApplication::processEvents();
+        QVERIFY(!view.arrowInViewport(connect).isNull());
+        const QImage wire = view.viewport()->grab().toImage();
+
+        view.setDetail(DetailLevel::Textbook);
+        QCoreApplication::processEvents();
+        QCOMPARE(view.detail(), DetailLevel::Textbook);
+        QVERIFY(view.arrowInViewport(connect).isNull());
+        QVERIFY(!view.arrowInViewport(request).isNull());
+        const QImage textbook = view.viewport()->grab().toImage();
+        QVERIFY(difference(wire, textbook) > 200);
+
+        // What the diagram holds: every message but the plumbing, over the whole run.
+        const SequenceGeometry& geometry = view.geometry();
+        const QList<qint64> drawn
+            = geometry.messagesInBand(0, geometry.contentHeight(trace.endTime()), trace.endTime());
+        qsizetype plumbing = 0;
+        for (const Message& m : trace.messages()) {
+            const bool hidden = m.kind == Message::Kind::Connect || m.kind == Message::Kind::Close;
+            plumbing += hidden;
+            QVERIFY2(drawn.contains(m.seq) != hidden, qPrintable(m.label));
+        }
+        QVERIFY(plumbing > 0);
+
+        // The filter bar's kinds apply on top: both limits hold at once, and either can be lifted.
+        view.setKindFilter([](const Message& m) { return m.kind != Message::Kind::HttpResponse; });
+        for (const Message& m : trace.messages()) {
+            const bool shown = m.kind == Message::Kind::HttpRequest;
+            QVERIFY2(geometry.isShown(m) == shown, qPrintable(m.label));
+        }
+        view.setKindFilter({});
+
+        view.setDetail(DetailLevel::Wire);
+        QCoreApplication::processEvents();
+        QVERIFY(!view.arrowInViewport(connect).isNull());
+        QCOMPARE(difference(wire, view.viewport()->grab().toImage()), 0);
+    }
+
+    void thePainterSaysTheStepsInTheTextbooksWords()
+    {
+        const Trace& trace = *m_run->trace();
+        SequenceGeometry geometry;
+        geometry.setTrace(&trace);
+        const Theme theme = Theme::fromPalette(QPalette());
+        SequencePainter painter(geometry, theme);
+        for (const Message& m : trace.messages())
+            QCOMPARE(painter.labelText(m), m.label);
+        for (const Activation& a : trace.activations())
+            QVERIFY(painter.activationText(a).isEmpty());
+
+        painter.setDetail(DetailLevel::Textbook);
+        for (const Message& m : trace.messages()) {
+            QCOMPARE(painter.labelText(m), Textbook::label(m));
+            if (m.kind == Message::Kind::HttpResponse && m.fields.status == 204)
+                QCOMPARE(painter.labelText(m), QStringLiteral("Response (no data)"));
+            if (m.kind == Message::Kind::HttpResponse && m.carriesItems())
+                QCOMPARE(painter.labelText(m), QStringLiteral("Response (data ready)"));
+        }
+        QVERIFY(!trace.activations().empty());
+        for (const Activation& a : trace.activations())
+            QCOMPARE(painter.activationText(a), QStringLiteral("Wait until data is ready"));
+
+        Message lost
+            = trace.message(firstOf(trace, [](const Message& m) { return m.kind == Message::Kind::HttpRequest; }));
+        lost.state = Message::State::Lost;
+        painter.setAsOf(lost.receivedAt - 1); // not lost yet, as of then
+        QCOMPARE(painter.labelText(lost), QStringLiteral("Request"));
+        painter.setAsOf(trace.endTime());
+        QCOMPARE(painter.labelText(lost), QStringLiteral("Request · lost"));
+    }
+
+    void picturesAtEachLevel()
+    {
+        QTemporaryDir dir;
+        const Trace& trace = *m_run->trace();
+        FileError error;
+        const QString wirePath = dir.filePath(QStringLiteral("wire.svg"));
+        QVERIFY2(
+            PictureExport::write(trace, {}, PictureExport::Format::Svg, wirePath, &error), qPrintable(error.message));
+        const QString textbookPath = dir.filePath(QStringLiteral("textbook.svg"));
+        QVERIFY2(
+            PictureExport::write(trace, {}, PictureExport::Format::Svg, textbookPath, &error, {}, textbookOptions()),
+            qPrintable(error.message));
+        const QStringList wire = svgTexts(readFile(wirePath));
+        const QStringList textbook = svgTexts(readFile(textbookPath));
+
+        QVERIFY(wire.contains(QStringLiteral("GET /poll?since=0")));
+        QVERIFY(!wire.contains(QStringLiteral("Request")));
+        QVERIFY(!wire.contains(QStringLiteral("Wait until data is ready")));
+        for (const QString& word : { QStringLiteral("Request"), QStringLiteral("Response (data ready)"),
+                 QStringLiteral("Response (no data)"), QStringLiteral("Wait until data is ready") })
+            QVERIFY2(textbook.contains(word), qPrintable(word));
+        for (const QString& text : textbook)
+            QVERIFY2(!text.startsWith(QLatin1String("GET /poll")) && !text.startsWith(QLatin1String("TCP ")),
+                qPrintable(text));
+
+        // The same words in PNG and PDF: drawn by the same painter, so only their being written is checked.
+        for (const auto& [format, name] : { std::pair { PictureExport::Format::Png, QStringLiteral("t.png") },
+                 std::pair { PictureExport::Format::Pdf, QStringLiteral("t.pdf") } }) {
+            QVERIFY2(PictureExport::write(trace, {}, format, dir.filePath(name), &error, {}, textbookOptions()),
+                qPrintable(error.message));
+        }
+        QVERIFY(!QImage(dir.filePath(QStringLiteral("t.png"))).isNull());
+    }
+
+private:
+    std::unique_ptr<Run> m_run;
+};
+
+QTEST_MAIN(TestDetailLevels)
+#include "tst_detaillevels.moc"
