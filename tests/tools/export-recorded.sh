@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Records a short run of each PATTERN with the real binary and exports it as Mermaid and PlantUML,
-# for check-mermaid.mjs and check-plantuml.sh to judge: what real runs write, not only the fixture.
+# Records a short run of each PATTERN with the real binary and exports it as Mermaid and PlantUML, at
+# both detail levels (PATTERN.mmd and PATTERN.textbook.mmd, ...), for check-mermaid.mjs and
+# check-plantuml.sh to judge: what real runs write, not only the fixture.
 #   export-recorded.sh PATTERNSCOPE OUTDIR PATTERN...
 set -eu
 if [ $# -lt 3 ]; then
@@ -25,4 +26,6 @@ for pattern in "$@"; do
     trace="$out/$pattern.pstrace.jsonl"
     "$binary" export "$trace" --format mermaid -o "$out/$pattern.mmd"
     "$binary" export "$trace" --format plantuml -o "$out/$pattern.puml"
+    "$binary" export "$trace" --format mermaid --detail textbook -o "$out/$pattern.textbook.mmd"
+    "$binary" export "$trace" --format plantuml --detail textbook -o "$out/$pattern.textbook.puml"
 done
