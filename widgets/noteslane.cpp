@@ -406,8 +406,16 @@ QString NotesLane::text(const SequenceGeometry& geometry, const Entry& entry, Ti
 
 QString NotesLane::ownText(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const
 {
-    if (entry.kind == Entry::Kind::Stream)
+    if (entry.kind == Entry::Kind::Stream) {
+        const auto& streams = geometry.streams();
+        const Trace& trace = *geometry.trace();
+        const qint64 opening = entry.stream >= 0 && size_t(entry.stream) < streams.size()
+            ? streams[size_t(entry.stream)].openingSeq
+            : -1;
+        if (m_detail == DetailLevel::Textbook && opening >= 0 && opening < qint64(trace.messages().size()))
+            return Textbook::label(trace.message(opening));
         return streamLabel(geometry, entry.stream);
+    }
     const auto& notes = geometry.trace()->notes();
     std::vector<const Note*> shown;
     for (qint64 id : entry.notes) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sequencegeometry.h"
+#include "textbook.h"
 
 #include <QFont>
 #include <QHash>
@@ -56,6 +57,13 @@ public:
     void setExpanded(const QSet<qint64>& groups) { m_expanded = groups, m_dirty = true; }
     const QSet<qint64>& expanded() const { return m_expanded; }
     bool wraps() const { return m_wrap; }
+    // At the Textbook level a stream's label is its opening answer in the textbook's words ("Connection
+    // established"), like the arrow it is pinned for.
+    void setDetail(DetailLevel detail)
+    {
+        if (detail != m_detail)
+            m_detail = detail, m_dirty = true;
+    }
 
     double lineHeight() const;
     double boxHeight(int lines) const;
@@ -108,6 +116,7 @@ private:
 
     QFont m_font;
     bool m_wrap = false;
+    DetailLevel m_detail = DetailLevel::Wire;
     double m_maxWidth = 320.0;
     QSet<qint64> m_expanded;
 

@@ -293,6 +293,7 @@ void SequenceView::setDetail(DetailLevel detail)
     if (detail == m_detail)
         return;
     m_detail = detail;
+    m_notes.setDetail(detail);
     refreshFilter();
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "noteslane.h"
 #include "pictureexport.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
@@ -195,6 +196,54 @@ private Q_SLOTS:
                 qPrintable(error.message));
         }
         QVERIFY(!QImage(dir.filePath(QStringLiteral("t.png"))).isNull());
+    }
+
+    // An event stream: its heartbeats are plumbing, its pinned label says how it was opened in the level's words.
+    void streamsAtEachLevel()
+    {
+        auto run = startRun(QStringLiteral("server-sent-events"),
+            { QStringLiteral("latency=30ms"), QStringLiteral("arrivals=fixed"), QStringLiteral("heartbeat=100ms"),
+                QStringLiteral("produce=150ms") });
+        QVERIFY(run);
+        const Trace& trace = *run->trace();
+        const auto count = [&](const QString& start) {
+            return std::count_if(trace.messages().begin(), trace.messages().end(),
+                [&](const Message& m) { return m.state == Message::State::Delivered && m.label.startsWith(start); });
+        };
+        QVERIFY(waitUntil(
+            [&] { return count(QStringLiteral(": heartbeat")) >= 2 && count(QStringLiteral("event:")) >= 3; }));
+        QVERIFY(stopAndWait(*run));
+
+        SequenceGeometry geometry;
+        geometry.setTrace(&trace);
+        QVERIFY(!geometry.streams().empty());
+        NotesLane lane;
+        const auto streamTexts = [&] {
+            QStringList texts;
+            for (size_t index : lane.streamEntries(geometry))
+                texts.append(lane.text(geometry, lane.entries(geometry)[index], trace.endTime()));
+            return texts;
+        };
+        const QStringList wire = streamTexts();
+        QVERIFY(!wire.isEmpty());
+        for (const QString& text : wire)
+            QVERIFY2(text.startsWith(QStringLiteral("GET /events")), qPrintable(text));
+        lane.setDetail(DetailLevel::Textbook);
+        for (const QString& text : streamTexts())
+            QCOMPARE(text, QStringLiteral("Connection established"));
+
+        QTemporaryDir dir;
+        FileError error;
+        const QString path = dir.filePath(QStringLiteral("sse.svg"));
+        QVERIFY2(PictureExport::write(trace, {}, PictureExport::Format::Svg, path, &error, {}, textbookOptions()),
+            qPrintable(error.message));
+        const QStringList texts = svgTexts(readFile(path));
+        QVERIFY(texts.contains(QStringLiteral("Send update")));
+        QVERIFY(texts.contains(QStringLiteral("Connection established")));
+        for (const QString& text : texts)
+            QVERIFY2(!text.contains(QStringLiteral("heartbeat")) && !text.startsWith(QStringLiteral("GET /events"))
+                    && !text.startsWith(QStringLiteral("event:")),
+                qPrintable(text));
     }
 
 private:
