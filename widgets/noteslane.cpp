@@ -106,9 +106,10 @@ QStringList wrapped(const QString& text, const QFont& font, double width)
 
 bool NotesLane::Key::operator==(const Key& o) const
 {
-    return trace == o.trace && notes == o.notes && streams == o.streams && participants == o.participants
-        && pixelsPerSecond == o.pixelsPerSecond && rowHeight == o.rowHeight && axis == o.axis && folds == o.folds
-        && lastFoldEnd == o.lastFoldEnd && foldsShown == o.foldsShown && std::equal(lanes, lanes + 4, o.lanes);
+    return trace == o.trace && notes == o.notes && streams == o.streams && activations == o.activations
+        && participants == o.participants && pixelsPerSecond == o.pixelsPerSecond && rowHeight == o.rowHeight
+        && axis == o.axis && folds == o.folds && lastFoldEnd == o.lastFoldEnd && foldsShown == o.foldsShown
+        && std::equal(lanes, lanes + 4, o.lanes);
 }
 
 NotesLane::Key NotesLane::keyFor(const SequenceGeometry& geometry) const
@@ -119,6 +120,7 @@ NotesLane::Key NotesLane::keyFor(const SequenceGeometry& geometry) const
     if (trace) {
         key.notes = trace->notes().size();
         key.participants = trace->participants().size();
+        key.activations = m_detail == DetailLevel::Textbook ? trace->activations().size() : 0;
     }
     key.streams = trace ? geometry.streams().size() : 0;
     key.pixelsPerSecond = geometry.pixelsPerSecond();
@@ -261,6 +263,21 @@ void NotesLane::group(const SequenceGeometry& geometry) const
         e.y0 = e.y1 = geometry.timeToY(st.openedAt);
         m_entries.push_back(std::move(e));
     }
+    // At the Textbook level, what each activation is, at its start.
+    if (m_detail == DetailLevel::Textbook) {
+        for (const Activation& a : trace.activations()) {
+            if (a.start == NoTime)
+                continue;
+            Entry e;
+            e.kind = Entry::Kind::Activation;
+            e.lane = laneOf(geometry, a.participant);
+            e.participant = a.participant;
+            e.activation = a.id;
+            e.first = e.last = a.start;
+            e.y0 = e.y1 = geometry.timeToY(a.start);
+            m_entries.push_back(std::move(e));
+        }
+    }
     // A note alone in its group is no member of anything to fold back.
     for (Entry& e : m_entries) {
         if (e.expanded && groupSize.value(e.group) < 2)
@@ -369,6 +386,8 @@ qsizetype NotesLane::entryAt(const SequenceGeometry& geometry, QPointF point) co
 
 int NotesLane::countAsOf(const SequenceGeometry& geometry, const Entry& entry, TimeUs asOf) const
 {
+    if (entry.kind == Entry::Kind::Activation)
+        return entry.first <= asOf ? 1 : 0;
     const auto& notes = geometry.trace()->notes();
     if (entry.last <= asOf)
         return int(entry.notes.size());
@@ -416,6 +435,8 @@ QString NotesLane::ownText(const SequenceGeometry& geometry, const Entry& entry,
             return Textbook::label(trace.message(opening));
         return streamLabel(geometry, entry.stream);
     }
+    if (entry.kind == Entry::Kind::Activation)
+        return Textbook::activationLabel(geometry.trace()->activations()[size_t(entry.activation)]);
     const auto& notes = geometry.trace()->notes();
     std::vector<const Note*> shown;
     for (qint64 id : entry.notes) {
@@ -456,6 +477,14 @@ QString NotesLane::details(const SequenceGeometry& geometry, const Entry& entry,
         return streamLabel(geometry, entry.stream) + u'\n'
             + (open ? QStringLiteral("open since %1 s").arg(seconds(st.openedAt))
                     : QStringLiteral("open %1–%2 s").arg(seconds(st.openedAt), seconds(st.closedAt)));
+    }
+    if (entry.kind == Entry::Kind::Activation) {
+        const Activation& a = geometry.trace()->activations()[size_t(entry.activation)];
+        const auto seconds = [](TimeUs t) { return QString::number(double(t) / 1e6, 'f', 3); };
+        const bool going = a.end == NoTime || a.end > asOf;
+        return Textbook::activationLabel(a) + u'\n' + a.label + u'\n'
+            + (going ? QStringLiteral("since %1 s").arg(seconds(a.start))
+                     : QStringLiteral("%1–%2 s").arg(seconds(a.start), seconds(a.end)));
     }
     const auto& notes = geometry.trace()->notes();
     QStringList lines;

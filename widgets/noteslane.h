@@ -31,12 +31,13 @@ public:
     static constexpr TimeUs RepeatGap = 10'000'000;
 
     struct Entry {
-        enum class Kind { Note, Items, Stream };
+        enum class Kind { Note, Items, Stream, Activation };
         Kind kind = Kind::Note;
         Lane lane = Lane::Left;
         int participant = -1; // -1: about the whole run (a stream: its client)
         std::vector<qint64> notes; // the notes it stands for (ids), in the order they were recorded
         int stream = -1; // index in SequenceGeometry::streams()
+        qint64 activation = -1; // its activation's id (Kind::Activation)
         qint64 group = -1; // its repeats' key (their first note id); -1 when it repeats nothing
         bool expanded = false; // one note of an expanded group
         TimeUs first = NoTime; // its first and last moment
@@ -58,7 +59,9 @@ public:
     const QSet<qint64>& expanded() const { return m_expanded; }
     bool wraps() const { return m_wrap; }
     // At the Textbook level a stream's label is its opening answer in the textbook's words ("Connection
-    // established"), like the arrow it is pinned for.
+    // established"), like the arrow it is pinned for, and each activation has an entry at its start saying
+    // what the participant does in the textbook's words: the seed's "Note right of Server: Wait until data
+    // is ready".
     void setDetail(DetailLevel detail)
     {
         if (detail != m_detail)
@@ -97,6 +100,7 @@ private:
         const Trace* trace = nullptr;
         size_t notes = 0;
         size_t streams = 0;
+        size_t activations = 0; // at the Textbook level
         size_t participants = 0;
         double pixelsPerSecond = 0;
         double rowHeight = 0;

@@ -112,7 +112,6 @@ public:
         m_painter.setFont(m_font);
         // Lanes as wide as their notes need (wrapped past a width): a picture elides nothing.
         m_notes.setWrap(true);
-        m_notes.setDetail(options.detail);
         m_painter.setNotesLane(&m_notes);
         m_geometry.setPixelsPerSecond(readableScale(trace, textbook ? &Textbook::shown : &everyMessage));
         m_geometry.foldIdleGaps();

@@ -72,11 +72,6 @@ TimeUs SequencePainter::expectedDelay(const Message& message) const
     return m_fallbackDelay;
 }
 
-QString SequencePainter::activationText(const Activation& activation) const
-{
-    return m_detail == DetailLevel::Textbook ? Textbook::activationLabel(activation) : QString();
-}
-
 TimeUs SequencePainter::gridStep() const
 {
     static const TimeUs steps[] = { 1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000,
@@ -211,7 +206,6 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
         activations.begin(), activations.end(), to, [](TimeUs t, const Activation& a) { return t < a.start; });
     painter.setPen(QPen(m_theme.activationBorder, 1.0));
     painter.setBrush(m_theme.activationFill);
-    std::vector<std::pair<QRectF, QString>> texts;
     int looked = 0;
     for (auto it = last; it != activations.begin() && looked < kActivationLookBack; ++looked) {
         --it;
@@ -223,43 +217,8 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
             continue;
         const double y0 = m_geometry.timeToY(it->start);
         const double y1 = std::max(y0 + 3.0, m_geometry.timeToY(end));
-        const QRectF bar(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0);
-        painter.drawRect(bar);
-        if (const QString text = activationText(*it); !text.isEmpty())
-            texts.emplace_back(bar, text);
+        painter.drawRect(QRectF(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0));
     }
-    paintActivationTexts(painter, visible, texts);
-}
-
-void SequencePainter::paintActivationTexts(
-    QPainter& painter, const QRectF& visible, const std::vector<std::pair<QRectF, QString>>& texts) const
-{
-    if (texts.empty())
-        return;
-    // Like the seed's "Note right of Server": a box beside the bar at its top, kept in view while the bar
-    // is. `texts` runs from the latest back, so an earlier box gives way where two would meet on a lifeline.
-    painter.save();
-    painter.setFont(m_smallFont);
-    const QFontMetricsF fm(m_smallFont);
-    QHash<int, double> tops; // per lifeline x (rounded), the top of the box drawn below
-    for (const auto& [bar, text] : texts) {
-        const double width = fm.horizontalAdvance(text) + 12.0;
-        const double top = std::clamp(visible.top() + 2.0, bar.top(), std::max(bar.top(), bar.bottom() - kNoteHeight));
-        const QRectF box(bar.right() + 3.0, top, width, kNoteHeight);
-        const int lane = int(std::lround(bar.center().x()));
-        const auto below = tops.constFind(lane);
-        if (below != tops.constEnd() && box.bottom() > *below)
-            continue;
-        tops.insert(lane, box.top());
-        if (!box.intersects(visible))
-            continue;
-        painter.setPen(QPen(m_theme.activationBorder, 1.0));
-        painter.setBrush(m_theme.noteFill);
-        painter.drawRoundedRect(box, 3, 3);
-        painter.setPen(m_theme.noteText);
-        painter.drawText(box, Qt::AlignCenter, text);
-    }
-    painter.restore();
 }
 
 NotesLane& SequencePainter::notesLane() const
@@ -272,6 +231,7 @@ NotesLane& SequencePainter::notesLane() const
     }
     if (lane->font() != m_smallFont)
         lane->setFont(m_smallFont);
+    lane->setDetail(m_detail); // the lane says what the arrows say
     return *lane;
 }
 
@@ -428,6 +388,12 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         } else if (e.kind == NotesLane::Entry::Kind::Stream) {
             paintStreamLabel(painter, e, box);
             continue;
+        } else if (e.kind == NotesLane::Entry::Kind::Activation) {
+            // What the activation is (Textbook): a note in the activation's colours.
+            painter.setPen(QPen(m_theme.activationBorder, 1.0));
+            painter.setBrush(m_theme.noteFill);
+            painter.drawRoundedRect(box, 3, 3);
+            painter.setPen(m_theme.noteText);
         } else {
             painter.setPen(QPen(m_theme.noteBorder, e.collapsed() ? 1.6 : 1.0));
             painter.setBrush(m_theme.noteFill);

@@ -40,16 +40,14 @@ public:
     // The content y of the top of what is shown (the view's scroll position): the labels of streams open
     // there are pinned below it. Without it, the top of the rectangle painted.
     void setPinTop(double y) { m_pinTop = y; }
-    // Wire: every arrow labelled as it went over the wire. Textbook: in the textbook's words, and the
-    // activations say what the participant is doing ("Wait until data is ready"). Which messages are
-    // drawn at all is the geometry's message filter (Textbook::shown).
+    // Wire: every arrow labelled as it went over the wire. Textbook: in the textbook's words. Which messages
+    // are drawn at all is the geometry's message filter (Textbook::shown); what the activations are ("Wait
+    // until data is ready") is in the notes lane, which gets the same level.
     void setDetail(DetailLevel detail) { m_detail = detail; }
     DetailLevel detail() const { return m_detail; }
     // The one place an arrow's text comes from: the message's label at the detail level, and " · lost"
     // once it is lost.
     QString labelText(const Message& message) const;
-    // What an activation's text says at the detail level; empty when it shows none (Wire).
-    QString activationText(const Activation& activation) const;
     // The view elides a label that has no room (the whole text is its tooltip); pictures never do.
     void setElide(bool elide) { m_elide = elide; }
     // Messages the user opened: drawn one by one, never in a bundle.
@@ -78,9 +76,6 @@ private:
     void paintFolds(QPainter& painter, const QRectF& visible) const;
     void paintLifelines(QPainter& painter, const QRectF& visible) const;
     void paintActivations(QPainter& painter, const QRectF& visible) const;
-    // Each activation's text (activationText) beside its bar.
-    void paintActivationTexts(
-        QPainter& painter, const QRectF& visible, const std::vector<std::pair<QRectF, QString>>& texts) const;
     void paintNotes(QPainter& painter, const QRectF& visible) const;
     void paintStreams(QPainter& painter, const QRectF& visible) const;
     void paintStreamLabel(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const;
