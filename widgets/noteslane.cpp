@@ -175,6 +175,7 @@ void NotesLane::layout(const SequenceGeometry& geometry) const
 {
     m_entries.clear();
     m_streamEntries.clear();
+    m_activationEntries.clear();
     m_reachUp = m_reachDown = 0;
     if (!geometry.trace())
         return;
@@ -316,9 +317,12 @@ void NotesLane::place(const SequenceGeometry& geometry) const
     std::stable_sort(
         m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.box.top() < b.box.top(); });
     m_streamEntries.assign(geometry.streams().size(), 0);
+    m_activationEntries.assign(m_key.activations, -1);
     for (size_t i = 0; i < m_entries.size(); ++i) {
         if (m_entries[i].kind == Entry::Kind::Stream)
             m_streamEntries[size_t(m_entries[i].stream)] = i;
+        else if (m_entries[i].kind == Entry::Kind::Activation && size_t(m_entries[i].activation) < m_key.activations)
+            m_activationEntries[size_t(m_entries[i].activation)] = qsizetype(i);
     }
     for (const Entry& e : m_entries) {
         m_reachUp = std::max(m_reachUp, e.box.top() - e.y0);
@@ -357,6 +361,13 @@ const std::vector<size_t>& NotesLane::streamEntries(const SequenceGeometry& geom
 {
     entries(geometry);
     return m_streamEntries;
+}
+
+qsizetype NotesLane::activationEntry(const SequenceGeometry& geometry, qint64 activation) const
+{
+    entries(geometry);
+    return activation >= 0 && size_t(activation) < m_activationEntries.size() ? m_activationEntries[size_t(activation)]
+                                                                              : -1;
 }
 
 std::vector<size_t> NotesLane::entriesIn(const SequenceGeometry& geometry, double y0, double y1) const

@@ -79,6 +79,8 @@ public:
     std::vector<size_t> entriesIn(const SequenceGeometry& geometry, double y0, double y1) const;
     // Indexes of the streams' entries, in the order the streams opened.
     const std::vector<size_t>& streamEntries(const SequenceGeometry& geometry) const;
+    // The index of an activation's entry (by its id), or -1 when it has none (Wire).
+    qsizetype activationEntry(const SequenceGeometry& geometry, qint64 activation) const;
     // The entry whose box contains the point, or -1.
     qsizetype entryAt(const SequenceGeometry& geometry, QPointF point) const;
 
@@ -128,6 +130,7 @@ private:
     mutable bool m_dirty = true;
     mutable std::vector<Entry> m_entries; // in order of their boxes' tops, per lane interleaved
     mutable std::vector<size_t> m_streamEntries;
+    mutable std::vector<qsizetype> m_activationEntries; // by activation id
     mutable std::vector<QString> m_shapes; // by note id, computed once
     mutable QHash<QString, double> m_widths; // texts measured in m_font
     mutable double m_reachUp = 0; // how far above its box an entry's marks go, at most

@@ -304,7 +304,8 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
     const QPen leader(leaderColor, 1.0, Qt::DotLine);
 
     // Streams still open at the top of the view whose label has scrolled away: their labels are pinned at
-    // the top of their lane, each leaving with its band's end; what they would cover waits below them.
+    // the top of their lane, each leaving with its band's end; what they would cover waits below them. So
+    // are the notes of activations still going there (Textbook: a long poll held for seconds).
     const double pinTop = (std::isnan(m_pinTop) ? visible.top() : m_pinTop) + 2.0;
     struct Pinned {
         size_t entry;
@@ -313,18 +314,26 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
     std::vector<Pinned> pinned;
     int pinnedIn[2] = { 0, 0 };
     double pinnedBottom[2] = { pinTop, pinTop };
-    for (size_t index : lane.streamEntries(m_geometry)) {
+    const auto pin = [&](size_t index, TimeUs end) {
         const NotesLane::Entry& e = entries[index];
         const int side = e.lane == SequenceGeometry::Lane::Left ? 0 : 1;
         if (e.first > m_asOf || e.box.top() >= pinTop || pinnedIn[side] >= kMaxPinned)
-            continue;
-        const double endY = m_geometry.timeToY(streamEnd(e.stream));
+            return;
+        const double endY = m_geometry.timeToY(end);
         const double top = std::min(pinnedBottom[side], endY - e.box.height());
         if (top < pinTop - e.box.height())
-            continue; // its band ends above the view
+            return; // its band ends above the view
         pinned.push_back({ index, QRectF(e.box.left(), top, e.box.width(), e.box.height()) });
         pinnedBottom[side] = top + e.box.height() + 3.0;
         ++pinnedIn[side];
+    };
+    for (size_t index : lane.streamEntries(m_geometry))
+        pin(index, streamEnd(entries[index].stream));
+    if (m_detail == DetailLevel::Textbook) {
+        for (const Activation* a : activationsAt(m_geometry.yToTime(pinTop))) {
+            if (const qsizetype index = lane.activationEntry(m_geometry, a->id); index >= 0)
+                pin(size_t(index), a->end == NoTime || a->end > m_asOf ? m_asOf : a->end);
+        }
     }
     const auto underPinned = [&](size_t index, const QRectF& box) {
         return std::any_of(pinned.begin(), pinned.end(), [&](const Pinned& p) {
@@ -389,11 +398,8 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
             paintStreamLabel(painter, e, box);
             continue;
         } else if (e.kind == NotesLane::Entry::Kind::Activation) {
-            // What the activation is (Textbook): a note in the activation's colours.
-            painter.setPen(QPen(m_theme.activationBorder, 1.0));
-            painter.setBrush(m_theme.noteFill);
-            painter.drawRoundedRect(box, 3, 3);
-            painter.setPen(m_theme.noteText);
+            paintActivationNote(painter, e, box);
+            continue;
         } else {
             painter.setPen(QPen(m_theme.noteBorder, e.collapsed() ? 1.6 : 1.0));
             painter.setBrush(m_theme.noteFill);
@@ -419,9 +425,42 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
             painter.drawLine(QPointF(left ? p.box.right() : p.box.left(), p.box.center().y()),
                 QPointF(lifeline + (left ? -1.0 : 1.0) * (kStreamWidth / 2 + 1), p.box.center().y()));
         }
-        paintStreamLabel(painter, e, p.box);
+        if (e.kind == NotesLane::Entry::Kind::Activation)
+            paintActivationNote(painter, e, p.box);
+        else
+            paintStreamLabel(painter, e, p.box);
     }
     painter.setFont(m_font);
+}
+
+void SequencePainter::paintActivationNote(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const
+{
+    // What the activation is (Textbook): a note in the activation's colours.
+    painter.setPen(QPen(m_theme.activationBorder, 1.0));
+    painter.setBrush(m_theme.noteFill);
+    painter.drawRoundedRect(box, 3, 3);
+    painter.setPen(m_theme.noteText);
+    const QRectF inside = box.adjusted(6, 2, -6, -2);
+    if (notesLane().wraps() || entry.lines.size() > 1)
+        painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, entry.lines.join(u'\n'));
+    else
+        painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft,
+            QFontMetricsF(m_smallFont).elidedText(entry.lines.value(0), Qt::ElideRight, inside.width() + 0.5));
+}
+
+std::vector<const Activation*> SequencePainter::activationsAt(TimeUs t) const
+{
+    // Recorded in start order: walk back from the last one started by then, the recent ones only.
+    std::vector<const Activation*> result;
+    const auto& activations = m_geometry.trace()->activations();
+    auto it = std::upper_bound(
+        activations.begin(), activations.end(), t, [](TimeUs time, const Activation& a) { return time < a.start; });
+    for (int looked = 0; it != activations.begin() && looked < kActivationLookBack; ++looked) {
+        --it;
+        if (it->end == NoTime || it->end >= t)
+            result.push_back(&*it);
+    }
+    return result;
 }
 
 void SequencePainter::paintStreamLabel(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const

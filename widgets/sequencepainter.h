@@ -78,6 +78,9 @@ private:
     void paintActivations(QPainter& painter, const QRectF& visible) const;
     void paintNotes(QPainter& painter, const QRectF& visible) const;
     void paintStreams(QPainter& painter, const QRectF& visible) const;
+    void paintActivationNote(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const;
+    // The activations going on at a time (at most the recent few thousand looked at).
+    std::vector<const Activation*> activationsAt(TimeUs t) const;
     void paintStreamLabel(QPainter& painter, const NotesLane::Entry& entry, const QRectF& box) const;
     QColor streamColor(int stream) const;
     TimeUs streamEnd(int stream) const; // where its band ends as of now

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "noteslane.h"
 #include "pictureexport.h"
+#include "pictures.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
 #include "testrun.h"
@@ -8,6 +9,7 @@
 #include "tracequeries.h"
 
 #include <QImage>
+#include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -255,6 +257,53 @@ private Q_SLOTS:
             QVERIFY2(!text.contains(QStringLiteral("heartbeat")) && !text.startsWith(QStringLiteral("GET /events"))
                     && !text.startsWith(QStringLiteral("event:")),
                 qPrintable(text));
+    }
+
+    // A poll held longer than the view is tall: once its start has scrolled away, its note stays pinned at
+    // the top of the lane while the hold goes on, as an open stream's label does.
+    void aLongHoldKeepsItsNoteInView()
+    {
+        auto run = startRun(QStringLiteral("long-polling"),
+            { QStringLiteral("latency=30ms"), QStringLiteral("hold=2s"), QStringLiteral("produce=600s") });
+        QVERIFY(run);
+        const Trace& trace = *run->trace();
+        const auto timedOut = [&] {
+            return std::any_of(trace.messages().begin(), trace.messages().end(),
+                [](const Message& m) { return m.fields.status == 204 && m.state == Message::State::Delivered; });
+        };
+        QVERIFY(waitUntil(timedOut, 20000));
+        QVERIFY(stopAndWait(*run));
+        const Activation* hold = nullptr;
+        for (const Activation& a : trace.activations()) {
+            if (a.end != NoTime && a.end - a.start >= 1'900'000)
+                hold = &a;
+        }
+        QVERIFY(hold);
+
+        const auto laneTop = [&](DetailLevel detail) {
+            SequenceView view;
+            view.resize(900, 400);
+            view.setTrace(run->trace());
+            view.setDetail(detail);
+            view.setFollowing(false);
+            view.setZoom(4.0); // the two-second hold is far taller than the view
+            view.show();
+            if (!QTest::qWaitForWindowExposed(&view))
+                return QImage();
+            const SequenceGeometry& geometry = view.geometry();
+            const double middle = geometry.timeToY((hold->start + hold->end) / 2);
+            view.verticalScrollBar()->setValue(int(middle) - 150);
+            QCoreApplication::processEvents();
+            const QImage image = view.viewport()->grab().toImage();
+            const double left = geometry.laneLeft(SequenceGeometry::Lane::Right) - view.horizontalScrollBar()->value();
+            // The top rows of the right-hand lane, just under the participants' boxes.
+            return image.copy(QRect(int(left), int(SequencePainter::HeaderHeight) + 2, 150, 40));
+        };
+        const QImage wire = laneTop(DetailLevel::Wire);
+        const QImage textbook = laneTop(DetailLevel::Textbook);
+        QVERIFY(!wire.isNull() && !textbook.isNull());
+        QCOMPARE(Test::distinctColours(wire, 1), 1); // nothing there at the Wire level
+        QVERIFY2(difference(wire, textbook) > 150, qPrintable(QString::number(difference(wire, textbook))));
     }
 
 private:
