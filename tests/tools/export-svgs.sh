@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Exports each trace as an SVG picture with the real binary, for check-svg-labels.mjs to lay out
-# in a browser: OUTDIR/NAME.svg for NAME.pstrace.jsonl.
+# in a browser: OUTDIR/NAME.svg (the wire detail level) and OUTDIR/NAME.textbook.svg for each
+# NAME.pstrace.jsonl.
 #   export-svgs.sh PATTERNSCOPE OUTDIR TRACE...
 set -eu
 if [ $# -lt 3 ]; then
@@ -15,4 +16,5 @@ mkdir -p "$out"
 for trace in "$@"; do
     name=$(basename "$trace" .pstrace.jsonl)
     "$binary" export "$trace" --format svg -o "$out/$name.svg"
+    "$binary" export "$trace" --format svg --detail textbook -o "$out/$name.textbook.svg"
 done
