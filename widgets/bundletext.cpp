@@ -22,20 +22,23 @@ QStringList tokens(const QString& text)
     return text.split(u' ', Qt::SkipEmptyParts);
 }
 
-// A token with one number in it: "#7" -> ("#", 7, "").
+// A token with one number in it, whole or decimal: "#7" -> ("#", 7, ""), "41.22" -> ("", 41.22, "").
 struct Numbered {
     QString prefix;
-    qint64 number = 0;
+    double number = 0;
+    QString written; // the number as the token writes it
     QString suffix;
 };
 
+const QString kNumber = QStringLiteral("(\\d{1,15}(?:\\.\\d{1,15})?)");
+
 std::optional<Numbered> numbered(const QString& token)
 {
-    static const QRegularExpression one(QStringLiteral("^(\\D*)(\\d{1,15})(\\D*)$"));
+    static const QRegularExpression one(QStringLiteral("^(\\D*)") + kNumber + QStringLiteral("(\\D*)$"));
     const QRegularExpressionMatch m = one.match(token);
     if (!m.hasMatch())
         return std::nullopt;
-    return Numbered { m.captured(1), m.captured(2).toLongLong(), m.captured(3) };
+    return Numbered { m.captured(1), m.captured(2).toDouble(), m.captured(2), m.captured(3) };
 }
 
 // The values at one position of every member: one token standing for them all.
@@ -50,8 +53,8 @@ QString columnToken(const QStringList& values)
         return distinct.front();
     std::optional<Numbered> first = numbered(distinct.front());
     if (first) {
-        qint64 low = first->number;
-        qint64 high = first->number;
+        Numbered low = *first;
+        Numbered high = *first;
         bool same = true;
         for (const QString& v : distinct) {
             const std::optional<Numbered> n = numbered(v);
@@ -59,11 +62,13 @@ QString columnToken(const QStringList& values)
                 same = false;
                 break;
             }
-            low = std::min(low, n->number);
-            high = std::max(high, n->number);
+            if (n->number < low.number)
+                low = *n;
+            if (n->number > high.number)
+                high = *n;
         }
         if (same)
-            return first->prefix + QString::number(low) + kDash + QString::number(high) + first->suffix;
+            return first->prefix + low.written + kDash + high.written + first->suffix;
     }
     const bool plainWords = std::none_of(distinct.begin(), distinct.end(),
         [](const QString& v) { return v.contains(u'/') || v.contains(kAnything) || v.contains(kDash); });
@@ -87,12 +92,13 @@ bool tokenNames(const QString& pattern, const QString& token)
 {
     if (pattern == token)
         return true;
-    static const QRegularExpression range(QStringLiteral("^(\\D*)(\\d{1,15})\u2013(\\d{1,15})(\\D*)$"));
+    static const QRegularExpression range(
+        QStringLiteral("^(\\D*)") + kNumber + QStringLiteral("\u2013") + kNumber + QStringLiteral("(\\D*)$"));
     const QRegularExpressionMatch r = range.match(pattern);
     if (r.hasMatch()) {
         const std::optional<Numbered> n = numbered(token);
-        return n && n->prefix == r.captured(1) && n->suffix == r.captured(4) && n->number >= r.captured(2).toLongLong()
-            && n->number <= r.captured(3).toLongLong();
+        return n && n->prefix == r.captured(1) && n->suffix == r.captured(4) && n->number >= r.captured(2).toDouble()
+            && n->number <= r.captured(3).toDouble();
     }
     return pattern.contains(u'/') && !token.contains(u'/') && pattern.split(u'/').contains(token);
 }

@@ -11,7 +11,8 @@
 //   part    := [N " × "] pattern                       N messages said this
 //   pattern := token (" " token)*                      the members' labels, token by token (split at spaces):
 //     token := literal                                 the same in every member
-//            | prefix MIN "–" MAX suffix               one number that varies: "id 540–562", "#3–14", "since=0–3"
+//            | prefix MIN "–" MAX suffix               one number that varies, whole or decimal: "id 540–562",
+//                                                      "#3–14", "since=0–3", "37.19–39.68"
 //            | alt ("/" alt)*                          two or three different words: "prices/news"
 //            | "…"                                     anything else, one or more tokens
 //   names   := the lifelines at the varying end when the bundle joins several senders or receivers,

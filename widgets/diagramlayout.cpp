@@ -399,7 +399,7 @@ void DiagramLayout::run(const Input& input)
     m_labelHeight = std::ceil(fm.height() + 2 * PadY);
     const double height = m_labelHeight;
     const int levels = input.elide ? kViewLevels : 2;
-    // From two lines of the bundle grid above the range (so labels pushed down into it by those before them
+    // From four lines of the bundle grid above the range (so labels pushed down into it by those before them
     // stay where they are as it scrolls), down past it as far as a bundle that starts in it can reach.
     const double grid = kBundleRows * height;
     const double top = (std::floor((input.visible.top() - (levels + 1) * height) / grid) - 4) * grid;

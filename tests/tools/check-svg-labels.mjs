@@ -162,8 +162,8 @@ async function traceLabels(path) {
 
 // Bundle labels, in the grammar of widgets/bundletext.h: parts joined by " + ", each "[N × ]pattern",
 // then maybe " + N more" and " (names)". A pattern is tokens split at spaces: a literal, a numbered
-// range "prefix MIN–MAX suffix" (id 540–562, #3–14, since=0–3), alternatives "a/b/c", or "…" for
-// one token or more. A pattern that needs its "…" to name a label has lost that label's text: it
+// range "prefix MIN–MAX suffix", whole or decimal (id 540–562, #3–14, since=0–3, 37.19–39.68),
+// alternatives "a/b/c", or "…" for one token or more. A pattern that needs its "…" to name a label has lost that label's text: it
 // counts as not found (reported apart as "only as a '…'", as are labels elided to a lone "…").
 const Anything = '\u2026';
 
@@ -189,9 +189,9 @@ function bundleParts(text) {
 function tokenNames(pattern, token) {
     if (pattern === token)
         return true;
-    const range = /^(\D*)(\d{1,15})\u2013(\d{1,15})(\D*)$/u.exec(pattern);
+    const range = /^(\D*)(\d{1,15}(?:\.\d{1,15})?)\u2013(\d{1,15}(?:\.\d{1,15})?)(\D*)$/u.exec(pattern);
     if (range) {
-        const n = /^(\D*)(\d{1,15})(\D*)$/u.exec(token);
+        const n = /^(\D*)(\d{1,15}(?:\.\d{1,15})?)(\D*)$/u.exec(token);
         return !!n && n[1] === range[1] && n[3] === range[4] && Number(n[2]) >= Number(range[2])
             && Number(n[2]) <= Number(range[3]);
     }

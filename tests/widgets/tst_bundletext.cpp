@@ -22,7 +22,7 @@ private Q_SLOTS:
         QTest::addRow("topics and payloads") << QStringList { QStringLiteral("publish prices #3 · price 41.22"),
             QStringLiteral("publish news #4 · price 40.29"), QStringLiteral("publish prices #5 · price 39.55"),
             QStringLiteral("publish news #6 · price 39.53") }
-                                             << QStringLiteral("4 × publish prices/news #3–6 · price …");
+                                             << QStringLiteral("4 × publish prices/news #3–6 · price 39.53–41.22");
         QTest::addRow("answers of two kinds")
             << QStringList { QStringLiteral("204 No Content · empty"), QStringLiteral("200 OK · 3 items"),
                    QStringLiteral("204 No Content · empty"), QStringLiteral("200 OK · 1 item") }
@@ -51,6 +51,10 @@ private Q_SLOTS:
                                         << QStringLiteral("GET /updates?since=0") << true;
         QTest::addRow("a close reason in brackets")
             << QStringLiteral("2 × close 1000 (normal)") << QStringLiteral("close 1000 (normal)") << true;
+        QTest::addRow("a decimal in the range") << QStringLiteral("4 × publish prices/news #3–6 · price 39.53–41.22")
+                                                << QStringLiteral("publish news #4 · price 40.29") << true;
+        QTest::addRow("a decimal past the range")
+            << QStringLiteral("2 × price 39.53–41.22") << QStringLiteral("price 41.23") << false;
         QTest::addRow("anything") << QStringLiteral("4 × publish prices/news #3–6 · price …")
                                   << QStringLiteral("publish news #4 · price 40.29") << true;
         QTest::addRow("another topic") << QStringLiteral("4 × publish prices/news #3–6 · price …")
