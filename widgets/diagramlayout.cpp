@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 namespace PatternScope {
@@ -288,6 +289,38 @@ Reach reach(const std::vector<const QLineF*>& lines, double x0, double x1)
     return r;
 }
 
+// The first free box `width` wide beside the lines within [lo, hi]: above them, below them, then stacked
+// further above and below, up to `levels` rows away; from the `rightwards` end of the room.
+std::optional<QRectF> search(const std::vector<const QLineF*>& lines, double lo, double hi, double width, double height,
+    bool rightwards, int levels, double ceiling, const Occupancy& occupied)
+{
+    const double step = std::max(6.0, height / 2);
+    for (int level = 0; level < 2 * (levels + 1); ++level) {
+        const bool above = level % 2 == 0;
+        const int stack = level / 2;
+        double x = rightwards ? lo : hi - width;
+        while (rightwards ? x + width <= hi + 0.5 : x >= lo - 0.5) {
+            const Reach r = reach(lines, x, x + width);
+            double next = x + (rightwards ? step : -step);
+            if (r.any) {
+                const double top = above ? r.top - DiagramLayout::Gap - height - stack * (height + DiagramLayout::Gap)
+                                         : r.bottom + DiagramLayout::Gap + stack * (height + DiagramLayout::Gap);
+                const QRectF box(x, top, width, height);
+                if (box.top() >= ceiling) {
+                    const QRectF* blocker = occupied.blocking(box);
+                    if (!blocker)
+                        return box;
+                    // Past the box in the way, if that is further than a step.
+                    next = rightwards ? std::max(next, blocker->right() + 1.5)
+                                      : std::min(next, blocker->left() - 1.5 - width);
+                }
+            }
+            x = next;
+        }
+    }
+    return std::nullopt;
+}
+
 // Places the item's label; returns how wide the columns would have to be for it to fit between its lifelines.
 double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double height, DiagramLayout::Item& item,
     Occupancy& occupied)
@@ -307,32 +340,21 @@ double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double 
     const double columns
         = std::max(1.0, std::round((hi - lo + 2 * DiagramLayout::SpanMargin) / geometry.columnWidth()));
     const double wanted = (width + 2 * DiagramLayout::SpanMargin) / columns;
+    // Never past the outer lifelines (the notes lanes are beyond them); in the view, within what is
+    // scrolled into sight when the label fits there.
+    const int lifelines = int(geometry.trace()->participants().size());
+    double left = geometry.xOf(geometry.participantInColumn(0)) + DiagramLayout::SpanMargin;
+    double right = geometry.xOf(geometry.participantInColumn(lifelines - 1)) - DiagramLayout::SpanMargin;
     if (input.elide) {
-        // In the view, within what is scrolled into sight when the label fits there.
         const double seenLo = std::max(lo, input.visible.left() + 2);
         const double seenHi = std::min(hi, input.visible.right() - 2);
         if (seenHi - seenLo >= width) {
             lo = seenLo;
             hi = seenHi;
         }
-    }
-    if (width > hi - lo) {
-        if (input.elide) {
-            const double room = hi - lo - 2 * DiagramLayout::PadX;
-            if (room < fm.horizontalAdvance(QStringLiteral("GET\u2026")))
-                return wanted; // no room at all: the tooltip has it
-            item.shown = fm.elidedText(item.text, Qt::ElideRight, room);
-            width = fm.horizontalAdvance(item.shown) + 2 * DiagramLayout::PadX;
-        } else {
-            // A picture keeps the whole text: it reaches past the lifelines, within the diagram.
-            const double centre = (lo + hi) / 2;
-            lo = std::max(geometry.rulerWidth() + 2, centre - width / 2);
-            hi = lo + width;
-            const double right = geometry.contentWidth() - 2;
-            if (hi > right) {
-                lo = std::max(geometry.rulerWidth() + 2, lo - (hi - right));
-                hi = lo + width;
-            }
+        if (input.visible.width() - 4 >= width) {
+            left = std::max(left, input.visible.left() + 2);
+            right = std::min(right, input.visible.right() - 2);
         }
     }
     std::vector<const QLineF*> lines;
@@ -347,34 +369,35 @@ double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double 
     const bool rightwards = oneReceiver ? geometry.xOf(first.to) < geometry.xOf(first.from)
                                         : geometry.xOf(first.to) >= geometry.xOf(first.from);
     const int levels = input.elide ? kViewLevels : kPictureLevels;
-    const double step = std::max(6.0, height / 2);
-    for (int level = 0; level < 2 * (levels + 1); ++level) {
-        const bool above = level % 2 == 0;
-        const int stack = level / 2;
-        double x = rightwards ? lo : hi - width;
-        while (rightwards ? x + width <= hi + 0.5 : x >= lo - 0.5) {
-            const Reach r = reach(lines, x, x + width);
-            double next = x + (rightwards ? step : -step);
-            if (r.any) {
-                const double top = above ? r.top - DiagramLayout::Gap - height - stack * (height + DiagramLayout::Gap)
-                                         : r.bottom + DiagramLayout::Gap + stack * (height + DiagramLayout::Gap);
-                const QRectF box(x, top, width, height);
-                if (box.top() >= input.ceiling) {
-                    const QRectF* blocker = occupied.blocking(box);
-                    if (!blocker) {
-                        item.label = box;
-                        occupied.add(box);
-                        return wanted;
-                    }
-                    // Past the box in the way, if that is further than a step.
-                    next = rightwards ? std::max(next, blocker->right() + 1.5)
-                                      : std::min(next, blocker->left() - 1.5 - width);
-                }
-            }
-            x = next;
+    if (width > hi - lo) {
+        // Too wide for its span: the whole text reaches past the lifelines, centred on the span. A picture
+        // always does so; the view when that place is free, else it elides the text within the span.
+        const double centre = (lo + hi) / 2;
+        double wideLo = std::max(left, centre - width / 2);
+        if (wideLo + width > right)
+            wideLo = right - width;
+        if (wideLo < left)
+            wideLo = (left + right - width) / 2; // wider than the whole diagram: centred on it
+        if (!input.elide) {
+            lo = wideLo;
+            hi = wideLo + width;
+        } else if (const auto box
+            = search(lines, wideLo, wideLo + width, width, height, rightwards, 0, input.ceiling, occupied)) {
+            item.label = *box;
+            occupied.add(*box);
+            return wanted;
+        } else {
+            const double room = hi - lo - 2 * DiagramLayout::PadX;
+            if (room < fm.horizontalAdvance(QStringLiteral("GET\u2026")))
+                return wanted; // no room at all: the tooltip has it
+            item.shown = fm.elidedText(item.text, Qt::ElideRight, room);
+            width = fm.horizontalAdvance(item.shown) + 2 * DiagramLayout::PadX;
         }
     }
-    if (!input.elide) {
+    if (const auto box = search(lines, lo, hi, width, height, rightwards, levels, input.ceiling, occupied)) {
+        item.label = *box;
+        occupied.add(*box);
+    } else if (!input.elide) {
         // Never reached on a real trace; a picture still names every message.
         const Reach r = reach(lines, lo, lo + width);
         item.label
@@ -399,10 +422,10 @@ void DiagramLayout::run(const Input& input)
     m_labelHeight = std::ceil(fm.height() + 2 * PadY);
     const double height = m_labelHeight;
     const int levels = input.elide ? kViewLevels : 2;
-    // From four lines of the bundle grid above the range (so labels pushed down into it by those before them
+    // From six lines of the bundle grid above the range (so labels pushed down into it by those before them
     // stay where they are as it scrolls), down past it as far as a bundle that starts in it can reach.
     const double grid = kBundleRows * height;
-    const double top = (std::floor((input.visible.top() - (levels + 1) * height) / grid) - 4) * grid;
+    const double top = (std::floor((input.visible.top() - (levels + 1) * height) / grid) - 6) * grid;
     const double bottom = input.visible.bottom() + grid + 4 * height;
 
     std::vector<Entry> entries;

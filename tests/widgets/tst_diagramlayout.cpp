@@ -67,6 +67,13 @@ QStringList problems(const Scene& scene, const DiagramLayout& layout, const QRec
             continue;
         }
         labels.push_back({ item.label, item.shown });
+        // Between the outer lifelines: the notes lanes beyond them are not the arrows'.
+        const SequenceGeometry& g = scene.geometry;
+        const double first = g.xOf(g.participantInColumn(0));
+        const double last = g.xOf(g.participantInColumn(int(scene.trace.participants().size()) - 1));
+        if (item.label.width() < last - first && (item.label.left() < first || item.label.right() > last))
+            found.append(
+                QStringLiteral("\"%1\" %2 reaches past the outer lifelines").arg(item.shown, describeRect(item.label)));
         for (const DiagramLayout::Strand& strand : item.strands) {
             for (size_t i = 0; i < strand.lines.size(); ++i) {
                 if (segmentCrossesRect(strand.lines[i], item.label, 0.25))
