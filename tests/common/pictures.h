@@ -3,6 +3,7 @@
 
 #include <QImage>
 #include <QSet>
+#include <algorithm>
 
 namespace PatternScope::Test {
 
@@ -16,6 +17,17 @@ inline qsizetype distinctColours(const QImage& image, int step)
             colours.insert(image.pixel(x, y));
     }
     return colours.size();
+}
+
+// Pixels that differ between two renderings, over the part both cover.
+inline int pixelDifference(const QImage& a, const QImage& b)
+{
+    int count = 0;
+    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
+        for (int x = 0; x < std::min(a.width(), b.width()); ++x)
+            count += a.pixel(x, y) != b.pixel(x, y);
+    }
+    return count;
 }
 
 } // namespace PatternScope::Test

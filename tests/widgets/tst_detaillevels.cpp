@@ -34,16 +34,6 @@ ExportOptions textbookOptions()
     return options;
 }
 
-int difference(const QImage& a, const QImage& b)
-{
-    int count = 0;
-    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
-        for (int x = 0; x < std::min(a.width(), b.width()); ++x)
-            count += a.pixel(x, y) != b.pixel(x, y);
-    }
-    return count;
-}
-
 // The texts an SVG draws, as its <text> elements hold them.
 QStringList svgTexts(const QByteArray& svg)
 {
@@ -105,7 +95,7 @@ private Q_SLOTS:
         QVERIFY(view.arrowInViewport(connect).isNull());
         QVERIFY(!view.arrowInViewport(request).isNull());
         const QImage textbook = view.viewport()->grab().toImage();
-        QVERIFY(difference(wire, textbook) > 200);
+        QVERIFY(pixelDifference(wire, textbook) > 200);
 
         // What the diagram holds: every message but the plumbing, over the whole run.
         const SequenceGeometry& geometry = view.geometry();
@@ -130,7 +120,7 @@ private Q_SLOTS:
         view.setDetail(DetailLevel::Wire);
         QCoreApplication::processEvents();
         QVERIFY(!view.arrowInViewport(connect).isNull());
-        QCOMPARE(difference(wire, view.viewport()->grab().toImage()), 0);
+        QCOMPARE(pixelDifference(wire, view.viewport()->grab().toImage()), 0);
     }
 
     void thePainterSaysTheStepsInTheTextbooksWords()
@@ -303,7 +293,7 @@ private Q_SLOTS:
         const QImage textbook = laneTop(DetailLevel::Textbook);
         QVERIFY(!wire.isNull() && !textbook.isNull());
         QCOMPARE(Test::distinctColours(wire, 1), 1); // nothing there at the Wire level
-        QVERIFY2(difference(wire, textbook) > 150, qPrintable(QString::number(difference(wire, textbook))));
+        QVERIFY2(pixelDifference(wire, textbook) > 150, qPrintable(QString::number(pixelDifference(wire, textbook))));
     }
 
 private:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messages.h"
+#include "pictures.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
 #include "testrun.h"
@@ -18,17 +19,6 @@ namespace {
 QPoint onArrow(const QLineF& line)
 {
     return line.pointAt(0.4).toPoint();
-}
-
-// Pixels that differ between two renderings.
-int difference(const QImage& a, const QImage& b)
-{
-    int count = 0;
-    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
-        for (int x = 0; x < std::min(a.width(), b.width()); ++x)
-            count += a.pixel(x, y) != b.pixel(x, y);
-    }
-    return count;
 }
 
 } // namespace
@@ -160,7 +150,7 @@ private Q_SLOTS:
         QVERIFY(view.arrowInViewport(2).isNull());
         QVERIFY(!view.arrowInViewport(1).isNull());
         const QImage fewer = view.viewport()->grab().toImage();
-        QVERIFY(difference(all, fewer) > 100);
+        QVERIFY(pixelDifference(all, fewer) > 100);
 
         clock.stepForward();
         clock.stepForward();
