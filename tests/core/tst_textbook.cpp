@@ -66,6 +66,15 @@ private Q_SLOTS:
         job.callback = QStringLiteral("http://127.0.0.1:9/callbacks/1");
         QTest::addRow("job with callback")
             << message(Message::Kind::HttpRequest, job) << QStringLiteral("Request (with callback info)") << true;
+        // Traces recorded before the callback field was: the job's JSON body names it.
+        MessageFields bareJob = job;
+        bareJob.callback.clear();
+        Message oldJob = message(Message::Kind::HttpRequest, bareJob);
+        oldJob.bodyPreview = "{\"callbackUrl\":\"http://127.0.0.1:9/callbacks/1\",\"work\":\"job 1\"}";
+        QTest::addRow("job with callback in its body")
+            << oldJob << QStringLiteral("Request (with callback info)") << true;
+        QTest::addRow("job without callback")
+            << message(Message::Kind::HttpRequest, bareJob) << QStringLiteral("Request") << true;
 
         QTest::addRow("101") << message(Message::Kind::HttpResponse, status(101))
                              << QStringLiteral("Connection established") << true;
@@ -107,6 +116,13 @@ private Q_SLOTS:
         subscribe.target = QStringLiteral("prices, news");
         QTest::addRow("subscribe") << message(Message::Kind::WsText, subscribe)
                                    << QStringLiteral("Subscribe (prices, news)") << true;
+        // Traces recorded before control frames kept their method: the JSON frame's type.
+        Message oldSubscribe = message(Message::Kind::WsText);
+        oldSubscribe.bodyPreview = "{\"durable\":false,\"topics\":[\"prices\"],\"type\":\"subscribe\"}";
+        QTest::addRow("subscribe, type in its body") << oldSubscribe << QStringLiteral("Subscribe") << true;
+        Message notJson = message(Message::Kind::WsText);
+        notJson.bodyPreview = "{\"type\":\"subscri";
+        QTest::addRow("cut-short body") << notJson << QStringLiteral("Send message") << true;
         MessageFields unsubscribe;
         unsubscribe.method = QStringLiteral("unsubscribe");
         unsubscribe.target = QStringLiteral("news");
