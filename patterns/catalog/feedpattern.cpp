@@ -84,6 +84,12 @@ void FeedPattern::stop()
         QMetaObject::invokeMethod(this, &FeedPattern::stopped, Qt::QueuedConnection);
 }
 
+void FeedPattern::parameterChanged(const QString& name, qint64)
+{
+    if (m_producer && (name == QLatin1String("produce") || name == QLatin1String("arrivals")))
+        m_producer->configure(parameters());
+}
+
 void FeedPattern::clientStopped()
 {
     if (++m_stoppedClients == m_clients.size())

@@ -21,6 +21,8 @@ public:
 
     bool start(QString* error) override;
     void stop() override;
+    // The producer's pace and arrivals are live: they apply at once.
+    void parameterChanged(const QString& name, qint64 value) override;
 
     Producer* producer() const { return m_producer.get(); }
     const QList<FeedClient*>& clients() const { return m_clients; }

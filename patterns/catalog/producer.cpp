@@ -39,6 +39,21 @@ void Producer::configure(const ParameterSet& parameters)
     setHistoryLimit(int(parameters.value(QStringLiteral("history"))));
 }
 
+void Producer::setMeanIntervalMs(qint64 ms)
+{
+    ms = std::max<qint64>(1, ms);
+    if (ms == m_meanMs)
+        return;
+    const qint64 old = m_meanMs;
+    m_meanMs = ms;
+    if (!m_timer.isActive())
+        return;
+    // The gap drawn for the waiting item, at the new mean: the same draw, so a seed still gives one schedule.
+    const double gap = double(m_nextAtMs - m_lastAtMs) * double(ms) / double(old);
+    m_nextAtMs = m_lastAtMs + std::max<qint64>(1, std::llround(gap));
+    m_timer.start(int(std::max<qint64>(0, m_nextAtMs - m_clock.elapsed())));
+}
+
 void Producer::setHistoryLimit(int items)
 {
     m_historyLimit = std::max(1, items);
@@ -50,6 +65,7 @@ void Producer::start()
 {
     m_clock.start();
     m_nextAtMs = 0;
+    m_lastAtMs = 0;
     scheduleNext();
 }
 
@@ -65,6 +81,7 @@ void Producer::scheduleNext()
         // Exponential gaps make a Poisson process; 1 - u keeps the logarithm finite.
         interval = -double(m_meanMs) * std::log(1.0 - m_schedule.generateDouble());
     }
+    m_lastAtMs = m_nextAtMs;
     m_nextAtMs += std::max<qint64>(1, std::llround(interval));
     m_timer.start(int(std::max<qint64>(0, m_nextAtMs - m_clock.elapsed())));
 }

@@ -42,7 +42,9 @@ public:
 
     Producer(Trace* trace, int participant, quint64 seed, QObject* parent = nullptr);
 
-    void setMeanIntervalMs(qint64 ms) { m_meanMs = std::max<qint64>(1, ms); }
+    // Running, a new mean applies to the item already waiting too: its gap is stretched or shrunk alike,
+    // so a change from 10 min to 1 s takes effect now, not after the next item.
+    void setMeanIntervalMs(qint64 ms);
     void setArrivals(Arrivals arrivals) { m_arrivals = arrivals; }
     void setHistoryLimit(int items);
     void start();
@@ -80,6 +82,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_nextAtMs = 0; // on m_clock: an absolute schedule does not drift
+    qint64 m_lastAtMs = 0; // when the item before the next one was due
     qint64 m_meanMs = 2000;
     Arrivals m_arrivals = Arrivals::Poisson;
     int m_historyLimit = 10'000;
