@@ -13,6 +13,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -38,6 +39,14 @@ double positionToFactor(int position)
 int factorToPosition(double factor)
 {
     return int(std::lround(std::log10(factor) * StepsPerDecade));
+}
+
+// A duration at a time scale: all scenario timings stretch alike, within the parameter's range (0 stays 0).
+qint64 scaledValue(const ParameterSpec& spec, double unscaled, double factor)
+{
+    if (unscaled == 0)
+        return 0;
+    return std::clamp<qint64>(std::llround(unscaled * factor), spec.minimum, spec.maximum);
 }
 
 QFrame* separator(QWidget* parent)
@@ -75,6 +84,11 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     layout->addWidget(separator(this));
 
     layout->addWidget(makeHeading(tr("Scenario timings"), this));
+    m_readOnlyNote = new QLabel(tr("The values this trace was recorded with (read-only)."), this);
+    m_readOnlyNote->setWordWrap(true);
+    m_readOnlyNote->setForegroundRole(QPalette::PlaceholderText);
+    m_readOnlyNote->hide();
+    layout->addWidget(m_readOnlyNote);
     m_noParameters = new QLabel(tr("This pattern has no timings to set."), this);
     m_noParameters->setForegroundRole(QPalette::PlaceholderText);
     m_noParameters->setWordWrap(true);
@@ -139,9 +153,14 @@ void ParameterPanel::setPattern(const PatternInfo& info, const ParameterSet& val
     m_participants->setText(tr("Participants: %1").arg(info.participants.join(QStringLiteral(", "))));
 
     m_values = ParameterSet(info.parameters);
+    m_unscaled.clear();
     for (const ParameterSpec& spec : info.parameters) {
         if (values.contains(spec.name))
             m_values.set(spec.name, values.value(spec.name));
+        else if (spec.unit == ParameterSpec::Unit::Milliseconds)
+            m_values.set(spec.name, scaledValue(spec, double(spec.defaultValue), m_timeScaleFactor));
+        if (spec.unit == ParameterSpec::Unit::Milliseconds)
+            m_unscaled.insert(spec.name, double(m_values.value(spec.name)) / m_timeScaleFactor);
     }
 
     while (m_form->rowCount() > 0)
@@ -210,6 +229,8 @@ void ParameterPanel::edited(const QString& name, qint64 value)
 {
     if (!m_values.set(name, value))
         return;
+    if (m_unscaled.contains(name))
+        m_unscaled.insert(name, double(value) / m_timeScaleFactor);
     Q_EMIT parameterEdited(name, value);
 }
 
@@ -217,6 +238,8 @@ bool ParameterPanel::setValue(const QString& name, qint64 value)
 {
     if (!m_values.set(name, value))
         return false;
+    if (m_unscaled.contains(name))
+        m_unscaled.insert(name, double(value) / m_timeScaleFactor);
     for (const Row& row : m_rows) {
         if (row.name == name)
             showValue(row, value);
@@ -250,14 +273,26 @@ void ParameterPanel::setRunning(bool running)
     updateEnabled();
 }
 
+void ParameterPanel::setReadOnly(bool readOnly)
+{
+    if (m_readOnly == readOnly)
+        return;
+    m_readOnly = readOnly;
+    updateEnabled();
+}
+
 void ParameterPanel::updateEnabled()
 {
+    m_readOnlyNote->setVisible(m_readOnly);
+    m_timeScale->setEnabled(!m_readOnly);
     for (const Row& row : m_rows) {
-        const bool enabled = row.live || !m_running;
+        const bool enabled = !m_readOnly && (row.live || !m_running);
         row.editor->setEnabled(enabled);
         row.label->setEnabled(enabled);
         // Disabled widgets still show tooltips, so the reason is one hover away.
-        const QString toolTip = enabled ? row.toolTip : fixedToolTip(row.description);
+        const QString toolTip = enabled ? row.toolTip
+            : m_readOnly                ? tr("%1 — as recorded in the opened trace").arg(row.description)
+                                        : fixedToolTip(row.description);
         row.editor->setToolTip(toolTip);
         row.label->setToolTip(toolTip);
     }
@@ -271,20 +306,38 @@ double ParameterPanel::timeScale() const
 void ParameterPanel::setTimeScale(double factor)
 {
     // Kept exactly as given: a restored 2× stays 2×, not the slider's nearest step.
-    m_timeScaleFactor = qBound(MinTimeScale, factor, MaxTimeScale);
+    applyTimeScale(qBound(MinTimeScale, factor, MaxTimeScale));
     const int position = factorToPosition(m_timeScaleFactor);
     {
         const QSignalBlocker blocker(m_timeScale);
         m_timeScale->setValue(position);
     }
-    m_timeScaleLabel->setText(formatTimeScale(m_timeScaleFactor));
 }
 
 void ParameterPanel::sliderChanged(int position)
 {
-    m_timeScaleFactor = positionToFactor(position);
-    m_timeScaleLabel->setText(formatTimeScale(m_timeScaleFactor));
+    applyTimeScale(positionToFactor(position));
     Q_EMIT timeScaleChanged(m_timeScaleFactor);
+}
+
+void ParameterPanel::applyTimeScale(double factor)
+{
+    m_timeScaleFactor = factor;
+    m_timeScaleLabel->setText(formatTimeScale(m_timeScaleFactor));
+    // The editors show the durations in effect. While running, those that cannot change keep the value
+    // the run has; they follow the scale again from there.
+    for (const Row& row : m_rows) {
+        const ParameterSpec* spec = m_values.spec(row.name);
+        if (!spec || spec->unit != ParameterSpec::Unit::Milliseconds)
+            continue;
+        if (m_running && !row.live) {
+            m_unscaled.insert(row.name, double(m_values.value(row.name)) / factor);
+            continue;
+        }
+        const qint64 value = scaledValue(*spec, m_unscaled.value(row.name), factor);
+        m_values.set(row.name, value);
+        showValue(row, value);
+    }
 }
 
 } // namespace PatternScope

@@ -23,9 +23,10 @@ public:
     explicit ParameterPanel(QWidget* parent = nullptr);
     ~ParameterPanel() override;
 
-    // Rebuilds the header and the form for this pattern, showing `values` (defaults where unset).
+    // Rebuilds the header and the form for this pattern, showing `values` (defaults where unset): values
+    // in effect, at the current time scale.
     void setPattern(const PatternInfo& info, const ParameterSet& values);
-    // The values as edited; the specs are the pattern's.
+    // The values in effect, the time scale applied: what the editors show and what a run is given.
     ParameterSet values() const { return m_values; }
     // Shows a value that changed elsewhere (command line, a restored session) without emitting.
     bool setValue(const QString& name, qint64 value);
@@ -33,8 +34,13 @@ public:
     // While a run is going only live parameters can change; the others are disabled.
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
+    // An opened trace: the panel shows the values it was recorded with, and nothing can be edited.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
 
-    // Factor applied to every scenario timing: 0.1× (ten times faster) to 10×; 1× is as specified.
+    // Factor applied to every scenario timing: 0.1× (ten times faster) to 10×; 1× is as specified. Moving
+    // it stretches every duration shown alike (from the values as set at 1×, so going back restores them);
+    // a value typed in is a value in effect at the current scale.
     double timeScale() const;
     void setTimeScale(double factor);
 
@@ -47,7 +53,9 @@ public:
     static QString formatTimeScale(double factor);
 
 Q_SIGNALS:
+    // A value in effect the user changed.
     void parameterEdited(const QString& name, qint64 value);
+    // The scale moved; values() holds the durations stretched by it (live ones while running, else all).
     void timeScaleChanged(double factor);
 
 private:
@@ -65,16 +73,20 @@ private:
     void edited(const QString& name, qint64 value);
     void updateEnabled();
     void sliderChanged(int position);
+    void applyTimeScale(double factor);
 
     ParameterSet m_values;
+    QHash<QString, double> m_unscaled; // durations as they would be at 1×
     std::vector<Row> m_rows;
     bool m_running = false;
+    bool m_readOnly = false;
     double m_timeScaleFactor = 1.0;
 
     QLabel* m_title = nullptr;
     QLabel* m_description = nullptr;
     QLabel* m_participants = nullptr;
     QLabel* m_noParameters = nullptr;
+    QLabel* m_readOnlyNote = nullptr;
     QFormLayout* m_form = nullptr;
     QSlider* m_timeScale = nullptr;
     QLabel* m_timeScaleLabel = nullptr;

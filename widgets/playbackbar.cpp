@@ -7,8 +7,11 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QStyle>
+#include <QStyleOptionSlider>
 #include <QToolButton>
 #include <algorithm>
 #include <cstdlib>
@@ -32,7 +35,54 @@ QToolButton* button(QWidget* parent, const QString& glyph, const QString& name, 
     return b;
 }
 
+// A click on the groove seeks to that point (Qt's styles mostly page towards it instead); the handle then
+// sits under the pointer, so keeping the button down drags it as usual.
+class ScrubSlider : public QSlider {
+public:
+    using QSlider::QSlider;
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override
+    {
+        if (event->button() == Qt::LeftButton && maximum() > minimum()) {
+            QStyleOptionSlider option;
+            initStyleOption(&option);
+            const QRect groove = style()->subControlRect(QStyle::CC_Slider, &option, QStyle::SC_SliderGroove, this);
+            const QRect handle = style()->subControlRect(QStyle::CC_Slider, &option, QStyle::SC_SliderHandle, this);
+            if (!handle.contains(event->position().toPoint())) {
+                const int span = groove.width() - handle.width();
+                const int x = int(event->position().x()) - groove.x() - handle.width() / 2;
+                setValue(QStyle::sliderValueFromPosition(minimum(), maximum(), x, span, option.upsideDown));
+            }
+        }
+        QSlider::mousePressEvent(event);
+    }
+};
+
 } // namespace
+
+QList<double> PlaybackBar::speeds()
+{
+    return QList<double>(std::begin(kSpeeds), std::end(kSpeeds));
+}
+
+double PlaybackBar::fasterThan(double speed)
+{
+    for (const double s : kSpeeds) {
+        if (s > speed * 1.001)
+            return s;
+    }
+    return std::end(kSpeeds)[-1];
+}
+
+double PlaybackBar::slowerThan(double speed)
+{
+    for (auto it = std::rbegin(kSpeeds); it != std::rend(kSpeeds); ++it) {
+        if (*it < speed * 0.999)
+            return *it;
+    }
+    return kSpeeds[0];
+}
 
 PlaybackBar::PlaybackBar(QWidget* parent)
     : QWidget(parent)
@@ -48,7 +98,7 @@ PlaybackBar::PlaybackBar(QWidget* parent)
     for (double speed : kSpeeds)
         m_speed->addItem(QStringLiteral("%1×").arg(speed), speed);
     m_speed->setCurrentIndex(3);
-    m_scrub = new QSlider(Qt::Horizontal, this);
+    m_scrub = new ScrubSlider(Qt::Horizontal, this);
     m_scrub->setAccessibleName(tr("Playback position"));
     m_scrub->setRange(0, kScrubSteps);
     m_time = new QLabel(this);
@@ -88,7 +138,8 @@ void PlaybackBar::setClock(PlaybackClock* clock)
     connect(m_forward, &QToolButton::clicked, clock, &PlaybackClock::stepForward);
     connect(m_play, &QToolButton::clicked, clock, &PlaybackClock::togglePlay);
     connect(m_live, &QToolButton::clicked, clock, &PlaybackClock::goLive);
-    connect(m_speed, &QComboBox::currentIndexChanged, clock,
+    // Activated, not currentIndexChanged: choosing the speed already shown applies it too.
+    connect(m_speed, &QComboBox::activated, clock,
         [this](int index) { m_clock->setSpeed(m_speed->itemData(index).toDouble()); });
     connect(clock, &PlaybackClock::changed, this, &PlaybackBar::refresh);
     refresh();
@@ -123,12 +174,18 @@ void PlaybackBar::refresh()
     m_updating = true;
     m_scrub->setValue(head > 0 ? int(double(position) / double(head) * kScrubSteps) : kScrubSteps);
     m_updating = false;
+    showSpeed(m_clock->speed());
     const TimeUs step = readoutStep();
     m_time->setText(QStringLiteral("%1 / %2").arg(Units::clockAtStep(position, step), Units::clockAtStep(head, step)));
-    const bool running = mode != PlaybackClock::Mode::Paused;
+    // A finished trace held at its end is stopped, not live: Play replays it, and there is no head to follow.
+    const bool stopped = mode == PlaybackClock::Mode::Live && !m_clock->isRecording();
+    const bool running = mode != PlaybackClock::Mode::Paused && !stopped;
     m_play->setText(running ? QStringLiteral("▮▮") : QStringLiteral("▶"));
     m_play->setAccessibleName(running ? tr("Pause") : tr("Play"));
-    m_live->setChecked(mode == PlaybackClock::Mode::Live);
+    m_live->setChecked(mode == PlaybackClock::Mode::Live && !stopped);
+    m_live->setEnabled(m_clock->isRecording());
+    m_live->setToolTip(m_clock->isRecording() ? tr("Follow the head of the run (End)")
+                                              : tr("The run has ended: there is no head to follow"));
     // The time moves on its own while live with a run going, or while playing.
     const bool moving
         = mode == PlaybackClock::Mode::Playing || (mode == PlaybackClock::Mode::Live && m_clock->isRecording());
@@ -136,6 +193,26 @@ void PlaybackBar::refresh()
         m_refresh.start();
     else if (!moving)
         m_refresh.stop();
+}
+
+void PlaybackBar::showSpeed(double speed)
+{
+    // The box says the speed the clock plays at, however it was set (the box, Ctrl+] / Ctrl+[, code).
+    int index = -1;
+    for (int i = 0; i < m_speed->count(); ++i) {
+        if (std::abs(m_speed->itemData(i).toDouble() - speed) < 1e-9)
+            index = i;
+    }
+    if (index < 0) {
+        index = 0;
+        while (index < m_speed->count() && m_speed->itemData(index).toDouble() < speed)
+            ++index;
+        m_speed->insertItem(index, QStringLiteral("%1×").arg(speed), speed);
+    }
+    if (m_speed->currentIndex() != index) {
+        const QSignalBlocker blocker(m_speed);
+        m_speed->setCurrentIndex(index);
+    }
 }
 
 void PlaybackBar::scrubbed(int value)

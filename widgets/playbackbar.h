@@ -29,9 +29,15 @@ public:
     // always changes the readout, and it does not change precision as it plays.
     TimeUs readoutStep() const;
 
+    // The speeds the box offers, slowest first (0.1× to 10×); Faster and Slower go from one to the next.
+    static QList<double> speeds();
+    static double fasterThan(double speed);
+    static double slowerThan(double speed);
+
 private:
     void refresh();
     void scrubbed(int value);
+    void showSpeed(double speed);
 
     PlaybackClock* m_clock = nullptr;
     QToolButton* m_back = nullptr;

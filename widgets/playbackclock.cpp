@@ -91,7 +91,8 @@ void PlaybackClock::pause()
 
 void PlaybackClock::togglePlay()
 {
-    if (mode() == Mode::Playing || mode() == Mode::Live)
+    // At the end of a finished trace nothing moves: toggling plays it (from the start), as the bar's ▶ says.
+    if (mode() == Mode::Playing || (mode() == Mode::Live && m_recording))
         pause();
     else
         play();

@@ -67,9 +67,18 @@ void SequenceView::setTrace(Trace* trace)
         connect(trace, &Trace::messageAdded, this, &SequenceView::messageAdded);
         connect(trace, &Trace::messageUpdated, this, &SequenceView::messageUpdated);
         connect(trace, &Trace::participantAdded, this, &SequenceView::traceChanged);
-        connect(trace, &Trace::activationStarted, this, &SequenceView::traceChanged);
-        connect(trace, &Trace::activationEnded, this, &SequenceView::traceChanged);
-        connect(trace, &Trace::noteAdded, this, &SequenceView::traceChanged);
+        connect(trace, &Trace::activationStarted, this, [this](const Activation& a) {
+            if (!pausedBefore(a.start))
+                traceChanged();
+        });
+        connect(trace, &Trace::activationEnded, this, [this](const Activation& a) {
+            if (!pausedBefore(a.end))
+                traceChanged();
+        });
+        connect(trace, &Trace::noteAdded, this, [this](const Note& note) {
+            if (!pausedBefore(note.at))
+                traceChanged();
+        });
         connect(trace, &Trace::cleared, this, &SequenceView::rebuild);
     }
     rebuild();
@@ -124,10 +133,16 @@ void SequenceView::noteActivity(const Message& message)
         = std::max(m_activityEnd, message.state == Message::State::InFlight ? message.sentAt : message.receivedAt);
 }
 
+bool SequenceView::pausedBefore(TimeUs t) const
+{
+    return m_clock && m_clock->mode() == PlaybackClock::Mode::Paused && t != NoTime && t > m_clock->position();
+}
+
 void SequenceView::messageAdded(const Message& message)
 {
     noteActivity(message);
-    traceChanged();
+    if (!pausedBefore(message.sentAt))
+        traceChanged();
 }
 
 void SequenceView::messageUpdated(const Message& message)
@@ -138,7 +153,10 @@ void SequenceView::messageUpdated(const Message& message)
     }
     if (message.state != Message::State::InFlight)
         noteActivity(message);
-    traceChanged();
+    // An arrow that arrives (or is lost) after the paused moment still looks in flight there.
+    const TimeUs at = message.state == Message::State::InFlight ? message.sentAt : message.receivedAt;
+    if (!pausedBefore(at))
+        traceChanged();
 }
 
 void SequenceView::setFoldAfter(TimeUs after)

@@ -95,6 +95,8 @@ private:
     void messageAdded(const Message& message);
     void messageUpdated(const Message& message);
     void traceChanged();
+    // Paused, what happens after the paused moment changes nothing on screen: no repaint for it.
+    bool pausedBefore(TimeUs t) const;
     void updateScrollBars();
     void updateAnimation();
     void frame();

@@ -3,8 +3,11 @@
 #include "playbackbar.h"
 #include "playbackclock.h"
 
+#include <QComboBox>
 #include <QSet>
+#include <QSlider>
 #include <QTest>
+#include <QToolButton>
 
 using namespace PatternScope;
 
@@ -38,6 +41,15 @@ struct Fixture {
     }
 
     QString position() const { return bar.timeText().section(QStringLiteral(" / "), 0, 0); }
+    QToolButton* button(const QString& name) const
+    {
+        for (QToolButton* b : bar.findChildren<QToolButton*>()) {
+            if (b->accessibleName() == name)
+                return b;
+        }
+        return nullptr;
+    }
+    QToolButton* playButton() const { return bar.findChildren<QToolButton*>().at(1); }
 };
 
 } // namespace
@@ -86,6 +98,82 @@ private Q_SLOTS:
         QCOMPARE(f.bar.readoutStep(), TimeUs(10'000));
         f.clock.goLive();
         QCOMPARE(f.bar.timeText(), QStringLiteral("1 min 50.30 s / 1 min 50.30 s"));
+    }
+
+    // A run that has ended is stopped: ▶ (which replays it), and Live neither lit nor pressable.
+    void aStoppedRunShowsStopped()
+    {
+        Fixture f;
+        f.clock.setRecording(true);
+        QCOMPARE(f.clock.mode(), PlaybackClock::Mode::Live);
+        QCOMPARE(f.playButton()->text(), QStringLiteral("▮▮"));
+        QVERIFY(f.button(QStringLiteral("Live"))->isChecked());
+        QVERIFY(f.button(QStringLiteral("Live"))->isEnabled());
+
+        f.clock.setRecording(false);
+        QCOMPARE(f.playButton()->text(), QStringLiteral("▶"));
+        QCOMPARE(f.playButton()->accessibleName(), QStringLiteral("Play"));
+        QVERIFY(!f.button(QStringLiteral("Live"))->isChecked());
+        QVERIFY(!f.button(QStringLiteral("Live"))->isEnabled());
+        // What ▶ says it does: play (from the start).
+        f.playButton()->click();
+        QCOMPARE(f.clock.mode(), PlaybackClock::Mode::Playing);
+        QVERIFY(f.clock.position() < f.clock.head());
+        QCOMPARE(f.playButton()->text(), QStringLiteral("▮▮"));
+    }
+
+    // The speed box shows the clock's speed however it was set, and choosing a speed always applies it.
+    void theSpeedBoxTellsTheSpeed()
+    {
+        Fixture f;
+        auto* box = f.bar.findChild<QComboBox*>();
+        QVERIFY(box);
+        QCOMPARE(box->currentText(), QStringLiteral("1×"));
+        f.clock.setSpeed(PlaybackBar::fasterThan(f.clock.speed()));
+        QCOMPARE(f.clock.speed(), 2.0);
+        QCOMPARE(box->currentText(), QStringLiteral("2×"));
+        f.clock.setSpeed(PlaybackBar::fasterThan(2.0));
+        QCOMPARE(box->currentText(), QStringLiteral("5×"));
+        QCOMPARE(PlaybackBar::fasterThan(10.0), 10.0);
+        QCOMPARE(PlaybackBar::slowerThan(0.25), 0.1);
+        QCOMPARE(PlaybackBar::slowerThan(0.1), 0.1);
+        // A speed not in the list (set from code) is shown as it is.
+        f.clock.setSpeed(3.0);
+        QCOMPARE(box->currentText(), QStringLiteral("3×"));
+
+        // Choosing the entry already shown applies it too.
+        const int five = box->findData(5.0);
+        f.clock.setSpeed(5.0);
+        QCOMPARE(box->currentIndex(), five);
+        f.clock.setSpeed(0.5);
+        QCOMPARE(box->currentText(), QStringLiteral("0.5×"));
+        Q_EMIT box->activated(box->findData(0.5));
+        QCOMPARE(f.clock.speed(), 0.5);
+        Q_EMIT box->activated(five);
+        QCOMPARE(f.clock.speed(), 5.0);
+        Q_EMIT box->activated(five); // again: still applied, nothing toggles
+        QCOMPARE(f.clock.speed(), 5.0);
+    }
+
+    // A click on the scrub bar goes to where it was clicked, not a page towards it.
+    void clickingTheScrubBarSeeksThere()
+    {
+        Fixture f;
+        f.bar.resize(900, f.bar.sizeHint().height());
+        f.bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.bar));
+        auto* scrub = f.bar.findChild<QSlider*>();
+        QVERIFY(scrub);
+        f.clock.seek(0);
+        for (const double at : { 0.75, 0.25, 0.5 }) {
+            const QPoint click(int(scrub->width() * at), scrub->height() / 2);
+            QTest::mouseClick(scrub, Qt::LeftButton, {}, click);
+            const double got = double(f.clock.position()) / double(f.clock.head());
+            // The handle's half width either side of the click, at most.
+            QVERIFY2(
+                std::abs(got - at) < 0.06, qPrintable(QStringLiteral("clicked at %1, went to %2").arg(at).arg(got)));
+            QCOMPARE(f.clock.mode(), PlaybackClock::Mode::Paused);
+        }
     }
 };
 
