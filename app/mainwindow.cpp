@@ -26,9 +26,12 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpressionValidator>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -39,14 +42,6 @@
 namespace PatternScope {
 
 namespace {
-
-// What the global time scale makes of a duration parameter: all scenario timings stretch alike.
-qint64 scaled(const ParameterSpec& spec, qint64 value, double scale)
-{
-    if (spec.unit != ParameterSpec::Unit::Milliseconds || value == 0)
-        return value;
-    return std::clamp<qint64>(qint64(std::llround(double(value) * scale)), spec.minimum, spec.maximum);
-}
 
 // View menu: how long an idle gap must be to fold, and whether the filter bar's kinds also narrow the diagram
 // (as Wireshark's flow graph follows its display filter). Both are remembered.
@@ -200,17 +195,19 @@ void MainWindow::buildLayout()
             return;
         const ParameterSpec* spec = m_run->pattern()->parameters().spec(name);
         QString error;
-        if (spec && !m_run->setParameter(name, scaled(*spec, value, m_parameters->timeScale()), &error))
+        if (spec && !m_run->setParameter(name, value, &error))
             statusBar()->showMessage(error, 5000);
     });
-    connect(m_parameters, &ParameterPanel::timeScaleChanged, this, [this](double scale) {
+    connect(m_parameters, &ParameterPanel::timeScaleChanged, this, [this] {
         if (!m_run || !m_run->isRunning())
             return;
-        // Every live duration follows the new scale at once.
+        // Every live duration follows the new scale at once: the panel shows them stretched.
         const ParameterSet values = m_parameters->values();
+        const ParameterSet& running = m_run->pattern()->parameters();
         for (const ParameterSpec& spec : m_run->info().parameters) {
-            if (spec.live && spec.unit == ParameterSpec::Unit::Milliseconds)
-                m_run->setParameter(spec.name, scaled(spec, values.value(spec.name), scale));
+            if (spec.live && spec.unit == ParameterSpec::Unit::Milliseconds
+                && running.value(spec.name) != values.value(spec.name))
+                m_run->setParameter(spec.name, values.value(spec.name));
         }
     });
 }
@@ -226,6 +223,7 @@ void MainWindow::buildActions()
     toolbar->setObjectName(QStringLiteral("runToolbar"));
     toolbar->setMovable(false);
     m_patternBox = new QComboBox(toolbar);
+    m_patternBox->setObjectName(QStringLiteral("patternBox"));
     m_patternBox->setAccessibleName(tr("Pattern"));
     for (const PatternInfo& info : PatternRegistry::all())
         m_patternBox->addItem(info.title, info.id);
@@ -235,9 +233,11 @@ void MainWindow::buildActions()
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     m_startAction = run->addAction(tr("&Start"), this, &MainWindow::startRun);
+    m_startAction->setObjectName(QStringLiteral("startAction"));
     m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_startAction->setToolTip(tr("Start a new run; the diagram starts afresh (Ctrl+R)"));
     m_stopAction = run->addAction(tr("S&top"), this, &MainWindow::stopRun);
+    m_stopAction->setObjectName(QStringLiteral("stopAction"));
     m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_stopAction->setToolTip(tr("Stop the run; exchanges in flight finish first (Ctrl+.)"));
     m_stopAction->setEnabled(false);
@@ -253,7 +253,26 @@ void MainWindow::buildActions()
             m_run->links()->stallAll(2'000'000);
     });
     m_stallAction->setToolTip(tr("Hold every byte on the wire for two seconds"));
+    m_againAction = run->addAction(tr("Run &again"), this, &MainWindow::runAgain);
+    m_againAction->setObjectName(QStringLiteral("runAgainAction"));
+    m_againAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_againAction->setToolTip(tr("Start the last run over: same pattern, parameters and seed (Ctrl+Shift+R)"));
+    m_againAction->setEnabled(false);
+    // A fixed seed gives the same ids, jitter and data schedule every time; empty picks one at random.
+    m_seedEdit = new QLineEdit(toolbar);
+    m_seedEdit->setObjectName(QStringLiteral("seedEdit"));
+    m_seedEdit->setAccessibleName(tr("Seed"));
+    m_seedEdit->setPlaceholderText(tr("random"));
+    m_seedEdit->setToolTip(tr("Seed of the next run: the same seed and parameters give the same schedule. "
+                              "Empty: a random seed (shown in the status bar)."));
+    m_seedEdit->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,19}")), m_seedEdit));
+    m_seedEdit->setMaximumWidth(m_seedEdit->fontMetrics().horizontalAdvance(QStringLiteral("0000000000")) + 16);
+    connect(m_seedEdit, &QLineEdit::returnPressed, this, &MainWindow::startRun);
+    toolbar->addWidget(new QLabel(tr(" Seed "), toolbar));
+    toolbar->addWidget(m_seedEdit);
     toolbar->addAction(m_startAction);
+    toolbar->addAction(m_againAction);
     toolbar->addAction(m_stopAction);
     toolbar->addSeparator();
     toolbar->addAction(m_cutAction);
@@ -302,9 +321,9 @@ void MainWindow::buildActions()
     add(tr("Step &back"), QKeySequence(Qt::Key_Left), &PlaybackClock::stepBack);
     add(tr("&Live"), QKeySequence(Qt::Key_End), &PlaybackClock::goLive);
     playback->addAction(tr("&Faster"), QKeySequence(Qt::CTRL | Qt::Key_BracketRight), this,
-        [this] { m_clock->setSpeed(m_clock->speed() * 2); });
+        [this] { m_clock->setSpeed(PlaybackBar::fasterThan(m_clock->speed())); });
     playback->addAction(tr("&Slower"), QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this,
-        [this] { m_clock->setSpeed(m_clock->speed() / 2); });
+        [this] { m_clock->setSpeed(PlaybackBar::slowerThan(m_clock->speed())); });
 }
 
 // View → Detail: Wire (every message) or Textbook (the seed's steps, in its words); remembered.
@@ -350,9 +369,24 @@ bool MainWindow::selectPattern(const QString& id)
 
 void MainWindow::patternChosen()
 {
+    // Another pattern: the diagram of the last run or opened trace is not about it, so it goes.
+    clearShown();
     const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    m_parameters->setReadOnly(false);
     if (info)
         m_parameters->setPattern(*info, ParameterSet(info->parameters));
+}
+
+void MainWindow::clearShown()
+{
+    if (isRunning())
+        return;
+    showTrace(nullptr, false);
+    m_run.reset();
+    m_opened.reset();
+    m_openedPath.clear();
+    m_openedHeader = TraceHeader();
+    setWindowTitle(tr("PatternScope"));
 }
 
 void MainWindow::showTrace(Trace* trace, bool recording)
@@ -370,37 +404,86 @@ void MainWindow::showTrace(Trace* trace, bool recording)
 void MainWindow::startRun()
 {
     const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
-    if (!info || (m_run && m_run->isRunning()))
+    if (!info || isRunning())
         return;
-    ParameterSet parameters = m_parameters->values();
-    for (const ParameterSpec& spec : info->parameters)
-        parameters.set(spec.name, scaled(spec, parameters.value(spec.name), m_parameters->timeScale()));
+    // The panel shows the values in effect, the time scale applied: the run gets what it shows.
+    const ParameterSet parameters = m_parameters->values();
+    bool fixed = false;
+    const quint64 seed = m_seedEdit->text().toULongLong(&fixed);
+    startWith(*info, parameters, fixed ? seed : QRandomGenerator::global()->generate());
+}
 
+void MainWindow::runAgain()
+{
+    const PatternInfo* info = PatternRegistry::find(m_lastPattern);
+    if (!info)
+        return;
+    finishRun(0, 3000);
+    if (m_run)
+        runEnded();
+    {
+        const QSignalBlocker blocker(m_patternBox);
+        selectPattern(info->id);
+    }
+    m_parameters->setReadOnly(false);
+    m_parameters->setPattern(*info, m_lastParameters); // the values of the run, now in effect again
+    startWith(*info, m_lastParameters, m_lastSeed);
+}
+
+bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed)
+{
+    const PatternInfo info = patternInfo; // a copy: the registry's entry outlives us, but be safe with re-entry
     showTrace(nullptr, false);
     m_opened.reset();
+    m_openedPath.clear();
+    m_openedHeader = TraceHeader();
+    // An opened trace's values stay as the values of the new run; from now on they are editable.
+    m_parameters->setReadOnly(false);
     m_run = std::make_unique<Run>();
-    connect(m_run.get(), &Run::finished, this, [this] {
-        m_clock->setRecording(false);
-        m_startAction->setEnabled(true);
-        m_stopAction->setEnabled(false);
-        m_parameters->setRunning(false);
-        m_patternBox->setEnabled(true);
-        m_statusTimer.stop();
-        updateStatus();
-    });
+    connect(m_run.get(), &Run::finished, this, &MainWindow::runEnded);
     QString error;
-    if (!m_run->start(*info, parameters, QRandomGenerator::global()->generate(), &error)) {
-        QMessageBox::warning(this, tr("Cannot start"), tr("%1 could not start: %2").arg(info->title, error));
+    if (!m_run->start(info, parameters, seed, &error)) {
+        QMessageBox::warning(this, tr("Cannot start"), tr("%1 could not start: %2").arg(info.title, error));
         m_run.reset();
-        return;
+        updateStatus();
+        return false;
     }
+    m_lastPattern = info.id;
+    m_lastParameters = parameters;
+    m_lastSeed = seed;
+    m_againAction->setEnabled(true);
     showTrace(m_run->trace(), true);
     m_startAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_parameters->setRunning(true);
     m_patternBox->setEnabled(false);
     m_statusTimer.start();
-    setWindowTitle(tr("%1 — PatternScope").arg(info->title));
+    setWindowTitle(tr("%1 — PatternScope").arg(info.title));
+    return true;
+}
+
+void MainWindow::runEnded()
+{
+    m_clock->setRecording(false);
+    m_startAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    m_parameters->setRunning(false);
+    m_patternBox->setEnabled(true);
+    m_statusTimer.stop();
+    updateStatus();
+}
+
+void MainWindow::finishRun(int graceMs, int waitMs)
+{
+    if (!m_run || !m_run->isRunning())
+        return;
+    // Let the run end cleanly: the servers and clients close their connections first.
+    QEventLoop wait;
+    connect(m_run.get(), &Run::finished, &wait, &QEventLoop::quit);
+    QTimer::singleShot(waitMs, &wait, &QEventLoop::quit);
+    m_run->stop(graceMs);
+    if (m_run->isRunning())
+        wait.exec();
 }
 
 void MainWindow::stopRun()
@@ -476,15 +559,28 @@ bool MainWindow::importHar(const QString& path, FileError* error)
 
 void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path)
 {
-    if (m_run && m_run->isRunning())
-        m_run->stop(0);
+    // A run going on is stopped, quickly but cleanly, and the window is ready for the next Start.
+    finishRun(0, 3000);
+    if (m_run)
+        runEnded();
     showTrace(nullptr, false);
     m_run.reset();
     m_opened = std::move(trace);
     m_openedPath = path;
     m_openedHeader = header;
     showTrace(m_opened.get(), false);
-    selectPattern(header.pattern);
+    {
+        // The trace's own pattern and the values it was recorded with, for reading, not for a new run.
+        const QSignalBlocker blocker(m_patternBox);
+        selectPattern(header.pattern);
+    }
+    if (const PatternInfo* info = PatternRegistry::find(header.pattern)) {
+        ParameterSet recorded(info->parameters);
+        for (const auto& [name, value] : header.parameters)
+            recorded.assign(QStringLiteral("%1=%2").arg(name, value), nullptr);
+        m_parameters->setPattern(*info, recorded);
+        m_parameters->setReadOnly(true);
+    }
     setWindowTitle(tr("%1 — PatternScope").arg(QFileInfo(path).fileName()));
 }
 
@@ -532,25 +628,21 @@ void MainWindow::updateStatus()
         open += c.isOpen();
     const QString state = m_run ? (m_run->isRunning() ? tr("Recording") : tr("Stopped"))
                                 : tr("Replaying %1").arg(QFileInfo(m_openedPath).fileName());
-    m_status->setText(
-        tr("%1 · %2 messages · %3 · %4 connections open · run %5")
-            .arg(state)
-            .arg(current->messages().size())
-            .arg(Units::decimalSize(bytes, 4))
-            .arg(open)
-            .arg(Units::clockDuration(m_run && m_run->isRunning() ? current->now() : current->endTime())));
+    const qsizetype messages = current->messages().size();
+    QStringList parts { state, messages == 1 ? tr("1 message") : tr("%1 messages").arg(messages),
+        Units::decimalSize(bytes, 4), open == 1 ? tr("1 connection open") : tr("%1 connections open").arg(open),
+        tr("run %1").arg(Units::clockDuration(m_run && m_run->isRunning() ? current->now() : current->endTime())) };
+    // The seed makes the run repeatable: Run again, or the seed field, gives the same schedule.
+    if (m_run)
+        parts << tr("seed %1").arg(m_run->seed());
+    else if (!m_openedHeader.pattern.isEmpty())
+        parts << tr("seed %1").arg(m_openedHeader.seed);
+    m_status->setText(parts.join(QStringLiteral(" · ")));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    // Let the run end cleanly: the servers and clients close their connections first.
-    if (m_run && m_run->isRunning()) {
-        QEventLoop wait;
-        connect(m_run.get(), &Run::finished, &wait, &QEventLoop::quit);
-        QTimer::singleShot(3000, &wait, &QEventLoop::quit);
-        m_run->stop(1000);
-        wait.exec();
-    }
+    finishRun(1000, 3000);
     event->accept();
 }
 

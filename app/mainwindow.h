@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "parameters.h"
+#include "patterninfo.h"
 #include "textbook.h"
 #include "tracefile.h"
 
@@ -12,6 +14,7 @@ class QAction;
 class QActionGroup;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QTableView;
 
 namespace PatternScope {
@@ -41,6 +44,8 @@ public:
     // Picks a pattern by id; false if there is none.
     bool selectPattern(const QString& id);
     void startRun();
+    // Starts the last run over: the same pattern, parameters and seed, so the same producer schedule.
+    void runAgain();
     void stopRun();
     // Replays a recorded trace, or a browser's HAR (Import::isHar) as importHar does; false with the reader's
     // "file:line: reason" if it cannot (empty when the user cancelled a HAR's import).
@@ -75,12 +80,25 @@ private:
     void selectFromView(qint64 seq);
     void selectFromTable();
     void updateStatus();
+    // The run is over (finished, or stopped because a trace was opened): Start, the picker and every
+    // parameter can be used again.
+    void runEnded();
+    // Stops a going run and waits (bounded) until its connections have closed.
+    void finishRun(int graceMs, int waitMs);
+    void clearShown();
+    bool startWith(const PatternInfo& info, const ParameterSet& parameters, quint64 seed);
     void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
 
     FileMenu* m_files = nullptr;
     QComboBox* m_patternBox = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_stopAction = nullptr;
+    QAction* m_againAction = nullptr;
+    QLineEdit* m_seedEdit = nullptr;
+    // What Run again repeats.
+    QString m_lastPattern;
+    ParameterSet m_lastParameters;
+    quint64 m_lastSeed = 0;
     QAction* m_cutAction = nullptr;
     QAction* m_stallAction = nullptr;
     QActionGroup* m_axisGroup = nullptr;
