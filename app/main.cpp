@@ -185,8 +185,10 @@ int main(int argc, char** argv)
     WindowOptions options;
     if (const int code = parseWindowOptions(argc, argv, &options); code >= 0)
         return code;
-    // A screenshot is rendered offscreen: no display needed, nothing flashes on screen.
-    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // A screenshot shows the window as it opens on the display there is (a 1280×720 projector's gets a
+    // 1280×720 picture); with no display at all it is rendered offscreen at the size the window was designed for.
+    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")
+        && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     setIdentity();

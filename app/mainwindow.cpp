@@ -11,6 +11,7 @@
 #include "pattern.h"
 #include "playbackbar.h"
 #include "playbackclock.h"
+#include "presenter.h"
 #include "run.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
@@ -30,6 +31,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRegularExpressionValidator>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -101,9 +103,10 @@ MainWindow::MainWindow(QWidget* parent)
     , m_clock(new PlaybackClock(this))
     , m_model(new EventTableModel(this))
     , m_filter(new EventFilterModel(this))
+    , m_presenter(new Presenter(this))
 {
     setWindowTitle(tr("PatternScope"));
-    resize(1440, 900);
+    m_presenter->restoreGeometry();
     buildLayout();
     buildActions();
     m_statusTimer.setInterval(250);
@@ -136,7 +139,12 @@ bool MainWindow::isRunning() const
 void MainWindow::buildLayout()
 {
     m_parameters = new ParameterPanel(this);
-    m_parameters->setMinimumWidth(240);
+    // On a small or scaled screen the panel scrolls rather than squeezing its rows.
+    auto* parameters = new QScrollArea(this);
+    parameters->setWidget(m_parameters);
+    parameters->setWidgetResizable(true);
+    parameters->setFrameShape(QFrame::NoFrame);
+    parameters->setMinimumWidth(180);
 
     m_view = new SequenceView(this);
     m_view->setClock(m_clock);
@@ -150,10 +158,10 @@ void MainWindow::buildLayout()
     centreLayout->addWidget(m_playback);
 
     m_inspector = new MessageInspector(this);
-    m_inspector->setMinimumWidth(260);
+    m_inspector->setMinimumWidth(150);
 
     auto* top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_parameters);
+    top->addWidget(parameters);
     top->addWidget(centre);
     top->addWidget(m_inspector);
     top->setStretchFactor(1, 1);
@@ -643,6 +651,7 @@ void MainWindow::updateStatus()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     finishRun(1000, 3000);
+    m_presenter->saveGeometry();
     event->accept();
 }
 

@@ -27,6 +27,7 @@ class MessageInspector;
 class ParameterPanel;
 class PlaybackBar;
 class PlaybackClock;
+class Presenter;
 class Run;
 class SequenceView;
 class Trace;
@@ -119,6 +120,7 @@ private:
     std::unique_ptr<Trace> m_opened; // a trace read from a file
     QString m_openedPath;
     TraceHeader m_openedHeader;
+    Presenter* m_presenter = nullptr;
     bool m_syncingSelection = false;
 };
 

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mainwindow.h"
+#include "parameterpanel.h"
+#include "presenter.h"
+#include "sequenceview.h"
+
+#include <QAbstractScrollArea>
+#include <QApplication>
+#include <QFile>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace PatternScope;
+
+namespace {
+
+// True if `widget` is shown through a scroll area's viewport, which clips it on purpose.
+bool insideScrollArea(const QWidget* widget, const QWidget* window)
+{
+    for (const QWidget* w = widget->parentWidget(); w && w != window; w = w->parentWidget()) {
+        if (auto* area = qobject_cast<const QAbstractScrollArea*>(w->parentWidget()); area && area->viewport() == w)
+            return true;
+    }
+    return false;
+}
+
+// Every visible widget that nothing scrolls lies inside the window: nothing runs off its edges.
+QStringList clipped(const QWidget& window)
+{
+    QStringList out;
+    const QRect bounds = window.rect();
+    for (const QWidget* w : window.findChildren<QWidget*>()) {
+        if (!w->isVisibleTo(&window) || w->isWindow() || insideScrollArea(w, &window))
+            continue;
+        const QRect r(w->mapTo(&window, QPoint()), w->size());
+        if (!bounds.contains(r))
+            out << QStringLiteral("%1 %2 at %3,%4 %5×%6")
+                       .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName())
+                       .arg(r.x())
+                       .arg(r.y())
+                       .arg(r.width())
+                       .arg(r.height());
+    }
+    return out;
+}
+
+} // namespace
+
+class TestPresenter : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+    }
+
+    void init() { QSettings().clear(); }
+
+    void startSizeFitsTheScreen_data()
+    {
+        QTest::addColumn<QRect>("available");
+        QTest::addColumn<QSize>("expected");
+        QTest::addRow("projector 1280×720") << QRect(0, 0, 1280, 720) << QSize(1280, 720);
+        QTest::addRow("laptop 1366×768 under a panel") << QRect(0, 32, 1366, 736) << QSize(1366, 736);
+        QTest::addRow("1.5× scaled 1280×720") << QRect(0, 0, 853, 480) << QSize(853, 480);
+        QTest::addRow("full HD") << QRect(0, 0, 1920, 1050) << Presenter::PreferredSize;
+        QTest::addRow("second screen") << QRect(1920, 0, 2560, 1440) << Presenter::PreferredSize;
+        QTest::addRow("wide but short") << QRect(0, 0, 2560, 700) << QSize(1440, 700);
+    }
+
+    void startSizeFitsTheScreen()
+    {
+        QFETCH(QRect, available);
+        QFETCH(QSize, expected);
+        QCOMPARE(Presenter::startSize(available), expected);
+    }
+
+    // The sizes a teacher's screen gives the window: projectors, laptops, and 1280×720 at QT_SCALE_FACTOR
+    // 1.25, 1.5 and 2 (the window then has that many device-independent pixels).
+    void everythingFitsTheWindow_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("1280×720") << QSize(1280, 720);
+        QTest::addRow("1366×768") << QSize(1366, 768);
+        QTest::addRow("1280×720 at 1.25") << QSize(1024, 576);
+        QTest::addRow("1280×720 at 1.5") << QSize(853, 480);
+    }
+
+    void everythingFitsTheWindow()
+    {
+        QFETCH(QSize, size);
+        MainWindow window;
+        QVERIFY(window.selectPattern(QStringLiteral("long-polling")));
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The window's own minimum would otherwise push it past the screen's edge.
+        QVERIFY2(window.minimumSizeHint().width() <= size.width() && window.minimumSizeHint().height() <= size.height(),
+            qPrintable(QStringLiteral("minimum %1×%2")
+                           .arg(window.minimumSizeHint().width())
+                           .arg(window.minimumSizeHint().height())));
+        QCOMPARE(window.size(), size);
+        const QStringList outside = clipped(window);
+        QVERIFY2(outside.isEmpty(), qPrintable(outside.join(QStringLiteral("; "))));
+
+        // The parameter rows keep their height (at QT_SCALE_FACTOR 1.5 they used to collapse): the panel scrolls.
+        const auto* form = window.parameterPanel()->findChild<QFormLayout*>();
+        QVERIFY(form);
+        QVERIFY(form->rowCount() >= 5);
+        for (int row = 0; row < form->rowCount(); ++row) {
+            for (const auto role : { QFormLayout::LabelRole, QFormLayout::FieldRole }) {
+                const QWidget* w = form->itemAt(row, role) ? form->itemAt(row, role)->widget() : nullptr;
+                QVERIFY(w);
+                QVERIFY2(w->height() >= w->minimumSizeHint().height(),
+                    qPrintable(QStringLiteral("row %1: %2 px high, needs %3")
+                                   .arg(row)
+                                   .arg(w->height())
+                                   .arg(w->minimumSizeHint().height())));
+            }
+        }
+        // The diagram is the biggest thing in the window.
+        const QSize diagram = window.sequenceView()->size();
+        QVERIFY2(diagram.width() >= size.width() / 3 && diagram.height() >= size.height() / 4,
+            qPrintable(QStringLiteral("diagram %1×%2").arg(diagram.width()).arg(diagram.height())));
+    }
+
+    void geometryIsRemembered()
+    {
+        // Within the test's 1920×1080 screen, so Qt has no reason to move it.
+        const QRect chosen(40, 50, 1200, 700);
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.setGeometry(chosen);
+            QTRY_COMPARE(window.geometry(), chosen);
+            window.close();
+        }
+        MainWindow again;
+        QCOMPARE(again.geometry().size(), chosen.size());
+        QCOMPARE(again.geometry().topLeft(), chosen.topLeft());
+    }
+
+    void withNothingRememberedTheWindowHasItsDesignedSize()
+    {
+        MainWindow window;
+        // Offscreen there is no real screen to fit: the size it was designed for.
+        QCOMPARE(window.size(), Presenter::PreferredSize);
+    }
+
+private:
+    QTemporaryDir m_settings;
+};
+
+// The offscreen platform with a 1920×1080 screen instead of its 800×600 one, which no window this size fits.
+int main(int argc, char** argv)
+{
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("screens.json")));
+    if (!dir.isValid() || !config.open(QIODevice::WriteOnly))
+        return 1;
+    config.write(R"({ "screens": [ { "name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1 } ] })");
+    config.close();
+    qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + QFile::encodeName(config.fileName()));
+    QApplication app(argc, argv);
+    TestPresenter test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_presenter.moc"
