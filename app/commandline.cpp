@@ -44,7 +44,7 @@ QString overview()
                           "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
                           "  --pattern ID                 the pattern the window starts with\n"
                           "  --detail wire|textbook       every message, or the steps a textbook draws\n"
-                          "  --screenshot PNG [--after 3s]  render the window offscreen to a PNG and exit\n"
+                          "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
                           "\n"
                           "'patternscope COMMAND --help' shows a command's options.\n"
                           "  -h, --help       this help\n"

@@ -70,7 +70,7 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     const QCommandLineOption pattern(QStringLiteral("pattern"), QStringLiteral("Pattern to show and run."),
         QStringLiteral("id"), QStringLiteral("request-response"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Render the window offscreen to a PNG and exit."), QStringLiteral("png"));
+        QStringLiteral("Render the window to a PNG (its real size) and exit."), QStringLiteral("png"));
     const QCommandLineOption after(QStringLiteral("after"),
         QStringLiteral("With --screenshot: how long the run goes first (default 3s)."), QStringLiteral("duration"),
         QStringLiteral("3s"));
