@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "message.h"
+#include "trace.h"
+
+#include <QList>
+#include <QString>
+
+namespace PatternScope {
+
+// One line of narration: what is happening from `at` on, in plain words.
+struct Caption {
+    TimeUs at = 0; // when it starts to apply (trace time)
+    TimeUs until = NoTime; // NoTime = until the next caption
+    QString text; // plain words, one line: "The client asks for news newer than item 6"
+    qint64 message = -1; // the message it is about, if any (seq)
+
+    friend bool operator==(const Caption& a, const Caption& b)
+    {
+        return a.at == b.at && a.until == b.until && a.text == b.text && a.message == b.message;
+    }
+};
+
+// Captions are data made from the trace's structured fields (kinds, MessageFields, items, notes about
+// produced items, activations, connections), so the window, a video and a WebVTT file tell the same
+// story. Nothing is read back from display labels.
+namespace Narration {
+
+// Every caption of a trace, sorted by `at`; a pure function of the trace. `patternId` ("long-polling")
+// may be passed; the wording never depends on it for what the trace itself shows.
+QList<Caption> captions(const Trace& trace, const QString& patternId = {});
+
+// The caption in force at `t` (index into the list, -1 before the first).
+int captionAt(const QList<Caption>& captions, TimeUs t);
+
+// A duration as a caption says it, two significant digits: "800 ms", "1.2 s", "12 s".
+QString duration(TimeUs us);
+
+} // namespace Narration
+
+} // namespace PatternScope
