@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the Debian bookworm packages PatternScope needs to build, test and run, and only those
-# that are missing; then the npm packages the export tests check against (Mermaid's parser and the
-# HAR 1.2 schema validator, playwright-core to lay SVG exports out in chromium), into tests/tools.
+# Installs the Debian bookworm packages PatternScope needs to build, test and run (ffmpeg encodes the WebM
+# and MP4 exports), and only those that are missing; then the npm packages the export tests check against
+# (Mermaid's parser and the HAR 1.2 schema validator, playwright-core to lay SVG exports out in chromium),
+# into tests/tools.
 # Works as root, or as a user with sudo.
 set -eu
 
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
 qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
-fonts-dejavu-core plantuml chromium"
+fonts-dejavu-core plantuml chromium ffmpeg"
 
 missing=""
 for package in $packages; do

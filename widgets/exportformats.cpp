@@ -2,12 +2,13 @@
 #include "exportformats.h"
 
 #include "pictureexport.h"
+#include "videoexport.h"
 
 namespace PatternScope::ExportFormats {
 
 const QList<ExportFormat>& all()
 {
-    static const QList<ExportFormat> formats = Export::textFormats() + PictureExport::formats();
+    static const QList<ExportFormat> formats = Export::textFormats() + PictureExport::formats() + VideoExport::formats();
     return formats;
 }
 

@@ -13,7 +13,7 @@ namespace PatternScope {
 // The formats are one table (ExportFormats::all() in the widgets layer) so that the command line and
 // the dialog cannot disagree about which formats exist or how each is written.
 struct ExportFormat {
-    enum class Kind { Text, Picture };
+    enum class Kind { Text, Picture, Video };
 
     // Writes the export of `range` to the file at `path`, whole or not at all: after a failure or a
     // cancel the file is as it was.

@@ -33,6 +33,16 @@ struct ExportOptions {
     // Diagrams: Wire is every message as it went over the wire; Textbook the seed's steps in its words
     // (textbook.h).
     DetailLevel detail = DetailLevel::Wire;
+    // Videos (and their WebVTT captions): the trace played at `speed` (MinSpeed..MaxSpeed times real time) into
+    // frames of `width` x `height` pixels, its captions burned in under the diagram, written beside it as
+    // OUT.vtt, or left out.
+    enum class Captions { Burn, Vtt, None };
+    static constexpr double MinSpeed = 0.1;
+    static constexpr double MaxSpeed = 10.0;
+    double speed = 1.0;
+    int width = 1280;
+    int height = 720;
+    Captions captions = Captions::Burn;
 };
 
 // Called now and then with work done so far (0..1); returning false cancels the export.

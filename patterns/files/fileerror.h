@@ -15,6 +15,7 @@ struct FileError {
         TooLarge, // more than the format or its tool takes: Mermaid's character limit, a PNG's pixels
         Io, // a file or device that cannot be opened, read, written or committed
         BadInput, // what was read is not what it should be: not JSON, not a HAR, not a trace
+        MissingTool, // a program the export runs is not installed (ffmpeg for WebM and MP4)
     };
 
     Code code = Code::None;
