@@ -6,8 +6,10 @@
 #include "parameters.h"
 #include "theme.h"
 #include "tracefile.h"
+#include "videoexport.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QTextStream>
 #include <cmath>
@@ -74,7 +76,15 @@ int exportCommand(const QStringList& arguments)
         QStringLiteral("Diagrams only: wire (every message as it went over the wire, the default) or textbook (the "
                        "steps a textbook draws, in its words; connects, pings and heartbeats left out)."),
         QStringLiteral("level"));
-    parser.addOptions({ format, output, from, to, theme, detail });
+    const QCommandLineOption speed(QStringLiteral("speed"),
+        QStringLiteral("Videos: how fast the trace plays, times real time (%1 to %2; default 1).")
+            .arg(ExportOptions::MinSpeed)
+            .arg(ExportOptions::MaxSpeed),
+        QStringLiteral("factor"));
+    const QCommandLineOption size(QStringLiteral("size"),
+        QStringLiteral("Videos: WIDTHxHEIGHT in pixels (default 1280x720; even for webm and mp4)."),
+        QStringLiteral("WxH"));
+    parser.addOptions({ format, output, from, to, theme, detail, speed, size });
     if (int code = parseOptions(parser, command, arguments); code >= 0)
         return code;
 
@@ -103,9 +113,46 @@ int exportCommand(const QStringList& arguments)
     else if (themeName != QLatin1String("print"))
         return fail(command,
             QStringLiteral("--theme: unknown theme '%1' (one of: print, window)").arg(parser.value(theme)), Usage);
-    if (parser.isSet(theme) && chosen->kind != ExportFormat::Kind::Picture)
+    if (parser.isSet(theme) && chosen->kind == ExportFormat::Kind::Text)
         return fail(
-            command, QStringLiteral("--format %1 has no colours: --theme is for svg, png and pdf").arg(name), Usage);
+            command, QStringLiteral("--format %1 has no colours: --theme is for pictures and videos").arg(name), Usage);
+    const bool video = chosen->kind == ExportFormat::Kind::Video;
+    for (const QCommandLineOption* videoOnly : { &speed, &size }) {
+        if (parser.isSet(*videoOnly) && !video)
+            return fail(command,
+                QStringLiteral("--format %1 is not a video: no --%2").arg(name, videoOnly->names().constFirst()),
+                Usage);
+    }
+    if (parser.isSet(speed)) {
+        bool number = false;
+        options.speed = parser.value(speed).trimmed().toDouble(&number);
+        if (!number)
+            return fail(command,
+                QStringLiteral("--speed must be a number between %1 and %2 (times real time), not '%3'")
+                    .arg(ExportOptions::MinSpeed)
+                    .arg(ExportOptions::MaxSpeed)
+                    .arg(parser.value(speed)),
+                Usage);
+    }
+    if (parser.isSet(size) && !VideoExport::parseSize(parser.value(size), &options.width, &options.height))
+        return fail(command,
+            QStringLiteral("--size must be WIDTHxHEIGHT in pixels (e.g. 1280x720, within %1x%2 and %3x%4), not '%5'")
+                .arg(VideoExport::MinWidth)
+                .arg(VideoExport::MinHeight)
+                .arg(VideoExport::MaxWidth)
+                .arg(VideoExport::MaxHeight)
+                .arg(parser.value(size)),
+            Usage);
+    if (video) {
+        const VideoExport::Format videoFormat = name == QLatin1String("webm") ? VideoExport::Format::WebM
+            : name == QLatin1String("mp4")                                    ? VideoExport::Format::Mp4
+                                                                              : VideoExport::Format::Apng;
+        if (const QString wrong = VideoExport::checkOptions(options, videoFormat); !wrong.isEmpty())
+            return fail(command, wrong, Usage);
+        // Before reading and painting anything: the one thing that cannot work.
+        if (videoFormat != VideoExport::Format::Apng && VideoExport::ffmpegProgram().isEmpty())
+            return fail(command, VideoExport::ffmpegMissingMessage());
+    }
     if (parser.isSet(detail)) {
         if (!Textbook::detailFromName(parser.value(detail), &options.detail))
             return fail(command,
@@ -141,7 +188,26 @@ int exportCommand(const QStringList& arguments)
 
     const QString path = parser.value(output);
     FileError failure;
-    const bool ok = chosen->write(trace, header, range, options, path, &failure, {});
+    // A video takes a while: say how far it got on stderr, about every 5 %.
+    ExportProgress progress;
+    QElapsedTimer clock;
+    clock.start();
+    int reported = 0;
+    if (video) {
+        progress = [&](double done) {
+            const int percent = int(done * 100);
+            if (percent >= reported + 5) {
+                reported = percent - percent % 5;
+                err() << QStringLiteral("patternscope export: %1 %2 % (%3 s)")
+                             .arg(name)
+                             .arg(reported)
+                             .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1)
+                      << Qt::endl;
+            }
+            return true;
+        };
+    }
+    const bool ok = chosen->write(trace, header, range, options, path, &failure, progress);
     if (!ok && failure.code == FileError::Code::TooLarge && chosen->split) {
         // Offer the split rather than a file that would not render.
         const QList<ExportRange> pieces = chosen->split(trace, range, options);
@@ -160,6 +226,20 @@ int exportCommand(const QStringList& arguments)
         return fail(command, failure.message);
     const qsizetype exported
         = trace.messagesSentBetween(range.from, range.to == NoTime ? trace.endTime() : range.to).size();
+    if (video) {
+        const VideoExport::Frames frames(trace, range, options);
+        out() << QStringLiteral("exported %1 messages as %2 to %3: %4 frames at %5 fps (%6 s), %7x%8, in %9 s")
+                     .arg(exported)
+                     .arg(name, path)
+                     .arg(frames.count())
+                     .arg(VideoExport::FramesPerSecond)
+                     .arg(double(frames.count()) / VideoExport::FramesPerSecond, 0, 'f', 2)
+                     .arg(options.width)
+                     .arg(options.height)
+                     .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1)
+              << Qt::endl;
+        return Ok;
+    }
     out() << QStringLiteral("exported %1 messages as %2 to %3").arg(exported).arg(name, path) << Qt::endl;
     return Ok;
 }

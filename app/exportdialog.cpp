@@ -2,6 +2,7 @@
 #include "exportdialog.h"
 
 #include "exportformats.h"
+#include "videoexport.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -64,6 +65,20 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     m_windowTheme = new QCheckBox(tr("&Keep the window's theme (otherwise light, for print)"), this);
     m_windowTheme->setAccessibleName(tr("Keep the window's theme"));
     form->addRow(tr("Colours:"), m_windowTheme);
+    // Videos: the trace played back at a speed, into frames of a size.
+    m_speed = new QDoubleSpinBox(this);
+    m_speed->setAccessibleName(tr("Speed"));
+    m_speed->setRange(ExportOptions::MinSpeed, ExportOptions::MaxSpeed);
+    m_speed->setDecimals(2);
+    m_speed->setSingleStep(0.25);
+    m_speed->setSuffix(tr(" × real time"));
+    m_speed->setValue(1.0);
+    form->addRow(tr("&Speed:"), m_speed);
+    m_size = new QComboBox(this);
+    m_size->setAccessibleName(tr("Video size"));
+    for (const QSize size : { QSize(1280, 720), QSize(1920, 1080), QSize(854, 480), QSize(640, 360) })
+        m_size->addItem(tr("%1 × %2").arg(size.width()).arg(size.height()), size);
+    form->addRow(tr("Video si&ze:"), m_size);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Export…"));
@@ -86,7 +101,10 @@ void ExportDialog::formatChosen()
     if (!takesRange)
         m_whole->setChecked(true);
     m_part->setEnabled(takesRange);
-    m_windowTheme->setEnabled(format().kind == ExportFormat::Kind::Picture);
+    m_windowTheme->setEnabled(format().kind != ExportFormat::Kind::Text);
+    const bool video = format().kind == ExportFormat::Kind::Video;
+    m_speed->setEnabled(video);
+    m_size->setEnabled(video);
     m_detail->setEnabled(format().takesDetail);
 }
 
@@ -105,8 +123,14 @@ ExportRange ExportDialog::range() const
 ExportOptions ExportDialog::options() const
 {
     ExportOptions options;
-    if (m_windowTheme->isChecked() && format().kind == ExportFormat::Kind::Picture)
+    if (m_windowTheme->isChecked() && format().kind != ExportFormat::Kind::Text)
         options.theme = ExportOptions::Theme::Window;
+    if (format().kind == ExportFormat::Kind::Video) {
+        options.speed = m_speed->value();
+        const QSize size = m_size->currentData().toSize();
+        options.width = size.width();
+        options.height = size.height();
+    }
     if (format().takesDetail)
         options.detail = DetailLevel(m_detail->currentData().toInt());
     return options;
@@ -123,9 +147,17 @@ QString ExportDialog::run(const Trace& trace, const TraceHeader& header, QWidget
         QStringLiteral("sequence.%1").arg(format.suffix), QStringLiteral("%1 (*.%2)").arg(format.title, format.suffix));
     if (path.isEmpty())
         return {};
+    // Said before any frame is painted: WebM and MP4 cannot be made without ffmpeg.
+    if (format.kind == ExportFormat::Kind::Video && format.id != QLatin1String("apng")
+        && VideoExport::ffmpegProgram().isEmpty()) {
+        QMessageBox::warning(parent, tr("Export failed"), VideoExport::ffmpegMissingMessage());
+        return {};
+    }
 
     // Long exports show their progress and can be cancelled; the window goes on drawing meanwhile.
-    QProgressDialog progress(tr("Exporting…"), tr("Cancel"), 0, 1000, parent);
+    QProgressDialog progress(
+        format.kind == ExportFormat::Kind::Video ? tr("Painting and encoding the video…") : tr("Exporting…"),
+        tr("Cancel"), 0, 1000, parent);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     FileError error;

@@ -24,7 +24,8 @@ public:
     ExportRange range() const;
     // The detail level a diagram is drawn at (the window's, unless changed here); Wire for other formats.
     void setDetail(DetailLevel detail);
-    // Pictures in the print theme unless "keep the window's theme" is ticked; diagrams at the chosen detail.
+    // Pictures in the print theme unless "keep the window's theme" is ticked; diagrams at the chosen detail;
+    // videos at the chosen speed and size.
     ExportOptions options() const;
 
     // The whole flow: this dialog, the file dialog, the export. Returns the path written, or empty.
@@ -41,6 +42,8 @@ private:
     QDoubleSpinBox* m_from = nullptr;
     QDoubleSpinBox* m_to = nullptr;
     QCheckBox* m_windowTheme = nullptr;
+    QDoubleSpinBox* m_speed = nullptr;
+    QComboBox* m_size = nullptr;
 };
 
 } // namespace PatternScope

@@ -15,6 +15,7 @@
 #include <QProcessEnvironment>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -382,7 +383,8 @@ private Q_SLOTS:
         const QHash<QString, QByteArray> starts { { QStringLiteral("mermaid"), "sequenceDiagram" },
             { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
             { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
-            { QStringLiteral("pdf"), "%PDF" } };
+            { QStringLiteral("pdf"), "%PDF" }, { QStringLiteral("webm"), "\x1a\x45\xdf\xa3" },
+            { QStringLiteral("mp4"), "ftyp" }, { QStringLiteral("apng"), "\x89PNG" } };
         for (const char* input : { "small.pstrace.jsonl", "har/playwright.har" }) {
             for (const QString& id : ExportFormats::ids())
                 QTest::addRow("%s %s", input, qPrintable(id))
@@ -398,13 +400,29 @@ private Q_SLOTS:
         QVERIFY2(!start.isEmpty(), "a new format needs its first bytes in the _data function");
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out.") + format);
+        const bool video = ExportFormats::find(format)->kind == ExportFormat::Kind::Video;
+        if (video && format != QLatin1String("apng")
+            && QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty())
+            QSKIP("ffmpeg is not installed (Debian package ffmpeg)");
         const Result r = runCli(
             { QStringLiteral("export"), input, QStringLiteral("--format"), format, QStringLiteral("-o"), out });
-        QCOMPARE(r.err, QString());
+        if (video) {
+            // A video says how far it got on stderr, and nothing else.
+            const QStringList lines = r.err.split(u'\n', Qt::SkipEmptyParts);
+            QVERIFY(!lines.isEmpty());
+            for (const QString& line : lines)
+                QVERIFY2(line.startsWith(QStringLiteral("patternscope export: ") + format) && line.contains(u'%'),
+                    qPrintable(line));
+            QVERIFY2(r.out.contains(QStringLiteral(" frames at 25 fps")), qPrintable(r.out));
+        } else {
+            QCOMPARE(r.err, QString());
+        }
         QCOMPARE(r.exitCode, 0);
         QFile file(out);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY2(file.read(32).startsWith(start), qPrintable(format));
+        const QByteArray head = file.read(32);
+        // An MP4 begins with its first box's size, then "ftyp".
+        QVERIFY2((format == QLatin1String("mp4") ? head.mid(4) : head).startsWith(start), qPrintable(format));
     }
 
     void exportFailsCleanly_data()
@@ -441,6 +459,56 @@ private Q_SLOTS:
             QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--theme"),
             QStringLiteral("window") } << 2
                                         << QStringLiteral("patternscope export: --format csv has no colours: --theme");
+        const auto video = [&small](const char* format, const char* flag, const char* value) {
+            return QStringList { QStringLiteral("export"), small, QStringLiteral("-f"), QLatin1String(format),
+                QStringLiteral("-o"), QStringLiteral("@DIR@/x.") + QLatin1String(format), QLatin1String(flag),
+                QLatin1String(value) };
+        };
+        QTest::addRow("speed too fast") << video("apng", "--speed", "20") << 2
+                                        << QStringLiteral("patternscope export: --speed must be between 0.1 and 10");
+        QTest::addRow("speed not a number")
+            << video("webm", "--speed", "fast") << 2
+            << QStringLiteral("patternscope export: --speed must be a number between 0.1 and 10 (times real time), "
+                              "not 'fast'");
+        QTest::addRow("size not WxH") << video("mp4", "--size", "720p") << 2
+                                      << QStringLiteral("patternscope export: --size must be WIDTHxHEIGHT");
+        QTest::addRow("size too large")
+            << video("apng", "--size", "8000x4000") << 2
+            << QStringLiteral("patternscope export: --size must be WIDTHxHEIGHT within 160x120 and 3840x2160, not "
+                              "8000x4000");
+        QTest::addRow("odd size for yuv420p")
+            << video("mp4", "--size", "1279x720") << 2
+            << QStringLiteral("patternscope export: --size 1279x720: MP4 (yuv420p) needs an even width and height");
+        QTest::addRow("speed for a picture")
+            << video("png", "--speed", "2") << 2 << QStringLiteral("patternscope export: --format png is not a video");
+    }
+
+    // Without ffmpeg, WebM and MP4 say so before anything is painted, naming the program and its package.
+    void exportVideoWithoutFfmpegNamesIt_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addRow("webm") << QStringLiteral("webm");
+        QTest::addRow("mp4") << QStringLiteral("mp4");
+    }
+
+    void exportVideoWithoutFfmpegNamesIt()
+    {
+        QFETCH(QString, format);
+        QTemporaryDir dir;
+        QTemporaryDir emptyPath;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("PATH"), emptyPath.path());
+        const Result r = runCli(
+            { QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"), QStringLiteral("-f"),
+                format, QStringLiteral("-o"), dir.filePath(QStringLiteral("x.") + format) },
+            60000, environment);
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.out, QString());
+        QVERIFY2(r.err.startsWith(QStringLiteral("patternscope export: WebM and MP4 are encoded by ffmpeg")),
+            qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("Debian package ffmpeg")), qPrintable(r.err));
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY(QDir(dir.path()).isEmpty());
     }
 
     void exportFailsCleanly() { failsCleanly(); }
@@ -573,7 +641,9 @@ private Q_SLOTS:
     {
         const Result r = runCli({ QStringLiteral("export"), QStringLiteral("--help") });
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("One of: %1.").arg(ExportFormats::ids().join(QStringLiteral(", ")))),
+        // The help wraps long lines: compare with its white space made single spaces.
+        QVERIFY2(r.out.simplified().contains(
+                     QStringLiteral("One of: %1.").arg(ExportFormats::ids().join(QStringLiteral(", ")))),
             qPrintable(r.out));
     }
 
