@@ -273,4 +273,15 @@ void ServerSentEvents::serverStopping()
 
 PATTERNSCOPE_REGISTER_PATTERN(ServerSentEvents, 50)
 
+void ServerSentEvents::parameterChanged(const QString& name, qint64 value)
+{
+    FeedPattern::parameterChanged(name, value);
+    if (name != QLatin1String("heartbeat"))
+        return;
+    for (auto& [key, stream] : m_streams) {
+        if (stream.heartbeat)
+            stream.heartbeat->setInterval(int(value)); // restarts it: the next heartbeat is one interval away
+    }
+}
+
 } // namespace PatternScope

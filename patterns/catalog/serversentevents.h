@@ -15,6 +15,8 @@ class ServerSentEvents : public FeedPattern {
 public:
     explicit ServerSentEvents(const PatternContext& context, QObject* parent = nullptr);
     ~ServerSentEvents() override;
+    // The heartbeat is live: open streams take a new interval at once, not only streams opened later.
+    void parameterChanged(const QString& name, qint64 value) override;
     static PatternInfo info();
     QStringList tryItOut() const override;
 

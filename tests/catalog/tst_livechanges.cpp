@@ -45,6 +45,28 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("%1 items produced").arg(produced(*run->trace()))));
         QVERIFY(stopAndWait(*run));
     }
+
+    // An open event stream takes a new heartbeat interval at once (before, only streams opened later did).
+    void heartbeatActsOnOpenStreams()
+    {
+        auto run = startRun(QStringLiteral("server-sent-events"),
+            { QStringLiteral("heartbeat=600s"), QStringLiteral("produce=600s"), QStringLiteral("latency=5ms") });
+        QVERIFY(run);
+        const auto heartbeats = [&] {
+            return std::count_if(run->trace()->messages().begin(), run->trace()->messages().end(),
+                [](const Message& m) { return m.label.contains(QStringLiteral("heartbeat")); });
+        };
+        // The stream is open once its 200 has arrived.
+        QVERIFY(waitUntil([&] {
+            return std::any_of(run->trace()->messages().begin(), run->trace()->messages().end(),
+                [](const Message& m) { return m.label.startsWith(QStringLiteral("200")); });
+        }));
+        QCOMPARE(heartbeats(), 0);
+        QVERIFY(run->setParameter(QStringLiteral("heartbeat"), 100));
+        QVERIFY2(waitUntil([&] { return heartbeats() >= 3; }, 8000),
+            qPrintable(QStringLiteral("%1 heartbeats").arg(heartbeats())));
+        QVERIFY(stopAndWait(*run));
+    }
 };
 
 QTEST_MAIN(TestLiveChanges)
