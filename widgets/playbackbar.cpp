@@ -189,10 +189,12 @@ void PlaybackBar::refresh()
     // The time moves on its own while live with a run going, or while playing.
     const bool moving
         = mode == PlaybackClock::Mode::Playing || (mode == PlaybackClock::Mode::Live && m_clock->isRecording());
-    if (moving && !m_refresh.isActive())
-        m_refresh.start();
-    else if (!moving)
+    // Paused while the run records, only the head moves: the readout says so once a second.
+    const int interval = moving ? 100 : m_clock->isRecording() ? 1000 : 0;
+    if (interval == 0)
         m_refresh.stop();
+    else if (!m_refresh.isActive() || m_refresh.interval() != interval)
+        m_refresh.start(interval);
 }
 
 void PlaybackBar::showSpeed(double speed)

@@ -2,6 +2,7 @@
 // The playback readout: every step shows a different time, with the decimals the step needs.
 #include "playbackbar.h"
 #include "playbackclock.h"
+#include "waituntil.h"
 
 #include <QComboBox>
 #include <QSet>
@@ -153,6 +154,23 @@ private Q_SLOTS:
         QCOMPARE(f.clock.speed(), 5.0);
         Q_EMIT box->activated(five); // again: still applied, nothing toggles
         QCOMPARE(f.clock.speed(), 5.0);
+    }
+
+    // Paused while a run records, the picture holds but the readout's head keeps counting (slowly).
+    void pausedWhileRecordingTheHeadStillCounts()
+    {
+        Trace trace;
+        trace.startClock();
+        PlaybackClock clock;
+        clock.setTrace(&trace);
+        clock.setRecording(true);
+        PlaybackBar bar;
+        bar.setClock(&clock);
+        clock.pause();
+        const QString head = bar.timeText().section(QStringLiteral(" / "), 1);
+        QVERIFY(PatternScope::Test::waitUntil(
+            [&] { return bar.timeText().section(QStringLiteral(" / "), 1) != head; }, 3000));
+        QCOMPARE(clock.mode(), PlaybackClock::Mode::Paused);
     }
 
     // A click on the scrub bar goes to where it was clicked, not a page towards it.
