@@ -208,9 +208,10 @@ private Q_SLOTS:
         window.stopRun();
         QVERIFY(waitUntil([&] { return !window.isRunning(); }, 10000));
         const QList<Item> second = items(*window.trace());
+        // The texts must match exactly; the times within what a loaded machine (or a sanitizer build) allows.
         for (int i = 0; i < 6; ++i) {
             QCOMPARE(second.at(i).text, first.at(i).text);
-            QVERIFY2(std::abs(second.at(i).at - first.at(i).at) < 250'000,
+            QVERIFY2(std::abs(second.at(i).at - first.at(i).at) < 500'000,
                 qPrintable(
                     QStringLiteral("item %1 at %2 µs, then at %3 µs").arg(i).arg(first.at(i).at).arg(second.at(i).at)));
         }
