@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "captionbar.h"
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
 #include "exports.h"
@@ -154,7 +155,10 @@ void MainWindow::buildLayout()
     auto* centreLayout = new QVBoxLayout(centre);
     centreLayout->setContentsMargins(0, 0, 0, 0);
     centreLayout->setSpacing(0);
+    m_caption = new CaptionBar(this);
+    m_caption->setClock(m_clock);
     centreLayout->addWidget(m_view, 1);
+    centreLayout->addWidget(m_caption);
     centreLayout->addWidget(m_playback);
 
     m_inspector = new MessageInspector(this);
@@ -197,6 +201,9 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_status, 1);
 
     connect(m_view, &SequenceView::messageActivated, this, &MainWindow::selectFromView);
+    // The table follows playback: during a replay it lists what has happened by the playback time.
+    connect(m_caption, &CaptionBar::positionChanged, this,
+        [this](TimeUs position, bool live) { m_filter->setPlaybackTime(live ? NoTime : position); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::selectFromTable);
     connect(m_parameters, &ParameterPanel::parameterEdited, this, [this](const QString& name, qint64 value) {
         if (!m_run || !m_run->isRunning())
@@ -325,8 +332,9 @@ void MainWindow::buildActions()
         return a;
     };
     add(tr("&Play / pause"), QKeySequence(Qt::Key_Space), &PlaybackClock::togglePlay);
-    add(tr("Step &forward"), QKeySequence(Qt::Key_Right), &PlaybackClock::stepForward);
-    add(tr("Step &back"), QKeySequence(Qt::Key_Left), &PlaybackClock::stepBack);
+    for (QAction* step : { add(tr("Step &forward"), QKeySequence(Qt::Key_Right), &PlaybackClock::stepForward),
+             add(tr("Step &back"), QKeySequence(Qt::Key_Left), &PlaybackClock::stepBack) })
+        connect(step, &QAction::triggered, this, &MainWindow::selectStepped);
     add(tr("&Live"), QKeySequence(Qt::Key_End), &PlaybackClock::goLive);
     playback->addAction(tr("&Faster"), QKeySequence(Qt::CTRL | Qt::Key_BracketRight), this,
         [this] { m_clock->setSpeed(PlaybackBar::fasterThan(m_clock->speed())); });
@@ -406,6 +414,7 @@ void MainWindow::showTrace(Trace* trace, bool recording)
     m_view->setFollowing(true);
     m_model->setTrace(trace);
     m_inspector->setTrace(trace);
+    m_caption->setTrace(trace);
     updateStatus();
 }
 
@@ -607,6 +616,16 @@ void MainWindow::selectFromView(qint64 seq)
         m_table->clearSelection();
     }
     m_syncingSelection = false;
+}
+
+void MainWindow::selectStepped()
+{
+    const Trace* current = trace();
+    const qint64 seq = current ? CaptionBar::messageAt(*current, m_clock->position()) : -1;
+    if (seq < 0)
+        return;
+    m_view->selectMessage(seq);
+    selectFromView(seq);
 }
 
 void MainWindow::selectFromTable()

@@ -19,6 +19,7 @@ class QTableView;
 
 namespace PatternScope {
 
+class CaptionBar;
 class EventFilterBar;
 class EventFilterModel;
 class EventTableModel;
@@ -65,6 +66,7 @@ public:
     Trace* trace() const;
     QTableView* table() const { return m_table; }
     MessageInspector* inspector() const { return m_inspector; }
+    CaptionBar* captionBar() const { return m_caption; }
     EventFilterModel* filterModel() const { return m_filter; }
     ParameterPanel* parameterPanel() const { return m_parameters; }
     bool isRunning() const;
@@ -80,6 +82,8 @@ private:
     void showTrace(Trace* trace, bool recording);
     void selectFromView(qint64 seq);
     void selectFromTable();
+    // After a step: the event it landed on is selected in the diagram, the table and the inspector.
+    void selectStepped();
     void updateStatus();
     // The run is over (finished, or stopped because a trace was opened): Start, the picker and every
     // parameter can be used again.
@@ -109,6 +113,7 @@ private:
     SequenceView* m_view = nullptr;
     PlaybackClock* m_clock = nullptr;
     PlaybackBar* m_playback = nullptr;
+    CaptionBar* m_caption = nullptr;
     MessageInspector* m_inspector = nullptr;
     EventTableModel* m_model = nullptr;
     EventFilterModel* m_filter = nullptr;

@@ -174,6 +174,14 @@ bool EventFilterModel::participantMatches(const Trace& trace, int id) const
     return m_participantMatches[index] == 1;
 }
 
+void EventFilterModel::setPlaybackTime(TimeUs t)
+{
+    if (t == m_until)
+        return;
+    m_until = t;
+    invalidateRowsFilter();
+}
+
 bool EventFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     // Nothing to look for: an empty text, "//", or a broken expression.
@@ -184,6 +192,8 @@ bool EventFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
         // The event table's row is the message's seq.
         const Message& m = trace->message(sourceRow);
         if (!(m_kindMask & kindBit(m.kind)))
+            return false;
+        if (m_until != NoTime && m.sentAt > m_until)
             return false;
         if (!byText)
             return true;

@@ -61,6 +61,11 @@ public:
     // True when every kind of the category is shown.
     bool isCategoryShown(KindCategory category) const;
 
+    // During a replay the table lists only what has happened by the playback time: rows sent after
+    // `t` are left out. NoTime lists every row (live).
+    void setPlaybackTime(TimeUs t);
+    TimeUs playbackTime() const { return m_until; }
+
 Q_SIGNALS:
     void filterChanged();
 
@@ -81,6 +86,7 @@ private:
     bool m_isRegex = false;
     QString m_error;
     quint32 m_kindMask = ~0u;
+    TimeUs m_until = NoTime;
     // Per filter text: does each kind's name match
     std::array<bool, 32> m_kindNameMatches = {};
     // Per participant id, whether its name matches; -1 not yet known. Filled lazily while filtering.

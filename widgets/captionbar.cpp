@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "captionbar.h"
+
+#include "playbackclock.h"
+
+#include <QEvent>
+#include <QPainter>
+
+namespace PatternScope {
+
+namespace {
+
+// How often the line is read again while playback moves: enough for captions a second apart.
+constexpr int TickMs = 100;
+// A growing trace is narrated again at most this often.
+constexpr qint64 RenarrateMs = 500;
+
+} // namespace
+
+CaptionBar::CaptionBar(QWidget* parent)
+    : QWidget(parent)
+{
+    setAccessibleName(tr("Caption"));
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    setBackgroundRole(QPalette::AlternateBase);
+    setAutoFillBackground(true);
+    m_tick.setInterval(TickMs);
+    connect(&m_tick, &QTimer::timeout, this, &CaptionBar::refresh);
+}
+
+void CaptionBar::setClock(PlaybackClock* clock)
+{
+    if (m_clock)
+        m_clock->disconnect(this);
+    m_clock = clock;
+    if (clock)
+        connect(clock, &PlaybackClock::changed, this, &CaptionBar::refresh);
+    refresh();
+}
+
+void CaptionBar::setTrace(const Trace* trace)
+{
+    if (m_trace)
+        m_trace->disconnect(this);
+    m_trace = trace;
+    m_captions.clear();
+    m_stale = true;
+    if (trace) {
+        connect(trace, &Trace::messageAdded, this, &CaptionBar::traceGrew);
+        connect(trace, &Trace::messageUpdated, this, &CaptionBar::traceGrew);
+        connect(trace, &Trace::activationEnded, this, &CaptionBar::traceGrew);
+        connect(trace, &Trace::noteAdded, this, &CaptionBar::traceGrew);
+        connect(trace, &Trace::connectionClosed, this, &CaptionBar::traceGrew);
+        connect(trace, &Trace::cleared, this, &CaptionBar::traceGrew);
+    }
+    refresh();
+}
+
+void CaptionBar::traceGrew()
+{
+    m_stale = true;
+    updateTicking();
+}
+
+const QList<Caption>& CaptionBar::captions()
+{
+    if (m_stale && m_trace) {
+        m_captions = Narration::captions(*m_trace);
+        m_narrated.start();
+        m_stale = false;
+    } else if (!m_trace) {
+        m_captions.clear();
+    }
+    return m_captions;
+}
+
+void CaptionBar::refresh()
+{
+    // While a run records, the trace changes all the time: narrate it again now and then, not per message.
+    const bool recording = m_clock && m_clock->isRecording();
+    if (!recording || !m_narrated.isValid() || m_narrated.elapsed() >= RenarrateMs)
+        captions();
+    const bool live = !m_clock || m_clock->isLive();
+    const TimeUs position = m_clock ? m_clock->position() : (m_trace ? m_trace->endTime() : NoTime);
+    if (position != m_position || live != m_live) {
+        m_position = position;
+        m_live = live;
+        Q_EMIT positionChanged(position, live);
+    }
+    const int index = m_trace && position != NoTime ? Narration::captionAt(m_captions, position) : -1;
+    const QString text = index >= 0 ? m_captions[index].text : QString();
+    if (index != m_index || text != m_text) {
+        m_index = index;
+        m_text = text;
+        setToolTip(text);
+        update();
+        Q_EMIT captionChanged(index, text);
+    }
+    updateTicking();
+}
+
+void CaptionBar::updateTicking()
+{
+    bool moving = false;
+    if (m_clock && m_trace) {
+        const PlaybackClock::Mode mode = m_clock->mode();
+        moving = mode == PlaybackClock::Mode::Playing || (mode == PlaybackClock::Mode::Live && m_clock->isRecording());
+    }
+    // A finished, unread change to the trace is picked up once more, then the line rests.
+    if (!moving && m_stale && m_trace)
+        moving = true;
+    if (moving && !m_tick.isActive())
+        m_tick.start();
+    else if (!moving && m_tick.isActive())
+        m_tick.stop();
+}
+
+qint64 CaptionBar::messageAt(const Trace& trace, TimeUs t)
+{
+    if (t == NoTime)
+        return -1;
+    // Plumbing (TCP connect and close) is what a step passes through, not what it is about.
+    qint64 found = -1;
+    for (qint64 seq : trace.messagesSentBetween(t, t)) {
+        if (found < 0 || (isPlumbing(trace.message(found).kind) && !isPlumbing(trace.message(seq).kind)))
+            found = seq;
+    }
+    if (found >= 0)
+        return found;
+    for (qint64 seq : trace.messagesOverlapping(t, t)) {
+        const Message& m = trace.message(seq);
+        if (m.state != Message::State::InFlight && m.receivedAt == t
+            && (found < 0 || (isPlumbing(trace.message(found).kind) && !isPlumbing(m.kind))))
+            found = seq;
+    }
+    return found;
+}
+
+QFont CaptionBar::captionFont() const
+{
+    QFont f = font();
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * 1.25);
+    else
+        f.setPixelSize(qRound(f.pixelSize() * 1.25));
+    return f;
+}
+
+QSize CaptionBar::sizeHint() const
+{
+    const QFontMetrics metrics(captionFont());
+    return { metrics.averageCharWidth() * 60, metrics.height() + metrics.height() / 2 };
+}
+
+QSize CaptionBar::minimumSizeHint() const
+{
+    const QSize hint = sizeHint();
+    return { 0, hint.height() };
+}
+
+void CaptionBar::paintEvent(QPaintEvent* event)
+{
+    Q_UNUSED(event)
+    QPainter painter(this);
+    painter.setFont(captionFont());
+    const QFontMetrics metrics(painter.font());
+    const int margin = metrics.averageCharWidth();
+    const QRect area = rect().adjusted(margin, 0, -margin, 0);
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(area, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(m_text, Qt::ElideRight, area.width()));
+}
+
+void CaptionBar::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange)
+        updateGeometry();
+    QWidget::changeEvent(event);
+}
+
+} // namespace PatternScope

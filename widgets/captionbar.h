@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "narration.h"
+#include "trace.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+namespace PatternScope {
+
+class PlaybackClock;
+
+// The caption line under the diagram: what is happening at the playback time, in plain words
+// (Narration::captions). It reads the clock when it moves, a few times a second while playing or
+// following a live run, and not at all while paused. Its ticks also tell followers (the event table)
+// where playback is.
+class CaptionBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit CaptionBar(QWidget* parent = nullptr);
+
+    void setClock(PlaybackClock* clock);
+    // The trace to narrate; a running trace is narrated again as it grows (at most twice a second).
+    void setTrace(const Trace* trace);
+
+    QString text() const { return m_text; }
+    int currentIndex() const { return m_index; }
+    const QList<Caption>& captions();
+    // Whether it reads the clock on a timer: while playback moves, never while paused.
+    bool isTicking() const { return m_tick.isActive(); }
+
+    // The message a step to `t` lands on: the one sent then, else the one that arrived then; -1 for none.
+    static qint64 messageAt(const Trace& trace, TimeUs t);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+public Q_SLOTS:
+    // Reads the clock now: after a jump, a step, or a new trace.
+    void refresh();
+
+Q_SIGNALS:
+    // The caption in force changed (index into captions(), -1 for none).
+    void captionChanged(int index, const QString& text);
+    // Where playback is, at each tick and jump; `live` when it follows the head.
+    void positionChanged(PatternScope::TimeUs position, bool live);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    QFont captionFont() const;
+    void traceGrew();
+    void updateTicking();
+
+    QPointer<PlaybackClock> m_clock;
+    QPointer<const Trace> m_trace;
+    QList<Caption> m_captions;
+    bool m_stale = true; // the trace changed since the captions were made
+    QElapsedTimer m_narrated; // since the captions were last made
+    QTimer m_tick;
+    QString m_text;
+    int m_index = -1;
+    TimeUs m_position = NoTime;
+    bool m_live = true;
+};
+
+} // namespace PatternScope
