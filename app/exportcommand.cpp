@@ -84,7 +84,11 @@ int exportCommand(const QStringList& arguments)
     const QCommandLineOption size(QStringLiteral("size"),
         QStringLiteral("Videos: WIDTHxHEIGHT in pixels (default 1280x720; even for webm and mp4)."),
         QStringLiteral("WxH"));
-    parser.addOptions({ format, output, from, to, theme, detail, speed, size });
+    const QCommandLineOption captions(QStringLiteral("captions"),
+        QStringLiteral("Videos: the narration burned in under the diagram (burn, the default), written beside the "
+                       "video as OUT.vtt (vtt), or left out (none)."),
+        QStringLiteral("how"));
+    parser.addOptions({ format, output, from, to, theme, detail, speed, size, captions });
     if (int code = parseOptions(parser, command, arguments); code >= 0)
         return code;
 
@@ -117,8 +121,10 @@ int exportCommand(const QStringList& arguments)
         return fail(
             command, QStringLiteral("--format %1 has no colours: --theme is for pictures and videos").arg(name), Usage);
     const bool video = chosen->kind == ExportFormat::Kind::Video;
-    for (const QCommandLineOption* videoOnly : { &speed, &size }) {
-        if (parser.isSet(*videoOnly) && !video)
+    // WebVTT captions are timed for a video at a speed.
+    const bool timed = video || name == QLatin1String("vtt");
+    for (const QCommandLineOption* videoOnly : { &speed, &size, &captions }) {
+        if (parser.isSet(*videoOnly) && !video && !(videoOnly == &speed && timed))
             return fail(command,
                 QStringLiteral("--format %1 is not a video: no --%2").arg(name, videoOnly->names().constFirst()),
                 Usage);
@@ -134,6 +140,27 @@ int exportCommand(const QStringList& arguments)
                     .arg(parser.value(speed)),
                 Usage);
     }
+    if (parser.isSet(captions)) {
+        const QString how = parser.value(captions).toLower();
+        if (how == QLatin1String("burn"))
+            options.captions = ExportOptions::Captions::Burn;
+        else if (how == QLatin1String("vtt"))
+            options.captions = ExportOptions::Captions::Vtt;
+        else if (how == QLatin1String("none"))
+            options.captions = ExportOptions::Captions::None;
+        else
+            return fail(command,
+                QStringLiteral("--captions: unknown value '%1' (one of: burn, vtt, none)").arg(parser.value(captions)),
+                Usage);
+    }
+    if (name == QLatin1String("vtt")
+        && !(options.speed >= ExportOptions::MinSpeed && options.speed <= ExportOptions::MaxSpeed))
+        return fail(command,
+            QStringLiteral("--speed must be between %1 and %2 (times real time), not %3")
+                .arg(ExportOptions::MinSpeed)
+                .arg(ExportOptions::MaxSpeed)
+                .arg(options.speed),
+            Usage);
     if (parser.isSet(size) && !VideoExport::parseSize(parser.value(size), &options.width, &options.height))
         return fail(command,
             QStringLiteral("--size must be WIDTHxHEIGHT in pixels (e.g. 1280x720, within %1x%2 and %3x%4), not '%5'")
@@ -227,7 +254,11 @@ int exportCommand(const QStringList& arguments)
     const qsizetype exported
         = trace.messagesSentBetween(range.from, range.to == NoTime ? trace.endTime() : range.to).size();
     if (video) {
-        const VideoExport::Frames frames(trace, range, options);
+        ExportOptions counted = options; // only counting frames: no captions to make
+        counted.captions = ExportOptions::Captions::None;
+        const VideoExport::Frames frames(trace, range, counted);
+        if (options.captions == ExportOptions::Captions::Vtt)
+            out() << QStringLiteral("captions written to %1").arg(VideoExport::vttPath(path)) << Qt::endl;
         out() << QStringLiteral("exported %1 messages as %2 to %3: %4 frames at %5 fps (%6 s), %7x%8, in %9 s")
                      .arg(exported)
                      .arg(name, path)

@@ -79,6 +79,12 @@ ExportDialog::ExportDialog(const Trace& trace, QWidget* parent)
     for (const QSize size : { QSize(1280, 720), QSize(1920, 1080), QSize(854, 480), QSize(640, 360) })
         m_size->addItem(tr("%1 × %2").arg(size.width()).arg(size.height()), size);
     form->addRow(tr("Video si&ze:"), m_size);
+    m_captions = new QComboBox(this);
+    m_captions->setAccessibleName(tr("Captions"));
+    m_captions->addItem(tr("Burned in under the diagram"), int(ExportOptions::Captions::Burn));
+    m_captions->addItem(tr("Beside the video, as a WebVTT file"), int(ExportOptions::Captions::Vtt));
+    m_captions->addItem(tr("None"), int(ExportOptions::Captions::None));
+    form->addRow(tr("&Captions:"), m_captions);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Export…"));
@@ -103,8 +109,9 @@ void ExportDialog::formatChosen()
     m_part->setEnabled(takesRange);
     m_windowTheme->setEnabled(format().kind != ExportFormat::Kind::Text);
     const bool video = format().kind == ExportFormat::Kind::Video;
-    m_speed->setEnabled(video);
+    m_speed->setEnabled(video || format().id == QLatin1String("vtt"));
     m_size->setEnabled(video);
+    m_captions->setEnabled(video);
     m_detail->setEnabled(format().takesDetail);
 }
 
@@ -125,7 +132,10 @@ ExportOptions ExportDialog::options() const
     ExportOptions options;
     if (m_windowTheme->isChecked() && format().kind != ExportFormat::Kind::Text)
         options.theme = ExportOptions::Theme::Window;
+    if (format().id == QLatin1String("vtt"))
+        options.speed = m_speed->value();
     if (format().kind == ExportFormat::Kind::Video) {
+        options.captions = ExportOptions::Captions(m_captions->currentData().toInt());
         options.speed = m_speed->value();
         const QSize size = m_size->currentData().toSize();
         options.width = size.width();

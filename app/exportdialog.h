@@ -44,6 +44,7 @@ private:
     QCheckBox* m_windowTheme = nullptr;
     QDoubleSpinBox* m_speed = nullptr;
     QComboBox* m_size = nullptr;
+    QComboBox* m_captions = nullptr;
 };
 
 } // namespace PatternScope

@@ -2,11 +2,13 @@
 #include "videoexport.h"
 
 #include "apngwriter.h"
+#include "narration.h"
 #include "sequencepainter.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QPainter>
 #include <QProcess>
@@ -221,11 +223,37 @@ ExportFormat videoFormat(const QString& id, const QString& title, Format format)
     row.suffix = id;
     row.kind = ExportFormat::Kind::Video;
     row.takesDetail = true;
-    row.write = [format](const Trace& trace, const TraceHeader&, const ExportRange& range, const ExportOptions& options,
-                    const QString& path, FileError* error, const ExportProgress& progress) {
-        return VideoExport::write(trace, range, format, options, path, error, progress);
-    };
+    row.write
+        = [format](const Trace& trace, const TraceHeader& header, const ExportRange& range,
+              const ExportOptions& options, const QString& path, FileError* error, const ExportProgress& progress) {
+              return VideoExport::write(trace, range, format, options, path, error, progress, header.pattern);
+          };
     return row;
+}
+
+ExportFormat vttFormat()
+{
+    ExportFormat row;
+    row.id = QStringLiteral("vtt");
+    row.title = QStringLiteral("WebVTT captions (for a video at the same speed)");
+    row.suffix = QStringLiteral("vtt");
+    row.kind = ExportFormat::Kind::Text;
+    row.write = &VideoExport::writeVtt;
+    return row;
+}
+
+// The band under the diagram where a caption is burned in: two lines of a font a quarter larger than the
+// diagram's.
+QFont captionFont(const QFont& font)
+{
+    QFont larger = font;
+    larger.setPointSizeF(font.pointSizeF() * 1.25);
+    return larger;
+}
+
+double captionBandHeight(const QFont& font)
+{
+    return std::ceil(2 * QFontMetricsF(captionFont(font)).lineSpacing() + 16.0);
 }
 
 } // namespace
@@ -257,9 +285,11 @@ struct Frames::Private {
     TimeUs from = 0;
     TimeUs end = 0;
     int count = 1;
+    QList<Caption> captions; // burned in when not empty
+    double band = 0; // the caption band's height, in logical pixels
 };
 
-Frames::Frames(const Trace& trace, const ExportRange& range, const ExportOptions& options)
+Frames::Frames(const Trace& trace, const ExportRange& range, const ExportOptions& options, const QString& patternId)
     : d(std::make_unique<Private>(trace, range, options))
 {
     d->size = QSize(options.width, options.height);
@@ -288,6 +318,10 @@ Frames::Frames(const Trace& trace, const ExportRange& range, const ExportOptions
         }
     }
     d->painter.setExpectedDelays(&d->delays, d->lastDelay);
+    if (options.captions == ExportOptions::Captions::Burn) {
+        d->captions = Narration::captions(trace, patternId);
+        d->band = captionBandHeight(d->font);
+    }
     // Columns share the width as in the view.
     const double width = d->logical.width();
     const int participants = int(trace.participants().size());
@@ -322,12 +356,13 @@ QSize Frames::size() const
 QImage Frames::paint(int frame) const
 {
     QImage image(d->size, QImage::Format_RGB32);
-    image.setDevicePixelRatio(d->scale);
     QPainter p(&image);
     p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    // Not a device pixel ratio: Qt takes none under 1, and a small video is a smaller picture of the same view.
+    p.scale(d->scale, d->scale);
     const double width = d->logical.width();
-    const double height = d->logical.height();
-    p.fillRect(QRectF(0, 0, width, height), d->theme.background);
+    const double height = d->logical.height() - d->band;
+    p.fillRect(QRectF(0, 0, width, d->logical.height()), d->theme.background);
     p.setFont(d->font);
 
     const TimeUs t = timeOf(frame);
@@ -345,8 +380,40 @@ QImage Frames::paint(int frame) const
     p.restore();
     d->painter.paintRuler(p, sy - (kTop - header), header, height - header);
     d->painter.paintHeaders(p, 0, width);
+    if (d->band > 0) {
+        // The caption under the diagram, as the window's caption line shows it: what is happening now.
+        const QRectF band(0, height, width, d->band);
+        p.fillRect(band, d->theme.headerFill);
+        p.setPen(d->theme.headerBorder);
+        p.drawLine(band.topLeft(), band.topRight());
+        const QString text = captionOf(frame);
+        if (!text.isEmpty()) {
+            const QFont font = captionFont(d->font);
+            p.setFont(font);
+            p.setPen(d->theme.text);
+            const QRectF box = band.adjusted(16, 8, -16, -8);
+            // Two lines at most; a longer caption is elided at the end of the second.
+            const QFontMetricsF metrics(font);
+            QString shown = text;
+            if (metrics.boundingRect(box, Qt::AlignCenter | Qt::TextWordWrap, text).height() > box.height() + 1)
+                shown = metrics.elidedText(text, Qt::ElideRight, box.width() * 1.9);
+            p.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, shown);
+        }
+    }
     p.end();
     return image;
+}
+
+QString Frames::captionOf(int frame) const
+{
+    const TimeUs t = timeOf(frame);
+    const int index = Narration::captionAt(d->captions, t);
+    if (index < 0)
+        return {};
+    const Caption& caption = d->captions[index];
+    if (caption.until != NoTime && t >= caption.until)
+        return {};
+    return caption.text;
 }
 
 QString checkOptions(const ExportOptions& options, Format format)
@@ -399,14 +466,39 @@ QString ffmpegMissingMessage()
 }
 
 bool write(const Trace& trace, const ExportRange& range, Format format, const ExportOptions& options,
-    const QString& path, FileError* error, const ExportProgress& progress)
+    const QString& path, FileError* error, const ExportProgress& progress, const QString& patternId)
 {
     if (const QString wrong = checkOptions(options, format); !wrong.isEmpty())
         return FileError::fail(error, FileError::Code::BadInput, wrong);
-    Frames frames(trace, range, options);
-    if (format == Format::Apng)
-        return writeApng(frames, path, error, progress);
-    return writeWithFfmpeg(frames, format, path, error, progress);
+    Frames frames(trace, range, options, patternId);
+    const bool written = format == Format::Apng ? writeApng(frames, path, error, progress)
+                                                : writeWithFfmpeg(frames, format, path, error, progress);
+    if (!written || options.captions != ExportOptions::Captions::Vtt)
+        return written;
+    TraceHeader header;
+    header.pattern = patternId;
+    return writeVtt(trace, header, range, options, vttPath(path), error, {});
+}
+
+QString vttPath(const QString& path)
+{
+    const QFileInfo info(path);
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral(".vtt"));
+}
+
+bool writeVtt(const Trace& trace, const TraceHeader& header, const ExportRange& range, const ExportOptions& options,
+    const QString& path, FileError* error, const ExportProgress& progress)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    if (!Export::webVtt(trace, header, range, &file, error, progress, options))
+        return false;
+    if (!file.commit())
+        return FileError::fail(
+            error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    return true;
 }
 
 const QList<ExportFormat>& formats()
@@ -415,6 +507,7 @@ const QList<ExportFormat>& formats()
         videoFormat(QStringLiteral("webm"), QStringLiteral("WebM video (VP9, by ffmpeg)"), Format::WebM),
         videoFormat(QStringLiteral("mp4"), QStringLiteral("MP4 video (H.264, by ffmpeg)"), Format::Mp4),
         videoFormat(QStringLiteral("apng"), QStringLiteral("Animated PNG"), Format::Apng),
+        vttFormat(),
     };
     return formats;
 }

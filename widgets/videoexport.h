@@ -28,7 +28,9 @@ constexpr int MaxHeight = 2160;
 // one as of the range's end.
 class Frames {
 public:
-    Frames(const Trace& trace, const ExportRange& range, const ExportOptions& options);
+    // With options.captions Burn, the narration (Narration::captions of the trace, as `patternId` tells it) is
+    // painted in a band under the diagram.
+    Frames(const Trace& trace, const ExportRange& range, const ExportOptions& options, const QString& patternId = {});
     ~Frames();
 
     int count() const;
@@ -36,6 +38,8 @@ public:
     QSize size() const;
     // 32-bit RGB, size() large.
     QImage paint(int frame) const;
+    // The caption burned into a frame (empty: none).
+    QString captionOf(int frame) const;
 
 private:
     struct Private;
@@ -55,10 +59,16 @@ QString ffmpegMissingMessage();
 
 // Writes atomically (a temporary file beside `path`, renamed at the end): on failure or cancel the file at
 // `path` is left as it was and nothing else is left behind. Progress is frames painted and encoded (0..1).
+// With options.captions Vtt, the captions are written beside it too (vttPath()), atomically as well.
 bool write(const Trace& trace, const ExportRange& range, Format format, const ExportOptions& options,
+    const QString& path, FileError* error, const ExportProgress& progress = {}, const QString& patternId = {});
+// Where `--captions vtt` writes the captions of the video at `path`: OUT.webm -> OUT.vtt.
+QString vttPath(const QString& path);
+// Writes the WebVTT captions (Export::webVtt) to `path`, atomically.
+bool writeVtt(const Trace& trace, const TraceHeader& header, const ExportRange& range, const ExportOptions& options,
     const QString& path, FileError* error, const ExportProgress& progress = {});
 
-// The rows of the export format table for WebM, MP4 and APNG.
+// The rows of the export format table for WebM, MP4, APNG and WebVTT.
 const QList<ExportFormat>& formats();
 
 } // namespace VideoExport

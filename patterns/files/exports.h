@@ -76,6 +76,11 @@ bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError
 bool har(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, FileError* error,
     const ExportProgress& progress = {});
 
+// WebVTT captions: the trace's narration (Narration::captions), timed on the clock of its video (from the
+// start of `range`, at options.speed), one cue per caption.
+bool webVtt(const Trace& trace, const TraceHeader& header, const ExportRange& range, QIODevice* out, FileError* error,
+    const ExportProgress& progress = {}, const ExportOptions& options = {});
+
 } // namespace Export
 
 namespace Import {

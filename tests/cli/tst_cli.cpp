@@ -384,7 +384,8 @@ private Q_SLOTS:
             { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
             { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
             { QStringLiteral("pdf"), "%PDF" }, { QStringLiteral("webm"), "\x1a\x45\xdf\xa3" },
-            { QStringLiteral("mp4"), "ftyp" }, { QStringLiteral("apng"), "\x89PNG" } };
+            { QStringLiteral("mp4"), "ftyp" }, { QStringLiteral("apng"), "\x89PNG" },
+            { QStringLiteral("vtt"), "WEBVTT" } };
         for (const char* input : { "small.pstrace.jsonl", "har/playwright.har" }) {
             for (const QString& id : ExportFormats::ids())
                 QTest::addRow("%s %s", input, qPrintable(id))
@@ -479,6 +480,11 @@ private Q_SLOTS:
         QTest::addRow("odd size for yuv420p")
             << video("mp4", "--size", "1279x720") << 2
             << QStringLiteral("patternscope export: --size 1279x720: MP4 (yuv420p) needs an even width and height");
+        QTest::addRow("bad captions")
+            << video("webm", "--captions", "subtitles") << 2
+            << QStringLiteral("patternscope export: --captions: unknown value 'subtitles' (one of: burn, vtt, none)");
+        QTest::addRow("size for captions") << video("vtt", "--size", "640x360") << 2
+                                           << QStringLiteral("patternscope export: --format vtt is not a video");
         QTest::addRow("speed for a picture")
             << video("png", "--speed", "2") << 2 << QStringLiteral("patternscope export: --format png is not a video");
     }

@@ -64,6 +64,9 @@ private Q_SLOTS:
                              << QStringLiteral("mp4") << false << false;
         QTest::addRow("apng") << QStringLiteral("apng") << QStringLiteral("Animated PNG") << QStringLiteral("apng")
                               << false << false;
+        QTest::addRow("vtt") << QStringLiteral("vtt")
+                             << QStringLiteral("WebVTT captions (for a video at the same speed)")
+                             << QStringLiteral("vtt") << false << false;
     }
 
     void rows()
@@ -88,7 +91,7 @@ private Q_SLOTS:
         QCOMPARE(ExportFormats::ids(),
             QStringList({ QStringLiteral("mermaid"), QStringLiteral("plantuml"), QStringLiteral("csv"),
                 QStringLiteral("har"), QStringLiteral("svg"), QStringLiteral("png"), QStringLiteral("pdf"),
-                QStringLiteral("webm"), QStringLiteral("mp4"), QStringLiteral("apng") }));
+                QStringLiteral("webm"), QStringLiteral("mp4"), QStringLiteral("apng"), QStringLiteral("vtt") }));
         QCOMPARE(ExportFormats::find(u"gif"), nullptr);
         // The text rows come from the files layer as they are.
         for (const ExportFormat& text : Export::textFormats())
@@ -104,7 +107,8 @@ private Q_SLOTS:
             { QStringLiteral("plantuml"), "@startuml" }, { QStringLiteral("csv"), "seq," },
             { QStringLiteral("har"), "{" }, { QStringLiteral("svg"), "<?xml" }, { QStringLiteral("png"), "\x89PNG" },
             { QStringLiteral("pdf"), "%PDF" }, { QStringLiteral("webm"), "\x1a\x45\xdf\xa3" },
-            { QStringLiteral("apng"), "\x89PNG" }, { QStringLiteral("mp4"), QByteArray() } };
+            { QStringLiteral("apng"), "\x89PNG" }, { QStringLiteral("mp4"), QByteArray() },
+            { QStringLiteral("vtt"), "WEBVTT" } };
         QVERIFY2(starts.contains(id), "a new format needs a line here");
         skipWithoutFfmpeg(id);
         Trace trace;

@@ -5,6 +5,7 @@
 #include "apngwriter.h"
 #include "exchanges.h"
 #include "exportformats.h"
+#include "narration.h"
 #include "videoexport.h"
 
 #include <QBuffer>
@@ -14,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -320,6 +322,107 @@ private Q_SLOTS:
         QCOMPARE(QSize(width, height), QSize(1920, 1080));
         QVERIFY(!VideoExport::parseSize(QStringLiteral("1920"), &width, &height));
         QVERIFY(!VideoExport::parseSize(QStringLiteral("-2x4"), &width, &height));
+    }
+
+    // The captions burned in are the narration's, in a band under the diagram; none leaves the band out.
+    void captionsAreBurnedInOrLeftOut()
+    {
+        Trace trace;
+        fillExchanges(trace, 6, 500'000);
+        const QList<Caption> captions = Narration::captions(trace);
+        QVERIFY(!captions.isEmpty());
+        ExportOptions options;
+        options.width = 640;
+        options.height = 360;
+        const VideoExport::Frames burned(trace, {}, options);
+        options.captions = ExportOptions::Captions::None;
+        const VideoExport::Frames plain(trace, {}, options);
+        const int frame = burned.count() / 2;
+        const int index = Narration::captionAt(captions, burned.timeOf(frame));
+        QVERIFY(index >= 0);
+        QCOMPARE(burned.captionOf(frame), captions[index].text);
+        QCOMPARE(plain.captionOf(frame), QString());
+        const QImage a = burned.paint(frame);
+        const QImage b = plain.paint(frame);
+        // The bottom rows differ (the band and its text), the participants at the top do not.
+        const auto row = [](const QImage& image, int y) {
+            return QByteArray(reinterpret_cast<const char*>(image.constScanLine(y)), image.bytesPerLine());
+        };
+        QCOMPARE(row(a, 10), row(b, 10));
+        int differing = 0;
+        for (int y = a.height() - 40; y < a.height(); ++y)
+            differing += row(a, y) != row(b, y) ? 1 : 0;
+        QVERIFY2(differing > 20, qPrintable(QString::number(differing)));
+    }
+
+    // WebVTT parsed back: a header, then cues whose times are the captions' on the video's clock (from the range's
+    // start, at its speed), in order and not overlapping, and whose text is the caption's.
+    void webVttReadsBack()
+    {
+        Trace trace;
+        fillExchanges(trace, 6, 500'000);
+        const QList<Caption> captions = Narration::captions(trace);
+        QVERIFY(captions.size() >= 2);
+        ExportOptions options;
+        options.speed = 0.5;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("c.vtt"));
+        FileError error;
+        QVERIFY2(
+            ExportFormats::find(u"vtt")->write(trace, {}, {}, options, path, &error, {}), qPrintable(error.message));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList blocks = QString::fromUtf8(file.readAll()).split(QStringLiteral("\n\n"), Qt::SkipEmptyParts);
+        QCOMPARE(blocks.constFirst(), QStringLiteral("WEBVTT"));
+        const QRegularExpression cue(QStringLiteral(
+            "^(\\d+)\n(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) --> (\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3})\n([^\n]+)$"));
+        const auto ms = [](const QRegularExpressionMatch& m, int first) {
+            return ((m.captured(first).toLongLong() * 60 + m.captured(first + 1).toLongLong()) * 60
+                       + m.captured(first + 2).toLongLong())
+                * 1000
+                + m.captured(first + 3).toLongLong();
+        };
+        // Every caption that lasts at all is a cue (one that gives way at the very moment it starts is none).
+        QList<Caption> lasting;
+        for (qsizetype i = 0; i < captions.size(); ++i) {
+            const TimeUs until = captions[i].until != NoTime ? captions[i].until
+                : i + 1 < captions.size()                    ? captions[i + 1].at
+                                                             : trace.endTime();
+            if (std::min(until, trace.endTime()) > captions[i].at)
+                lasting.append(captions[i]);
+        }
+        QVERIFY(lasting.size() >= 2);
+        qint64 previousEnd = 0;
+        QCOMPARE(blocks.size() - 1, lasting.size());
+        for (int i = 1; i < blocks.size(); ++i) {
+            const QRegularExpressionMatch m = cue.match(blocks[i]);
+            QVERIFY2(m.hasMatch(), qPrintable(blocks[i]));
+            QCOMPARE(m.captured(1).toInt(), i);
+            const qint64 start = ms(m, 2);
+            const qint64 end = ms(m, 6);
+            QVERIFY(start >= previousEnd);
+            QVERIFY(end > start);
+            previousEnd = end;
+            const Caption& caption = lasting[i - 1];
+            // At half speed a trace millisecond is two of the video's.
+            QVERIFY2(std::abs(start - caption.at / 500) <= 1, qPrintable(blocks[i]));
+            QCOMPARE(m.captured(10), caption.text.trimmed()); // a cue line has no trailing blanks
+        }
+        // The last cue ends with the video.
+        QVERIFY(std::abs(previousEnd - trace.endTime() / 500) <= 1);
+
+        // Beside a video: OUT.vtt, the same cues.
+        options.captions = ExportOptions::Captions::Vtt;
+        options.width = 320;
+        options.height = 180;
+        const QString video = dir.filePath(QStringLiteral("clip.apng"));
+        QVERIFY2(
+            ExportFormats::find(u"apng")->write(trace, {}, {}, options, video, &error, {}), qPrintable(error.message));
+        QCOMPARE(VideoExport::vttPath(video), dir.filePath(QStringLiteral("clip.vtt")));
+        QFile beside(VideoExport::vttPath(video));
+        QVERIFY(beside.open(QIODevice::ReadOnly));
+        file.seek(0);
+        QCOMPARE(beside.readAll(), file.readAll());
     }
 
     // Cancelled half-way: no video, and no partial file beside where it would have gone.
