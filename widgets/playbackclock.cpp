@@ -123,17 +123,24 @@ void PlaybackClock::setSpeed(double speed)
 
 void PlaybackClock::stepForward()
 {
-    const TimeUs next = nextEvent(position());
-    anchor(next == NoTime ? head() : next);
-    m_mode = Mode::Paused;
-    Q_EMIT changed();
+    const TimeUs from = position();
+    const TimeUs next = nextEvent(from);
+    stepTo(from, next == NoTime ? head() : next);
 }
 
 void PlaybackClock::stepBack()
 {
-    const TimeUs previous = previousEvent(position());
-    anchor(previous == NoTime ? 0 : previous);
+    const TimeUs from = position();
+    const TimeUs previous = previousEvent(from);
+    stepTo(from, previous == NoTime ? 0 : previous);
+}
+
+void PlaybackClock::stepTo(TimeUs from, TimeUs to)
+{
+    anchor(to);
     m_mode = Mode::Paused;
+    if (to != from)
+        Q_EMIT stepped(from, to);
     Q_EMIT changed();
 }
 

@@ -53,9 +53,13 @@ public Q_SLOTS:
 Q_SIGNALS:
     // Mode, speed or a jump changed; a smooth advance is not announced (nothing ticks).
     void changed();
+    // A step went from one moment to the next (announced just before changed()): the view lets the arrow
+    // fly there rather than jump.
+    void stepped(PatternScope::TimeUs from, PatternScope::TimeUs to);
 
 private:
     void anchor(TimeUs at);
+    void stepTo(TimeUs from, TimeUs to);
     TimeUs played() const; // where playing has got to, not held back by the head
 
     QPointer<const Trace> m_trace;

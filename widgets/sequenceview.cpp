@@ -90,7 +90,12 @@ void SequenceView::setClock(PlaybackClock* clock)
         m_clock->disconnect(this);
     m_clock = clock;
     if (clock) {
+        connect(clock, &PlaybackClock::stepped, this, &SequenceView::startStep);
         connect(clock, &PlaybackClock::changed, this, [this] {
+            // Anything but the step itself (a seek, play, another step) ends the flight at once.
+            if (m_stepTo != NoTime
+                && (m_clock->mode() != PlaybackClock::Mode::Paused || m_clock->position() != m_stepTo))
+                m_stepTo = NoTime;
             if (m_clock->isLive())
                 setFollowing(true);
             traceChanged();
@@ -218,9 +223,36 @@ void SequenceView::traceChanged()
 
 TimeUs SequenceView::asOf() const
 {
+    if (isStepping()) {
+        const double done = double(m_stepTimer.nsecsElapsed()) / double(m_stepFlightNs);
+        return m_stepFrom + TimeUs(double(m_stepTo - m_stepFrom) * done);
+    }
     if (m_clock)
         return m_clock->position();
     return m_trace ? m_trace->endTime() : 0;
+}
+
+// Step mode, as a network simulator's: the arrow flies to the next event at the playback speed, but never
+// for longer than MaxStepFlightMs, so a step over a long hold still answers the key at once. Stepping back,
+// or a flight too short to see, jumps.
+void SequenceView::startStep(TimeUs from, TimeUs to)
+{
+    m_stepTo = NoTime;
+    if (!m_clock || to <= from)
+        return;
+    const double flightNs = double(to - from) * 1000.0 / m_clock->speed();
+    m_stepFlightNs = qint64(std::min(flightNs, double(MaxStepFlightMs) * 1e6));
+    if (m_stepFlightNs < qint64(kFrameMs) * 2'000'000)
+        return;
+    m_stepFrom = from;
+    m_stepTo = to;
+    m_stepTimer.start();
+    updateAnimation();
+}
+
+bool SequenceView::isStepping() const
+{
+    return m_stepTo != NoTime && m_stepTimer.nsecsElapsed() < m_stepFlightNs;
 }
 
 TimeUs SequenceView::contentEnd() const
@@ -269,7 +301,7 @@ void SequenceView::updateAnimation()
         const PlaybackClock::Mode mode = m_clock->mode();
         moving = (mode == PlaybackClock::Mode::Playing && m_clock->position() < m_clock->head())
             || (mode == PlaybackClock::Mode::Live && m_clock->isRecording() && m_trace->inFlightCount() > 0)
-            || (mode == PlaybackClock::Mode::Playing && m_clock->isRecording());
+            || (mode == PlaybackClock::Mode::Playing && m_clock->isRecording()) || isStepping();
     }
     if (moving && !m_frames.isActive())
         m_frames.start();

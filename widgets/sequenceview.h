@@ -8,6 +8,7 @@
 #include "theme.h"
 
 #include <QAbstractScrollArea>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QPointer>
 #include <QSet>
@@ -64,6 +65,10 @@ public:
     QLineF arrowInViewport(qint64 seq) const;
     // Whether frames are being drawn continuously right now.
     bool isAnimating() const { return m_frames.isActive(); }
+    // The moment the diagram is drawn at: the clock's position, except while a step's arrow is still flying
+    // there (a step forward plays its way to the next event in at most MaxStepFlightMs).
+    TimeUs drawnTime() const { return asOf(); }
+    static constexpr qint64 MaxStepFlightMs = 600;
     // Where the last frame put arrows, bundles and labels (content coordinates), and where that is on screen.
     const DiagramLayout& layout() const { return m_layout; }
     QPointF contentToViewport(QPointF content) const;
@@ -101,6 +106,8 @@ private:
     void updateAnimation();
     void frame();
     TimeUs asOf() const;
+    void startStep(TimeUs from, TimeUs to);
+    bool isStepping() const;
     TimeUs contentEnd() const;
     QPointF toContent(QPointF viewportPoint) const;
     void scrollToTime(TimeUs t);
@@ -121,6 +128,11 @@ private:
     qsizetype m_hoveredNote = -1;
     Theme m_theme;
     QTimer m_frames;
+    // A step forward in flight: drawn from m_stepFrom to m_stepTo over m_stepFlightNs of wall time.
+    TimeUs m_stepFrom = NoTime;
+    TimeUs m_stepTo = NoTime;
+    qint64 m_stepFlightNs = 0;
+    QElapsedTimer m_stepTimer;
     QHash<QPair<int, int>, TimeUs> m_delays; // last one-way delay seen between two participants
     TimeUs m_lastDelay = 250'000;
     TimeUs m_activityEnd = 0; // where the last arrow ended: after a long gap, the folds are worked out again

@@ -6,6 +6,7 @@
 #include "testrun.h"
 #include "tracequeries.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
@@ -154,7 +155,7 @@ private Q_SLOTS:
 
         clock.stepForward();
         clock.stepForward();
-        QCoreApplication::processEvents();
+        QTRY_VERIFY(!view.isAnimating()); // the step's arrow has flown
         QVERIFY(!view.arrowInViewport(2).isNull());
         // Halfway through the last flight the arrow is only partly drawn.
         clock.seek(1'600'000);
@@ -162,6 +163,46 @@ private Q_SLOTS:
         QVERIFY(!partial.isNull());
         QVERIFY(partial.length() < view.arrowInViewport(1).length());
         QVERIFY(!view.isAnimating()); // paused: no frames
+    }
+
+    void stepForwardFliesTheArrowToItsArrival()
+    {
+        Trace trace;
+        const int a = trace.addParticipant(QStringLiteral("A"), Participant::Role::Client);
+        const int b = trace.addParticipant(QStringLiteral("B"), Participant::Role::Server);
+        trace.completeMessage(
+            trace.addMessage(makeMessage(a, b, Message::Kind::HttpRequest, {}, 1'000'000)), 3'000'000);
+        PlaybackClock clock;
+        clock.setTrace(&trace);
+        clock.setSpeed(PlaybackClock::MinSpeed); // 2 s of flight would take 20 s: capped at MaxStepFlightMs
+        SequenceView view;
+        view.resize(600, 400);
+        view.setClock(&clock);
+        view.setTrace(&trace);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        clock.seek(1'000'000); // paused at the send
+        const qreal leftAt = view.arrowInViewport(0).length();
+
+        QElapsedTimer wall;
+        wall.start();
+        clock.stepForward();
+        QCOMPARE(clock.position(), TimeUs(3'000'000)); // the clock, the caption and the table are at the arrival
+        // The picture is not there yet: it plays its way there.
+        QVERIFY(view.drawnTime() < clock.position());
+        QVERIFY(view.isAnimating());
+        QVERIFY(QTest::qWaitFor([&] { return view.arrowInViewport(0).length() > leftAt; }));
+        QTRY_VERIFY(!view.isAnimating());
+        QVERIFY(wall.elapsed() >= SequenceView::MaxStepFlightMs);
+        QCOMPARE(view.drawnTime(), clock.position());
+
+        // Stepping back jumps, and a seek during a flight ends it.
+        clock.stepBack();
+        QCOMPARE(view.drawnTime(), TimeUs(1'000'000));
+        clock.stepForward();
+        QVERIFY(view.isAnimating());
+        clock.seek(2'000'000);
+        QCOMPARE(view.drawnTime(), TimeUs(2'000'000));
     }
 
     void zoomAndAxesChangeTheLayout()
