@@ -45,6 +45,7 @@ QString overview()
                           "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
                           "  --pattern ID                 the pattern the window starts with\n"
                           "  --detail wire|textbook       every message, or the steps a textbook draws\n"
+                          "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
                           "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
                           "\n"
                           "'patternscope COMMAND --help' shows a command's options.\n"
@@ -301,7 +302,7 @@ bool wantsConsole(int argc, char** argv)
             return false;
     }
     // The window's own: replaying a file, choosing the pattern and the detail, taking a screenshot.
-    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after", "--detail" };
+    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after", "--detail", "--present" };
     for (const char* argument : windowArguments) {
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;

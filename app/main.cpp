@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "parameters.h"
 #include "pattern.h"
+#include "presenter.h"
 #include "textbook.h"
 
 #include <QApplication>
@@ -38,6 +39,7 @@ struct WindowOptions {
     QString screenshot;
     qint64 afterMs = 0;
     std::optional<DetailLevel> detail; // unset: as the View menu last had it
+    bool present = false;
 };
 
 // The window's own options: [open FILE] [--pattern ID] [--detail LEVEL] [--screenshot PNG [--after DURATION]].
@@ -77,7 +79,9 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     const QCommandLineOption detail(QStringLiteral("detail"),
         QStringLiteral("Diagram detail: wire (every message) or textbook (the steps a textbook draws)."),
         QStringLiteral("level"));
-    parser.addOptions({ pattern, screenshot, after, detail });
+    const QCommandLineOption present(QStringLiteral("present"),
+        QStringLiteral("Presenter layout: the diagram gets the room of the table, the inspector and the parameters."));
+    parser.addOptions({ pattern, screenshot, after, detail, present });
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
@@ -113,6 +117,7 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
         options->detail = level;
     }
     options->screenshot = parser.value(screenshot);
+    options->present = parser.isSet(present);
     return -1;
 }
 
@@ -122,6 +127,8 @@ int runWindow(const WindowOptions& options)
     window.selectPattern(options.pattern);
     if (options.detail)
         window.setDetail(*options.detail);
+    if (options.present)
+        window.presenter()->setPresenterLayout(true);
     if (!options.open.isEmpty()) {
         QString error;
         if (!window.openTrace(options.open, &error))

@@ -107,9 +107,9 @@ MainWindow::MainWindow(QWidget* parent)
     , m_presenter(new Presenter(this))
 {
     setWindowTitle(tr("PatternScope"));
-    m_presenter->restoreGeometry();
     buildLayout();
     buildActions();
+    m_presenter->restoreGeometry();
     m_statusTimer.setInterval(250);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
     patternChosen();
@@ -191,6 +191,7 @@ void MainWindow::buildLayout()
     auto* main = new QSplitter(Qt::Vertical, this);
     main->addWidget(top);
     main->addWidget(bottom);
+    m_presenter->setSidePanes({ parameters, m_inspector, bottom });
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 1);
     main->setSizes({ 640, 200 });
@@ -198,6 +199,8 @@ void MainWindow::buildLayout()
 
     m_status = new QLabel(this);
     m_status->setAccessibleName(tr("Run status"));
+    // A long status line is cut at the window's edge rather than widening the window past the screen's.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_status, 1);
 
     connect(m_view, &SequenceView::messageActivated, this, &MainWindow::selectFromView);
@@ -321,6 +324,8 @@ void MainWindow::buildActions()
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);
     view->addSeparator();
     addDiagramActions(view, m_view, m_filter);
+    view->addSeparator();
+    m_presenter->addActions(view);
     toolbar->addSeparator();
     toolbar->addAction(timeAxis);
     toolbar->addAction(compactAxis);

@@ -69,6 +69,7 @@ public:
     CaptionBar* captionBar() const { return m_caption; }
     EventFilterModel* filterModel() const { return m_filter; }
     ParameterPanel* parameterPanel() const { return m_parameters; }
+    Presenter* presenter() const { return m_presenter; }
     bool isRunning() const;
 
 protected:

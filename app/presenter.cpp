@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "presenter.h"
 
+#include <QAction>
 #include <QCursor>
+#include <QEvent>
 #include <QGuiApplication>
+#include <QLayout>
 #include <QMainWindow>
+#include <QMenu>
 #include <QScreen>
 #include <QSettings>
+#include <QSplitter>
+#include <QTimer>
 
 namespace PatternScope {
 
@@ -36,25 +42,31 @@ QSize Presenter::startSize(const QRect& available)
 
 void Presenter::restoreGeometry()
 {
-    // Qt moves a remembered geometry back onto the screen if that screen has since gone or shrunk.
-    const QByteArray saved = QSettings().value(GeometryKey).toByteArray();
-    if (!saved.isEmpty() && m_window->restoreGeometry(saved))
-        return;
     QScreen* screen = QGuiApplication::screenAt(QCursor::pos());
     if (!screen)
         screen = QGuiApplication::primaryScreen();
-    if (!screen || !screenIsReal()) {
-        m_window->resize(PreferredSize);
-        return;
+    const QRect available = screen && screenIsReal() ? screen->availableGeometry() : QRect();
+    const QByteArray saved = QSettings().value(GeometryKey).toByteArray();
+    // A geometry remembered from a bigger screen (or a smaller QT_SCALE_FACTOR) is not kept when it runs off this one.
+    const bool restored = !saved.isEmpty() && m_window->restoreGeometry(saved)
+        && (available.isEmpty() || available.contains(m_window->frameGeometry()));
+    if (!restored) {
+        const QSize size = startSize(available);
+        QRect frame(QPoint(), size);
+        frame.moveCenter(available.isEmpty() ? QPoint(size.width() / 2, size.height() / 2) : available.center());
+        m_window->setWindowState(m_window->windowState() & ~Qt::WindowMaximized);
+        m_window->setGeometry(frame);
+        // A screen smaller than the window was designed for is best used whole.
+        if (size != PreferredSize)
+            m_window->setWindowState(m_window->windowState() | Qt::WindowMaximized);
     }
-    const QRect available = screen->availableGeometry();
-    const QSize size = startSize(available);
-    QRect frame(QPoint(), size);
-    frame.moveCenter(available.center());
-    m_window->setGeometry(frame);
-    // A screen smaller than the window was designed for is best used whole.
-    if (size != PreferredSize)
-        m_window->setWindowState(m_window->windowState() | Qt::WindowMaximized);
+    // Too small for the panes beside the diagram (1280×720 at QT_SCALE_FACTOR 2): the diagram gets it all.
+    // (Asking for the minimum makes the window at least that big: the size is put back once the panes are gone.)
+    const QSize size = m_window->size();
+    if (size.width() < m_window->minimumSizeHint().width() || size.height() < m_window->minimumSizeHint().height()) {
+        setPresenterLayout(true);
+        m_window->resize(size);
+    }
 }
 
 void Presenter::saveGeometry()
@@ -62,6 +74,82 @@ void Presenter::saveGeometry()
     if (m_window->isFullScreen())
         return;
     QSettings().setValue(GeometryKey, m_window->saveGeometry());
+}
+
+void Presenter::setSidePanes(const QList<QWidget*>& panes)
+{
+    m_panes.clear();
+    for (QWidget* pane : panes)
+        m_panes.append(pane);
+}
+
+void Presenter::addActions(QMenu* view)
+{
+    m_fullScreenAction = view->addAction(tr("&Full screen"));
+    m_fullScreenAction->setCheckable(true);
+    m_fullScreenAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_fullScreenAction->setToolTip(tr("The whole screen for the window; F11 or Esc leaves it"));
+    connect(m_fullScreenAction, &QAction::toggled, this, &Presenter::setFullScreen);
+    // Esc means "leave full screen" only while there is one to leave; elsewhere it is the widgets'.
+    m_leaveFullScreenAction = new QAction(tr("Leave full screen"), m_window);
+    m_leaveFullScreenAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_leaveFullScreenAction->setEnabled(false);
+    connect(m_leaveFullScreenAction, &QAction::triggered, this, [this] { setFullScreen(false); });
+    m_window->addAction(m_leaveFullScreenAction);
+
+    m_presenterAction = view->addAction(tr("&Presenter layout"));
+    m_presenterAction->setCheckable(true);
+    m_presenterAction->setChecked(m_presenterLayout);
+    m_presenterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_presenterAction->setToolTip(
+        tr("Only the diagram and its playback: the table, the inspector and the parameters are hidden (Ctrl+Shift+P)"));
+    connect(m_presenterAction, &QAction::toggled, this, &Presenter::setPresenterLayout);
+}
+
+void Presenter::setPresenterLayout(bool on)
+{
+    if (m_presenterAction && m_presenterAction->isChecked() != on)
+        m_presenterAction->setChecked(on); // comes back here through toggled
+    if (m_presenterLayout == on)
+        return;
+    m_presenterLayout = on;
+    // A splitter gives a pane shown again whatever room is left (often none): the sizes come back as they were.
+    if (on) {
+        m_splitterSizes.clear();
+        for (QSplitter* splitter : m_window->findChildren<QSplitter*>())
+            m_splitterSizes.append({ splitter, splitter->sizes() });
+    }
+    for (QWidget* pane : std::as_const(m_panes)) {
+        if (pane)
+            pane->setVisible(!on);
+    }
+    // The window's minimum follows at once, so it can be made as small as the diagram alone allows.
+    if (QLayout* layout = m_window->layout()) {
+        layout->invalidate();
+        layout->activate();
+    }
+    if (!on) {
+        // Once the splitters have laid out their handles again, or the handles' pixels are counted twice.
+        QTimer::singleShot(0, this, [this] {
+            for (const auto& [splitter, sizes] : std::as_const(m_splitterSizes)) {
+                if (splitter && !m_presenterLayout)
+                    splitter->setSizes(sizes);
+            }
+        });
+    }
+    Q_EMIT presenterLayoutChanged(on);
+}
+
+void Presenter::setFullScreen(bool on)
+{
+    if (m_fullScreenAction && m_fullScreenAction->isChecked() != on)
+        m_fullScreenAction->setChecked(on);
+    if (m_leaveFullScreenAction)
+        m_leaveFullScreenAction->setEnabled(on);
+    if (on == m_window->isFullScreen())
+        return;
+    m_window->setWindowState(
+        on ? m_window->windowState() | Qt::WindowFullScreen : m_window->windowState() & ~Qt::WindowFullScreen);
 }
 
 } // namespace PatternScope

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QRect>
 #include <QSize>
+#include <utility>
 
+class QAction;
 class QMainWindow;
+class QMenu;
+class QSplitter;
+class QWidget;
 
 namespace PatternScope {
 
-// The window as a teacher puts it in front of a class: sized for the screen it opens on, and where it was
-// left last time.
+// The window as a teacher puts it in front of a class: sized for the screen it opens on and where it was
+// left last time, full screen (F11, Esc leaves it), and the presenter layout that gives the diagram the room.
 class Presenter : public QObject {
     Q_OBJECT
 public:
@@ -26,8 +33,28 @@ public:
     // Remembers the geometry for the next start (not full screen's: the next start opens as a window).
     void saveGeometry();
 
+    // What the presenter layout hides (the table, the inspector, the parameters); the rest gets their room.
+    void setSidePanes(const QList<QWidget*>& panes);
+    // View → Full screen (F11) and Presenter layout (Ctrl+Shift+P).
+    void addActions(QMenu* view);
+
+    bool isPresenterLayout() const { return m_presenterLayout; }
+    // Hides the side panes or shows them again; their sizes are kept by their splitters, so nothing is lost.
+    void setPresenterLayout(bool on);
+    void setFullScreen(bool on);
+
+Q_SIGNALS:
+    void presenterLayoutChanged(bool on);
+
 private:
     QMainWindow* m_window;
+    QList<QPointer<QWidget>> m_panes;
+    QList<std::pair<QPointer<QSplitter>, QList<int>>>
+        m_splitterSizes; // the normal layout's, while the presenter layout is on
+    bool m_presenterLayout = false;
+    QAction* m_presenterAction = nullptr;
+    QAction* m_fullScreenAction = nullptr;
+    QAction* m_leaveFullScreenAction = nullptr;
 };
 
 } // namespace PatternScope

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
+#include "messageinspector.h"
 #include "parameterpanel.h"
 #include "presenter.h"
 #include "sequenceview.h"
@@ -10,6 +11,8 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QSettings>
+#include <QSplitter>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -45,6 +48,15 @@ QStringList clipped(const QWidget& window)
                        .arg(r.height());
     }
     return out;
+}
+
+QAction* actionNamed(const QWidget& window, const QString& text)
+{
+    for (QAction* a : window.findChildren<QAction*>()) {
+        if (a->text() == text)
+            return a;
+    }
+    return nullptr;
 }
 
 } // namespace
@@ -127,6 +139,61 @@ private Q_SLOTS:
         const QSize diagram = window.sequenceView()->size();
         QVERIFY2(diagram.width() >= size.width() / 3 && diagram.height() >= size.height() / 4,
             qPrintable(QStringLiteral("diagram %1×%2").arg(diagram.width()).arg(diagram.height())));
+    }
+
+    void presenterLayoutGivesTheDiagramTheRoomAndGivesItBack()
+    {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QAction* presenter = actionNamed(window, QStringLiteral("&Presenter layout"));
+        QVERIFY(presenter);
+        auto* splitter = window.findChild<QSplitter*>();
+        QVERIFY(splitter);
+        QList<QList<int>> before;
+        for (const QSplitter* s : window.findChildren<QSplitter*>())
+            before << s->sizes();
+        const QSize normal = window.sequenceView()->size();
+
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(window.presenter()->isPresenterLayout());
+        QVERIFY(presenter->isChecked());
+        QVERIFY(!window.table()->isVisible());
+        QVERIFY(!window.inspector()->isVisible());
+        QVERIFY(!window.parameterPanel()->isVisible());
+        QTRY_VERIFY(window.sequenceView()->width() > normal.width() + 300);
+        QTRY_VERIFY(window.sequenceView()->height() > normal.height() + 100);
+
+        presenter->trigger();
+        QVERIFY(!window.presenter()->isPresenterLayout());
+        QVERIFY(window.table()->isVisible());
+        QVERIFY(window.inspector()->isVisible());
+        QVERIFY(window.parameterPanel()->isVisible());
+        const auto sizes = [&window] {
+            QList<QList<int>> out;
+            for (const QSplitter* s : window.findChildren<QSplitter*>())
+                out << s->sizes();
+            return out;
+        };
+        QTRY_COMPARE(sizes(), before);
+        QTRY_COMPARE(window.sequenceView()->size(), normal);
+    }
+
+    void f11IsFullScreenAndEscLeavesIt()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(window.isFullScreen());
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(!window.isFullScreen());
+        QTest::keyClick(&window, Qt::Key_F11);
+        QTRY_VERIFY(window.isFullScreen());
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QTRY_VERIFY(!window.isFullScreen());
+        QVERIFY(!actionNamed(window, QStringLiteral("&Full screen"))->isChecked());
     }
 
     void geometryIsRemembered()
