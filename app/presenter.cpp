@@ -2,6 +2,7 @@
 #include "presenter.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCursor>
 #include <QEvent>
 #include <QGuiApplication>
@@ -12,12 +13,23 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QTimer>
+#include <algorithm>
 
 namespace PatternScope {
 
 namespace {
 
 const QString GeometryKey = QStringLiteral("window/geometry");
+const QString FontScaleKey = QStringLiteral("view/fontScale");
+// The sizes Larger and Smaller text step through: small steps near 1, bigger ones for a hall.
+constexpr double FontScales[] = { 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0 };
+
+// The application font at scale 1: what it was before any window scaled it.
+const QFont& baseFont()
+{
+    static const QFont base = QApplication::font();
+    return base;
+}
 
 // The offscreen platform's screen is a made-up 800×600, not a place the window is seen on.
 bool screenIsReal()
@@ -31,6 +43,46 @@ Presenter::Presenter(QMainWindow* window)
     : QObject(window)
     , m_window(window)
 {
+    baseFont(); // taken before the first scaling
+    const double remembered = QSettings().value(FontScaleKey, 1.0).toDouble();
+    if (remembered != 1.0)
+        setFontScale(remembered);
+}
+
+double Presenter::largerFontScale(double scale)
+{
+    for (const double step : FontScales) {
+        if (step > scale + 1e-6)
+            return step;
+    }
+    return MaxFontScale;
+}
+
+double Presenter::smallerFontScale(double scale)
+{
+    double below = MinFontScale;
+    for (const double step : FontScales) {
+        if (step < scale - 1e-6)
+            below = step;
+    }
+    return below;
+}
+
+void Presenter::setFontScale(double scale)
+{
+    scale = std::clamp(scale, MinFontScale, MaxFontScale);
+    if (qFuzzyCompare(scale, m_fontScale))
+        return;
+    m_fontScale = scale;
+    const QFont& base = baseFont();
+    QFont font = base;
+    if (base.pointSizeF() > 0)
+        font.setPointSizeF(base.pointSizeF() * scale);
+    else
+        font.setPixelSize(std::max(1, qRound(base.pixelSize() * scale)));
+    QApplication::setFont(font);
+    QSettings().setValue(FontScaleKey, scale);
+    Q_EMIT fontScaleChanged(scale);
 }
 
 QSize Presenter::startSize(const QRect& available)
@@ -104,6 +156,26 @@ void Presenter::addActions(QMenu* view)
     m_presenterAction->setToolTip(
         tr("Only the diagram and its playback: the table, the inspector and the parameters are hidden (Ctrl+Shift+P)"));
     connect(m_presenterAction, &QAction::toggled, this, &Presenter::setPresenterLayout);
+
+    // Shift+= is + and Shift+- is _ on most layouts: both spellings are bound.
+    QAction* larger = view->addAction(tr("&Larger text"), this, [this] { setFontScale(largerFontScale(m_fontScale)); });
+    larger->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Plus) });
+    larger->setToolTip(tr("Every text in the window larger: labels, notes, axis, caption and panels (Ctrl+Shift+=)"));
+    QAction* smaller
+        = view->addAction(tr("S&maller text"), this, [this] { setFontScale(smallerFontScale(m_fontScale)); });
+    smaller->setShortcuts({ QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Minus),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Underscore) });
+    QAction* normal = view->addAction(tr("&Normal text size"), this, [this] { setFontScale(1.0); });
+    normal->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_0), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_ParenRight) });
+    const auto enable = [smaller, larger, normal](double scale) {
+        larger->setEnabled(scale < MaxFontScale);
+        smaller->setEnabled(scale > MinFontScale);
+        normal->setEnabled(!qFuzzyCompare(scale, 1.0));
+    };
+    enable(m_fontScale);
+    connect(this, &Presenter::fontScaleChanged, this, enable);
 }
 
 void Presenter::setPresenterLayout(bool on)

@@ -43,8 +43,21 @@ public:
     void setPresenterLayout(bool on);
     void setFullScreen(bool on);
 
+    // One scale for every text in the window: the diagram's labels, notes and axis, the caption line, the
+    // textbook panel and the side panes. Applied as the application font (everything drawn with a widget's
+    // font() follows), remembered, and set from View → Larger text / Smaller text / Normal text size
+    // (Ctrl+Shift+= / Ctrl+Shift+- / Ctrl+Shift+0).
+    double fontScale() const { return m_fontScale; }
+    void setFontScale(double scale);
+    static constexpr double MinFontScale = 0.8;
+    static constexpr double MaxFontScale = 3.0;
+    // The next step up or down from `scale` (clamped to the range).
+    static double largerFontScale(double scale);
+    static double smallerFontScale(double scale);
+
 Q_SIGNALS:
     void presenterLayoutChanged(bool on);
+    void fontScaleChanged(double scale);
 
 private:
     QMainWindow* m_window;
@@ -52,6 +65,7 @@ private:
     QList<std::pair<QPointer<QSplitter>, QList<int>>>
         m_splitterSizes; // the normal layout's, while the presenter layout is on
     bool m_presenterLayout = false;
+    double m_fontScale = 1.0;
     QAction* m_presenterAction = nullptr;
     QAction* m_fullScreenAction = nullptr;
     QAction* m_leaveFullScreenAction = nullptr;

@@ -69,9 +69,11 @@ private Q_SLOTS:
     {
         QVERIFY(m_settings.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        m_font = QApplication::font();
     }
 
     void init() { QSettings().clear(); }
+    void cleanup() { QApplication::setFont(m_font); }
 
     void startSizeFitsTheScreen_data()
     {
@@ -220,8 +222,44 @@ private Q_SLOTS:
         QCOMPARE(window.size(), Presenter::PreferredSize);
     }
 
+    // A teacher's Ctrl+Shift+= reaches every text alike (the diagram paints with its widget's font, the
+    // caption and the panels too), steps back with Ctrl+Shift+-, and is there again at the next start.
+    void fontScaleGrowsEveryTextAndIsRemembered()
+    {
+        const qreal base = QApplication::font().pointSizeF();
+        QVERIFY(base > 0);
+        {
+            MainWindow window;
+            QVERIFY(window.selectPattern(QStringLiteral("long-polling")));
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QCOMPARE(window.presenter()->fontScale(), 1.0);
+            QAction* larger = actionNamed(window, QStringLiteral("&Larger text"));
+            QVERIFY(larger);
+            larger->trigger();
+            larger->trigger();
+            QCOMPARE(window.presenter()->fontScale(), 1.3);
+            for (const QWidget* w : { static_cast<QWidget*>(window.sequenceView()),
+                     static_cast<QWidget*>(window.parameterPanel()), static_cast<QWidget*>(window.table()) })
+                QTRY_VERIFY2(qAbs(w->font().pointSizeF() - base * 1.3) < 0.01, w->metaObject()->className());
+
+            QTest::keyClick(&window, Qt::Key_Minus, Qt::ControlModifier | Qt::ShiftModifier);
+            QCOMPARE(window.presenter()->fontScale(), 1.15);
+            QTRY_VERIFY(qAbs(window.sequenceView()->font().pointSizeF() - base * 1.15) < 0.01);
+            window.close();
+        }
+        MainWindow again;
+        QCOMPARE(again.presenter()->fontScale(), 1.15);
+        QVERIFY(qAbs(QApplication::font().pointSizeF() - base * 1.15) < 0.01); // from the base, not compounded
+        again.presenter()->setFontScale(10);
+        QCOMPARE(again.presenter()->fontScale(), Presenter::MaxFontScale);
+        again.presenter()->setFontScale(1.0);
+        QCOMPARE(QApplication::font().pointSizeF(), base);
+    }
+
 private:
     QTemporaryDir m_settings;
+    QFont m_font;
 };
 
 // The offscreen platform with a 1920×1080 screen instead of its 800×600 one, which no window this size fits.
