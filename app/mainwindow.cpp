@@ -16,6 +16,7 @@
 #include "run.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
+#include "textbookpanel.h"
 #include "theme.h"
 #include "tracefile.h"
 #include "units.h"
@@ -157,7 +158,17 @@ void MainWindow::buildLayout()
     centreLayout->setSpacing(0);
     m_caption = new CaptionBar(this);
     m_caption->setClock(m_clock);
-    centreLayout->addWidget(m_view, 1);
+    // The textbook's reference diagram beside the live one, narrow: the live diagram keeps the room.
+    m_textbook = new TextbookPanel(this);
+    m_textbook->setClock(m_clock);
+    auto* diagrams = new QSplitter(Qt::Horizontal, centre);
+    diagrams->setChildrenCollapsible(false);
+    diagrams->addWidget(m_view);
+    diagrams->addWidget(m_textbook);
+    diagrams->setStretchFactor(0, 1);
+    diagrams->setStretchFactor(1, 0);
+    diagrams->setSizes({ 600, 260 });
+    centreLayout->addWidget(diagrams, 1);
     centreLayout->addWidget(m_caption);
     centreLayout->addWidget(m_playback);
 
@@ -310,6 +321,7 @@ void MainWindow::buildActions()
     connect(timeAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Time); });
     connect(compactAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Compact); });
     addDetailActions(view);
+    view->addAction(m_textbook->toggleAction());
     view->addSeparator();
     QAction* dark = view->addAction(tr("&Dark theme"));
     dark->setCheckable(true);
@@ -396,6 +408,7 @@ void MainWindow::patternChosen()
     m_parameters->setReadOnly(false);
     if (info)
         m_parameters->setPattern(*info, ParameterSet(info->parameters));
+    m_textbook->setPattern(info ? info->id : QString(), info ? info->title : QString());
 }
 
 void MainWindow::clearShown()
@@ -417,6 +430,7 @@ void MainWindow::showTrace(Trace* trace, bool recording)
     m_clock->setRecording(recording);
     m_view->setTrace(trace);
     m_view->setFollowing(true);
+    m_textbook->setTrace(trace);
     m_model->setTrace(trace);
     m_inspector->setTrace(trace);
     m_caption->setTrace(trace);
@@ -474,6 +488,7 @@ bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& p
     m_lastParameters = parameters;
     m_lastSeed = seed;
     m_againAction->setEnabled(true);
+    m_textbook->setPattern(info.id, info.title);
     showTrace(m_run->trace(), true);
     m_startAction->setEnabled(false);
     m_stopAction->setEnabled(true);
@@ -596,7 +611,9 @@ void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, 
         const QSignalBlocker blocker(m_patternBox);
         selectPattern(header.pattern);
     }
-    if (const PatternInfo* info = PatternRegistry::find(header.pattern)) {
+    const PatternInfo* info = PatternRegistry::find(header.pattern);
+    m_textbook->setPattern(header.pattern, info ? info->title : QString()); // a HAR's: none
+    if (info) {
         ParameterSet recorded(info->parameters);
         for (const auto& [name, value] : header.parameters)
             recorded.assign(QStringLiteral("%1=%2").arg(name, value), nullptr);

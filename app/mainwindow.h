@@ -31,6 +31,7 @@ class PlaybackClock;
 class Presenter;
 class Run;
 class SequenceView;
+class TextbookPanel;
 class Trace;
 struct FileError;
 
@@ -62,6 +63,7 @@ public:
     void setDetail(DetailLevel detail);
 
     SequenceView* sequenceView() const { return m_view; }
+    TextbookPanel* textbookPanel() const { return m_textbook; }
     PlaybackClock* clock() const { return m_clock; }
     Trace* trace() const;
     QTableView* table() const { return m_table; }
@@ -112,6 +114,7 @@ private:
     QAction* m_textbookAction = nullptr;
     ParameterPanel* m_parameters = nullptr;
     SequenceView* m_view = nullptr;
+    TextbookPanel* m_textbook = nullptr;
     PlaybackClock* m_clock = nullptr;
     PlaybackBar* m_playback = nullptr;
     CaptionBar* m_caption = nullptr;
