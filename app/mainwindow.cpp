@@ -158,27 +158,26 @@ void MainWindow::buildLayout()
     centreLayout->setSpacing(0);
     m_caption = new CaptionBar(this);
     m_caption->setClock(m_clock);
-    // The textbook's reference diagram beside the live one, narrow: the live diagram keeps the room.
-    m_textbook = new TextbookPanel(this);
-    m_textbook->setClock(m_clock);
-    auto* diagrams = new QSplitter(Qt::Horizontal, centre);
-    diagrams->setChildrenCollapsible(false);
-    diagrams->addWidget(m_view);
-    diagrams->addWidget(m_textbook);
-    diagrams->setStretchFactor(0, 1);
-    diagrams->setStretchFactor(1, 0);
-    diagrams->setSizes({ 600, 260 });
-    centreLayout->addWidget(diagrams, 1);
+    centreLayout->addWidget(m_view, 1);
     centreLayout->addWidget(m_caption);
     centreLayout->addWidget(m_playback);
 
     m_inspector = new MessageInspector(this);
     m_inspector->setMinimumWidth(150);
+    // The textbook's reference diagram right of the live one, above the inspector: the live diagram keeps
+    // its width, and a presenter layout without the inspector leaves the column to the textbook.
+    m_textbook = new TextbookPanel(this);
+    m_textbook->setClock(m_clock);
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->setChildrenCollapsible(false);
+    right->addWidget(m_textbook);
+    right->addWidget(m_inspector);
+    right->setSizes({ 340, 160 });
 
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(parameters);
     top->addWidget(centre);
-    top->addWidget(m_inspector);
+    top->addWidget(right);
     top->setStretchFactor(1, 1);
     top->setSizes({ 260, 880, 300 });
 

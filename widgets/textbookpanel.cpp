@@ -75,18 +75,24 @@ protected:
         painter.setAsOf(m_reference->endTime() + 1);
         painter.setNotesLane(&m_lane);
         painter.setHighlight(-1, stepSeq());
-        fit(painter);
+        // Narrower than every name needs (a small window, a large scale factor): drawn whole, smaller.
+        const double natural = naturalWidth();
+        const double scale = width() < natural ? width() / natural : 1.0;
+        p.scale(scale, scale);
+        const double w = width() / scale;
+        const double h = height() / scale;
+        fit(painter, w, h);
 
         const double header = SequencePainter::HeaderHeight;
-        const QRectF body(0, header, width(), height() - header);
-        const QRectF content(0, m_top, width(), body.height());
+        const QRectF body(0, header, w, h - header);
+        const QRectF content(0, m_top, w, body.height());
         p.save();
         p.setClipRect(body);
         p.translate(0, header - m_top);
-        paintBand(p);
+        paintBand(p, w);
         painter.paintContent(p, content);
         p.restore();
-        painter.paintHeaders(p, 0, width());
+        painter.paintHeaders(p, 0, w);
     }
 
     void changeEvent(QEvent* event) override
@@ -99,19 +105,20 @@ protected:
 private:
     qint64 stepSeq() const { return m_step >= 0 && size_t(m_step) < m_seqs.size() ? m_seqs[size_t(m_step)] : -1; }
 
-    // The narrowest the diagram can be with every participant's name whole and its notes wrapped: the
-    // splitter gives the live diagram the rest, never more.
-    QSize minimumSizeHint() const override
+    // The narrowest the diagram can be drawn at full size, every participant's name whole and its notes
+    // wrapped: what it asks for. Narrower, it is drawn smaller, so a small window still fits.
+    double naturalWidth() const
     {
         if (m_steps == 0)
-            return QWidget::minimumSizeHint();
+            return 0;
         SequencePainter painter(m_geometry, m_theme);
         painter.setFont(font());
         painter.setNotesLane(&m_lane); // measures notes in the painter's small font
         fitWidth(0);
-        return QSize(int(std::ceil(m_geometry.contentWidth() + kMargin)), 200);
+        return m_geometry.contentWidth() + kMargin;
     }
-    QSize sizeHint() const override { return minimumSizeHint().expandedTo(QSize(260, 300)); }
+    QSize minimumSizeHint() const override { return QSize(120, 200); }
+    QSize sizeHint() const override { return QSize(std::max(260, int(std::ceil(naturalWidth()))), 300); }
 
     // Columns wide enough for the participants' names; a note wraps narrower rather than widen the diagram
     // past `width`; then the columns take what is left.
@@ -140,33 +147,33 @@ private:
     }
 
     // One step a row, as tall as the height allows (within reason), and columns as wide as the width allows.
-    void fit(const SequencePainter& painter)
+    void fit(const SequencePainter& painter, double width, double height)
     {
         const double line = QFontMetricsF(font()).lineSpacing();
-        const double room = height() - SequencePainter::HeaderHeight - 2 * line;
+        const double room = height - SequencePainter::HeaderHeight - 2 * line;
         const double row = std::clamp(room / (double(m_steps) + 0.5), 2.4 * line, 4.5 * line);
         m_geometry.setPixelsPerSecond(row * 1e6 / double(Textbook::ReferenceStepSpacing));
-        fitWidth(width());
+        fitWidth(width);
         // Room above the first row for its label.
-        const QRectF all(0, -row, width(), row * (double(m_steps) + 1));
+        const QRectF all(0, -row, width, row * (double(m_steps) + 1));
         m_top = std::min(-line, std::floor(painter.layOut(all).labelsTop()) - kMargin);
     }
 
     // The current step on a band across the diagram, with a marker at the left: where the run is.
-    void paintBand(QPainter& p) const
+    void paintBand(QPainter& p, double width) const
     {
         if (m_step < 0 || size_t(m_step) >= m_seqs.size())
             return;
         const double line = QFontMetricsF(font()).lineSpacing();
         const double y = m_geometry.timeToY(TimeUs(m_step) * Textbook::ReferenceStepSpacing);
-        QRectF band(0, y - 1.5 * line, width(), 2.1 * line);
+        QRectF band(0, y - 1.5 * line, width, 2.1 * line);
         if (m_seqs[size_t(m_step)] < 0) {
             // A note: the band covers its box, wherever the lane put it.
             for (const NotesLane::Entry& entry : m_lane.entries(m_geometry)) {
                 if (entry.kind == NotesLane::Entry::Kind::Note
                     && entry.first == TimeUs(m_step) * Textbook::ReferenceStepSpacing)
-                    band = QRectF(0, entry.box.top() - 4, width(), entry.box.height() + 8)
-                               .united(QRectF(0, y - 4, width(), 8));
+                    band = QRectF(0, entry.box.top() - 4, width, entry.box.height() + 8)
+                               .united(QRectF(0, y - 4, width, 8));
             }
         }
         QColor fill = m_theme.highlight;
@@ -207,7 +214,7 @@ TextbookPanel::TextbookPanel(QWidget* parent)
     m_now->setAccessibleName(tr("Textbook step now"));
 
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 4, 6, 4);
+    layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(2);
     layout->addWidget(m_heading);
     layout->addWidget(m_subtitle);
