@@ -4,6 +4,7 @@
 #include "parameterpanel.h"
 #include "presenter.h"
 #include "sequenceview.h"
+#include "textbookpanel.h"
 
 #include <QAbstractScrollArea>
 #include <QApplication>
@@ -164,7 +165,10 @@ private Q_SLOTS:
         QVERIFY(!window.table()->isVisible());
         QVERIFY(!window.inspector()->isVisible());
         QVERIFY(!window.parameterPanel()->isVisible());
-        QTRY_VERIFY(window.sequenceView()->width() > normal.width() + 300);
+        // The parameters' room goes to the diagram; the column right of it is left to the textbook reference.
+        QTRY_VERIFY(window.sequenceView()->width() > normal.width() + 200);
+        const auto* textbook = window.findChild<TextbookPanel*>();
+        QVERIFY(textbook && textbook->isVisible());
         QTRY_VERIFY(window.sequenceView()->height() > normal.height() + 100);
 
         presenter->trigger();
