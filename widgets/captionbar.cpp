@@ -148,8 +148,10 @@ QFont CaptionBar::captionFont() const
 
 QSize CaptionBar::sizeHint() const
 {
+    // Room for two lines, always: a caption that needs the second one (a large font scale, a narrow window)
+    // wraps instead of losing its end, and the diagram above does not jump as captions come and go.
     const QFontMetrics metrics(captionFont());
-    return { metrics.averageCharWidth() * 60, metrics.height() + metrics.height() / 2 };
+    return { metrics.averageCharWidth() * 60, metrics.lineSpacing() * 2 + metrics.height() / 2 };
 }
 
 QSize CaptionBar::minimumSizeHint() const
@@ -167,7 +169,11 @@ void CaptionBar::paintEvent(QPaintEvent* event)
     const int margin = metrics.averageCharWidth();
     const QRect area = rect().adjusted(margin, 0, -margin, 0);
     painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(area, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(m_text, Qt::ElideRight, area.width()));
+    QString text = m_text;
+    const int flags = Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap;
+    if (metrics.boundingRect(area, flags, text).height() > area.height())
+        text = metrics.elidedText(text, Qt::ElideRight, 2 * area.width() - 8 * margin);
+    painter.drawText(area, flags, text);
 }
 
 void CaptionBar::changeEvent(QEvent* event)
