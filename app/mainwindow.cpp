@@ -163,7 +163,13 @@ void MainWindow::buildLayout()
     centreLayout->addWidget(m_playback);
 
     m_inspector = new MessageInspector(this);
-    m_inspector->setMinimumWidth(150);
+    // A message's headers and body need more height than a 1280×720 window has beside the textbook panel:
+    // the inspector scrolls rather than pushing the window past the screen's edge.
+    auto* inspectorArea = new QScrollArea(this);
+    inspectorArea->setWidget(m_inspector);
+    inspectorArea->setWidgetResizable(true);
+    inspectorArea->setFrameShape(QFrame::NoFrame);
+    inspectorArea->setMinimumSize(150, 40); // not its scroll bars' hint: a 1280×720 window at scale 1.5 is short
     // The textbook's reference diagram right of the live one, above the inspector: the live diagram keeps
     // its width, and a presenter layout without the inspector leaves the column to the textbook.
     m_textbook = new TextbookPanel(this);
@@ -171,7 +177,7 @@ void MainWindow::buildLayout()
     auto* right = new QSplitter(Qt::Vertical, this);
     right->setChildrenCollapsible(false);
     right->addWidget(m_textbook);
-    right->addWidget(m_inspector);
+    right->addWidget(inspectorArea);
     right->setSizes({ 340, 160 });
 
     auto* top = new QSplitter(Qt::Horizontal, this);
@@ -201,7 +207,7 @@ void MainWindow::buildLayout()
     auto* main = new QSplitter(Qt::Vertical, this);
     main->addWidget(top);
     main->addWidget(bottom);
-    m_presenter->setSidePanes({ parameters, m_inspector, bottom });
+    m_presenter->setSidePanes({ parameters, inspectorArea, bottom });
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 1);
     main->setSizes({ 640, 200 });

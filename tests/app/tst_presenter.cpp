@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 #include "messageinspector.h"
 #include "parameterpanel.h"
+#include "playbackclock.h"
 #include "presenter.h"
 #include "sequenceview.h"
 #include "textbookpanel.h"
@@ -142,6 +143,29 @@ private Q_SLOTS:
         const QSize diagram = window.sequenceView()->size();
         QVERIFY2(diagram.width() >= size.width() / 3 && diagram.height() >= size.height() / 4,
             qPrintable(QStringLiteral("diagram %1×%2").arg(diagram.width()).arg(diagram.height())));
+    }
+
+    // Stepping through a replay shows each message in the inspector, headers and body: the window keeps
+    // its 1280×720 and nothing runs off it (the inspector's boxes used to push the table off the screen).
+    void aShownMessageKeepsTheWindowInside()
+    {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QString error;
+        QVERIFY2(window.openTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/long-polling-holds.pstrace.jsonl"), &error),
+            qPrintable(error));
+        window.clock()->seek(0);
+        for (int i = 0; i < 4; ++i)
+            QTest::keyClick(&window, Qt::Key_Right);
+        QVERIFY(window.inspector()->shownMessage() >= 0);
+        QCoreApplication::processEvents();
+        QCOMPARE(window.size(), QSize(1280, 720));
+        QVERIFY(window.minimumSizeHint().height() <= 720);
+        QVERIFY(window.table()->isVisible() && window.table()->height() > 50);
+        const QStringList outside = clipped(window);
+        QVERIFY2(outside.isEmpty(), qPrintable(outside.join(QStringLiteral("; "))));
     }
 
     void presenterLayoutGivesTheDiagramTheRoomAndGivesItBack()
