@@ -4,6 +4,7 @@
 #include "narration.h"
 
 #include <QIODevice>
+#include <QStringList>
 #include <algorithm>
 #include <cmath>
 
@@ -11,9 +12,12 @@ namespace PatternScope {
 
 namespace {
 
-QString vttTime(double seconds)
+// At most this many captions share a cue; the oldest of a burst give way.
+constexpr qsizetype MaxCueLines = 3;
+
+QString vttTime(qint64 ms)
 {
-    const qint64 ms = std::llround(std::max(0.0, seconds) * 1000.0);
+    ms = std::max<qint64>(0, ms);
     return QStringLiteral("%1:%2:%3.%4")
         .arg(ms / 3'600'000, 2, 10, QLatin1Char('0'))
         .arg(ms / 60'000 % 60, 2, 10, QLatin1Char('0'))
@@ -40,19 +44,34 @@ bool Export::webVtt(const Trace& trace, const TraceHeader& header, const ExportR
     const TimeUs end = range.to == NoTime ? trace.endTime() : std::clamp(range.to, from, trace.endTime());
     const QList<Caption> captions = Narration::captions(trace, header.pattern);
     QString text = QStringLiteral("WEBVTT\n\n");
+    // On the video's clock, in the milliseconds a cue is written in: from the start of the range, at its speed.
+    const auto videoMs = [&](TimeUs t) { return std::llround(double(t - from) / 1e3 / speed); };
     int cue = 0;
+    // Captions that would be over within the cue's millisecond (two clients asking at once) are never seen,
+    // and a cue must end after it starts: they wait and go on the next cue's lines, the newest last.
+    QStringList pending;
+    qint64 pendingStart = -1;
     for (qsizetype i = 0; i < captions.size(); ++i) {
         const Caption& caption = captions[i];
         TimeUs until = caption.until != NoTime ? caption.until : i + 1 < captions.size() ? captions[i + 1].at : end;
         const TimeUs start = std::max(caption.at, from);
         until = std::min(until, end);
-        if (until <= start || caption.text.trimmed().isEmpty())
+        const QString line = cueText(caption.text.trimmed());
+        if (until < start || line.isEmpty())
             continue;
-        // On the video's clock: from the start of the range, at its speed.
+        if (pending.isEmpty())
+            pendingStart = videoMs(start);
+        if (pending.isEmpty() || pending.constLast() != line)
+            pending.append(line);
+        const qint64 endMs = videoMs(until);
+        if (endMs <= pendingStart)
+            continue;
+        while (pending.size() > MaxCueLines)
+            pending.removeFirst();
         text += QStringLiteral("%1\n%2 --> %3\n%4\n\n")
                     .arg(++cue)
-                    .arg(vttTime(double(start - from) / 1e6 / speed), vttTime(double(until - from) / 1e6 / speed),
-                        cueText(caption.text.trimmed()));
+                    .arg(vttTime(pendingStart), vttTime(endMs), pending.join(u'\n'));
+        pending.clear();
         if (progress && i % 256 == 0 && !progress(double(i) / captions.size()))
             return FileError::fail(error, FileError::Code::Cancelled, QStringLiteral("cancelled"));
     }

@@ -6,6 +6,7 @@
 #include "exchanges.h"
 #include "exportformats.h"
 #include "narration.h"
+#include "tracefiles.h"
 #include "videoexport.h"
 
 #include <QBuffer>
@@ -423,6 +424,58 @@ private Q_SLOTS:
         QVERIFY(beside.open(QIODevice::ReadOnly));
         file.seek(0);
         QCOMPARE(beside.readAll(), file.readAll());
+    }
+
+    // A real run has captions a fraction of a millisecond apart (two clients asking at once): none of them is
+    // a cue that ends when it starts (a player never shows it, and WebVTT wants the end after the start); they
+    // share the next cue's lines instead, and every caption that lasts a millisecond is a cue's last line.
+    void webVttCuesOfARealRunAllLast()
+    {
+        Trace trace;
+        TraceHeader header;
+        QCOMPARE(
+            Test::readTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/websockets-cuts.pstrace.jsonl"), &trace, &header),
+            QString());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ws.vtt"));
+        FileError error;
+        QVERIFY2(
+            ExportFormats::find(u"vtt")->write(trace, header, {}, {}, path, &error, {}), qPrintable(error.message));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList blocks = QString::fromUtf8(file.readAll()).split(QStringLiteral("\n\n"), Qt::SkipEmptyParts);
+        const QRegularExpression timing(QStringLiteral("^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) --> "
+                                                       "(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3})$"));
+        const auto ms = [](const QRegularExpressionMatch& m, int first) {
+            return ((m.captured(first).toLongLong() * 60 + m.captured(first + 1).toLongLong()) * 60
+                       + m.captured(first + 2).toLongLong())
+                * 1000
+                + m.captured(first + 3).toLongLong();
+        };
+        QStringList lastLines;
+        qint64 previousEnd = 0;
+        for (qsizetype i = 1; i < blocks.size(); ++i) {
+            const QStringList lines = blocks[i].split(u'\n');
+            QVERIFY2(lines.size() >= 3 && lines.size() <= 5, qPrintable(blocks[i]));
+            const QRegularExpressionMatch m = timing.match(lines[1]);
+            QVERIFY2(m.hasMatch(), qPrintable(blocks[i]));
+            QVERIFY2(ms(m, 5) > ms(m, 1), qPrintable(blocks[i]));
+            QVERIFY(ms(m, 1) >= previousEnd);
+            previousEnd = ms(m, 5);
+            QVERIFY2(lines.size() == 3 || lines[2] != lines[3], qPrintable(blocks[i])); // no line twice
+            lastLines << lines.constLast();
+        }
+        const QList<Caption> captions = Narration::captions(trace, header.pattern);
+        QVERIFY(blocks.size() > 20);
+        int lasting = 0;
+        for (qsizetype i = 0; i + 1 < captions.size(); ++i) {
+            if (std::llround(double(captions[i + 1].at) / 1e3) > std::llround(double(captions[i].at) / 1e3)
+                && captions[i].until == NoTime) {
+                ++lasting;
+                QVERIFY2(lastLines.contains(captions[i].text.trimmed()), qPrintable(captions[i].text));
+            }
+        }
+        QVERIFY(lasting > 20);
     }
 
     // Cancelled half-way: no video, and no partial file beside where it would have gone.
