@@ -23,7 +23,7 @@ namespace {
 
 constexpr double kColumnWidth = 180.0;
 constexpr double kMostColumnWidth = 420.0; // wider labels reach past their lifelines
-constexpr double kRulerWidth = 68.0;
+constexpr double kRulerWidth = SequenceGeometry::ViewRulerWidth;
 constexpr double kTopMargin = 24.0;
 constexpr double kBottomMargin = 40.0;
 // A quiet stretch (arrows may pass through, but nothing starts or ends) taller than this is folded: a

@@ -161,6 +161,21 @@ void SequenceGeometry::setColumns(double rulerWidth, double columnWidth)
     m_columnWidth = std::max(40.0, columnWidth);
 }
 
+void SequenceGeometry::fitToWidth(double width, int participants)
+{
+    // Each notes lane takes this share of the width, within bounds.
+    constexpr double laneShare = 0.13;
+    constexpr double minLane = 140.0;
+    constexpr double maxLane = 240.0;
+    const double lane = std::clamp(width * laneShare, minLane, maxLane);
+    const double room = width - ViewRulerWidth;
+    double fit = participants > 0 ? room / participants : MinColumnWidth;
+    if (fit / 2 - LaneGap < lane && participants > 1)
+        fit = (room - 2 * (lane + LaneGap)) / (participants - 1);
+    setColumns(ViewRulerWidth, std::max(MinColumnWidth, fit));
+    setLanes(lane, lane);
+}
+
 void SequenceGeometry::updateColumns() const
 {
     const auto& participants = m_trace->participants();

@@ -69,6 +69,12 @@ public:
     void setRowHeight(double pixels) { m_rowHeight = std::max(8.0, pixels); }
     double rowHeight() const { return m_rowHeight; }
     void setColumns(double rulerWidth, double columnWidth);
+    // Columns and notes lanes for a view `width` pixels wide, as the window lays them out (video frames too):
+    // the columns share the width, the lanes take the half columns beside the outer lifelines, and more of the
+    // width when those are narrower than a lane.
+    void fitToWidth(double width, int participants);
+    static constexpr double ViewRulerWidth = 68.0;
+    static constexpr double MinColumnWidth = 150.0;
     double rulerWidth() const { return m_rulerWidth; }
     double columnWidth() const { return m_columnWidth; }
 

@@ -58,6 +58,10 @@ public:
     const DiagramLayout& layOut(const QRectF& visible) const;
 
     static constexpr double HeaderHeight = 44.0;
+    // Where a view's content starts (below the headers, with room for the first arrow's label), and the room
+    // kept below the playback time while following it: the window's and the video frames' alike.
+    static constexpr double ContentTop = HeaderHeight + 24.0;
+    static constexpr double BottomMargin = 48.0;
 
     // In content coordinates (the painter translated so): everything inside `visible`.
     void paintContent(QPainter& painter, const QRectF& visible) const;

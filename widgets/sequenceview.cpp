@@ -20,15 +20,8 @@ namespace {
 
 constexpr double kPixelsPerSecond = 120.0; // at zoom 1: a 250 ms hop slants by 30 px
 constexpr double kRowHeight = 30.0;
-constexpr double kRulerWidth = 68.0;
-constexpr double kMinColumnWidth = 150.0;
-// Each notes lane takes this share of the view's width, within bounds.
-constexpr double kLaneShare = 0.13;
-constexpr double kMinLane = 140.0;
-constexpr double kMaxLane = 240.0;
-constexpr double kBottomMargin = 48.0;
-// Content starts this far below the headers, so the first arrow's label has room.
-constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
+constexpr double kBottomMargin = SequencePainter::BottomMargin;
+constexpr double kTop = SequencePainter::ContentTop;
 constexpr int kFrameMs = 16;
 // A bundle's tooltip lists at most this many of its messages.
 constexpr int kToolTipMessages = 12;
@@ -268,16 +261,7 @@ void SequenceView::updateScrollBars()
 {
     const double viewHeight = viewport()->height() - kTop;
     const int participants = m_trace ? int(m_trace->participants().size()) : 0;
-    // Columns share the width; the notes lanes take the half columns beside the outer lifelines, and more
-    // of the width when those are narrower than a lane.
-    const double width = viewport()->width();
-    const double lane = std::clamp(width * kLaneShare, kMinLane, kMaxLane);
-    const double room = width - kRulerWidth;
-    double fit = participants > 0 ? room / participants : kMinColumnWidth;
-    if (fit / 2 - SequenceGeometry::LaneGap < lane && participants > 1)
-        fit = (room - 2 * (lane + SequenceGeometry::LaneGap)) / (participants - 1);
-    m_geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
-    m_geometry.setLanes(lane, lane);
+    m_geometry.fitToWidth(viewport()->width(), participants);
 
     const double height = m_geometry.contentHeight(contentEnd()) + kBottomMargin;
     m_scrollingOurselves = true;

@@ -26,14 +26,9 @@ namespace PatternScope::VideoExport {
 
 namespace {
 
-// The view's own measures (sequenceview.cpp), so that a video looks like the window playing.
-constexpr double kRulerWidth = 68.0;
-constexpr double kMinColumnWidth = 150.0;
-constexpr double kLaneShare = 0.13;
-constexpr double kMinLane = 140.0;
-constexpr double kMaxLane = 240.0;
-constexpr double kBottomMargin = 48.0;
-constexpr double kTop = SequencePainter::HeaderHeight + 24.0;
+// The view's own measures, so that a video looks like the window playing.
+constexpr double kBottomMargin = SequencePainter::BottomMargin;
+constexpr double kTop = SequencePainter::ContentTop;
 // A frame is laid out as a view of about this size, then scaled to the video's: text on a 1280x720 video is
 // 1.25 times as large as in the window, and the same diagram fits a 1920x1080 one.
 constexpr double kLogicalWidth = 1024.0;
@@ -323,15 +318,7 @@ Frames::Frames(const Trace& trace, const ExportRange& range, const ExportOptions
         d->band = captionBandHeight(d->font);
     }
     // Columns share the width as in the view.
-    const double width = d->logical.width();
-    const int participants = int(trace.participants().size());
-    const double lane = std::clamp(width * kLaneShare, kMinLane, kMaxLane);
-    const double room = width - kRulerWidth;
-    double fit = participants > 0 ? room / participants : kMinColumnWidth;
-    if (fit / 2 - SequenceGeometry::LaneGap < lane && participants > 1)
-        fit = (room - 2 * (lane + SequenceGeometry::LaneGap)) / (participants - 1);
-    d->geometry.setColumns(kRulerWidth, std::max(kMinColumnWidth, fit));
-    d->geometry.setLanes(lane, lane);
+    d->geometry.fitToWidth(d->logical.width(), int(trace.participants().size()));
 }
 
 Frames::~Frames() = default;
