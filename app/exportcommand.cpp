@@ -70,7 +70,9 @@ int exportCommand(const QStringList& arguments)
     const QCommandLineOption to(
         QStringLiteral("to"), QStringLiteral("Only messages sent up to this time of the run."), QStringLiteral("time"));
     const QCommandLineOption theme(QStringLiteral("theme"),
-        QStringLiteral("Pictures: print (light, for paper; the default) or window (the theme the window is set to)."),
+        QStringLiteral(
+            "Pictures and videos: print (light, for paper; the default), window (the theme the window is set "
+            "to), or one of the window's: light, dark, contrast."),
         QStringLiteral("theme"), QStringLiteral("print"));
     const QCommandLineOption detail(QStringLiteral("detail"),
         QStringLiteral("Diagrams only: wire (every message as it went over the wire, the default) or textbook (the "
@@ -112,11 +114,14 @@ int exportCommand(const QStringList& arguments)
         return fail(command, QStringLiteral("missing -o FILE: where should the export go?"), Usage);
     ExportOptions options;
     const QString themeName = parser.value(theme).toLower();
-    if (themeName == QLatin1String("window"))
+    Theme::Scheme scheme = Theme::windowScheme();
+    if (themeName == QLatin1String("window") || Theme::schemeFromName(themeName, &scheme))
         options.theme = ExportOptions::Theme::Window;
     else if (themeName != QLatin1String("print"))
         return fail(command,
-            QStringLiteral("--theme: unknown theme '%1' (one of: print, window)").arg(parser.value(theme)), Usage);
+            QStringLiteral("--theme: unknown theme '%1' (one of: print, window, light, dark, contrast)")
+                .arg(parser.value(theme)),
+            Usage);
     if (parser.isSet(theme) && chosen->kind == ExportFormat::Kind::Text)
         return fail(
             command, QStringLiteral("--format %1 has no colours: --theme is for pictures and videos").arg(name), Usage);
@@ -189,9 +194,10 @@ int exportCommand(const QStringList& arguments)
         if (!chosen->takesDetail)
             return fail(command, QStringLiteral("--format %1 is not a diagram: no --detail").arg(name), Usage);
     }
-    // The window's theme is the one it is set to, not whatever palette this console process got from the desktop.
+    // The window's theme is the one it is set to (or named), not whatever palette this console process got from
+    // the desktop.
     if (options.theme == ExportOptions::Theme::Window && qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
-        QGuiApplication::setPalette(Theme::windowPalette(Theme::windowIsDark()));
+        QGuiApplication::setPalette(Theme::windowPalette(scheme));
     ExportRange range;
     QString error;
     if (!parseTime(parser, from, &range.from, &error) || !parseTime(parser, to, &range.to, &error))

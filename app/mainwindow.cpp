@@ -17,7 +17,6 @@
 #include "sequencepainter.h"
 #include "sequenceview.h"
 #include "textbookpanel.h"
-#include "theme.h"
 #include "tracefile.h"
 #include "units.h"
 
@@ -328,14 +327,7 @@ void MainWindow::buildActions()
     addDetailActions(view);
     view->addAction(m_textbook->toggleAction());
     view->addSeparator();
-    QAction* dark = view->addAction(tr("&Dark theme"));
-    dark->setCheckable(true);
-    dark->setChecked(Theme::windowIsDark());
-    connect(dark, &QAction::toggled, this, [](bool on) {
-        Theme::setWindowDark(on);
-        Theme::applyToApplication(on);
-    });
-    Theme::applyToApplication(dark->isChecked());
+    m_presenter->addThemeMenu(view);
     view->addSeparator();
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_view, &SequenceView::zoomIn);
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_view, &SequenceView::zoomOut);

@@ -2,6 +2,7 @@
 #include "presenter.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCursor>
 #include <QEvent>
@@ -176,6 +177,44 @@ void Presenter::addActions(QMenu* view)
     };
     enable(m_fontScale);
     connect(this, &Presenter::fontScaleChanged, this, enable);
+}
+
+void Presenter::addThemeMenu(QMenu* view)
+{
+    QMenu* menu = view->addMenu(tr("&Theme"));
+    m_themeGroup = new QActionGroup(this);
+    m_themeGroup->setExclusive(true);
+    const std::pair<Theme::Scheme, QString> schemes[] = { { Theme::Scheme::Light, tr("&Light") },
+        { Theme::Scheme::Dark, tr("&Dark") }, { Theme::Scheme::HighContrast, tr("&High contrast") } };
+    for (const auto& [scheme, text] : schemes) {
+        QAction* action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setData(int(scheme));
+        m_themeGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, scheme = scheme] { setScheme(scheme); });
+    }
+    m_themeGroup->actions().constLast()->setToolTip(
+        tr("White on black with yellow and cyan accents: every text and arrow at 7:1 contrast or more"));
+    m_scheme = Theme::windowScheme();
+    for (QAction* action : m_themeGroup->actions())
+        action->setChecked(action->data().toInt() == int(m_scheme));
+    Theme::applyToApplication(m_scheme);
+}
+
+void Presenter::setScheme(Theme::Scheme scheme)
+{
+    if (m_themeGroup) {
+        for (QAction* action : m_themeGroup->actions()) {
+            if (action->data().toInt() == int(scheme))
+                action->setChecked(true);
+        }
+    }
+    if (scheme == m_scheme)
+        return;
+    m_scheme = scheme;
+    Theme::setWindowScheme(scheme);
+    Theme::applyToApplication(scheme);
+    Q_EMIT schemeChanged(scheme);
 }
 
 void Presenter::setPresenterLayout(bool on)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "theme.h"
+
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -9,6 +11,7 @@
 #include <utility>
 
 class QAction;
+class QActionGroup;
 class QMainWindow;
 class QMenu;
 class QSplitter;
@@ -55,8 +58,15 @@ public:
     static double largerFontScale(double scale);
     static double smallerFontScale(double scale);
 
+    // View → Theme: Light, Dark or High contrast, one at a time, remembered (Theme::windowScheme). Adding the
+    // menu applies the remembered scheme to the application.
+    void addThemeMenu(QMenu* view);
+    Theme::Scheme scheme() const { return m_scheme; }
+    void setScheme(Theme::Scheme scheme);
+
 Q_SIGNALS:
     void presenterLayoutChanged(bool on);
+    void schemeChanged(Theme::Scheme scheme);
     void fontScaleChanged(double scale);
 
 private:
@@ -69,6 +79,8 @@ private:
     QAction* m_presenterAction = nullptr;
     QAction* m_fullScreenAction = nullptr;
     QAction* m_leaveFullScreenAction = nullptr;
+    Theme::Scheme m_scheme = Theme::Scheme::Light;
+    QActionGroup* m_themeGroup = nullptr;
 };
 
 } // namespace PatternScope

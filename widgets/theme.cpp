@@ -58,15 +58,26 @@ double contrast(const QColor& a, const QColor& b)
 
 // On paper text must read at 4.5:1 (WCAG AA); aim a little higher so printers' and screens' drift keeps it there.
 constexpr double kPaperContrast = 5.0;
+// High contrast promises 7:1 (WCAG AAA); the same margin above it.
+constexpr double kHighContrast = 7.5;
 
-// The colour with its hue and saturation kept, darkened as little as it takes to read on `background`.
-QColor readableOn(const QColor& color, const QColor& background)
+// The colour with its hue kept, darkened (on a light background) or lightened (on a dark one) as little as it
+// takes to read on `background` at `ratio`.
+QColor readableOn(const QColor& color, const QColor& background, double ratio = kPaperContrast)
 {
     QColor c = color.toHsl();
-    while (contrast(c, background) < kPaperContrast && c.lightness() > 0)
-        c.setHsl(c.hslHue(), c.hslSaturation(), c.lightness() - 1);
+    const int step = background.lightness() < 128 ? 1 : -1;
+    while (contrast(c, background) < ratio && c.lightness() + step >= 0 && c.lightness() + step <= 255)
+        c.setHsl(c.hslHue(), c.hslSaturation(), c.lightness() + step);
     return c;
 }
+
+// Black and white; yellow and cyan where the eye should go.
+const QColor kHcBlack(0, 0, 0);
+const QColor kHcWhite(255, 255, 255);
+const QColor kHcYellow(255, 255, 0);
+const QColor kHcCyan(0, 255, 255);
+const QColor kHcMuted(200, 200, 200);
 
 } // namespace
 
@@ -74,6 +85,9 @@ QColor Theme::kindColor(Message::Kind kind) const
 {
     const int hue = hueOf(kind);
     QColor color;
+    if (highContrast)
+        // Each family keeps its hue, fully saturated and lit until it reads on black as text must.
+        return readableOn(hue < 0 ? kHcMuted : QColor::fromHsl(hue, 255, 128), background, kHighContrast);
     if (hue < 0)
         color = dark ? QColor::fromHsl(0, 0, 150) : QColor::fromHsl(0, 0, 115);
     else
@@ -100,13 +114,29 @@ Theme Theme::fromPalette(const QPalette& palette)
     t.lost = t.dark ? QColor::fromHsl(0, 200, 160) : QColor::fromHsl(0, 200, 100);
     t.highlight = palette.color(QPalette::Highlight);
     t.fold = t.mutedText;
+    if (t.background == kHcBlack && t.text == kHcWhite) {
+        t.highContrast = true;
+        t.mutedText = readableOn(t.mutedText, t.background, kHighContrast);
+        t.fold = t.mutedText;
+        t.grid = QColor(60, 60, 60);
+        t.lifeline = QColor(170, 170, 170);
+        t.headerFill = kHcBlack;
+        t.headerBorder = kHcWhite;
+        t.activationFill = QColor(0, 48, 24);
+        t.activationBorder = QColor(0, 255, 128);
+        t.noteFill = kHcBlack;
+        t.noteBorder = kHcYellow;
+        t.noteText = kHcWhite;
+        t.lost = readableOn(QColor(255, 0, 0), t.background, kHighContrast);
+        t.highlight = kHcYellow;
+    }
     return t;
 }
 
 Theme Theme::print()
 {
     // Built from a light palette, so every colour the diagram has is there, then made to read on paper.
-    QPalette paper = windowPalette(false);
+    QPalette paper = windowPalette(Scheme::Light);
     for (const QPalette::ColorRole role : { QPalette::Base, QPalette::Window, QPalette::AlternateBase })
         paper.setColor(role, Qt::white);
     paper.setColor(QPalette::Text, Qt::black);
@@ -121,49 +151,97 @@ Theme Theme::print()
     return t;
 }
 
-QPalette Theme::windowPalette(bool dark)
+QPalette Theme::windowPalette(Scheme scheme)
 {
     // Fusion's own, asked of a Fusion made here rather than of QApplication::style(): the command line has none.
     const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette palette = fusion ? fusion->standardPalette() : QPalette(QColor(239, 239, 239));
-    if (!dark)
+    if (scheme == Scheme::Light)
         return palette;
-    const QColor window(45, 47, 51);
-    const QColor base(30, 31, 34);
-    const QColor text(225, 226, 229);
-    const QColor disabled(120, 122, 128);
+    const bool hc = scheme == Scheme::HighContrast;
+    const QColor window = hc ? kHcBlack : QColor(45, 47, 51);
+    const QColor base = hc ? kHcBlack : QColor(30, 31, 34);
+    const QColor text = hc ? kHcWhite : QColor(225, 226, 229);
+    const QColor disabled = hc ? QColor(150, 150, 150) : QColor(120, 122, 128);
     palette.setColor(QPalette::Window, window);
     palette.setColor(QPalette::WindowText, text);
     palette.setColor(QPalette::Base, base);
-    palette.setColor(QPalette::AlternateBase, window);
+    palette.setColor(QPalette::AlternateBase, hc ? QColor(28, 28, 28) : window);
     palette.setColor(QPalette::Text, text);
-    palette.setColor(QPalette::Button, window);
+    palette.setColor(QPalette::Button, hc ? QColor(20, 20, 20) : window);
     palette.setColor(QPalette::ButtonText, text);
     palette.setColor(QPalette::ToolTipBase, window);
     palette.setColor(QPalette::ToolTipText, text);
-    palette.setColor(QPalette::PlaceholderText, QColor(150, 152, 158));
-    palette.setColor(QPalette::Highlight, QColor(70, 130, 220));
-    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::PlaceholderText, hc ? kHcMuted : QColor(150, 152, 158));
+    palette.setColor(QPalette::Highlight, hc ? kHcYellow : QColor(70, 130, 220));
+    palette.setColor(QPalette::HighlightedText, hc ? kHcBlack : kHcWhite);
+    if (hc) {
+        // Fusion draws frames and bevels from these: light on black, so every control's edge shows.
+        palette.setColor(QPalette::Light, kHcWhite);
+        palette.setColor(QPalette::Midlight, QColor(200, 200, 200));
+        palette.setColor(QPalette::Mid, QColor(160, 160, 160));
+        palette.setColor(QPalette::Dark, QColor(200, 200, 200));
+        palette.setColor(QPalette::Shadow, QColor(160, 160, 160));
+        palette.setColor(QPalette::Link, kHcCyan);
+        palette.setColor(QPalette::LinkVisited, kHcCyan);
+        palette.setColor(QPalette::BrightText, kHcYellow);
+    }
     palette.setColor(QPalette::Disabled, QPalette::Text, disabled);
     palette.setColor(QPalette::Disabled, QPalette::WindowText, disabled);
     palette.setColor(QPalette::Disabled, QPalette::ButtonText, disabled);
     return palette;
 }
 
-void Theme::applyToApplication(bool dark)
+void Theme::applyToApplication(Scheme scheme)
 {
     QApplication::setStyle(QStringLiteral("Fusion"));
-    QApplication::setPalette(windowPalette(dark));
+    QApplication::setPalette(windowPalette(scheme));
 }
 
-bool Theme::windowIsDark()
+QString Theme::schemeName(Scheme scheme)
 {
-    return QSettings().value(QStringLiteral("view/dark"), false).toBool();
+    switch (scheme) {
+    case Scheme::Light:
+        break;
+    case Scheme::Dark:
+        return QStringLiteral("dark");
+    case Scheme::HighContrast:
+        return QStringLiteral("contrast");
+    }
+    return QStringLiteral("light");
 }
 
-void Theme::setWindowDark(bool dark)
+bool Theme::schemeFromName(const QString& name, Scheme* scheme)
 {
-    QSettings().setValue(QStringLiteral("view/dark"), dark);
+    for (const Scheme s : { Scheme::Light, Scheme::Dark, Scheme::HighContrast }) {
+        if (name.compare(schemeName(s), Qt::CaseInsensitive) == 0) {
+            *scheme = s;
+            return true;
+        }
+    }
+    return false;
+}
+
+Theme::Scheme Theme::windowScheme()
+{
+    QSettings settings;
+    Scheme scheme = Scheme::Light;
+    if (schemeFromName(settings.value(QStringLiteral("view/theme")).toString(), &scheme))
+        return scheme;
+    // Before there were three: View → Dark theme.
+    return settings.value(QStringLiteral("view/dark"), false).toBool() ? Scheme::Dark : Scheme::Light;
+}
+
+void Theme::setWindowScheme(Scheme scheme)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("view/theme"), schemeName(scheme));
+    settings.remove(QStringLiteral("view/dark"));
+}
+
+double Theme::contrastRatio(const QColor& a, const QColor& b)
+{
+    return contrast(a, b);
 }
 
 } // namespace PatternScope

@@ -8,9 +8,14 @@
 
 namespace PatternScope {
 
-// Every colour the diagram uses, in one place, derived from the palette so light and dark both read.
+// Every colour the diagram uses, in one place, derived from the palette so light, dark and high contrast all read.
 struct Theme {
+    // The window's schemes (View → Theme). High contrast is white on pure black with yellow and cyan accents:
+    // every colour text or an arrow is drawn in reads on its background at 7:1 or more (WCAG AAA).
+    enum class Scheme { Light, Dark, HighContrast };
+
     bool dark = false;
+    bool highContrast = false;
     // Made for paper: every colour that text is drawn in reads on the background at 4.5:1 or more (WCAG AA).
     bool forPaper = false;
     QColor background;
@@ -35,14 +40,20 @@ struct Theme {
     // What picture exports use unless asked for the window's: white paper, black text, each kind's colour
     // darkened until it reads as text on white.
     static Theme print();
-    // The window's palette: Fusion's own, or a dark one; the diagram's theme follows it. Needs no QApplication,
+    // The window's palette: Fusion's own, a dark one, or black and white; the diagram's theme follows it
+    // (fromPalette tells high contrast by its pure black base under pure white text). Needs no QApplication,
     // so the command line can export in the window's theme.
-    static QPalette windowPalette(bool dark);
+    static QPalette windowPalette(Scheme scheme);
     // Fusion with that palette for the whole application: the same look on every desktop.
-    static void applyToApplication(bool dark);
-    // View → Dark theme, as remembered in QSettings: what the window shows, and `export --theme window` draws.
-    static bool windowIsDark();
-    static void setWindowDark(bool dark);
+    static void applyToApplication(Scheme scheme);
+    // View → Theme, as remembered in QSettings (`view/theme` = light|dark|contrast; an older `view/dark` is read
+    // when there is none): what the window shows, and `export --theme window` and videos draw.
+    static Scheme windowScheme();
+    static void setWindowScheme(Scheme scheme);
+    static QString schemeName(Scheme scheme); // "light", "dark", "contrast"
+    static bool schemeFromName(const QString& name, Scheme* scheme);
+    // WCAG 2 contrast ratio of two colours, 1:1 to 21:1.
+    static double contrastRatio(const QColor& a, const QColor& b);
 };
 
 } // namespace PatternScope

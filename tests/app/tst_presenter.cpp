@@ -8,6 +8,7 @@
 #include "textbookpanel.h"
 
 #include <QAbstractScrollArea>
+#include <QActionGroup>
 #include <QApplication>
 #include <QFile>
 #include <QFormLayout>
@@ -75,7 +76,11 @@ private Q_SLOTS:
     }
 
     void init() { QSettings().clear(); }
-    void cleanup() { QApplication::setFont(m_font); }
+    void cleanup()
+    {
+        QApplication::setFont(m_font);
+        Theme::applyToApplication(Theme::Scheme::Light);
+    }
 
     void startSizeFitsTheScreen_data()
     {
@@ -283,6 +288,52 @@ private Q_SLOTS:
         QCOMPARE(again.presenter()->fontScale(), Presenter::MaxFontScale);
         again.presenter()->setFontScale(1.0);
         QCOMPARE(QApplication::font().pointSizeF(), base);
+    }
+
+    // View → Theme is one choice of three, remembered as view/theme; the window, its diagram and the next start
+    // follow it, and a dark theme chosen before there were three is kept.
+    void themeIsOneOfThreeAndRemembered()
+    {
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QAction* light = actionNamed(window, QStringLiteral("&Light"));
+            QAction* dark = actionNamed(window, QStringLiteral("&Dark"));
+            QAction* contrast = actionNamed(window, QStringLiteral("&High contrast"));
+            QVERIFY(light && dark && contrast);
+            QVERIFY(light->isChecked() && !dark->isChecked() && !contrast->isChecked());
+            QVERIFY(light->actionGroup() && light->actionGroup()->isExclusive());
+            QCOMPARE(light->actionGroup(), contrast->actionGroup());
+            QVERIFY(window.sequenceView()->theme().background != QColor(Qt::black));
+
+            contrast->trigger();
+            QVERIFY(contrast->isChecked() && !light->isChecked());
+            QCOMPARE(window.presenter()->scheme(), Theme::Scheme::HighContrast);
+            QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(), QStringLiteral("contrast"));
+            QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(Qt::black));
+            QTRY_VERIFY(window.sequenceView()->theme().highContrast);
+            QCOMPARE(window.sequenceView()->theme().background, QColor(Qt::black));
+            window.close();
+        }
+        {
+            MainWindow again;
+            QCOMPARE(again.presenter()->scheme(), Theme::Scheme::HighContrast);
+            QVERIFY(actionNamed(again, QStringLiteral("&High contrast"))->isChecked());
+            QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(Qt::black));
+        }
+
+        // Remembered the old way, before View → Theme: dark stays dark, and the next choice replaces it.
+        QSettings().clear();
+        QSettings().setValue(QStringLiteral("view/dark"), true);
+        MainWindow old;
+        QCOMPARE(old.presenter()->scheme(), Theme::Scheme::Dark);
+        QVERIFY(actionNamed(old, QStringLiteral("&Dark"))->isChecked());
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() < 60);
+        actionNamed(old, QStringLiteral("&Light"))->trigger();
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(), QStringLiteral("light"));
+        QVERIFY(!QSettings().contains(QStringLiteral("view/dark")));
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() > 200);
     }
 
 private:

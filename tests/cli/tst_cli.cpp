@@ -80,6 +80,9 @@ bool waitForLine(QProcess& process, const QString& start)
 
 } // namespace
 
+// What the bottom right corner of an exported picture shows: paper, a dark window, high contrast's black.
+enum class Corner { White, Dark, Black };
+
 class TestCli : public QObject {
     Q_OBJECT
 
@@ -452,10 +455,12 @@ private Q_SLOTS:
             QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--from"),
             QStringLiteral("soon") }
                                    << 2 << QStringLiteral("patternscope export: --from: 'soon' is not a duration");
-        QTest::addRow("bad theme") << QStringList {
-            QStringLiteral("export"), small, QStringLiteral("-f"), QStringLiteral("png"), QStringLiteral("-o"),
-            QStringLiteral("@DIR@/x.png"), QStringLiteral("--theme"), QStringLiteral("dark")
-        } << 2 << QStringLiteral("patternscope export: --theme: unknown theme 'dark' (one of: print, window)");
+        QTest::addRow("bad theme") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
+            QStringLiteral("png"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.png"), QStringLiteral("--theme"),
+            QStringLiteral("sepia") }
+                                   << 2
+                                   << QStringLiteral("patternscope export: --theme: unknown theme 'sepia' (one of: "
+                                                     "print, window, light, dark, contrast)");
         QTest::addRow("theme for text") << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"),
             QStringLiteral("csv"), QStringLiteral("-o"), QStringLiteral("@DIR@/x.csv"), QStringLiteral("--theme"),
             QStringLiteral("window") } << 2
@@ -520,46 +525,76 @@ private Q_SLOTS:
     void exportFailsCleanly() { failsCleanly(); }
 
     // A picture is light for print unless asked for the window's theme, which is the one the window is set to
-    // (here dark), not the palette this console process happens to get.
+    // (View → Theme, or the older dark switch), not the palette this console process happens to get; a video's
+    // frames follow it alike.
     void exportThemeIsPrintUnlessWindowIsAsked_data()
     {
-        QTest::addColumn<QStringList>("theme");
-        QTest::addColumn<bool>("dark");
-        QTest::addRow("default") << QStringList() << false;
-        QTest::addRow("print") << QStringList { QStringLiteral("--theme"), QStringLiteral("print") } << false;
-        QTest::addRow("window") << QStringList { QStringLiteral("--theme"), QStringLiteral("window") } << true;
-        QTest::addRow("Window") << QStringList { QStringLiteral("--theme"), QStringLiteral("Window") } << true;
+        QTest::addColumn<QByteArray>("settings");
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("corner");
+        const QByteArray oldDark("[view]\ndark=true\n");
+        const QByteArray contrast("[view]\ntheme=contrast\n");
+        const auto theme = [](const char* name) {
+            return QStringList { QStringLiteral("--theme"), QLatin1String(name) };
+        };
+        QTest::addRow("default") << oldDark << QStringList() << int(Corner::White);
+        QTest::addRow("print") << contrast << theme("print") << int(Corner::White);
+        QTest::addRow("window, dark remembered the old way") << oldDark << theme("window") << int(Corner::Dark);
+        QTest::addRow("Window") << oldDark << theme("Window") << int(Corner::Dark);
+        QTest::addRow("window, high contrast") << contrast << theme("window") << int(Corner::Black);
+        QTest::addRow("contrast named") << QByteArray("[view]\ntheme=light\n") << theme("contrast")
+                                        << int(Corner::Black);
+        QTest::addRow("dark named") << contrast << theme("dark") << int(Corner::Dark);
+        QTest::addRow("video frames, high contrast")
+            << contrast
+            << QStringList { QStringLiteral("--theme"), QStringLiteral("window"), QStringLiteral("-f"),
+                   QStringLiteral("apng"), QStringLiteral("--size"), QStringLiteral("320x180"),
+                   QStringLiteral("--speed"), QStringLiteral("10") }
+            << int(Corner::Black);
     }
 
     void exportThemeIsPrintUnlessWindowIsAsked()
     {
-        QFETCH(QStringList, theme);
-        QFETCH(bool, dark);
+        QFETCH(QByteArray, settings);
+        QFETCH(QStringList, arguments);
+        QFETCH(int, corner);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        // The window's settings, set to its dark theme.
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("config/PatternScope")));
-        QFile settings(dir.filePath(QStringLiteral("config/PatternScope/patternscope.conf")));
-        QVERIFY(settings.open(QIODevice::WriteOnly));
-        settings.write("[view]\ndark=true\n");
-        settings.close();
+        QFile file(dir.filePath(QStringLiteral("config/PatternScope/patternscope.conf")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(settings);
+        file.close();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-        const QString out = dir.filePath(QStringLiteral("out.png"));
-        const Result r
-            = runCli(QStringList { QStringLiteral("export"), QFINDTESTDATA("../files/data/small.pstrace.jsonl"),
-                         QStringLiteral("-f"), QStringLiteral("png"), QStringLiteral("-o"), out }
-                    + theme,
-                60000, environment);
-        QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
+        // A picture unless the row names a video format.
+        const qsizetype f = arguments.indexOf(QStringLiteral("-f"));
+        if (f < 0)
+            arguments << QStringLiteral("-f") << QStringLiteral("png");
+        const QString out
+            = dir.filePath(QStringLiteral("out.") + arguments.value(f < 0 ? arguments.size() - 1 : f + 1));
+        const Result r = runCli(QStringList { QStringLiteral("export"),
+                                    QFINDTESTDATA("../files/data/small.pstrace.jsonl"), QStringLiteral("-o"), out }
+                + arguments,
+            60000, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // A video reports its progress; a picture says nothing.
+        if (!out.endsWith(QLatin1String(".apng")))
+            QCOMPARE(r.err, QString());
         const QImage image(out);
         QVERIFY(!image.isNull());
-        const QColor corner = image.pixelColor(image.width() - 1, image.height() - 1);
-        if (dark)
-            QVERIFY2(corner.lightness() < 60, qPrintable(corner.name()));
-        else
-            QCOMPARE(corner, QColor(Qt::white));
+        const QColor pixel = image.pixelColor(image.width() - 1, image.height() - 1);
+        switch (Corner(corner)) {
+        case Corner::White:
+            QCOMPARE(pixel, QColor(Qt::white));
+            break;
+        case Corner::Dark:
+            QVERIFY2(pixel.lightness() < 60 && pixel != QColor(Qt::black), qPrintable(pixel.name()));
+            break;
+        case Corner::Black:
+            QCOMPARE(pixel, QColor(Qt::black));
+            break;
+        }
     }
 
     void exportDetailFailsCleanly_data()

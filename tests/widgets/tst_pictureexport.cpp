@@ -118,13 +118,13 @@ private:
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
-    void cleanup() { QGuiApplication::setPalette(Theme::windowPalette(false)); }
+    void cleanup() { QGuiApplication::setPalette(Theme::windowPalette(Theme::Scheme::Light)); }
 
     // The window is dark, yet a picture is drawn for paper: white behind, and every text in a colour that reads
     // on white. Not a copy of the dark window with its colours inverted: the colours SVG names are checked.
     void printThemeWhateverTheWindowsTheme()
     {
-        QGuiApplication::setPalette(Theme::windowPalette(true));
+        QGuiApplication::setPalette(Theme::windowPalette(Theme::Scheme::Dark));
         Trace trace;
         fillExchanges(trace, 6, 300'000);
         const QString svgPath = written(trace, Format::Svg, QStringLiteral("print.svg"));
@@ -149,7 +149,7 @@ private Q_SLOTS:
     // Asked to keep the window's theme, a dark window's picture is dark.
     void windowThemeIsKeptWhenAskedFor()
     {
-        QGuiApplication::setPalette(Theme::windowPalette(true));
+        QGuiApplication::setPalette(Theme::windowPalette(Theme::Scheme::Dark));
         const QColor base = QGuiApplication::palette().color(QPalette::Base);
         Trace trace;
         fillExchanges(trace, 6, 300'000);
