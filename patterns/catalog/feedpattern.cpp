@@ -46,6 +46,7 @@ bool FeedPattern::start(QString* error)
         return false;
     m_producer = std::make_unique<Producer>(trace(), m_server, seed());
     m_producer->configure(parameters());
+    m_producer->setProduceForMs(produceForMs());
     connect(m_producer.get(), &Producer::produced, this, &FeedPattern::itemProduced);
     if (serveOnly()) {
         m_producer->start();

@@ -26,6 +26,8 @@ struct PatternContext {
     // (0: any free port) through a link of their own and appear as their own lifelines.
     bool serveOnly = false;
     quint16 servePort = 0;
+    // Producers make items only for this long after they start (0: until the run stops).
+    qint64 produceForMs = 0;
 };
 
 // A communication pattern played for real: it starts its servers and clients, which talk over
@@ -59,6 +61,7 @@ protected:
     LinkEmulator* links() const { return m_context.links; }
     quint64 seed() const { return m_context.seed; }
     bool serveOnly() const { return m_context.serveOnly; }
+    qint64 produceForMs() const { return m_context.produceForMs; }
     // How every pattern's server side meets its clients, once the server listens on serverPort.
     // Serve mode: the one link outside clients come through, listening on the serve port; publicUrl()
     // names it with `scheme`. False with a reason if it cannot listen.

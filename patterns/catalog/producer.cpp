@@ -51,7 +51,7 @@ void Producer::setMeanIntervalMs(qint64 ms)
     // The gap drawn for the waiting item, at the new mean: the same draw, so a seed still gives one schedule.
     const double gap = double(m_nextAtMs - m_lastAtMs) * double(ms) / double(old);
     m_nextAtMs = m_lastAtMs + std::max<qint64>(1, std::llround(gap));
-    m_timer.start(int(std::max<qint64>(0, m_nextAtMs - m_clock.elapsed())));
+    armTimer();
 }
 
 void Producer::setHistoryLimit(int items)
@@ -83,6 +83,15 @@ void Producer::scheduleNext()
     }
     m_lastAtMs = m_nextAtMs;
     m_nextAtMs += std::max<qint64>(1, std::llround(interval));
+    armTimer();
+}
+
+void Producer::armTimer()
+{
+    if (m_produceForMs > 0 && m_nextAtMs >= m_produceForMs) {
+        m_timer.stop();
+        return;
+    }
     m_timer.start(int(std::max<qint64>(0, m_nextAtMs - m_clock.elapsed())));
 }
 

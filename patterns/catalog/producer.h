@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QRandomGenerator64>
 #include <QTimer>
+#include <algorithm>
 #include <deque>
 
 namespace PatternScope {
@@ -47,6 +48,9 @@ public:
     void setMeanIntervalMs(qint64 ms);
     void setArrivals(Arrivals arrivals) { m_arrivals = arrivals; }
     void setHistoryLimit(int items);
+    // Items are produced only for this long after start() (0: until stop()): a comparison gives
+    // every pattern the same items, however long each takes to start producing.
+    void setProduceForMs(qint64 ms) { m_produceForMs = std::max<qint64>(0, ms); }
     void start();
     void stop();
     // A burst: `count` items at once, outside the schedule, which goes on as before.
@@ -73,6 +77,7 @@ private:
     void produceNext();
     void produceOne();
     void scheduleNext();
+    void armTimer();
     QString nextText();
 
     Trace* m_trace;
@@ -84,6 +89,7 @@ private:
     qint64 m_nextAtMs = 0; // on m_clock: an absolute schedule does not drift
     qint64 m_lastAtMs = 0; // when the item before the next one was due
     qint64 m_meanMs = 2000;
+    qint64 m_produceForMs = 0;
     Arrivals m_arrivals = Arrivals::Poisson;
     int m_historyLimit = 10'000;
     qint64 m_lastId = 0;

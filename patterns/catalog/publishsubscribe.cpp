@@ -150,6 +150,7 @@ bool PublishSubscribe::start(QString* error)
     // The items start with the (first) publisher: delivery delay is measured from there.
     m_producer = std::make_unique<Producer>(trace(), publisherIds.first(), seed());
     m_producer->configure(parameters());
+    m_producer->setProduceForMs(produceForMs());
     connect(m_producer.get(), &Producer::produced, this, &PublishSubscribe::itemProduced);
     m_brokerServer = std::make_unique<PubSubBroker>(trace(), m_broker, links());
     m_brokerServer->setAtLeastOnce(guarantee() == Guarantee::AtLeastOnce);

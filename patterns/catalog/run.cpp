@@ -38,6 +38,7 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.seed = seed;
     context.serveOnly = m_serveOnly;
     context.servePort = m_servePort;
+    context.produceForMs = m_produceForMs;
     m_pattern = PatternRegistry::create(info.id, context);
     if (!m_pattern) {
         *error = QStringLiteral("no pattern called %1").arg(info.id);

@@ -26,6 +26,8 @@ public:
         m_serveOnly = true;
         m_servePort = port;
     }
+    // For the next start(): the producer makes items only for this long after it starts (0: until stop()).
+    void setProduceFor(qint64 ms) { m_produceForMs = ms; }
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
     bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
     // Asks clients to stop and lets in-flight exchanges and connection closes finish; finished()
@@ -63,6 +65,7 @@ private:
     bool m_patternStopped = false;
     bool m_serveOnly = false;
     quint16 m_servePort = 0;
+    qint64 m_produceForMs = 0;
 };
 
 } // namespace PatternScope

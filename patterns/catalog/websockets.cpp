@@ -112,6 +112,7 @@ bool WebSockets::start(QString* error)
     m_server = trace()->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
     m_producer = std::make_unique<Producer>(trace(), m_server, seed());
     m_producer->configure(parameters());
+    m_producer->setProduceForMs(produceForMs());
     connect(m_producer.get(), &Producer::produced, this, &WebSockets::catchUpAll);
     m_hub = std::make_unique<WebSocketHub>(trace(), m_server, links());
     m_hub->setMaxMessageSize(parameter(QStringLiteral("max-message")));
