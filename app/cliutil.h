@@ -21,5 +21,7 @@ int parseOptions(QCommandLineParser& parser, const QString& command, const QStri
 
 // patternscope export IN --format F -o OUT [--from T] [--to T]
 int exportCommand(const QStringList& arguments);
+// patternscope compare P1 P2 ... [--duration 20s] [--seed N] [--set name=value ...] [-o DIR] [--json]
+int compareCommand(const QStringList& arguments);
 
 } // namespace PatternScope::CommandLine

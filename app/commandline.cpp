@@ -27,30 +27,35 @@ namespace {
 
 QString overview()
 {
-    return QStringLiteral("Usage: patternscope [COMMAND] [OPTIONS]\n"
-                          "\n"
-                          "Without a command, opens the window. Commands (no window needed):\n"
-                          "  list                         the patterns and their parameters\n"
-                          "  record PATTERN -o FILE       run a pattern headless and write its trace\n"
-                          "      [--duration 10s] [--seed N] [--set name=value ...]\n"
-                          "  serve PATTERN [--port N]     run only the server side on 127.0.0.1; outside clients\n"
-                          "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
-                          "      [--seed N] [--set name=value ...]\n"
-                          "  export IN --format F -o OUT  a trace (or a browser's .har) as mermaid, plantuml, csv,\n"
-                          "      [--from T] [--to T]        har, svg, png, pdf, webm, mp4 or apng; optionally a range\n"
-                          "      [--detail wire|textbook]   diagrams: every message, or the steps a textbook draws\n"
-                          "      [--speed 1] [--size 1280x720]  videos: webm, mp4 (by ffmpeg) or apng, played back\n"
-                          "\n"
-                          "Window:\n"
-                          "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
-                          "  --pattern ID                 the pattern the window starts with\n"
-                          "  --detail wire|textbook       every message, or the steps a textbook draws\n"
-                          "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
-                          "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
-                          "\n"
-                          "'patternscope COMMAND --help' shows a command's options.\n"
-                          "  -h, --help       this help\n"
-                          "  -v, --version    the version\n");
+    return QStringLiteral(
+        "Usage: patternscope [COMMAND] [OPTIONS]\n"
+        "\n"
+        "Without a command, opens the window. Commands (no window needed):\n"
+        "  list                         the patterns and their parameters\n"
+        "  record PATTERN -o FILE       run a pattern headless and write its trace\n"
+        "      [--duration 10s] [--seed N] [--set name=value ...]\n"
+        "  serve PATTERN [--port N]     run only the server side on 127.0.0.1; outside clients\n"
+        "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
+        "      [--seed N] [--set name=value ...]\n"
+        "  compare P1 P2 ...            run item-delivering patterns at once on one workload, write\n"
+        "      [--duration 20s] [--seed N]  each trace to DIR and print delay, requests, bytes and\n"
+        "      [--set name=value ...]       connections per item beside theory; --from DIR\n"
+        "      [--cut T ...] [-o DIR] [--json]  recomputes them from the traces\n"
+        "  export IN --format F -o OUT  a trace (or a browser's .har) as mermaid, plantuml, csv,\n"
+        "      [--from T] [--to T]        har, svg, png, pdf, webm, mp4 or apng; optionally a range\n"
+        "      [--detail wire|textbook]   diagrams: every message, or the steps a textbook draws\n"
+        "      [--speed 1] [--size 1280x720]  videos: webm, mp4 (by ffmpeg) or apng, played back\n"
+        "\n"
+        "Window:\n"
+        "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
+        "  --pattern ID                 the pattern the window starts with\n"
+        "  --detail wire|textbook       every message, or the steps a textbook draws\n"
+        "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
+        "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
+        "\n"
+        "'patternscope COMMAND --help' shows a command's options.\n"
+        "  -h, --help       this help\n"
+        "  -v, --version    the version\n");
 }
 
 int listCommand(const QStringList& arguments)
@@ -331,6 +336,8 @@ int run()
         return runCommand(first, arguments);
     if (first == QLatin1String("export"))
         return exportCommand(arguments);
+    if (first == QLatin1String("compare"))
+        return compareCommand(arguments);
     if (first.startsWith(u'-'))
         return fail(QString(), QStringLiteral("unknown option '%1' (try --help)").arg(first), Usage);
     return fail(QString(), QStringLiteral("unknown command '%1' (try --help)").arg(first), Usage);
