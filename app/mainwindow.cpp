@@ -640,9 +640,8 @@ void MainWindow::selectFromView(qint64 seq)
 void MainWindow::selectStepped()
 {
     const Trace* current = trace();
-    const qint64 seq = current ? CaptionBar::messageAt(*current, m_clock->position()) : -1;
-    if (seq < 0)
-        return;
+    // A step onto a caption between messages (a cut, an item produced) selects nothing: no message is it.
+    const qint64 seq = current ? m_caption->steppedMessage() : -1;
     m_view->selectMessage(seq);
     selectFromView(seq);
 }

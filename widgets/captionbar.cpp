@@ -5,6 +5,7 @@
 
 #include <QEvent>
 #include <QPainter>
+#include <algorithm>
 
 namespace PatternScope {
 
@@ -14,6 +15,8 @@ namespace {
 constexpr int TickMs = 100;
 // A growing trace is narrated again at most this often.
 constexpr qint64 RenarrateMs = 500;
+// A caption this close before a message was sent is about the moment it left (Narration's one moment).
+constexpr TimeUs SameMoment = 5000;
 
 } // namespace
 
@@ -35,6 +38,7 @@ void CaptionBar::setClock(PlaybackClock* clock)
     m_clock = clock;
     if (clock)
         connect(clock, &PlaybackClock::changed, this, &CaptionBar::refresh);
+    m_stale = true; // the new clock learns where captions start
     refresh();
 }
 
@@ -64,12 +68,23 @@ void CaptionBar::traceGrew()
 
 const QList<Caption>& CaptionBar::captions()
 {
+    const bool renarrate = (m_stale && m_trace) || (!m_trace && !m_captions.isEmpty());
     if (m_stale && m_trace) {
         m_captions = Narration::captions(*m_trace);
         m_narrated.start();
         m_stale = false;
     } else if (!m_trace) {
         m_captions.clear();
+    }
+    if (renarrate && m_clock) {
+        // Every caption can be stepped to, also those that start between messages (a cut, a hold retold).
+        QList<TimeUs> stops;
+        stops.reserve(m_captions.size());
+        for (const Caption& caption : std::as_const(m_captions)) {
+            if (stops.isEmpty() || stops.constLast() != caption.at)
+                stops.append(caption.at);
+        }
+        m_clock->setStops(std::move(stops));
     }
     return m_captions;
 }
@@ -87,7 +102,7 @@ void CaptionBar::refresh()
         m_live = live;
         Q_EMIT positionChanged(position, live);
     }
-    const int index = m_trace && position != NoTime ? Narration::captionAt(m_captions, position) : -1;
+    const int index = m_trace && position != NoTime ? captionFor(*m_trace, m_captions, position) : -1;
     const QString text = index >= 0 ? m_captions[index].text : QString();
     if (index != m_index || text != m_text) {
         m_index = index;
@@ -134,6 +149,61 @@ qint64 CaptionBar::messageAt(const Trace& trace, TimeUs t)
             found = seq;
     }
     return found;
+}
+
+namespace {
+
+// The caption that tells of `m` being sent: one starting that moment, or for a TCP connect that is not told
+// on its own, the one of what follows it at once on the connection (the request). -1 for none.
+int toldWhenSent(const Trace& trace, const QList<Caption>& captions, const Message& m)
+{
+    const int at = Narration::captionAt(captions, m.sentAt);
+    if (isPlumbing(m.kind)) {
+        // Of what follows at once, the caption of the request on this connection (several clients
+        // connecting together each get theirs).
+        for (int next = std::max(at, 0); next < captions.size() && captions[next].at - m.sentAt <= SameMoment; ++next) {
+            const qint64 about = captions[next].message;
+            if (captions[next].at >= m.sentAt && about >= 0 && trace.message(about).connection == m.connection)
+                return next;
+        }
+    }
+    if (at >= 0 && captions[at].message >= 0 && m.sentAt - captions[at].at <= SameMoment)
+        return at;
+    return -1;
+}
+
+} // namespace
+
+int CaptionBar::captionFor(const Trace& trace, const QList<Caption>& captions, TimeUs t)
+{
+    int index = Narration::captionAt(captions, t);
+    const qint64 seq = messageAt(trace, t);
+    if (seq < 0)
+        return index;
+    // No caption starts at this event: the one that told of its sending names it (an arrival, a connect).
+    if (index < 0 || captions[index].at != t) {
+        const int told = toldWhenSent(trace, captions, trace.message(seq));
+        if (told >= 0)
+            index = told;
+    }
+    if (index < 0)
+        return index;
+    for (int i = index; i >= 0 && captions[i].at == captions[index].at; --i) {
+        if (captions[i].message == seq)
+            return i;
+    }
+    return index;
+}
+
+qint64 CaptionBar::steppedMessage() const
+{
+    if (!m_trace || m_position == NoTime)
+        return -1;
+    const qint64 seq = messageAt(*m_trace, m_position);
+    if (seq >= 0 || m_index < 0)
+        return seq;
+    const Caption& caption = m_captions[m_index];
+    return caption.at == m_position ? caption.message : -1;
 }
 
 QFont CaptionBar::captionFont() const

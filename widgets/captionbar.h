@@ -34,6 +34,13 @@ public:
 
     // The message a step to `t` lands on: the one sent then, else the one that arrived then; -1 for none.
     static qint64 messageAt(const Trace& trace, TimeUs t);
+    // The caption the line shows at `t`: the one in force (Narration::captionAt), except that a step onto
+    // an event is told about that event: of captions starting together, the one about the message there;
+    // an arrival with no caption of its own retells the caption of its sending. -1 for none.
+    static int captionFor(const Trace& trace, const QList<Caption>& captions, TimeUs t);
+    // The message a step to the playback time selects: the one sent or arrived there, else the one the
+    // caption starting there is about (a held request retold); -1 for none (a cut, an item produced).
+    qint64 steppedMessage() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

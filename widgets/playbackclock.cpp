@@ -144,6 +144,11 @@ void PlaybackClock::stepTo(TimeUs from, TimeUs to)
     Q_EMIT changed();
 }
 
+void PlaybackClock::setStops(QList<TimeUs> stops)
+{
+    m_stops = std::move(stops);
+}
+
 TimeUs PlaybackClock::nextEvent(TimeUs after) const
 {
     if (!m_trace)
@@ -160,6 +165,9 @@ TimeUs PlaybackClock::nextEvent(TimeUs after) const
         if (m.state != Message::State::InFlight && m.receivedAt > after && (best == NoTime || m.receivedAt < best))
             best = m.receivedAt;
     }
+    const auto stop = std::upper_bound(m_stops.begin(), m_stops.end(), after);
+    if (stop != m_stops.end() && (best == NoTime || *stop < best))
+        best = *stop;
     return best == NoTime || best > head() ? NoTime : best;
 }
 
@@ -177,6 +185,9 @@ TimeUs PlaybackClock::previousEvent(TimeUs before) const
         if (m.state != Message::State::InFlight && m.receivedAt < before && m.receivedAt > best)
             best = m.receivedAt;
     }
+    const auto stop = std::lower_bound(m_stops.begin(), m_stops.end(), before);
+    if (stop != m_stops.begin() && (best == NoTime || *std::prev(stop) > best))
+        best = *std::prev(stop);
     return best;
 }
 

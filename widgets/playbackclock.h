@@ -36,6 +36,9 @@ public:
     // NoTime when there is none (none past the head either).
     TimeUs nextEvent(TimeUs after) const;
     TimeUs previousEvent(TimeUs before) const;
+    // Moments stepping also stops at, besides sends and arrivals: where a caption starts (a cut, an item
+    // produced, a hold retold), so every caption can be stepped to. Sorted; set by the caption line.
+    void setStops(QList<TimeUs> stops);
 
     static constexpr double MinSpeed = 0.1;
     static constexpr double MaxSpeed = 10.0;
@@ -63,6 +66,7 @@ private:
     TimeUs played() const; // where playing has got to, not held back by the head
 
     QPointer<const Trace> m_trace;
+    QList<TimeUs> m_stops;
     Mode m_mode = Mode::Live;
     bool m_recording = false;
     double m_speed = 1.0;

@@ -619,7 +619,8 @@ private:
                 (since > 0 ? QStringLiteral("Nothing newer than item %1: ").arg(since)
                            : QStringLiteral("Nothing new: "))
                     + who + QStringLiteral(" holds ") + whose + QStringLiteral(" open"));
-            for (TimeUs t = activation.start + HoldTick; t < end; t += HoldTick) {
+            // Not retold just before the hold ends: the answer then says how long it was.
+            for (TimeUs t = activation.start + HoldTick; t + HoldTick / 4 < end; t += HoldTick) {
                 add(t, seq,
                     QStringLiteral("Still nothing new: ") + who + QStringLiteral(" holds ") + whose
                         + QStringLiteral(" (") + duration(t - activation.start) + QStringLiteral(" so far)"));

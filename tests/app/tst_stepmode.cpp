@@ -25,6 +25,25 @@ QString fixture(const char* name)
     return QStringLiteral(PATTERNSCOPE_TEST_DATA "/") + QLatin1String(name) + QStringLiteral(".pstrace.jsonl");
 }
 
+QString narrationFixture(const char* name)
+{
+    return QStringLiteral(PATTERNSCOPE_NARRATION_DATA "/") + QLatin1String(name) + QStringLiteral(".pstrace.jsonl");
+}
+
+// Whether `caption` tells of message `seq`: it is about it, or about a message of the same moment that
+// names it too (a push to several clients told once; the request that follows a TCP connect at once).
+bool tellsOf(const Trace& trace, const Caption& caption, qint64 seq)
+{
+    if (caption.message == seq)
+        return true;
+    if (caption.message < 0)
+        return false;
+    const Message& about = trace.message(caption.message);
+    const Message& m = trace.message(seq);
+    const bool sameMoment = std::abs(about.sentAt - m.sentAt) <= 5000;
+    return sameMoment && (about.kind == m.kind || about.connection == m.connection);
+}
+
 // Seqs of the rows the table lists, in order.
 QList<qint64> listedRows(const MainWindow& window)
 {
@@ -47,56 +66,119 @@ private Q_SLOTS:
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
     }
 
-    void stepsSelectTheEventAndShowItsCaption()
+    // Every pattern, stepped in the window: each → lands on the next moment, the caption line tells what
+    // happens there, and the event is selected in the diagram, the table and the inspector.
+    void stepsThroughEveryPattern_data()
     {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("maxSteps");
+        QTest::addColumn<QStringList>("mustRead"); // in this order, each in some step's caption
+        const auto row = [](const char* name, const QString& path, int maxSteps, const QStringList& mustRead) {
+            QTest::newRow(name) << path << maxSteps << mustRead;
+        };
+        row("request-response", narrationFixture("request-response"), 12,
+            { QStringLiteral("The client sends GET"), QStringLiteral("the server works on it"),
+                QStringLiteral("The server answers 200 OK"), QStringLiteral("The answer arrives") });
+        row("short-polling", fixture("short-polling-3-clients"), 200,
+            { QStringLiteral("asks for news"), QStringLiteral("answers Client 1 at once with 204"),
+                QStringLiteral("200 OK") });
+        row("long-polling", fixture("long-polling-holds"), 100,
+            { QStringLiteral("holds the client's request open"), QStringLiteral("(2 s so far)"),
+                QStringLiteral("ends the hold with 204 No Content"),
+                QStringLiteral("the held request is answered at once"), QStringLiteral("closes its TCP connection") });
+        row("server-sent-events with a cut", narrationFixture("sse-cuts"), 200,
+            { QStringLiteral("opens an event stream"), QStringLiteral("pushed at once as event"),
+                QStringLiteral("The link is cut: the client waits 1 s, then reconnects with Last-Event-ID: "),
+                QStringLiteral("reconnects with Last-Event-ID: "), QStringLiteral("resends what the client missed") });
+        row("websockets with cuts", fixture("websockets-cuts"), 200,
+            { QStringLiteral("into a WebSocket"), QStringLiteral("101 Switching Protocols"),
+                QStringLiteral("pushes it at once"), QStringLiteral("The links are cut"),
+                QStringLiteral("reconnects and asks to turn the connection into a WebSocket, resuming after item") });
+        row("publish-subscribe", fixture("pubsub-fast"), 40, { QStringLiteral("subscribe"), QStringLiteral("hands") });
+        row("request-callback, receiver down", fixture("callback-receiver-down"), 60,
+            { QStringLiteral("sends a job"), QStringLiteral("202 Accepted"), QStringLiteral("The server calls back"),
+                QStringLiteral("Attempt 1 of the callback failed: the receiver is down"), QStringLiteral("(attempt 2)"),
+                QStringLiteral("confirms: 200 OK") });
+    }
+
+    void stepsThroughEveryPattern()
+    {
+        QFETCH(QString, path);
+        QFETCH(int, maxSteps);
+        QFETCH(QStringList, mustRead);
         MainWindow window;
+        window.resize(1280, 720);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QString error;
-        QVERIFY2(window.openTrace(fixture("long-polling-holds"), &error), qPrintable(error));
+        QVERIFY2(window.openTrace(path, &error), qPrintable(error));
         const Trace& trace = *window.trace();
         const QList<Caption> captions = Narration::captions(trace);
+        QVERIFY(!captions.isEmpty());
         PlaybackClock* clock = window.clock();
         clock->seek(0);
-        QCOMPARE(clock->mode(), PlaybackClock::Mode::Paused);
-        QVERIFY(!window.captionBar()->isTicking()); // paused: nothing reads the clock on a timer
 
-        int stepped = 0;
-        for (int i = 0; i < 8; ++i) {
+        QStringList read; // the captions stepping showed, in order
+        int found = 0; // of mustRead
+        int withMessage = 0;
+        for (int step = 0; step < maxSteps && found < mustRead.size(); ++step) {
             const TimeUs before = clock->position();
+            const TimeUs expected = clock->nextEvent(before);
+            if (expected == NoTime)
+                break;
             QTest::keyClick(&window, Qt::Key_Right);
             const TimeUs at = clock->position();
+            QCOMPARE(at, expected);
             QVERIFY(at > before);
-            QCOMPARE(at, clock->nextEvent(before));
-            // The event there is selected everywhere, and the caption is the one in force then.
-            const qint64 seq = CaptionBar::messageAt(trace, at);
-            QVERIFY(seq >= 0);
-            const Message& m = trace.message(seq);
-            QVERIFY(m.sentAt == at || m.receivedAt == at);
-            QCOMPARE(window.sequenceView()->selectedMessage(), seq);
+            QCOMPARE(clock->mode(), PlaybackClock::Mode::Paused);
+
+            // The line says something, and it is one of the trace's captions, in force now.
+            const QString text = window.captionBar()->text();
+            const int index = window.captionBar()->currentIndex();
+            QVERIFY2(index >= 0 && !text.isEmpty(), qPrintable(QStringLiteral("nothing told at %1 us").arg(at)));
+            const Caption& caption = captions[index];
+            QCOMPARE(text, caption.text);
+            QVERIFY(caption.at <= at + 5000); // a TCP connect is told by the request that follows it at once
+
+            // The event is selected everywhere, and the caption is about it.
+            const qint64 seq = window.sequenceView()->selectedMessage();
             QCOMPARE(window.inspector()->shownMessage(), seq);
-            QCOMPARE(window.table()->currentIndex().data(EventTableModel::SeqRole).toLongLong(), seq);
-            const int caption = Narration::captionAt(captions, at);
-            QCOMPARE(window.captionBar()->text(), caption >= 0 ? captions[caption].text : QString());
+            const QString where = QStringLiteral("step %1 at %2 us: \"%3\"").arg(step).arg(at).arg(text);
+            if (seq < 0) {
+                // Nothing crossed the wire now: the step is to a caption of its own (a cut, an item produced).
+                QVERIFY2(caption.at == at && caption.message < 0, qPrintable(where));
+            } else {
+                ++withMessage;
+                QCOMPARE(window.table()->currentIndex().data(EventTableModel::SeqRole).toLongLong(), seq);
+                const Message& m = trace.message(seq);
+                const bool happensNow = m.sentAt == at || m.receivedAt == at;
+                QVERIFY2(happensNow || (caption.at == at && caption.message == seq), qPrintable(where));
+                QVERIFY2(tellsOf(trace, caption, seq), qPrintable(where + QStringLiteral(" selects ") + m.label));
+            }
             // Nothing sent after the playback time is listed yet.
             for (qint64 row : listedRows(window))
                 QVERIFY2(trace.message(row).sentAt <= at, qPrintable(trace.message(row).label));
-            ++stepped;
+
+            if (read.value(read.size() - 1) != text)
+                read << text;
+            if (text.contains(mustRead[found]))
+                ++found;
         }
-        QCOMPARE(stepped, 8);
-        QVERIFY(!window.captionBar()->text().isEmpty());
+        QVERIFY2(found == mustRead.size(),
+            qPrintable(QStringLiteral("never read \"%1\" in:\n%2").arg(mustRead.value(found), read.join(u'\n'))));
+        QVERIFY(withMessage > 0);
 
-        // Back again: the previous event, and the rows after it leave the table.
-        const qsizetype listed = listedRows(window).size();
-        const TimeUs before = clock->position();
+        // ← goes back to the moment before, told and selected as it was on the way there.
+        const TimeUs here = clock->position();
+        const TimeUs previous = clock->previousEvent(here);
+        QVERIFY(previous != NoTime && previous < here);
         QTest::keyClick(&window, Qt::Key_Left);
-        QCOMPARE(clock->position(), clock->previousEvent(before));
-        QVERIFY(listedRows(window).size() <= listed);
-        QCOMPARE(window.inspector()->shownMessage(), CaptionBar::messageAt(trace, clock->position()));
-
-        // Live lists everything again.
-        clock->goLive();
-        QCOMPARE(listedRows(window).size(), qsizetype(trace.messages().size()));
+        QCOMPARE(clock->position(), previous);
+        QCOMPARE(window.captionBar()->currentIndex(), CaptionBar::captionFor(trace, captions, previous));
+        QCOMPARE(window.inspector()->shownMessage(), window.captionBar()->steppedMessage());
+        QCOMPARE(window.sequenceView()->selectedMessage(), window.captionBar()->steppedMessage());
+        QTest::keyClick(&window, Qt::Key_Right);
+        QCOMPARE(clock->position(), here);
     }
 
     void playingMovesTheCaptionAndTheTable()

@@ -69,6 +69,26 @@ private Q_SLOTS:
         QCOMPARE(back, (QList<TimeUs> { 4'000'000, 2'200'000, 2'000'000, 1'500'000, 1'000'000, 0 }));
     }
 
+    // Captions that start between messages (a cut, a hold retold) are stops too, both ways; none past the head.
+    void stepsAlsoStopWhereCaptionsStart()
+    {
+        Fixture f;
+        f.clock.setStops({ 500'000, 2'000'000, 3'000'000, 9'000'000 });
+        f.clock.seek(0);
+        QList<TimeUs> forward;
+        for (int i = 0; i < 8; ++i) {
+            f.clock.stepForward();
+            forward.append(f.clock.position());
+        }
+        QCOMPARE(forward,
+            (QList<TimeUs> { 500'000, 1'000'000, 1'500'000, 2'000'000, 2'200'000, 3'000'000, 4'000'000, 6'000'000 }));
+        f.clock.stepForward();
+        QCOMPARE(f.clock.position(), TimeUs(6'000'000));
+        QCOMPARE(f.clock.previousEvent(4'000'000), TimeUs(3'000'000));
+        QCOMPARE(f.clock.previousEvent(1'000'000), TimeUs(500'000));
+        QCOMPARE(f.clock.previousEvent(500'000), NoTime);
+    }
+
     void pauseFreezesAndPlayMoves()
     {
         Fixture f;
