@@ -7,8 +7,9 @@
 # Works as root, or as a user with sudo.
 set -eu
 
+# libqt6opengl6-dev: Qt6Charts' CMake package needs Qt6OpenGL's, which bookworm's qt6-charts-dev does not pull in.
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
-qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
+qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev qt6-charts-dev libqt6opengl6-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
 fonts-dejavu-core plantuml chromium ffmpeg"
 
