@@ -17,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTextStream>
 #include <functional>
 #include <memory>
@@ -311,17 +312,19 @@ int compareCommand(const QStringList& arguments)
     if (patterns.isEmpty())
         return fail(kCommand, QStringLiteral("which patterns? (one or more of: %1)").arg(comparable), Usage);
     for (const QString& id : patterns) {
+        if (!PatternRegistry::find(id))
+            return fail(kCommand, QStringLiteral("unknown pattern '%1' (comparable: %2)").arg(id, comparable), Usage);
         if (!ComparisonRun::comparablePatterns().contains(id))
             return fail(kCommand,
                 QStringLiteral("'%1' cannot be compared: it does not deliver a stream of items (comparable: %2)")
                     .arg(id, comparable),
                 Usage);
     }
+    if (QSet<QString>(patterns.begin(), patterns.end()).size() != patterns.size())
+        return fail(kCommand, QStringLiteral("a pattern is named twice: %1").arg(patterns.join(u' ')), Usage);
+    // The patterns are fine, so what is left to refuse is a setting.
     if (!ComparisonRun::validate(patterns, workload, &reason))
-        return fail(kCommand,
-            reason.startsWith(u'\'') || reason.contains(QLatin1String("parameter")) ? QStringLiteral("--set: ") + reason
-                                                                                    : reason,
-            Usage);
+        return fail(kCommand, QStringLiteral("--set: ") + reason, Usage);
 
     const QString directory
         = parser.isSet(output) ? parser.value(output) : QStringLiteral("compare-seed%1").arg(workload.seed);

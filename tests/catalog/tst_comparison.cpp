@@ -7,6 +7,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <cmath>
 
 using namespace PatternScope;
 using namespace PatternScope::Test;
@@ -104,13 +105,14 @@ private Q_SLOTS:
     {
         Workload w;
         w.seed = 3;
-        w.durationMs = 6000;
-        // Items every 400 ms on average, polls every 200 ms, 50 ms each way: short polling asks more
-        // often than items come and its mean (L + P/2, about 150 ms) lies ~85 ms above long polling's
-        // (L plus what items that come while no poll is held wait), whose spread over ~15 items is
-        // about 15 ms; the streams deliver in L.
-        w.settings = { { QStringLiteral("latency"), QStringLiteral("50ms") },
-            { QStringLiteral("produce"), QStringLiteral("400ms") }, { QStringLiteral("poll"), QStringLiteral("200ms") } };
+        // Items every 300 ms on average, polls every 150 ms, 20 ms each way, for 8 s (about 27 items):
+        // short polling asks more often than items come and its mean (L + P/2, 95 ms) lies ~70 ms above
+        // long polling's (L, plus up to 2L for the one item in eight that comes while no poll is held);
+        // the streams deliver in L.
+        w.durationMs = 8000;
+        w.settings = { { QStringLiteral("latency"), QStringLiteral("20ms") },
+            { QStringLiteral("produce"), QStringLiteral("300ms") },
+            { QStringLiteral("poll"), QStringLiteral("150ms") } };
         ComparisonRun comparison;
         QSignalSpy finished(&comparison, &ComparisonRun::finished);
         QString error;
@@ -148,7 +150,7 @@ private Q_SLOTS:
         }
 
         const auto mean = [&](int i) { return figures.at(i).metrics.delivery.mean; };
-        const TimeUs latency = 50'000;
+        const TimeUs latency = 20'000;
         // Nothing arrives sooner than the wire allows.
         for (int i = 0; i < figures.size(); ++i)
             QVERIFY2(figures.at(i).metrics.delivery.p50 >= latency, qPrintable(figures.at(i).patternId));
@@ -161,10 +163,13 @@ private Q_SLOTS:
         QVERIFY(qAbs(mean(2) - mean(3)) < 20'000);
         // Publish-subscribe: two hops.
         QVERIFY(mean(4) >= 2 * latency);
-        // Short polling and long polling are within their theory ranges (wide enough for any load);
-        // the streams are checked against L with the noise above.
-        QVERIFY2(figures.at(0).meetsTheory(), qPrintable(QString::number(mean(0))));
+        // Long polling is within its theory range, which holds for any sample. Short polling's printed
+        // range is two standard deviations of a sampled mean (wrong for 1 run in 20); a test must not fail
+        // that often, so it allows three.
         QVERIFY2(figures.at(1).meetsTheory(), qPrintable(QString::number(mean(1))));
+        const double sigma = 150'000.0 / std::sqrt(12.0 * double(figures.at(0).metrics.delivery.count));
+        QVERIFY2(qAbs(double(mean(0) - figures.at(0).theory.expected)) <= 3 * sigma,
+            qPrintable(QStringLiteral("%1 vs %2").arg(mean(0)).arg(figures.at(0).theory.expected)));
 
         // Requests per item: short polling asks most; streams ask once per connection.
         for (int i = 1; i < figures.size(); ++i)
