@@ -51,6 +51,7 @@ QString overview()
         "  --pattern ID                 the pattern the window starts with\n"
         "  --detail wire|textbook       every message, or the steps a textbook draws\n"
         "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
+        "  --compare P1,P2,...          run 2 to 5 patterns side by side on one clock (File > Compare)\n"
         "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
         "\n"
         "'patternscope COMMAND --help' shows a command's options.\n"
@@ -307,7 +308,8 @@ bool wantsConsole(int argc, char** argv)
             return false;
     }
     // The window's own: replaying a file, choosing the pattern and the detail, taking a screenshot.
-    const char* const windowArguments[] = { "open", "--pattern", "--screenshot", "--after", "--detail", "--present" };
+    const char* const windowArguments[]
+        = { "open", "--pattern", "--screenshot", "--after", "--detail", "--present", "--compare" };
     for (const char* argument : windowArguments) {
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commandline.h"
+#include "comparedialog.h"
+#include "comparisonwindow.h"
 #include "mainwindow.h"
 #include "parameters.h"
 #include "pattern.h"
@@ -38,6 +40,7 @@ struct WindowOptions {
     QString open;
     QString screenshot;
     qint64 afterMs = 0;
+    QStringList compare; // patterns the comparison view opens with
     std::optional<DetailLevel> detail; // unset: as the View menu last had it
     bool present = false;
 };
@@ -81,7 +84,10 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
         QStringLiteral("level"));
     const QCommandLineOption present(QStringLiteral("present"),
         QStringLiteral("Presenter layout: the diagram gets the room of the table, the inspector and the parameters."));
-    parser.addOptions({ pattern, screenshot, after, detail, present });
+    const QCommandLineOption compare(QStringLiteral("compare"),
+        QStringLiteral("Open the comparison view running these patterns (2 to 5, comma-separated)."),
+        QStringLiteral("ids"));
+    parser.addOptions({ pattern, screenshot, after, detail, present, compare });
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
@@ -116,6 +122,20 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
                 2);
         options->detail = level;
     }
+    if (parser.isSet(compare)) {
+        const QStringList comparable = ComparisonWindow::comparablePatterns();
+        options->compare = parser.value(compare).split(u',', Qt::SkipEmptyParts);
+        for (const QString& id : std::as_const(options->compare)) {
+            if (!comparable.contains(id))
+                return windowError(QStringLiteral("--compare: '%1' cannot be compared (one of: %2)")
+                                       .arg(id, comparable.join(QStringLiteral(", "))),
+                    2);
+        }
+        if (options->compare.size() < 2 || options->compare.size() > 5)
+            return windowError(QStringLiteral("--compare: give 2 to 5 patterns, comma-separated (%1 given)")
+                                   .arg(options->compare.size()),
+                2);
+    }
     options->screenshot = parser.value(screenshot);
     options->present = parser.isSet(present);
     return -1;
@@ -135,15 +155,28 @@ int runWindow(const WindowOptions& options)
             return windowError(error, 1);
     }
     window.show();
-    if (options.open.isEmpty())
+    ComparisonWindow* comparison = nullptr;
+    if (!options.compare.isEmpty()) {
+        // The comparison's own runs are the picture: the main window waits for its Start.
+        comparison = new ComparisonWindow(&window);
+        comparison->setAttribute(Qt::WA_DeleteOnClose);
+        QString error;
+        if (!comparison->start(options.compare, 1, 20'000, CompareDialog::defaultSettings(), &error))
+            return windowError(QStringLiteral("--compare: ") + error, 1);
+        comparison->show();
+    } else if (options.open.isEmpty()) {
         window.startRun();
+    }
     if (options.screenshot.isEmpty())
         return QApplication::exec();
 
     int code = 0;
     QTimer::singleShot(int(options.afterMs), &window, [&] {
-        if (!window.grab().save(options.screenshot, "PNG"))
+        QWidget* shown = comparison ? static_cast<QWidget*>(comparison) : &window;
+        if (!shown->grab().save(options.screenshot, "PNG"))
             code = windowError(QStringLiteral("--screenshot: cannot write '%1'").arg(options.screenshot), 1);
+        if (comparison)
+            comparison->close();
         window.close(); // stops the run cleanly
         QCoreApplication::quit();
     });

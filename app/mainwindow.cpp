@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "captionbar.h"
+#include "comparisonwindow.h"
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
 #include "exports.h"
@@ -249,6 +250,8 @@ void MainWindow::buildActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     m_files->addTo(file);
+    file->addSeparator();
+    file->addAction(tr("Com&pare patterns…"), this, [this] { ComparisonWindow::ask(this); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

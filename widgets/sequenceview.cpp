@@ -23,6 +23,10 @@ constexpr double kRowHeight = 30.0;
 constexpr double kBottomMargin = SequencePainter::BottomMargin;
 constexpr double kTop = SequencePainter::ContentTop;
 constexpr int kFrameMs = 16;
+// Side by side: the narrowest column, the margin left of a diagram without a ruler, how often lanes are measured.
+constexpr double kMinSideColumn = 48.0;
+constexpr double kNoRulerWidth = 6.0;
+constexpr qint64 kLanesMeasureMs = 500;
 // A bundle's tooltip lists at most this many of its messages.
 constexpr int kToolTipMessages = 12;
 
@@ -107,6 +111,7 @@ void SequenceView::rebuild()
     m_notes.setExpanded({});
     m_expanded.clear();
     m_layout = DiagramLayout();
+    m_lanesMeasured.invalidate();
     // A recorded trace: the same folds and delays the live view would have found.
     m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
@@ -261,7 +266,10 @@ void SequenceView::updateScrollBars()
 {
     const double viewHeight = viewport()->height() - kTop;
     const int participants = m_trace ? int(m_trace->participants().size()) : 0;
-    m_geometry.fitToWidth(viewport()->width(), participants);
+    if (m_sideBySide)
+        fitSideBySide(viewport()->width());
+    else
+        m_geometry.fitToWidth(viewport()->width(), participants);
 
     const double height = m_geometry.contentHeight(contentEnd()) + kBottomMargin;
     m_scrollingOurselves = true;
@@ -276,6 +284,36 @@ void SequenceView::updateScrollBars()
         verticalScrollBar()->setValue(std::min(verticalScrollBar()->maximum(), int(std::ceil(y - viewHeight))));
     }
     m_scrollingOurselves = false;
+}
+
+void SequenceView::setSideBySide(bool sideBySide, bool ruler)
+{
+    m_sideBySide = sideBySide;
+    m_ruler = ruler || !sideBySide;
+    m_lanesMeasured.invalidate();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void SequenceView::fitSideBySide(double width)
+{
+    if (!m_lanesMeasured.isValid() || m_lanesMeasured.elapsed() > kLanesMeasureMs) {
+        m_lanesNeeded = m_notes.neededWidths(m_geometry);
+        m_lanesMeasured.start();
+    }
+    // A lane takes what its notes need up to a share of the width; longer notes are elided (the tooltip has them).
+    const double cap = std::clamp(width * 0.2, 40.0, 160.0);
+    m_geometry.setLanes(std::min(m_lanesNeeded.first, cap), std::min(m_lanesNeeded.second, cap));
+    const double ruler = m_ruler ? SequenceGeometry::ViewRulerWidth : kNoRulerWidth;
+    // The widest columns that keep the whole diagram in view (none narrower than a short label).
+    double narrow = kMinSideColumn;
+    double wide = std::max(kMinSideColumn, width);
+    for (int i = 0; i < 20; ++i) {
+        const double middle = (narrow + wide) / 2;
+        m_geometry.setColumns(ruler, middle);
+        (m_geometry.contentWidth() > width ? wide : narrow) = middle;
+    }
+    m_geometry.setColumns(ruler, narrow);
 }
 
 void SequenceView::updateAnimation()
@@ -430,7 +468,8 @@ void SequenceView::paintEvent(QPaintEvent* event)
         p.restore();
         if (body.height() >= height - header - 1)
             m_layout = painter.layout(); // what a tooltip or a click finds, when the whole view was drawn
-        painter.paintRuler(p, sy - (kTop - header), header, height - header);
+        if (m_ruler)
+            painter.paintRuler(p, sy - (kTop - header), header, height - header);
     }
     if (exposed.top() < header)
         painter.paintHeaders(p, sx, width);

@@ -54,6 +54,11 @@ public:
     void setDetail(DetailLevel detail);
     DetailLevel detail() const { return m_detail; }
 
+    // Beside other diagrams on one time axis (the comparison view): columns and notes lanes narrower than a lone
+    // diagram's minimums, so the whole width is in view; without the ruler when the diagram to its left has one.
+    void setSideBySide(bool sideBySide, bool ruler = true);
+    bool isSideBySide() const { return m_sideBySide; }
+
     bool isFollowing() const { return m_following; }
     void setFollowing(bool following);
 
@@ -103,6 +108,7 @@ private:
     // Paused, what happens after the paused moment changes nothing on screen: no repaint for it.
     bool pausedBefore(TimeUs t) const;
     void updateScrollBars();
+    void fitSideBySide(double width);
     void updateAnimation();
     void frame();
     TimeUs asOf() const;
@@ -144,6 +150,11 @@ private:
     QSet<qint64> m_expanded; // messages of bundles the user opened
     DiagramLayout m_layout;
     bool m_following = true;
+    bool m_sideBySide = false;
+    bool m_ruler = true;
+    // Side by side, the lanes' widths follow their notes: measured again at most this often.
+    QElapsedTimer m_lanesMeasured;
+    std::pair<double, double> m_lanesNeeded { 0, 0 };
     bool m_scrollingOurselves = false;
     bool m_updatePending = false;
 };

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drawing cost of the comparison view: the five comparable patterns running live at once, side by side on
+// one clock, at 1920x1080 and 1280x720 offscreen. Reports the frames each diagram painted per second (the
+// slowest one counts; target >= 50) and the time one whole-view frame takes to draw.
+#include "comparisonview.h"
+#include "pattern.h"
+#include "playbackclock.h"
+#include "run.h"
+#include "sequenceview.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QPainter>
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+using namespace PatternScope;
+
+namespace {
+
+constexpr double kFpsTarget = 50.0;
+const char* const kPatterns[]
+    = { "short-polling", "long-polling", "server-sent-events", "websockets", "publish-subscribe" };
+
+struct Counter : QObject {
+    int frames = 0;
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        frames += event->type() == QEvent::Paint;
+        return false;
+    }
+};
+
+struct Result {
+    double slowestFps = 0;
+    double meanFps = 0;
+    double frameMs = 0; // median time to draw the whole view once
+    qint64 messages = 0;
+};
+
+Result measure(int width, int height)
+{
+    std::vector<std::unique_ptr<Run>> runs;
+    QList<ComparisonView::Pane> panes;
+    for (const char* id : kPatterns) {
+        const PatternInfo* info = PatternRegistry::find(QString::fromLatin1(id));
+        ParameterSet parameters(info->parameters);
+        QString error;
+        // An item every 100 ms on a 100 ms link: something is always in flight, so every diagram animates.
+        for (const char* a : { "produce=100ms", "latency=100ms", "poll=500ms", "clients=1", "subscribers=1" }) {
+            const QString assignment = QString::fromLatin1(a);
+            if (parameters.spec(assignment.section(u'=', 0, 0)))
+                parameters.assign(assignment, &error);
+        }
+        auto run = std::make_unique<Run>();
+        if (!run->start(*info, parameters, 1, &error)) {
+            std::fprintf(stderr, "%s cannot start: %s\n", id, qPrintable(error));
+            return {};
+        }
+        panes.append({ info->title, run->trace() });
+        runs.push_back(std::move(run));
+    }
+    ComparisonView view;
+    view.resize(width, height);
+    view.setPanes(panes);
+    view.setRecording(true);
+    view.show();
+
+    std::vector<std::unique_ptr<Counter>> counters;
+    for (int i = 0; i < view.count(); ++i) {
+        counters.push_back(std::make_unique<Counter>());
+        view.diagram(i)->viewport()->installEventFilter(counters.back().get());
+    }
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 1500)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    for (auto& counter : counters)
+        counter->frames = 0;
+    timer.restart();
+    while (timer.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    const double seconds = double(timer.elapsed()) / 1000.0;
+    Result result;
+    result.slowestFps = 1e9;
+    for (const auto& counter : counters) {
+        const double fps = counter->frames / seconds;
+        result.slowestFps = std::min(result.slowestFps, fps);
+        result.meanFps += fps / double(counters.size());
+    }
+    // One frame of the whole view (headers, five diagrams, charts, bar), drawn into an image.
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+    std::vector<double> times;
+    for (int i = 0; i < 60; ++i) {
+        QElapsedTimer frame;
+        frame.start();
+        QPainter painter(&image);
+        view.render(&painter);
+        painter.end();
+        times.push_back(double(frame.nsecsElapsed()) / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    result.frameMs = times[times.size() / 2];
+    for (const auto& run : runs)
+        result.messages += qint64(run->trace()->messages().size());
+    view.setPanes({});
+    for (const auto& run : runs)
+        run->stop(0);
+    return result;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    bool ok = true;
+    for (const QSize size : { QSize(1920, 1080), QSize(1280, 720) }) {
+        const Result r = measure(size.width(), size.height());
+        std::printf("five live diagrams at %dx%d: slowest %.1f frames/s, mean %.1f (target >= %.0f); "
+                    "whole view drawn in %.2f ms (%.0f frames/s of drawing); %lld messages recorded\n",
+            size.width(), size.height(), r.slowestFps, r.meanFps, kFpsTarget, r.frameMs,
+            r.frameMs > 0 ? 1000.0 / r.frameMs : 0.0, r.messages);
+        ok = ok && r.slowestFps >= kFpsTarget;
+    }
+    std::printf("%s\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "comparisonview.h"
+
+#include "playbackbar.h"
+#include "playbackclock.h"
+#include "sequencepainter.h"
+#include "sequenceview.h"
+#include "units.h"
+
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QImage>
+#include <QLabel>
+#include <QPainter>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QSvgGenerator>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace PatternScope {
+
+namespace {
+
+// A few times a second is enough for figures a person reads; each refresh walks the whole trace.
+constexpr int kFiguresMs = 400;
+
+QString delay(TimeUs us)
+{
+    return us == NoTime ? QStringLiteral("–") : Units::clockDuration(us);
+}
+
+} // namespace
+
+ComparisonView::ComparisonView(QWidget* parent)
+    : QWidget(parent)
+    , m_clock(new PlaybackClock(this))
+{
+    setAccessibleName(tr("Pattern comparison"));
+    m_diagrams = new QWidget(this);
+    m_grid = new QGridLayout(m_diagrams);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    m_grid->setHorizontalSpacing(4);
+    m_grid->setVerticalSpacing(2);
+
+    auto* placeholder = new QLabel(tr("Charts appear here"), this);
+    placeholder->setAlignment(Qt::AlignCenter);
+    placeholder->setEnabled(false);
+    m_charts = placeholder;
+
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->setChildrenCollapsible(false);
+    m_split->addWidget(m_diagrams);
+    m_split->addWidget(placeholder);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 1);
+
+    m_bar = new PlaybackBar(this);
+    m_bar->setClock(m_clock);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_split, 1);
+    layout->addWidget(m_bar);
+
+    m_figuresTimer.setInterval(kFiguresMs);
+    connect(&m_figuresTimer, &QTimer::timeout, this, &ComparisonView::refreshFigures);
+}
+
+ComparisonView::~ComparisonView()
+{
+    // The diagrams hold pointers into traces the caller owns: let go before they might go.
+    for (const PaneWidgets& pane : std::as_const(m_panes))
+        pane.view->setTrace(nullptr);
+    m_clock->setTrace(nullptr);
+}
+
+void ComparisonView::clearPanes()
+{
+    m_clock->setTrace(nullptr);
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        pane.view->setTrace(nullptr);
+        delete pane.title;
+        delete pane.figures;
+        delete pane.view;
+    }
+    m_panes.clear();
+}
+
+void ComparisonView::setPanes(const QList<Pane>& panes)
+{
+    clearPanes();
+    for (int column = 0; column < panes.size(); ++column) {
+        PaneWidgets pane;
+        pane.pane = panes.at(column);
+        pane.title = new QLabel(pane.pane.title, m_diagrams);
+        QFont bold = pane.title->font();
+        bold.setBold(true);
+        bold.setPointSizeF(bold.pointSizeF() * 1.15);
+        pane.title->setFont(bold);
+        pane.title->setAlignment(Qt::AlignHCenter);
+        pane.figures = new QLabel(m_diagrams);
+        pane.figures->setWordWrap(true);
+        pane.figures->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+        pane.figures->setAccessibleName(tr("%1 figures").arg(pane.pane.title));
+        // Wrapping text must not widen the column past its share.
+        pane.figures->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        pane.title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        pane.view = new SequenceView(m_diagrams);
+        pane.view->setAccessibleName(tr("%1 sequence diagram").arg(pane.pane.title));
+        // One time axis: a height is the same time in every diagram, so none folds an idle gap of its own.
+        pane.view->setFoldAfter(0);
+        // The whole width of each in view; the time ruler once, left of the first.
+        pane.view->setSideBySide(true, column == 0);
+        pane.view->setClock(m_clock);
+        pane.view->setTrace(pane.pane.trace);
+        // Headers share a grid row, so every diagram starts at the same height whatever its figures' lines.
+        m_grid->addWidget(pane.title, 0, column);
+        m_grid->addWidget(pane.figures, 1, column);
+        m_grid->addWidget(pane.view, 2, column);
+        m_grid->setColumnStretch(column, 1);
+        SequenceView* view = pane.view;
+        connect(view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this, view] { syncScroll(view); });
+        connect(view, &SequenceView::zoomChanged, this, [this, view] { syncZoom(view); });
+        m_panes.append(pane);
+    }
+    for (int column = int(panes.size()); column < m_grid->columnCount(); ++column)
+        m_grid->setColumnStretch(column, 0);
+    m_grid->setRowStretch(2, 1);
+    m_clock->setTrace(panes.isEmpty() ? nullptr : panes.constFirst().trace);
+    refreshFigures();
+}
+
+void ComparisonView::setRecording(bool recording)
+{
+    m_clock->setRecording(recording);
+    if (recording)
+        m_figuresTimer.start();
+    else
+        m_figuresTimer.stop();
+    refreshFigures();
+}
+
+SequenceView* ComparisonView::diagram(int index) const
+{
+    return index >= 0 && index < m_panes.size() ? m_panes.at(index).view : nullptr;
+}
+
+QLabel* ComparisonView::figuresLabel(int index) const
+{
+    return index >= 0 && index < m_panes.size() ? m_panes.at(index).figures : nullptr;
+}
+
+void ComparisonView::setCharts(QWidget* charts)
+{
+    if (!charts || charts == m_charts)
+        return;
+    QWidget* old = m_charts;
+    m_split->replaceWidget(1, charts);
+    delete old;
+    m_charts = charts;
+}
+
+QString ComparisonView::figuresText(const Metrics& metrics, qint64 bytes)
+{
+    // Four short lines, the same figure on the same line in every header, so they read across the diagrams
+    // as a table does; short enough not to wrap in a fifth of a 1280-pixel window.
+    const qsizetype items = metrics.deliveries;
+    QStringList lines;
+    const QString delivered = items == 1 ? tr("1 item") : tr("%1 items").arg(items);
+    if (metrics.delivery.count > 0) {
+        lines << tr("%1 · mean delay %2").arg(delivered, delay(metrics.delivery.mean));
+        lines << tr("p95 %1 · max %2").arg(delay(metrics.delivery.p95), delay(metrics.delivery.max));
+    } else {
+        lines << tr("%1 · mean delay –").arg(delivered) << tr("p95 – · max –");
+    }
+    if (items > 0)
+        lines << tr("%1 req/item · %2/item")
+                     .arg(QString::number(double(metrics.requests) / double(items), 'f', 1),
+                         Units::decimalSize(qint64(double(bytes) / double(items))));
+    else
+        lines << tr("%1 req · %2").arg(QString::number(metrics.requests), Units::decimalSize(bytes));
+    QStringList rest { tr("%1 empty").arg(metrics.emptyAnswers),
+        tr("%1 open, peak %2").arg(metrics.openConnections).arg(metrics.peakOpenConnections) };
+    if (metrics.lost > 0)
+        rest << tr("%1 lost").arg(metrics.lost);
+    if (metrics.duplicates > 0)
+        rest << tr("%1 dup").arg(metrics.duplicates);
+    lines << rest.join(QStringLiteral(" · "));
+    return lines.join(u'\n');
+}
+
+QString ComparisonView::figuresToolTip(const Metrics& metrics, qint64 bytes)
+{
+    const qsizetype items = metrics.deliveries;
+    QStringList lines {
+        tr("Items delivered: %1 (each client's first copy)").arg(items),
+        tr("Delivery delay, produced to received: mean %1, median %2, p95 %3, max %4")
+            .arg(delay(metrics.delivery.mean), delay(metrics.delivery.p50), delay(metrics.delivery.p95),
+                delay(metrics.delivery.max)),
+        tr("Requests: %1 (%2 per delivered item)")
+            .arg(metrics.requests)
+            .arg(items > 0 ? QString::number(double(metrics.requests) / double(items), 'f', 2) : QStringLiteral("–")),
+        tr("Empty answers (204): %1").arg(metrics.emptyAnswers),
+        tr("Bytes on the wire, headers included: %1 (%2 per delivered item)")
+            .arg(Units::decimalSize(bytes, 4),
+                items > 0 ? Units::decimalSize(qint64(double(bytes) / double(items))) : QStringLiteral("–")),
+        tr("Connections: %1 opened, %2 open now, at most %3 at once")
+            .arg(metrics.connections)
+            .arg(metrics.openConnections)
+            .arg(metrics.peakOpenConnections),
+        tr("Lost messages: %1 · duplicate copies: %2").arg(metrics.lost).arg(metrics.duplicates),
+    };
+    return lines.join(u'\n');
+}
+
+void ComparisonView::refreshFigures()
+{
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        if (!pane.pane.trace)
+            continue;
+        const Metrics metrics = computeMetrics(*pane.pane.trace);
+        // The link counts a connection's bytes when it closes: live, the messages' sizes on the wire say more.
+        qint64 bytes = 0;
+        for (const Message& m : pane.pane.trace->messages())
+            bytes += m.bytes;
+        bytes = std::max(bytes, metrics.bytesOnWire);
+        pane.figures->setText(figuresText(metrics, bytes));
+        pane.figures->setToolTip(figuresToolTip(metrics, bytes));
+    }
+    Q_EMIT figuresRefreshed();
+}
+
+void ComparisonView::syncScroll(SequenceView* from)
+{
+    if (m_syncing)
+        return;
+    if (from->isFollowing()) {
+        followTogether(from);
+        return;
+    }
+    // A scroll the user made (which stops the diagram following) is copied to the others.
+    m_syncing = true;
+    const int value = from->verticalScrollBar()->value();
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        if (pane.view == from)
+            continue;
+        pane.view->setFollowing(false);
+        QScrollBar* bar = pane.view->verticalScrollBar();
+        // A diagram whose content is shorter still lines up: its range grows to the same height.
+        if (bar->maximum() < value)
+            bar->setMaximum(value);
+        bar->setValue(value);
+    }
+    m_syncing = false;
+}
+
+void ComparisonView::followTogether(SequenceView* from)
+{
+    // Following, a diagram keeps the clock's time at its bottom, but never scrolls past its own last event: one
+    // whose pattern has been quiet would lag behind the others. Every following diagram is held at the height
+    // of the clock's time instead, which is the same height in each (one axis, nothing folded).
+    const double viewHeight = from->viewport()->height() - SequencePainter::ContentTop;
+    const double y = from->geometry().timeToY(from->drawnTime()) + SequencePainter::BottomMargin;
+    const int target = std::max(0, int(std::ceil(y - viewHeight)));
+    m_syncing = true;
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        if (!pane.view->isFollowing())
+            continue;
+        // Only a diagram that cannot reach the height needs help; the others get there by themselves. At its
+        // range's end, the diagram goes on following.
+        QScrollBar* bar = pane.view->verticalScrollBar();
+        if (bar->maximum() < target) {
+            bar->setMaximum(target);
+            bar->setValue(target);
+        }
+    }
+    m_syncing = false;
+}
+
+void ComparisonView::syncZoom(SequenceView* from)
+{
+    if (m_syncing)
+        return;
+    m_syncing = true;
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        if (pane.view != from)
+            pane.view->setZoom(from->zoom());
+    }
+    m_syncing = false;
+    syncScroll(from);
+}
+
+bool ComparisonView::exportTo(const QString& path, QString* error) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("svg") && suffix != QLatin1String("png")) {
+        *error = tr("%1: the file name must end in .svg or .png").arg(path);
+        return false;
+    }
+    auto* self = const_cast<ComparisonView*>(this); // rendering a widget is not const in Qt
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    bool drawn = false;
+    if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(size());
+        svg.setViewBox(rect());
+        svg.setTitle(tr("PatternScope comparison"));
+        QPainter painter;
+        drawn = painter.begin(&svg);
+        if (drawn) {
+            self->render(&painter, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
+            drawn = painter.end();
+        }
+    } else {
+        const qreal ratio = devicePixelRatioF();
+        QImage image(size() * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(palette().window().color());
+        QPainter painter(&image);
+        self->render(&painter, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
+        painter.end();
+        drawn = image.save(&file, "PNG");
+    }
+    if (!drawn || !file.commit()) {
+        *error = tr("%1: %2").arg(path, drawn ? file.errorString() : tr("could not draw the picture"));
+        return false;
+    }
+    return true;
+}
+
+} // namespace PatternScope

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "metrics.h"
+#include "trace.h"
+
+#include <QList>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+class QSplitter;
+
+namespace PatternScope {
+
+class PlaybackBar;
+class PlaybackClock;
+class SequenceView;
+
+// Two to five patterns' diagrams side by side, each headed by its name and its key figures, on one time
+// axis: one PlaybackClock moves them all (pause, speed, scrub and Live act on every diagram), idle gaps are
+// not folded, so a height means the same time in each, and scrolling or zooming one scrolls or zooms all.
+// Under them a slot for the charts, and one playback bar. The traces are the caller's (a comparison's runs,
+// recording live); the view only reads them.
+class ComparisonView : public QWidget {
+    Q_OBJECT
+public:
+    struct Pane {
+        QString title; // the pattern's name
+        Trace* trace = nullptr;
+    };
+
+    explicit ComparisonView(QWidget* parent = nullptr);
+    ~ComparisonView() override;
+
+    // Replaces the diagrams; the first trace's clock is the playback clock's (the runs start together).
+    void setPanes(const QList<Pane>& panes);
+    // Whether the traces are still being recorded (the clock's head is then the run's now, and the figures
+    // refresh a few times a second).
+    void setRecording(bool recording);
+
+    int count() const { return int(m_panes.size()); }
+    SequenceView* diagram(int index) const;
+    QLabel* figuresLabel(int index) const;
+    PlaybackClock* clock() const { return m_clock; }
+    PlaybackBar* playbackBar() const { return m_bar; }
+
+    // The charts under the diagrams; the view takes ownership. Until one is set a placeholder holds the place.
+    void setCharts(QWidget* charts);
+    QWidget* charts() const { return m_charts; }
+
+    // The figures a header shows, in words a reader can take in at a glance.
+    // `bytes`: on the wire, both directions, headers included.
+    static QString figuresText(const Metrics& metrics, qint64 bytes);
+    static QString figuresToolTip(const Metrics& metrics, qint64 bytes);
+    // Works the figures out again now (they refresh by themselves while recording).
+    void refreshFigures();
+
+    // The whole view as it is on screen (headers, diagrams, charts, the time), as SVG or PNG by the file's
+    // suffix; false with the reason if it cannot be written.
+    bool exportTo(const QString& path, QString* error) const;
+
+Q_SIGNALS:
+    void figuresRefreshed();
+
+private:
+    struct PaneWidgets {
+        Pane pane;
+        QLabel* title = nullptr;
+        QLabel* figures = nullptr;
+        SequenceView* view = nullptr;
+    };
+
+    void clearPanes();
+    void syncScroll(SequenceView* from);
+    void followTogether(SequenceView* from);
+    void syncZoom(SequenceView* from);
+
+    PlaybackClock* m_clock = nullptr;
+    PlaybackBar* m_bar = nullptr;
+    QSplitter* m_split = nullptr;
+    QWidget* m_diagrams = nullptr;
+    QGridLayout* m_grid = nullptr;
+    QPointer<QWidget> m_charts;
+    QList<PaneWidgets> m_panes;
+    QTimer m_figuresTimer;
+    bool m_syncing = false;
+};
+
+} // namespace PatternScope
