@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparedialog.h"
 
+#include "parameters.h"
 #include "pattern.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -33,14 +35,12 @@ constexpr int kLatencyMs = 100;
 constexpr int kJitterMs = 0;
 constexpr int kProduceMs = 2'000;
 constexpr int kClients = 1;
+constexpr int kPollMs = 2'000;
+constexpr int kDurationS = 20;
 
-QList<QPair<QString, QString>> settingsOf(int latencyMs, int jitterMs, int produceMs, int clients)
+QString ms(int value)
 {
-    const auto ms = [](int value) { return QStringLiteral("%1ms").arg(value); };
-    // Publish-subscribe calls its clients subscribers.
-    return { { QStringLiteral("latency"), ms(latencyMs) }, { QStringLiteral("jitter"), ms(jitterMs) },
-        { QStringLiteral("produce"), ms(produceMs) }, { QStringLiteral("clients"), QString::number(clients) },
-        { QStringLiteral("subscribers"), QString::number(clients) } };
+    return QStringLiteral("%1ms").arg(value);
 }
 
 } // namespace
@@ -68,7 +68,8 @@ CompareDialog::CompareDialog(const QStringList& comparable, QWidget* parent)
     m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,19}")), m_seed));
     m_seed->setToolTip(
         tr("The producer's schedule: the same seed gives every pattern the same items at the same times"));
-    m_duration = spin(workload, 5, 600, 20, tr(" s"), tr("How long the patterns run"));
+    m_duration = spin(workload, 5, 600, kDurationS, tr(" s"),
+        tr("How long items are produced; the runs then go on until the last item has arrived everywhere"));
     m_latency = spin(workload, 0, 10'000, kLatencyMs, tr(" ms"), tr("One-way delay of every link, each direction"));
     m_latency->setSingleStep(50);
     m_jitter
@@ -84,7 +85,13 @@ CompareDialog::CompareDialog(const QStringList& comparable, QWidget* parent)
     form->addRow(tr("&Latency"), m_latency);
     form->addRow(tr("&Jitter"), m_jitter);
     form->addRow(tr("&Item every"), m_produce);
+    m_poll = spin(workload, 50, 600'000, kPollMs, tr(" ms"), tr("Short polling: time from one poll to the next"));
+    m_poll->setSingleStep(100);
+    m_cut = spin(workload, 0, 600, 0, tr(" s"), tr("Cut every client's link at this run time, in every pattern"));
+    m_cut->setSpecialValueText(tr("never"));
     form->addRow(tr("&Clients"), m_clients);
+    form->addRow(tr("&Poll every"), m_poll);
+    form->addRow(tr("C&ut links at"), m_cut);
 
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
@@ -124,24 +131,47 @@ QStringList CompareDialog::patterns() const
     return ids;
 }
 
-quint64 CompareDialog::seed() const
+Workload CompareDialog::workload() const
 {
-    return m_seed->text().toULongLong();
+    Workload w;
+    w.seed = m_seed->text().toULongLong();
+    w.durationMs = qint64(m_duration->value()) * 1000;
+    w.settings = { { QStringLiteral("latency"), ms(m_latency->value()) },
+        { QStringLiteral("jitter"), ms(m_jitter->value()) }, { QStringLiteral("produce"), ms(m_produce->value()) },
+        { QStringLiteral("clients"), QString::number(m_clients->value()) } };
+    // Only short polling has a poll interval; a setting no chosen pattern has is refused.
+    if (patterns().contains(QStringLiteral("short-polling")))
+        w.settings.append({ QStringLiteral("poll"), ms(m_poll->value()) });
+    if (m_cut->value() > 0 && m_cut->value() < m_duration->value())
+        w.cutsAtMs = { qint64(m_cut->value()) * 1000 };
+    return w;
 }
 
-qint64 CompareDialog::durationMs() const
+void CompareDialog::setWorkload(const Workload& workload)
 {
-    return qint64(m_duration->value()) * 1000;
+    m_seed->setText(QString::number(workload.seed));
+    m_duration->setValue(int(workload.durationMs / 1000));
+    const QHash<QString, QSpinBox*> durations { { QStringLiteral("latency"), m_latency },
+        { QStringLiteral("jitter"), m_jitter }, { QStringLiteral("produce"), m_produce },
+        { QStringLiteral("poll"), m_poll } };
+    for (const auto& [name, value] : workload.settings) {
+        qint64 number = 0;
+        QString reason;
+        if (name == QLatin1String("clients"))
+            m_clients->setValue(value.toInt());
+        else if (durations.contains(name) && parseDurationMs(value, &number, &reason))
+            durations.value(name)->setValue(int(number));
+    }
+    m_cut->setValue(workload.cutsAtMs.isEmpty() ? 0 : int(workload.cutsAtMs.constFirst() / 1000));
 }
 
-QList<QPair<QString, QString>> CompareDialog::settings() const
+Workload CompareDialog::defaultWorkload()
 {
-    return settingsOf(m_latency->value(), m_jitter->value(), m_produce->value(), m_clients->value());
-}
-
-QList<QPair<QString, QString>> CompareDialog::defaultSettings()
-{
-    return settingsOf(kLatencyMs, kJitterMs, kProduceMs, kClients);
+    Workload w;
+    w.durationMs = kDurationS * 1000;
+    w.settings = { { QStringLiteral("latency"), ms(kLatencyMs) }, { QStringLiteral("jitter"), ms(kJitterMs) },
+        { QStringLiteral("produce"), ms(kProduceMs) }, { QStringLiteral("clients"), QString::number(kClients) } };
+    return w;
 }
 
 void CompareDialog::updateOk()

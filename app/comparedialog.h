@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "comparison.h"
+
 #include <QDialog>
 #include <QList>
 #include <QPair>
@@ -28,12 +30,12 @@ public:
 
     void setPatterns(const QStringList& ids);
     QStringList patterns() const; // the ticked ones, in the catalogue's order
-    quint64 seed() const;
-    qint64 durationMs() const;
-    // name=value pairs for every pattern that has the parameter.
-    QList<QPair<QString, QString>> settings() const;
-    // The settings the dialog opens with.
-    static QList<QPair<QString, QString>> defaultSettings();
+    // The seed, how long items come, the shared settings (the poll interval only when short polling is
+    // ticked) and the moment every link is cut, if one is asked for.
+    Workload workload() const;
+    void setWorkload(const Workload& workload);
+    // What the dialog opens with.
+    static Workload defaultWorkload();
 
 private:
     void updateOk();
@@ -45,6 +47,8 @@ private:
     QSpinBox* m_jitter = nullptr;
     QSpinBox* m_produce = nullptr;
     QSpinBox* m_clients = nullptr;
+    QSpinBox* m_poll = nullptr;
+    QSpinBox* m_cut = nullptr;
     QLabel* m_hint = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };

@@ -2,6 +2,7 @@
 #include "comparisonwindow.h"
 
 #include "comparedialog.h"
+#include "comparison.h"
 #include "comparisonview.h"
 #include "pattern.h"
 #include "playbackbar.h"
@@ -23,58 +24,6 @@
 #include <QToolBar>
 
 namespace PatternScope {
-
-// The runs of one comparison, started in the same turn of the event loop so one clock serves all, and
-// stopped together when the duration is up.
-class ComparisonWindow::Runs : public QObject {
-public:
-    std::vector<std::unique_ptr<Run>> runs;
-    QTimer duration;
-    int going = 0;
-    std::function<void()> ended;
-
-    bool start(const QStringList& ids, quint64 seed, qint64 durationMs, const QList<QPair<QString, QString>>& settings,
-        QString* error)
-    {
-        for (const QString& id : ids) {
-            const PatternInfo* info = PatternRegistry::find(id);
-            if (!info || !comparablePatterns().contains(id)) {
-                *error = tr("'%1' cannot be compared (one of: %2)")
-                             .arg(id, comparablePatterns().join(QStringLiteral(", ")));
-                return false;
-            }
-            ParameterSet parameters(info->parameters);
-            for (const auto& [name, value] : settings) {
-                if (parameters.spec(name) && !parameters.assign(QStringLiteral("%1=%2").arg(name, value), error))
-                    return false;
-            }
-            auto run = std::make_unique<Run>();
-            if (!run->start(*info, parameters, seed, error)) {
-                *error = tr("%1 could not start: %2").arg(info->title, *error);
-                stop();
-                return false;
-            }
-            ++going;
-            connect(run.get(), &Run::finished, this, [this] {
-                if (--going == 0 && ended)
-                    ended();
-            });
-            runs.push_back(std::move(run));
-        }
-        duration.setSingleShot(true);
-        connect(&duration, &QTimer::timeout, this, &Runs::stop);
-        duration.start(int(durationMs));
-        return true;
-    }
-    void stop()
-    {
-        duration.stop();
-        for (const auto& run : runs) {
-            if (run->isRunning())
-                run->stop();
-        }
-    }
-};
 
 ComparisonWindow::ComparisonWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -100,10 +49,7 @@ ComparisonWindow::~ComparisonWindow()
 
 QStringList ComparisonWindow::comparablePatterns()
 {
-    QStringList ids;
-    for (const char* id : { "short-polling", "long-polling", "server-sent-events", "websockets", "publish-subscribe" })
-        ids << QString::fromLatin1(id);
-    return ids;
+    return ComparisonRun::comparablePatterns();
 }
 
 void ComparisonWindow::buildActions()
@@ -159,7 +105,7 @@ ComparisonWindow* ComparisonWindow::ask(QWidget* parent)
     auto* window = new ComparisonWindow(parent);
     window->setAttribute(Qt::WA_DeleteOnClose);
     QString error;
-    if (!window->start(dialog.patterns(), dialog.seed(), dialog.durationMs(), dialog.settings(), &error)) {
+    if (!window->start(dialog.patterns(), dialog.workload(), &error)) {
         QMessageBox::warning(parent, tr("Cannot compare"), error);
         delete window;
         return nullptr;
@@ -168,8 +114,7 @@ ComparisonWindow* ComparisonWindow::ask(QWidget* parent)
     return window;
 }
 
-bool ComparisonWindow::start(const QStringList& patternIds, quint64 seed, qint64 durationMs,
-    const QList<QPair<QString, QString>>& settings, QString* error)
+bool ComparisonWindow::start(const QStringList& patternIds, const Workload& workload, QString* error)
 {
     if (isRunning()) {
         *error = tr("a comparison is running");
@@ -183,19 +128,19 @@ bool ComparisonWindow::start(const QStringList& patternIds, quint64 seed, qint64
         return false;
     }
     m_view->setPanes({});
-    auto runs = std::make_unique<Runs>();
-    if (!runs->start(patternIds, seed, durationMs, settings, error))
+    auto runs = std::make_unique<ComparisonRun>();
+    if (!runs->start(patternIds, workload, error))
         return false;
     m_runs = std::move(runs);
-    m_runs->ended = [this] { runsEnded(); };
+    connect(m_runs.get(), &ComparisonRun::finished, this, &ComparisonWindow::runsEnded);
     m_patterns = patternIds;
-    m_seed = seed;
-    m_durationMs = durationMs;
-    m_settings = settings;
 
     QList<ComparisonView::Pane> panes;
-    for (int i = 0; i < count(); ++i)
-        panes.append({ run(i)->info().title, run(i)->trace() });
+    for (int i = 0; i < count(); ++i) {
+        const PatternInfo* info = PatternRegistry::find(m_runs->patternId(i));
+        panes.append({ info ? info->title : m_runs->patternId(i), run(i)->trace(), m_runs->patternId(i),
+            m_runs->parameters(i) });
+    }
     m_view->setPanes(panes);
     m_view->setRecording(true);
     m_stopAction->setEnabled(true);
@@ -213,23 +158,17 @@ void ComparisonWindow::stop()
 
 bool ComparisonWindow::isRunning() const
 {
-    if (!m_runs)
-        return false;
-    for (const auto& run : m_runs->runs) {
-        if (run->isRunning())
-            return true;
-    }
-    return false;
+    return m_runs && m_runs->isRunning();
 }
 
 int ComparisonWindow::count() const
 {
-    return m_runs ? int(m_runs->runs.size()) : 0;
+    return m_runs ? m_runs->count() : 0;
 }
 
 Run* ComparisonWindow::run(int index) const
 {
-    return index >= 0 && index < count() ? m_runs->runs[size_t(index)].get() : nullptr;
+    return m_runs ? m_runs->run(index) : nullptr;
 }
 
 void ComparisonWindow::runsEnded()
@@ -247,15 +186,21 @@ void ComparisonWindow::updateStatus()
         m_status->clear();
         return;
     }
+    const Workload& workload = m_runs->workload();
     const Trace* first = run(0)->trace();
     const TimeUs at = isRunning() ? first->now() : first->endTime();
     QStringList parts { isRunning() ? tr("Recording") : tr("Stopped"),
-        tr("%1 of %2")
-            .arg(Units::clockDuration(std::min<TimeUs>(at, m_durationMs * 1000)), Units::wholeDuration(m_durationMs)),
-        tr("seed %1").arg(m_seed) };
-    for (const auto& [name, value] : std::as_const(m_settings)) {
-        if (name != QLatin1String("subscribers"))
-            parts << QStringLiteral("%1 %2").arg(name, value);
+        tr("run %1; items for %2, then %3 to deliver the last")
+            .arg(Units::clockDuration(at), Units::wholeDuration(workload.durationMs),
+                Units::wholeDuration(m_runs->drainMs())),
+        tr("seed %1").arg(workload.seed) };
+    for (const auto& [name, value] : workload.settings)
+        parts << QStringLiteral("%1 %2").arg(name, value);
+    if (!workload.cutsAtMs.isEmpty()) {
+        QStringList cuts;
+        for (const qint64 ms : workload.cutsAtMs)
+            cuts << Units::wholeDuration(ms);
+        parts << tr("links cut at %1").arg(cuts.join(QStringLiteral(", ")));
     }
     m_status->setText(parts.join(QStringLiteral(" · ")));
 }
@@ -287,6 +232,8 @@ void ComparisonWindow::newComparison()
 {
     CompareDialog dialog(comparablePatterns(), this);
     dialog.setPatterns(m_patterns);
+    if (m_runs)
+        dialog.setWorkload(m_runs->workload());
     if (dialog.exec() != QDialog::Accepted)
         return;
     if (isRunning()) {
@@ -297,7 +244,7 @@ void ComparisonWindow::newComparison()
         wait.exec();
     }
     QString error;
-    if (!start(dialog.patterns(), dialog.seed(), dialog.durationMs(), dialog.settings(), &error))
+    if (!start(dialog.patterns(), dialog.workload(), &error))
         QMessageBox::warning(this, tr("Cannot compare"), error);
 }
 
@@ -308,10 +255,7 @@ void ComparisonWindow::closeEvent(QCloseEvent* event)
         QEventLoop wait;
         connect(this, &ComparisonWindow::finished, &wait, &QEventLoop::quit);
         QTimer::singleShot(3000, &wait, &QEventLoop::quit);
-        for (const auto& r : m_runs->runs) {
-            if (r->isRunning())
-                r->stop(500);
-        }
+        m_runs->stop();
         if (isRunning())
             wait.exec();
     }

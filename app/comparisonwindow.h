@@ -13,8 +13,10 @@ class QLabel;
 
 namespace PatternScope {
 
+class ComparisonRun;
 class ComparisonView;
 class Run;
+struct Workload;
 
 // The comparison as a window of its own: two to five patterns run at once on one workload, their live
 // diagrams side by side on one clock with their figures, the charts under them, and the whole of it
@@ -31,10 +33,9 @@ public:
     // when the runs cannot start (the reason shown in a message box).
     static ComparisonWindow* ask(QWidget* parent);
 
-    // Starts the patterns on one workload: the seed, how long they run, name=value settings for each pattern
-    // that has the parameter. False with the reason if a pattern is not comparable or a run cannot start.
-    bool start(const QStringList& patternIds, quint64 seed, qint64 durationMs,
-        const QList<QPair<QString, QString>>& settings, QString* error);
+    // Starts the patterns on one workload (see ComparisonRun). False with the reason if a pattern is not
+    // comparable, a setting is out of range or a run cannot start.
+    bool start(const QStringList& patternIds, const Workload& workload, QString* error);
     // Stops every run; finished() follows when all have closed their connections.
     void stop();
     bool isRunning() const;
@@ -52,7 +53,6 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    class Runs;
     void buildActions();
     void placeOnScreen();
     void runsEnded();
@@ -61,11 +61,8 @@ private:
     void newComparison();
 
     ComparisonView* m_view = nullptr;
-    std::unique_ptr<Runs> m_runs;
+    std::unique_ptr<ComparisonRun> m_runs;
     QStringList m_patterns;
-    quint64 m_seed = 0;
-    qint64 m_durationMs = 0;
-    QList<QPair<QString, QString>> m_settings;
     QAction* m_stopAction = nullptr;
     QLabel* m_status = nullptr;
     QTimer m_statusTimer;

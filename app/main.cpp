@@ -161,7 +161,7 @@ int runWindow(const WindowOptions& options)
         comparison = new ComparisonWindow(&window);
         comparison->setAttribute(Qt::WA_DeleteOnClose);
         QString error;
-        if (!comparison->start(options.compare, 1, 20'000, CompareDialog::defaultSettings(), &error))
+        if (!comparison->start(options.compare, CompareDialog::defaultWorkload(), &error))
             return windowError(QStringLiteral("--compare: ") + error, 1);
         comparison->show();
     } else if (options.open.isEmpty()) {

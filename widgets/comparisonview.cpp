@@ -83,7 +83,7 @@ void ComparisonView::clearPanes()
     for (const PaneWidgets& pane : std::as_const(m_panes)) {
         pane.view->setTrace(nullptr);
         delete pane.title;
-        delete pane.figures;
+        delete pane.figuresLabel;
         delete pane.view;
     }
     m_panes.clear();
@@ -101,12 +101,13 @@ void ComparisonView::setPanes(const QList<Pane>& panes)
         bold.setPointSizeF(bold.pointSizeF() * 1.15);
         pane.title->setFont(bold);
         pane.title->setAlignment(Qt::AlignHCenter);
-        pane.figures = new QLabel(m_diagrams);
-        pane.figures->setWordWrap(true);
-        pane.figures->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
-        pane.figures->setAccessibleName(tr("%1 figures").arg(pane.pane.title));
+        pane.figuresLabel = new QLabel(m_diagrams);
+        pane.figuresLabel->setWordWrap(true);
+        pane.figuresLabel->setTextFormat(Qt::RichText);
+        pane.figuresLabel->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
+        pane.figuresLabel->setAccessibleName(tr("%1 figures").arg(pane.pane.title));
         // Wrapping text must not widen the column past its share.
-        pane.figures->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        pane.figuresLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         pane.title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         pane.view = new SequenceView(m_diagrams);
         pane.view->setAccessibleName(tr("%1 sequence diagram").arg(pane.pane.title));
@@ -118,7 +119,7 @@ void ComparisonView::setPanes(const QList<Pane>& panes)
         pane.view->setTrace(pane.pane.trace);
         // Headers share a grid row, so every diagram starts at the same height whatever its figures' lines.
         m_grid->addWidget(pane.title, 0, column);
-        m_grid->addWidget(pane.figures, 1, column);
+        m_grid->addWidget(pane.figuresLabel, 1, column);
         m_grid->addWidget(pane.view, 2, column);
         m_grid->setColumnStretch(column, 1);
         SequenceView* view = pane.view;
@@ -150,7 +151,7 @@ SequenceView* ComparisonView::diagram(int index) const
 
 QLabel* ComparisonView::figuresLabel(int index) const
 {
-    return index >= 0 && index < m_panes.size() ? m_panes.at(index).figures : nullptr;
+    return index >= 0 && index < m_panes.size() ? m_panes.at(index).figuresLabel : nullptr;
 }
 
 void ComparisonView::setCharts(QWidget* charts)
@@ -163,74 +164,93 @@ void ComparisonView::setCharts(QWidget* charts)
     m_charts = charts;
 }
 
-QString ComparisonView::figuresText(const Metrics& metrics, qint64 bytes)
+QString ComparisonView::figuresText(const PatternFigures& figures, qint64 bytes)
 {
     // Four short lines, the same figure on the same line in every header, so they read across the diagrams
     // as a table does; short enough not to wrap in a fifth of a 1280-pixel window.
+    const Metrics& metrics = figures.metrics;
     const qsizetype items = metrics.deliveries;
     QStringList lines;
-    const QString delivered = items == 1 ? tr("1 item") : tr("%1 items").arg(items);
-    if (metrics.delivery.count > 0) {
-        lines << tr("%1 · mean delay %2").arg(delivered, delay(metrics.delivery.mean));
-        lines << tr("p95 %1 · max %2").arg(delay(metrics.delivery.p95), delay(metrics.delivery.max));
-    } else {
-        lines << tr("%1 · mean delay –").arg(delivered) << tr("p95 – · max –");
+    lines << tr("%1 · mean delay %2")
+                 .arg(items == 1 ? tr("1 item") : tr("%1 items").arg(items), delay(metrics.delivery.mean));
+    QString theory = tr("theory –");
+    if (figures.theory.expected != NoTime) {
+        theory = tr("theory %1").arg(delay(figures.theory.expected)).toHtmlEscaped();
+        // Enough items for the mean to mean something, and it is not where theory puts it: it stands out.
+        if (figures.theory.isKnown() && metrics.delivery.count >= 3 && !figures.meetsTheory())
+            theory = QStringLiteral("<b><u>%1</u></b>").arg(theory);
     }
+    lines << tr("p95 %1").arg(delay(metrics.delivery.p95)).toHtmlEscaped() + QStringLiteral(" · ") + theory;
     if (items > 0)
         lines << tr("%1 req/item · %2/item")
-                     .arg(QString::number(double(metrics.requests) / double(items), 'f', 1),
-                         Units::decimalSize(qint64(double(bytes) / double(items))));
+                     .arg(QString::number(figures.requestsPerItem, 'f', 1),
+                         Units::decimalSize(qint64(double(bytes) / double(items))))
+                     .toHtmlEscaped();
     else
-        lines << tr("%1 req · %2").arg(QString::number(metrics.requests), Units::decimalSize(bytes));
+        lines << tr("%1 req · %2").arg(QString::number(metrics.requests), Units::decimalSize(bytes)).toHtmlEscaped();
     QStringList rest { tr("%1 empty").arg(metrics.emptyAnswers),
         tr("%1 open, peak %2").arg(metrics.openConnections).arg(metrics.peakOpenConnections) };
     if (metrics.lost > 0)
         rest << tr("%1 lost").arg(metrics.lost);
     if (metrics.duplicates > 0)
         rest << tr("%1 dup").arg(metrics.duplicates);
-    lines << rest.join(QStringLiteral(" · "));
-    return lines.join(u'\n');
+    lines << rest.join(QStringLiteral(" · ")).toHtmlEscaped();
+    return lines.join(QStringLiteral("<br>"));
 }
 
-QString ComparisonView::figuresToolTip(const Metrics& metrics, qint64 bytes)
+QString ComparisonView::figuresToolTip(const PatternFigures& figures, qint64 bytes)
 {
+    const Metrics& metrics = figures.metrics;
     const qsizetype items = metrics.deliveries;
     QStringList lines {
         tr("Items delivered: %1 (each client's first copy)").arg(items),
         tr("Delivery delay, produced to received: mean %1, median %2, p95 %3, max %4")
             .arg(delay(metrics.delivery.mean), delay(metrics.delivery.p50), delay(metrics.delivery.p95),
                 delay(metrics.delivery.max)),
-        tr("Requests: %1 (%2 per delivered item)")
-            .arg(metrics.requests)
-            .arg(items > 0 ? QString::number(double(metrics.requests) / double(items), 'f', 2) : QStringLiteral("–")),
-        tr("Empty answers (204): %1").arg(metrics.emptyAnswers),
-        tr("Bytes on the wire, headers included: %1 (%2 per delivered item)")
-            .arg(Units::decimalSize(bytes, 4),
-                items > 0 ? Units::decimalSize(qint64(double(bytes) / double(items))) : QStringLiteral("–")),
-        tr("Connections: %1 opened, %2 open now, at most %3 at once")
-            .arg(metrics.connections)
-            .arg(metrics.openConnections)
-            .arg(metrics.peakOpenConnections),
-        tr("Lost messages: %1 · duplicate copies: %2").arg(metrics.lost).arg(metrics.duplicates),
     };
+    if (figures.theory.expected != NoTime)
+        lines << tr("Theory: mean ≈ %1 = %2; a run's mean between %3 and %4. %5")
+                     .arg(delay(figures.theory.expected), figures.theory.formula, delay(figures.theory.low),
+                         delay(figures.theory.high), figures.theory.why);
+    lines << tr("Requests: %1 (%2 per delivered item)")
+                 .arg(metrics.requests)
+                 .arg(items > 0 ? QString::number(figures.requestsPerItem, 'f', 2) : QStringLiteral("–"))
+          << tr("Empty answers (204): %1").arg(metrics.emptyAnswers)
+          << tr("Bytes on the wire, headers included: %1 (%2 per delivered item)")
+                 .arg(Units::decimalSize(bytes, 4),
+                     items > 0 ? Units::decimalSize(qint64(double(bytes) / double(items))) : QStringLiteral("–"))
+          << tr("Connections: %1 opened, %2 open now, at most %3 at once")
+                 .arg(metrics.connections)
+                 .arg(metrics.openConnections)
+                 .arg(metrics.peakOpenConnections)
+          << tr("Lost messages: %1 · duplicate copies: %2 · copies never delivered: %3")
+                 .arg(metrics.lost)
+                 .arg(metrics.duplicates)
+                 .arg(figures.undelivered);
     return lines.join(u'\n');
 }
 
 void ComparisonView::refreshFigures()
 {
-    for (const PaneWidgets& pane : std::as_const(m_panes)) {
-        if (!pane.pane.trace)
+    for (PaneWidgets& pane : m_panes) {
+        const Trace* trace = pane.pane.trace;
+        if (!trace)
             continue;
-        const Metrics metrics = computeMetrics(*pane.pane.trace);
+        pane.figures = figuresFor(pane.pane.patternId, *trace, pane.pane.parameters);
         // The link counts a connection's bytes when it closes: live, the messages' sizes on the wire say more.
         qint64 bytes = 0;
-        for (const Message& m : pane.pane.trace->messages())
+        for (const Message& m : trace->messages())
             bytes += m.bytes;
-        bytes = std::max(bytes, metrics.bytesOnWire);
-        pane.figures->setText(figuresText(metrics, bytes));
-        pane.figures->setToolTip(figuresToolTip(metrics, bytes));
+        bytes = std::max(bytes, pane.figures.metrics.bytesOnWire);
+        pane.figuresLabel->setText(figuresText(pane.figures, bytes));
+        pane.figuresLabel->setToolTip(figuresToolTip(pane.figures, bytes));
     }
     Q_EMIT figuresRefreshed();
+}
+
+PatternFigures ComparisonView::figures(int index) const
+{
+    return index >= 0 && index < m_panes.size() ? m_panes.at(index).figures : PatternFigures();
 }
 
 void ComparisonView::syncScroll(SequenceView* from)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "figures.h"
 #include "metrics.h"
+#include "parameters.h"
 #include "trace.h"
 
 #include <QList>
@@ -30,6 +32,8 @@ public:
     struct Pane {
         QString title; // the pattern's name
         Trace* trace = nullptr;
+        QString patternId; // with the parameters it ran with: what theory expects of it (none if empty)
+        ParameterSet parameters;
     };
 
     explicit ComparisonView(QWidget* parent = nullptr);
@@ -52,9 +56,12 @@ public:
     QWidget* charts() const { return m_charts; }
 
     // The figures a header shows, in words a reader can take in at a glance.
-    // `bytes`: on the wire, both directions, headers included.
-    static QString figuresText(const Metrics& metrics, qint64 bytes);
-    static QString figuresToolTip(const Metrics& metrics, qint64 bytes);
+    // `bytes`: on the wire, both directions, headers included. Rich text: a mean delay outside what theory
+    // expects is marked.
+    static QString figuresText(const PatternFigures& figures, qint64 bytes);
+    static QString figuresToolTip(const PatternFigures& figures, qint64 bytes);
+    // The figures of pane `index` as last refreshed.
+    PatternFigures figures(int index) const;
     // Works the figures out again now (they refresh by themselves while recording).
     void refreshFigures();
 
@@ -69,8 +76,9 @@ private:
     struct PaneWidgets {
         Pane pane;
         QLabel* title = nullptr;
-        QLabel* figures = nullptr;
+        QLabel* figuresLabel = nullptr;
         SequenceView* view = nullptr;
+        PatternFigures figures;
     };
 
     void clearPanes();

@@ -2,6 +2,7 @@
 // The comparison view runs the patterns it was asked for, each on its own trace, draws them on one clock
 // (pausing one pauses all, scrolling one scrolls all), shows each one's figures, and exports the whole view.
 #include "comparedialog.h"
+#include "comparison.h"
 #include "comparisonview.h"
 #include "comparisonwindow.h"
 #include "metrics.h"
@@ -27,11 +28,15 @@ using PatternScope::Test::waitUntil;
 namespace {
 
 // Quick items on a quick link, so a few seconds hold several deliveries per pattern.
-QList<QPair<QString, QString>> quickSettings()
+Workload quick(quint64 seed)
 {
-    return { { QStringLiteral("latency"), QStringLiteral("30ms") },
+    Workload w;
+    w.seed = seed;
+    w.durationMs = 30'000;
+    w.settings = { { QStringLiteral("latency"), QStringLiteral("30ms") },
         { QStringLiteral("produce"), QStringLiteral("150ms") }, { QStringLiteral("poll"), QStringLiteral("300ms") },
-        { QStringLiteral("clients"), QStringLiteral("1") }, { QStringLiteral("subscribers"), QStringLiteral("1") } };
+        { QStringLiteral("clients"), QStringLiteral("1") } };
+    return w;
 }
 
 const QStringList kThree { QStringLiteral("short-polling"), QStringLiteral("long-polling"),
@@ -62,7 +67,7 @@ private Q_SLOTS:
     {
         ComparisonWindow window;
         QString error;
-        QVERIFY2(window.start(kThree, 7, 30'000, quickSettings(), &error), qPrintable(error));
+        QVERIFY2(window.start(kThree, quick(7), &error), qPrintable(error));
         window.show();
         QCOMPARE(window.count(), 3);
         QCOMPARE(window.view()->count(), 3);
@@ -97,11 +102,11 @@ private Q_SLOTS:
     {
         ComparisonWindow window;
         QString error;
-        QVERIFY(!window.start({ QStringLiteral("short-polling") }, 1, 5000, {}, &error));
+        QVERIFY(!window.start({ QStringLiteral("short-polling") }, Workload(), &error));
         QVERIFY2(error.contains(QStringLiteral("2 to 5")), qPrintable(error));
         error.clear();
-        QVERIFY(!window.start(
-            { QStringLiteral("short-polling"), QStringLiteral("request-response") }, 1, 5000, {}, &error));
+        QVERIFY(
+            !window.start({ QStringLiteral("short-polling"), QStringLiteral("request-response") }, Workload(), &error));
         QVERIFY2(error.contains(QStringLiteral("request-response")) && error.contains(QStringLiteral("long-polling")),
             qPrintable(error));
         QCOMPARE(window.count(), 0);
@@ -111,7 +116,7 @@ private Q_SLOTS:
     {
         ComparisonWindow window;
         QString error;
-        QVERIFY2(window.start(kThree, 3, 30'000, quickSettings(), &error), qPrintable(error));
+        QVERIFY2(window.start(kThree, quick(3), &error), qPrintable(error));
         window.resize(900, 420); // diagrams shorter than the three seconds recorded below: they scroll
         window.show();
         QVERIFY(waitUntil([&] { return everyTraceHasDeliveries(window, 1); }, 15000));
@@ -155,7 +160,7 @@ private Q_SLOTS:
         ComparisonWindow window;
         window.resize(1280, 720);
         QString error;
-        QVERIFY2(window.start(kThree, 5, 30'000, quickSettings(), &error), qPrintable(error));
+        QVERIFY2(window.start(kThree, quick(5), &error), qPrintable(error));
         window.show();
         QVERIFY(waitUntil([&] { return everyTraceHasDeliveries(window, 1); }, 15000));
         window.view()->refreshFigures();
@@ -191,10 +196,19 @@ private Q_SLOTS:
         dialog.setPatterns(ComparisonWindow::comparablePatterns());
         QVERIFY(ok->isEnabled());
         QCOMPARE(dialog.patterns(), ComparisonWindow::comparablePatterns());
-        bool latency = false;
-        for (const auto& [name, value] : dialog.settings())
-            latency |= name == QLatin1String("latency") && value == QLatin1String("100ms");
-        QVERIFY(latency);
+        // Poll is short polling's alone: asked for only when short polling runs.
+        const auto has = [&](const char* name) {
+            for (const auto& setting : dialog.workload().settings) {
+                if (setting.first == QLatin1String(name))
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY(has("latency") && has("poll"));
+        dialog.setPatterns({ QStringLiteral("websockets"), QStringLiteral("long-polling") });
+        QVERIFY(has("latency") && !has("poll"));
+        QString error;
+        QVERIFY2(ComparisonRun::validate(dialog.patterns(), dialog.workload(), &error), qPrintable(error));
     }
 
 private:
