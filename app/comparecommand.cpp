@@ -85,13 +85,13 @@ void printTable(const QList<Column>& columns, const Workload& workload, qint64 d
     row(QStringLiteral("clients"), [](const PatternFigures& f) { return QString::number(f.clients); });
     row(QStringLiteral("delivered (client, item)"),
         [](const PatternFigures& f) { return QString::number(f.metrics.deliveries); });
-    row(QStringLiteral("delay mean"), [](const PatternFigures& f) {
+    row(QStringLiteral("delay mean"), [](const PatternFigures& f) -> QString {
         // A mean outside what theory expects is marked, so it stands out.
         const bool odd = f.theory.isKnown() && !f.meetsTheory();
         return delayText(f.metrics.delivery.mean) + (odd ? QStringLiteral(" !") : QString());
     });
     row(QStringLiteral("  theory"), [](const PatternFigures& f) { return f.theory.formula; });
-    row(QStringLiteral("  theory, this run"), [](const PatternFigures& f) { return delayText(f.theory.expected); });
+    row(QStringLiteral("  expected mean"), [](const PatternFigures& f) { return delayText(f.theory.expected); });
     row(QStringLiteral("  mean expected within"), [](const PatternFigures& f) { return theoryRange(f.theory); });
     row(QStringLiteral("delay p50"), [](const PatternFigures& f) { return delayText(f.metrics.delivery.p50); });
     row(QStringLiteral("delay p95"), [](const PatternFigures& f) { return delayText(f.metrics.delivery.p95); });
