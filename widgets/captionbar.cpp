@@ -6,15 +6,17 @@
 #include <QEvent>
 #include <QPainter>
 #include <algorithm>
+#include <cmath>
 
 namespace PatternScope {
 
 namespace {
 
-// How often the line is read again while playback moves: enough for captions a second apart.
+// The longest the line goes unread while playback moves (the next caption due is read on time).
 constexpr int TickMs = 100;
-// A growing trace is narrated again at most this often.
-constexpr qint64 RenarrateMs = 500;
+// Bounds of the wait between two narrations of a growing trace.
+constexpr qint64 MinRenarrateMs = 20;
+constexpr qint64 MaxRenarrateMs = 500;
 // A caption this close before a message was sent is about the moment it left (Narration's one moment).
 constexpr TimeUs SameMoment = 5000;
 
@@ -27,8 +29,11 @@ CaptionBar::CaptionBar(QWidget* parent)
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     setBackgroundRole(QPalette::AlternateBase);
     setAutoFillBackground(true);
-    m_tick.setInterval(TickMs);
+    m_tick.setSingleShot(true);
+    m_tick.setTimerType(Qt::PreciseTimer);
     connect(&m_tick, &QTimer::timeout, this, &CaptionBar::refresh);
+    m_soon.setSingleShot(true);
+    connect(&m_soon, &QTimer::timeout, this, &CaptionBar::refresh);
 }
 
 void CaptionBar::setClock(PlaybackClock* clock)
@@ -63,14 +68,29 @@ void CaptionBar::setTrace(const Trace* trace)
 void CaptionBar::traceGrew()
 {
     m_stale = true;
-    updateTicking();
+    // Many messages of one moment are narrated once, as soon as narrating again is cheap enough. Paused,
+    // what comes after the playback time changes nothing shown: it is narrated at leisure.
+    if (!m_soon.isActive()) {
+        const bool paused = m_clock && m_clock->mode() == PlaybackClock::Mode::Paused;
+        const qint64 gap = paused ? MaxRenarrateMs : renarrateGapMs();
+        const qint64 waited = m_narrated.isValid() ? m_narrated.elapsed() : gap;
+        m_soon.start(int(std::max<qint64>(0, gap - waited)));
+    }
+}
+
+qint64 CaptionBar::renarrateGapMs() const
+{
+    return std::clamp<qint64>(m_narrationCostUs * 10 / 1000, MinRenarrateMs, MaxRenarrateMs);
 }
 
 const QList<Caption>& CaptionBar::captions()
 {
     const bool renarrate = (m_stale && m_trace) || (!m_trace && !m_captions.isEmpty());
     if (m_stale && m_trace) {
+        QElapsedTimer cost;
+        cost.start();
         m_captions = Narration::captions(*m_trace);
+        m_narrationCostUs = cost.nsecsElapsed() / 1000;
         m_narrated.start();
         m_stale = false;
     } else if (!m_trace) {
@@ -91,10 +111,12 @@ const QList<Caption>& CaptionBar::captions()
 
 void CaptionBar::refresh()
 {
-    // While a run records, the trace changes all the time: narrate it again now and then, not per message.
+    // While a run records, the trace changes all the time: narrate it again when it is cheap, not per message.
     const bool recording = m_clock && m_clock->isRecording();
-    if (!recording || !m_narrated.isValid() || m_narrated.elapsed() >= RenarrateMs)
+    if (!recording || !m_narrated.isValid() || m_narrated.elapsed() >= renarrateGapMs())
         captions();
+    else if (m_stale && !m_soon.isActive())
+        m_soon.start(int(renarrateGapMs() - m_narrated.elapsed()));
     const bool live = !m_clock || m_clock->isLive();
     const TimeUs position = m_clock ? m_clock->position() : (m_trace ? m_trace->endTime() : NoTime);
     if (position != m_position || live != m_live) {
@@ -124,10 +146,21 @@ void CaptionBar::updateTicking()
     // A finished, unread change to the trace is picked up once more, then the line rests.
     if (!moving && m_stale && m_trace)
         moving = true;
-    if (moving && !m_tick.isActive())
-        m_tick.start();
-    else if (!moving && m_tick.isActive())
+    if (!moving) {
         m_tick.stop();
+        return;
+    }
+    // Read again when the next caption is due on the clock (at its speed), or in a tenth of a second.
+    int interval = TickMs;
+    if (m_clock && m_position != NoTime) {
+        const auto next = std::upper_bound(
+            m_captions.cbegin(), m_captions.cend(), m_position, [](TimeUs t, const Caption& c) { return t < c.at; });
+        if (next != m_captions.cend()) {
+            const double wallUs = double(next->at - m_position) / std::max(m_clock->speed(), 0.01);
+            interval = int(std::min<double>(TickMs, std::ceil(wallUs / 1000.0)));
+        }
+    }
+    m_tick.start(std::max(0, interval));
 }
 
 qint64 CaptionBar::messageAt(const Trace& trace, TimeUs t)

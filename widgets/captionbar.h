@@ -14,16 +14,17 @@ namespace PatternScope {
 class PlaybackClock;
 
 // The caption line under the diagram: what is happening at the playback time, in plain words
-// (Narration::captions). It reads the clock when it moves, a few times a second while playing or
-// following a live run, and not at all while paused. Its ticks also tell followers (the event table)
-// where playback is.
+// (Narration::captions). It follows the playback clock: while playback moves it reads the clock at the
+// moment the next caption is due (and at least ten times a second, which also tells followers such as
+// the event table where playback is); a growing trace is narrated again as soon as it grows, as often as
+// narrating it stays cheap. Paused, nothing reads the clock on a timer.
 class CaptionBar : public QWidget {
     Q_OBJECT
 public:
     explicit CaptionBar(QWidget* parent = nullptr);
 
     void setClock(PlaybackClock* clock);
-    // The trace to narrate; a running trace is narrated again as it grows (at most twice a second).
+    // The trace to narrate; a running trace is narrated again as it grows.
     void setTrace(const Trace* trace);
 
     QString text() const { return m_text; }
@@ -31,6 +32,9 @@ public:
     const QList<Caption>& captions();
     // Whether it reads the clock on a timer: while playback moves, never while paused.
     bool isTicking() const { return m_tick.isActive(); }
+    // The least wall time between two narrations of a growing trace: ten times what the last one cost,
+    // within 20–500 ms, so a live caption shows at most that late and narrating takes at most a tenth of a core.
+    qint64 renarrateGapMs() const;
 
     // The message a step to `t` lands on: the one sent then, else the one that arrived then; -1 for none.
     static qint64 messageAt(const Trace& trace, TimeUs t);
@@ -69,7 +73,9 @@ private:
     QList<Caption> m_captions;
     bool m_stale = true; // the trace changed since the captions were made
     QElapsedTimer m_narrated; // since the captions were last made
-    QTimer m_tick;
+    qint64 m_narrationCostUs = 0; // what making them took
+    QTimer m_tick; // single shot: the next caption due, or a tenth of a second
+    QTimer m_soon; // single shot: the grown trace is narrated again
     QString m_text;
     int m_index = -1;
     TimeUs m_position = NoTime;
