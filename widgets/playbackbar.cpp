@@ -22,6 +22,7 @@ namespace {
 
 constexpr int kScrubSteps = 10'000;
 constexpr TimeUs kReadoutStep = 10'000; // 10 ms: what a 100 ms refresh moves at the slowest speed
+constexpr TimeUs kFinestReadoutStep = 1'000; // 1 ms: events closer than that share a reading
 const double kSpeeds[] = { 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0 };
 
 // Text glyphs rather than the style's icons: they take the palette's text colour, light or dark.
@@ -161,7 +162,8 @@ TimeUs PlaybackBar::readoutStep() const
         if (neighbour != NoTime && neighbour != position)
             step = std::min(step, std::abs(neighbour - position));
     }
-    return step;
+    // Milliseconds at most, as everywhere else: "1.482 s", never "1.482317 s".
+    return std::max(step, kFinestReadoutStep);
 }
 
 void PlaybackBar::refresh()

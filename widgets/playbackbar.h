@@ -25,8 +25,9 @@ public:
     void setClock(PlaybackClock* clock);
     // "28.15 s / 1 min 50.25 s": the position and the head, read in steps of readoutStep().
     QString timeText() const;
-    // 10 ms; paused, less when the moments a step back or forward goes to are nearer than that: stepping
-    // always changes the readout, and it does not change precision as it plays.
+    // 10 ms; paused, less (1 ms at the finest) when the moments a step back or forward goes to are nearer
+    // than that: stepping changes the readout unless two events are under a millisecond apart, and it does
+    // not change precision as it plays.
     TimeUs readoutStep() const;
 
     // The speeds the box offers, slowest first (0.1× to 10×); Faster and Slower go from one to the next.
