@@ -173,8 +173,14 @@ int runWindow(const WindowOptions& options)
     int code = 0;
     QTimer::singleShot(int(options.afterMs), &window, [&] {
         QWidget* shown = comparison ? static_cast<QWidget*>(comparison) : &window;
-        if (!shown->grab().save(options.screenshot, "PNG"))
+        QString error;
+        // The comparison as SVG is its Export picture: the view without the window's menus.
+        if (comparison && options.screenshot.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+            if (!comparison->exportView(options.screenshot, &error))
+                code = windowError(QStringLiteral("--screenshot: ") + error, 1);
+        } else if (!shown->grab().save(options.screenshot, "PNG")) {
             code = windowError(QStringLiteral("--screenshot: cannot write '%1'").arg(options.screenshot), 1);
+        }
         if (comparison)
             comparison->close();
         window.close(); // stops the run cleanly

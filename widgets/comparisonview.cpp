@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparisonview.h"
 
+#include "chartdata.h"
+#include "chartstyle.h"
+#include "comparisoncharts.h"
 #include "playbackbar.h"
 #include "playbackclock.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
 #include "units.h"
 
+#include <QEvent>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QImage>
@@ -44,17 +48,16 @@ ComparisonView::ComparisonView(QWidget* parent)
     m_grid->setHorizontalSpacing(4);
     m_grid->setVerticalSpacing(2);
 
-    auto* placeholder = new QLabel(tr("Charts appear here"), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setEnabled(false);
-    m_charts = placeholder;
+    m_charts = new ComparisonCharts(this);
 
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->setChildrenCollapsible(false);
     m_split->addWidget(m_diagrams);
-    m_split->addWidget(placeholder);
-    m_split->setStretchFactor(0, 3);
+    m_split->addWidget(m_charts);
+    // The diagrams are the point; the charts sum them up underneath.
+    m_split->setStretchFactor(0, 2);
     m_split->setStretchFactor(1, 1);
+    m_split->setSizes({ 600, 260 });
 
     m_bar = new PlaybackBar(this);
     m_bar->setClock(m_clock);
@@ -75,11 +78,13 @@ ComparisonView::~ComparisonView()
     for (const PaneWidgets& pane : std::as_const(m_panes))
         pane.view->setTrace(nullptr);
     m_clock->setTrace(nullptr);
+    m_charts->setTraces({});
 }
 
 void ComparisonView::clearPanes()
 {
     m_clock->setTrace(nullptr);
+    m_charts->setTraces({});
     for (const PaneWidgets& pane : std::as_const(m_panes)) {
         pane.view->setTrace(nullptr);
         delete pane.title;
@@ -131,6 +136,11 @@ void ComparisonView::setPanes(const QList<Pane>& panes)
         m_grid->setColumnStretch(column, 0);
     m_grid->setRowStretch(2, 1);
     m_clock->setTrace(panes.isEmpty() ? nullptr : panes.constFirst().trace);
+    QList<ComparisonCharts::Entry> entries;
+    for (const Pane& pane : panes)
+        entries.append({ pane.patternId.isEmpty() ? pane.title : pane.patternId, pane.trace });
+    m_charts->setTraces(entries);
+    colourTitles();
     refreshFigures();
 }
 
@@ -154,14 +164,23 @@ QLabel* ComparisonView::figuresLabel(int index) const
     return index >= 0 && index < m_panes.size() ? m_panes.at(index).figuresLabel : nullptr;
 }
 
-void ComparisonView::setCharts(QWidget* charts)
+void ComparisonView::colourTitles()
 {
-    if (!charts || charts == m_charts)
-        return;
-    QWidget* old = m_charts;
-    m_split->replaceWidget(1, charts);
-    delete old;
-    m_charts = charts;
+    // Each pattern's name in its colour in the charts: the header says which bar or line is whose.
+    const bool dark = ChartStyle::isDark(palette());
+    for (int i = 0; i < m_panes.size(); ++i) {
+        QLabel* title = m_panes.at(i).title;
+        QPalette colours = title->palette();
+        colours.setColor(QPalette::WindowText, ChartData::patternColour(m_panes.at(i).pane.patternId, i, dark));
+        title->setPalette(colours);
+    }
+}
+
+void ComparisonView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        colourTitles();
+    QWidget::changeEvent(event);
 }
 
 QString ComparisonView::figuresText(const PatternFigures& figures, qint64 bytes)
@@ -313,6 +332,31 @@ void ComparisonView::syncZoom(SequenceView* from)
     syncScroll(from);
 }
 
+void ComparisonView::paintForSvg(QPainter* painter)
+{
+    // Qt 6.4's SVG generator ignores clipping, so a diagram rendered as a widget would spill its lifelines over
+    // the headers. The headers and the charts are drawn as vectors; each diagram (and the playback bar) as a
+    // picture of itself at twice the resolution, exactly as it is on screen, where it is on screen.
+    painter->fillRect(rect(), palette().window());
+    const auto picture = [this, painter](QWidget* widget) {
+        constexpr qreal ratio = 2.0;
+        QImage image(widget->size() * ratio, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(ratio);
+        image.fill(palette().window().color());
+        QPainter into(&image);
+        widget->render(&into, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
+        into.end();
+        painter->drawImage(QRectF(widget->mapTo(this, QPoint()), widget->size()), image);
+    };
+    for (const PaneWidgets& pane : std::as_const(m_panes)) {
+        for (QLabel* label : { pane.title, pane.figuresLabel })
+            label->render(painter, label->mapTo(this, QPoint()), QRegion(), QWidget::DrawChildren);
+        picture(pane.view);
+    }
+    m_charts->render(painter, QRectF(m_charts->mapTo(this, QPoint()), m_charts->size()));
+    picture(m_bar);
+}
+
 bool ComparisonView::exportTo(const QString& path, QString* error) const
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -336,7 +380,7 @@ bool ComparisonView::exportTo(const QString& path, QString* error) const
         QPainter painter;
         drawn = painter.begin(&svg);
         if (drawn) {
-            self->render(&painter, QPoint(), QRegion(), QWidget::DrawWindowBackground | QWidget::DrawChildren);
+            self->paintForSvg(&painter);
             drawn = painter.end();
         }
     } else {

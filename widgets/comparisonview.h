@@ -13,10 +13,12 @@
 
 class QGridLayout;
 class QLabel;
+class QPainter;
 class QSplitter;
 
 namespace PatternScope {
 
+class ComparisonCharts;
 class PlaybackBar;
 class PlaybackClock;
 class SequenceView;
@@ -24,7 +26,7 @@ class SequenceView;
 // Two to five patterns' diagrams side by side, each headed by its name and its key figures, on one time
 // axis: one PlaybackClock moves them all (pause, speed, scrub and Live act on every diagram), idle gaps are
 // not folded, so a height means the same time in each, and scrolling or zooming one scrolls or zooms all.
-// Under them a slot for the charts, and one playback bar. The traces are the caller's (a comparison's runs,
+// Under them the charts of the same runs, and one playback bar. The traces are the caller's (a comparison's runs,
 // recording live); the view only reads them.
 class ComparisonView : public QWidget {
     Q_OBJECT
@@ -51,9 +53,8 @@ public:
     PlaybackClock* clock() const { return m_clock; }
     PlaybackBar* playbackBar() const { return m_bar; }
 
-    // The charts under the diagrams; the view takes ownership. Until one is set a placeholder holds the place.
-    void setCharts(QWidget* charts);
-    QWidget* charts() const { return m_charts; }
+    // The charts under the diagrams: each pattern's delay spread, requests and bytes per item, open connections.
+    ComparisonCharts* charts() const { return m_charts; }
 
     // The figures a header shows, in words a reader can take in at a glance.
     // `bytes`: on the wire, both directions, headers included. Rich text: a mean delay outside what theory
@@ -72,6 +73,9 @@ public:
 Q_SIGNALS:
     void figuresRefreshed();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     struct PaneWidgets {
         Pane pane;
@@ -82,6 +86,8 @@ private:
     };
 
     void clearPanes();
+    void paintForSvg(QPainter* painter);
+    void colourTitles();
     void syncScroll(SequenceView* from);
     void followTogether(SequenceView* from);
     void syncZoom(SequenceView* from);
@@ -91,7 +97,7 @@ private:
     QSplitter* m_split = nullptr;
     QWidget* m_diagrams = nullptr;
     QGridLayout* m_grid = nullptr;
-    QPointer<QWidget> m_charts;
+    ComparisonCharts* m_charts = nullptr;
     QList<PaneWidgets> m_panes;
     QTimer m_figuresTimer;
     bool m_syncing = false;

@@ -2,6 +2,7 @@
 // The comparison view runs the patterns it was asked for, each on its own trace, draws them on one clock
 // (pausing one pauses all, scrolling one scrolls all), shows each one's figures, and exports the whole view.
 #include "comparedialog.h"
+#include "comparisoncharts.h"
 #include "comparison.h"
 #include "comparisonview.h"
 #include "comparisonwindow.h"
@@ -78,6 +79,8 @@ private Q_SLOTS:
             // One time axis: no diagram folds an idle gap of its own.
             QCOMPARE(window.view()->diagram(i)->foldAfter(), TimeUs(0));
         }
+        // The charts under the diagrams are of the same runs.
+        QCOMPARE(window.view()->charts()->count(), 3);
         // The same seed, so the same producer schedule for each.
         for (int i = 0; i < 3; ++i)
             QCOMPARE(window.run(i)->seed(), quint64(7));
