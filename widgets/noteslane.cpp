@@ -141,6 +141,17 @@ double NotesLane::lineHeight() const
     return QFontMetricsF(m_font).lineSpacing();
 }
 
+QStringList NotesLane::fit(const QString& text, double width, int maxLines) const
+{
+    QStringList lines = wrapped(text, m_font, width);
+    if (lines.size() > maxLines) {
+        const QString rest = lines.mid(maxLines - 1).join(u' ');
+        lines = lines.mid(0, maxLines - 1);
+        lines.append(QFontMetricsF(m_font).elidedText(rest, Qt::ElideRight, width));
+    }
+    return lines;
+}
+
 double NotesLane::boxHeight(int lines) const
 {
     return std::ceil(lineHeight() * lines + 5.0);
@@ -303,7 +314,9 @@ void NotesLane::place(const SequenceGeometry& geometry) const
         const double right = geometry.laneRight(e.lane);
         const double room = std::max(24.0, right - left - kInset - 2 * kPadding);
         const QString what = text(geometry, e, end);
-        e.lines = m_wrap ? wrapped(what, m_font, room) : QStringList { what };
+        e.lines = m_wrap      ? wrapped(what, m_font, room)
+            : m_viewLines > 1 ? fit(what, room, m_viewLines)
+                              : QStringList { what };
         double width = 0;
         for (const QString& l : std::as_const(e.lines))
             width = std::max(width, textWidth(fm, l));

@@ -9,6 +9,7 @@
 #include <QRectF>
 #include <QSet>
 #include <QStringList>
+#include <algorithm>
 #include <vector>
 
 class QFontMetricsF;
@@ -52,8 +53,13 @@ public:
 
     void setFont(const QFont& font) { m_font = font, m_dirty = true, m_widths.clear(); }
     const QFont& font() const { return m_font; }
-    // Pictures wrap long notes and size boxes to their text; the view keeps one line and elides.
+    // Pictures wrap long notes and size boxes to their text; the view wraps a note to at most viewLines()
+    // lines within its lane and elides only what is past them (the whole text is on hover).
     void setWrap(bool wrap, double maxWidth = 320.0) { m_wrap = wrap, m_maxWidth = maxWidth, m_dirty = true; }
+    void setViewLines(int lines) { m_viewLines = std::max(1, lines), m_dirty = true; }
+    int viewLines() const { return m_viewLines; }
+    // `text` in lines of at most `width`, at most `maxLines` of them: the last one elided if it must be.
+    QStringList fit(const QString& text, double width, int maxLines) const;
     // Groups of repeats (by key) shown note by note.
     void setExpanded(const QSet<qint64>& groups) { m_expanded = groups, m_dirty = true; }
     const QSet<qint64>& expanded() const { return m_expanded; }
@@ -122,6 +128,7 @@ private:
 
     QFont m_font;
     bool m_wrap = false;
+    int m_viewLines = 1;
     DetailLevel m_detail = DetailLevel::Wire;
     double m_maxWidth = 320.0;
     QSet<qint64> m_expanded;

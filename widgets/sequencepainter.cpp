@@ -390,7 +390,8 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         }
         if (!e.box.intersects(visible))
             continue;
-        const QString text = e.lines.size() == 1 && e.last > m_asOf ? lane.text(m_geometry, e, m_asOf) : QString();
+        const QString text
+            = e.last > m_asOf && (e.lines.size() == 1 || !lane.wraps()) ? lane.text(m_geometry, e, m_asOf) : QString();
         QRectF box = e.box;
         if (e.kind == NotesLane::Entry::Kind::Items) {
             painter.setPen(m_theme.mutedText);
@@ -407,13 +408,16 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
             painter.setPen(m_theme.noteText);
         }
         const QRectF inside = box.adjusted(6, 2, -6, -2);
-        if (!text.isEmpty() || e.lines.size() == 1) {
+        if (e.lines.size() == 1) {
             // The view elides (the whole text is on hover); a picture's box is as wide as its text.
             const QString line = text.isEmpty() ? e.lines.front() : text;
             painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft,
                 lane.wraps() ? line : fm.elidedText(line, Qt::ElideRight, inside.width() + 0.5));
         } else {
-            painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, e.lines.join(u'\n'));
+            // The view's wrapped note as of the playback time (a count of repeats so far) in the same lines.
+            const QStringList lines
+                = text.isEmpty() ? e.lines : lane.fit(text, inside.width() + 0.5, int(e.lines.size()));
+            painter.drawText(inside, Qt::AlignVCenter | Qt::AlignLeft, lines.join(u'\n'));
         }
     }
     for (const Pinned& p : pinned) {

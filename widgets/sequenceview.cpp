@@ -50,6 +50,8 @@ SequenceView::SequenceView(QWidget* parent)
     SequencePainter painter(m_geometry, m_theme);
     painter.setFont(font());
     m_notes.setFont(painter.smallFont());
+    // Notes wrap to four lines in their lane rather than lose their ends at 1280×720.
+    m_notes.setViewLines(4);
 }
 
 SequenceView::~SequenceView() = default;
@@ -301,7 +303,8 @@ void SequenceView::fitSideBySide(double width)
         m_lanesNeeded = m_notes.neededWidths(m_geometry);
         m_lanesMeasured.start();
     }
-    // A lane takes what its notes need up to a share of the width; longer notes are elided (the tooltip has them).
+    // A lane takes what its notes need up to a share of the width; longer notes wrap (four lines at most,
+    // then elided; the tooltip has them).
     const double cap = std::clamp(width * 0.2, 40.0, 160.0);
     m_geometry.setLanes(std::min(m_lanesNeeded.first, cap), std::min(m_lanesNeeded.second, cap));
     const double ruler = m_ruler ? SequenceGeometry::ViewRulerWidth : kNoRulerWidth;

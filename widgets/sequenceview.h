@@ -33,6 +33,7 @@ public:
     Trace* trace() const { return m_trace; }
     void setClock(PlaybackClock* clock);
     const SequenceGeometry& geometry() const { return m_geometry; }
+    const NotesLane& notesLane() const { return m_notes; } // as laid out for geometry()
     const Theme& theme() const { return m_theme; }
 
     void setAxis(SequenceGeometry::Axis axis);

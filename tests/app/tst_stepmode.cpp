@@ -7,9 +7,12 @@
 #include "mainwindow.h"
 #include "messageinspector.h"
 #include "narration.h"
+#include "noteslane.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
 
+#include <QApplication>
+#include <QFontMetricsF>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -205,6 +208,44 @@ private Q_SLOTS:
         QVERIFY(listedRows(window).size() < qsizetype(trace.messages().size()));
         for (qint64 row : listedRows(window))
             QVERIFY(trace.message(row).sentAt <= at);
+    }
+
+    // The request-callback dense scene (receiver down: walls of refusals and failed attempts) in a
+    // 1280×720 window: its notes wrap in their lanes and read whole, not cut after a dozen characters.
+    void notesReadWholeAt1280x720()
+    {
+        MainWindow window;
+        window.resize(1280, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QString error;
+        QVERIFY2(window.openTrace(fixture("callback-receiver-down"), &error), qPrintable(error));
+        QApplication::processEvents();
+        const SequenceView* view = window.sequenceView();
+        QVERIFY(view->viewport()->width() <= 1000);
+        const SequenceGeometry& geometry = view->geometry();
+        const NotesLane& lane = view->notesLane();
+        const QFontMetricsF fm(lane.font());
+        int notes = 0;
+        int wrapped = 0;
+        QStringList cut;
+        for (const NotesLane::Entry& e : lane.entries(geometry)) {
+            if (e.kind != NotesLane::Entry::Kind::Note)
+                continue;
+            ++notes;
+            const QString whole = lane.text(geometry, e, geometry.trace()->endTime());
+            const double room = e.box.width() - 2 * 6.0 + 0.5;
+            for (const QString& line : e.lines)
+                QVERIFY2(fm.horizontalAdvance(line) <= room, qPrintable(line));
+            if (e.lines.size() > 1)
+                ++wrapped;
+            if (e.lines.join(u' ').simplified() != whole.simplified())
+                cut << whole;
+        }
+        QVERIFY(notes >= 10);
+        QVERIFY(wrapped > 0); // the lanes are narrower than the notes: they wrap
+        // Only a rare collapsed wall of repeats may still lose its tail (its tooltip has it all).
+        QVERIFY2(cut.size() * 10 <= notes, qPrintable(cut.join(u'\n')));
     }
 
 private:
