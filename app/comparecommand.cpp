@@ -18,9 +18,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QSocketNotifier>
 #include <QTextStream>
+#include <csignal>
 #include <functional>
 #include <memory>
+#include <unistd.h>
 
 namespace PatternScope::CommandLine {
 
@@ -195,6 +198,31 @@ void printJson(const QList<Column>& columns, const Workload& workload, qint64 dr
     out() << QJsonDocument(root).toJson(QJsonDocument::Indented) << Qt::flush;
 }
 
+// Ctrl+C and SIGTERM stop the runs gracefully: the traces are closed and the table printed for what
+// was recorded.
+int g_stopPipe[2] = { -1, -1 };
+bool g_stoppedEarly = false;
+
+void onStopSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_stopPipe[1], &byte, 1);
+}
+
+void stopOnSignals(ComparisonRun* comparison)
+{
+    if (::pipe(g_stopPipe) != 0)
+        return;
+    auto* notifier = new QSocketNotifier(g_stopPipe[0], QSocketNotifier::Read, comparison);
+    QObject::connect(notifier, &QSocketNotifier::activated, comparison, [comparison, notifier] {
+        notifier->setEnabled(false);
+        g_stoppedEarly = true;
+        comparison->stop();
+    });
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+}
+
 // The figures again from trace files alone: what a reader of the files can check.
 int fromTraces(const QString& directory, bool json)
 {
@@ -361,6 +389,7 @@ int compareCommand(const QStringList& arguments)
               << Qt::endl;
     }
     QObject::connect(&comparison, &ComparisonRun::finished, QCoreApplication::instance(), &QCoreApplication::quit);
+    stopOnSignals(&comparison);
     QCoreApplication::exec();
 
     for (size_t i = 0; i < writers.size(); ++i) {
@@ -371,6 +400,12 @@ int compareCommand(const QStringList& arguments)
     }
     for (int i = 0; i < comparison.count(); ++i)
         columns[i].figures = comparison.figures(i);
+    if (g_stoppedEarly) {
+        const TimeUs end = comparison.run(0)->trace()->endTime();
+        err() << QStringLiteral("patternscope compare: stopped at %1 s; the figures cover what was recorded")
+                     .arg(double(end) / 1e6, 0, 'f', 1)
+              << Qt::endl;
+    }
     if (parser.isSet(json))
         printJson(columns, workload, comparison.drainMs());
     else

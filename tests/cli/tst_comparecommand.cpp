@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // patternscope compare as a user meets it: the real binary, run as a child process.
+#include "waituntil.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -9,6 +11,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 namespace {
 
@@ -184,6 +187,40 @@ private Q_SLOTS:
         for (const char* row : { "delay mean", "theory", "websockets", "requests per item", "bytes per item",
                  "peak open connections", "items never delivered" })
             QVERIFY2(table.out.contains(QLatin1String(row)), row);
+    }
+
+    // Ctrl+C ends the runs gracefully: the traces are closed, the table covers what was recorded.
+    void interruptPrintsWhatWasRecorded()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess process;
+        process.start(QStringLiteral(PATTERNSCOPE_BINARY),
+            { QStringLiteral("compare"), QStringLiteral("long-polling"), QStringLiteral("websockets"),
+                QStringLiteral("--duration"), QStringLiteral("60s"), QStringLiteral("--set"),
+                QStringLiteral("produce=100ms"), QStringLiteral("-o"), dir.path() });
+        QVERIFY(process.waitForReadyRead(10000));
+        QVERIFY(process.readLine().startsWith("comparing long-polling, websockets"));
+        // Once an item has reached the WebSocket client (its trace streams to the file), interrupt.
+        const QString trace = dir.filePath(QStringLiteral("websockets.pstrace.jsonl"));
+        QVERIFY(PatternScope::Test::waitUntil(
+            [&] {
+                QFile file(trace);
+                return file.open(QIODevice::ReadOnly) && file.readAll().contains("\"items\":[");
+            },
+            15000));
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(20000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.startsWith(QStringLiteral("patternscope compare: stopped at ")), qPrintable(err));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QVERIFY2(out.contains(QStringLiteral("delay mean")), qPrintable(out));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("websockets.pstrace.jsonl"))));
+        const Result again = runCli({ QStringLiteral("compare"), QStringLiteral("--from"), dir.path() });
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.contains(QStringLiteral("long-polling")));
     }
 
     void helpNamesTheComparablePatterns()
