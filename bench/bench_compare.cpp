@@ -2,8 +2,8 @@
 // Drawing cost of the comparison view: the five comparable patterns running live at once, side by side on
 // one clock, at 1920x1080 and 1280x720 offscreen. Reports the frames each diagram painted per second (the
 // slowest one counts; target >= 50) and the time one whole-view frame takes to draw.
+#include "comparison.h"
 #include "comparisonview.h"
-#include "pattern.h"
 #include "playbackclock.h"
 #include "run.h"
 #include "sequenceview.h"
@@ -43,26 +43,23 @@ struct Result {
 
 Result measure(int width, int height)
 {
-    std::vector<std::unique_ptr<Run>> runs;
-    QList<ComparisonView::Pane> panes;
-    for (const char* id : kPatterns) {
-        const PatternInfo* info = PatternRegistry::find(QString::fromLatin1(id));
-        ParameterSet parameters(info->parameters);
-        QString error;
-        // An item every 100 ms on a 100 ms link: something is always in flight, so every diagram animates.
-        for (const char* a : { "produce=100ms", "latency=100ms", "poll=500ms", "clients=1", "subscribers=1" }) {
-            const QString assignment = QString::fromLatin1(a);
-            if (parameters.spec(assignment.section(u'=', 0, 0)))
-                parameters.assign(assignment, &error);
-        }
-        auto run = std::make_unique<Run>();
-        if (!run->start(*info, parameters, 1, &error)) {
-            std::fprintf(stderr, "%s cannot start: %s\n", id, qPrintable(error));
-            return {};
-        }
-        panes.append({ info->title, run->trace() });
-        runs.push_back(std::move(run));
+    // An item every 100 ms on a 100 ms link: something is always in flight, so every diagram animates.
+    Workload workload;
+    workload.durationMs = 0; // until stopped
+    workload.settings = { { QStringLiteral("produce"), QStringLiteral("100ms") },
+        { QStringLiteral("latency"), QStringLiteral("100ms") }, { QStringLiteral("poll"), QStringLiteral("500ms") } };
+    QStringList ids;
+    for (const char* id : kPatterns)
+        ids << QString::fromLatin1(id);
+    ComparisonRun runs;
+    QString error;
+    if (!runs.start(ids, workload, &error)) {
+        std::fprintf(stderr, "cannot start: %s\n", qPrintable(error));
+        return {};
     }
+    QList<ComparisonView::Pane> panes;
+    for (int i = 0; i < runs.count(); ++i)
+        panes.append({ runs.run(i)->info().title, runs.run(i)->trace(), runs.patternId(i), runs.parameters(i) });
     ComparisonView view;
     view.resize(width, height);
     view.setPanes(panes);
@@ -104,11 +101,11 @@ Result measure(int width, int height)
     }
     std::sort(times.begin(), times.end());
     result.frameMs = times[times.size() / 2];
-    for (const auto& run : runs)
-        result.messages += qint64(run->trace()->messages().size());
+    for (int i = 0; i < runs.count(); ++i)
+        result.messages += qint64(runs.run(i)->trace()->messages().size());
     view.setPanes({});
-    for (const auto& run : runs)
-        run->stop(0);
+    for (int i = 0; i < runs.count(); ++i)
+        runs.run(i)->stop(0);
     return result;
 }
 
