@@ -302,6 +302,8 @@ void ComparisonCharts::refresh()
     setTop(m_requests, Qt::Horizontal, ceilingFor(topRequests, 1));
     setTop(m_bytes, Qt::Horizontal, ceilingFor(topBytes, 100));
     setTop(m_connections, Qt::Horizontal, std::max(double(end) / 1e6, 1.0));
+    if (auto* axis = qobject_cast<QValueAxis*>(m_connections->axes(Qt::Horizontal).constFirst()))
+        axis->setLabelFormat(axis->max() <= 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     if (auto* axis = qobject_cast<QValueAxis*>(m_connections->axes(Qt::Vertical).constFirst())) {
         axis->setRange(0, topOpen + 1);
         axis->setTickCount(std::min(topOpen + 2, 6));
