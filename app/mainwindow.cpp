@@ -9,6 +9,7 @@
 #include "filemenu.h"
 #include "linkemulator.h"
 #include "messageinspector.h"
+#include "metricspanel.h"
 #include "parameterpanel.h"
 #include "pattern.h"
 #include "playbackbar.h"
@@ -39,6 +40,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -122,6 +124,7 @@ MainWindow::~MainWindow()
     // Views first: they hold pointers into the trace the run owns.
     m_view->setTrace(nullptr);
     m_inspector->setTrace(nullptr);
+    m_metrics->setTrace(nullptr);
     m_model->setTrace(nullptr);
     m_clock->setTrace(nullptr);
 }
@@ -197,6 +200,9 @@ void MainWindow::buildLayout()
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(EventTableModel::LabelColumn, QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
+    // Its scroll bars' minimum (70 px) and the Events/Metrics tabs above it would hold a 1280×720 window
+    // at scale 1.5 taller than the screen: two rows' height is enough.
+    m_table->setMinimumHeight(40);
     m_filterBar = new EventFilterBar(m_filter, this);
     auto* bottom = new QWidget(this);
     auto* bottomLayout = new QVBoxLayout(bottom);
@@ -206,8 +212,16 @@ void MainWindow::buildLayout()
 
     auto* main = new QSplitter(Qt::Vertical, this);
     main->addWidget(top);
-    main->addWidget(bottom);
-    m_presenter->setSidePanes({ parameters, inspectorArea, bottom });
+    // The run's figures and delay chart share the bottom with the event table: at 1280×720 only it is wide
+    // enough for a chart over time, and the right column has the textbook and the inspector.
+    m_metrics = new MetricsPanel(this);
+    auto* lower = new QTabWidget(this);
+    lower->setDocumentMode(true);
+    lower->addTab(bottom, tr("Events"));
+    lower->addTab(m_metrics, tr("Metrics"));
+    m_metrics->showIn(lower);
+    main->addWidget(lower);
+    m_presenter->setSidePanes({ parameters, inspectorArea, lower });
     main->setStretchFactor(0, 3);
     main->setStretchFactor(1, 1);
     main->setSizes({ 640, 200 });
@@ -329,6 +343,7 @@ void MainWindow::buildActions()
     connect(compactAxis, &QAction::triggered, this, [this] { m_view->setAxis(SequenceGeometry::Axis::Compact); });
     addDetailActions(view);
     view->addAction(m_textbook->toggleAction());
+    view->addAction(m_metrics->toggleAction());
     view->addSeparator();
     m_presenter->addThemeMenu(view);
     view->addSeparator();
@@ -431,6 +446,7 @@ void MainWindow::showTrace(Trace* trace, bool recording)
     m_view->setTrace(trace);
     m_view->setFollowing(true);
     m_textbook->setTrace(trace);
+    m_metrics->setTrace(trace);
     m_model->setTrace(trace);
     m_inspector->setTrace(trace);
     m_caption->setTrace(trace);

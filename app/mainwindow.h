@@ -25,6 +25,7 @@ class EventFilterModel;
 class EventTableModel;
 class FileMenu;
 class MessageInspector;
+class MetricsPanel;
 class ParameterPanel;
 class PlaybackBar;
 class PlaybackClock;
@@ -68,6 +69,7 @@ public:
     Trace* trace() const;
     QTableView* table() const { return m_table; }
     MessageInspector* inspector() const { return m_inspector; }
+    MetricsPanel* metricsPanel() const { return m_metrics; }
     CaptionBar* captionBar() const { return m_caption; }
     EventFilterModel* filterModel() const { return m_filter; }
     ParameterPanel* parameterPanel() const { return m_parameters; }
@@ -119,6 +121,7 @@ private:
     PlaybackBar* m_playback = nullptr;
     CaptionBar* m_caption = nullptr;
     MessageInspector* m_inspector = nullptr;
+    MetricsPanel* m_metrics = nullptr;
     EventTableModel* m_model = nullptr;
     EventFilterModel* m_filter = nullptr;
     EventFilterBar* m_filterBar = nullptr;
