@@ -113,7 +113,8 @@ MetricsPanel::MetricsPanel(QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumSize(figures->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width(), 40);
+    scroll->setMinimumHeight(40);
+    m_figures = scroll;
     layout->addWidget(scroll);
 
     m_chart = new QChart;
@@ -241,6 +242,8 @@ void MetricsPanel::refresh()
     m_timeAxis->setLabelFormat(m_timeAxis->max() <= 5 ? tr("%.1f s") : tr("%.0f s"));
     m_delayAxis->setRange(0, std::max(top * 1.1, 10.0));
     m_delayAxis->applyNiceNumbers();
+    // Three labels fit the short panel; more are elided to "…".
+    m_delayAxis->setTickCount(3);
 
     // The cuts: one dashed vertical line each, one entry in the legend.
     QList<double> cuts;
@@ -276,6 +279,10 @@ void MetricsPanel::refresh()
         const double t = m_cuts.at(cut++);
         static_cast<QLineSeries*>(s)->replace({ { t, 0 }, { t, ceiling } });
     }
+    // As wide as the longest figure needs: values change width as they grow.
+    const int width = m_figures->widget()->sizeHint().width() + m_figures->verticalScrollBar()->sizeHint().width();
+    if (width > m_figures->minimumWidth())
+        m_figures->setMinimumWidth(width);
     m_costUs = cost.nsecsElapsed() / 1000;
     Q_EMIT refreshed();
 }

@@ -14,6 +14,7 @@ class QChartView;
 class QLabel;
 class QTabWidget;
 class QScatterSeries;
+class QScrollArea;
 class QValueAxis;
 
 namespace PatternScope {
@@ -73,6 +74,7 @@ private:
     QList<QLabel*> m_values;
     QChart* m_chart = nullptr;
     QChartView* m_view = nullptr;
+    QScrollArea* m_figures = nullptr;
     QScatterSeries* m_delays = nullptr;
     QValueAxis* m_timeAxis = nullptr;
     QValueAxis* m_delayAxis = nullptr;
