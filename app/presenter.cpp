@@ -231,8 +231,13 @@ void Presenter::setPresenterLayout(bool on)
             m_splitterSizes.append({ splitter, splitter->sizes() });
     }
     for (QWidget* pane : std::as_const(m_panes)) {
-        if (pane)
-            pane->setVisible(!on);
+        if (!pane)
+            continue;
+        pane->setVisible(!on);
+        // Before the window is shown nothing tells the panes' ancestors that their minimum changed: the main
+        // window's layout would keep the normal layout's (too wide for 640 px at QT_SCALE_FACTOR 2).
+        for (QWidget* w = pane->parentWidget(); w && w != m_window; w = w->parentWidget())
+            w->updateGeometry();
     }
     // The window's minimum follows at once, so it can be made as small as the diagram alone allows.
     if (QLayout* layout = m_window->layout()) {

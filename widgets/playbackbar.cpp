@@ -102,10 +102,11 @@ PlaybackBar::PlaybackBar(QWidget* parent)
     m_scrub = new ScrubSlider(Qt::Horizontal, this);
     m_scrub->setAccessibleName(tr("Playback position"));
     m_scrub->setRange(0, kScrubSteps);
+    // The scrub bar gives way first, down to a width a pointer still hits.
+    m_scrub->setMinimumWidth(60);
     m_time = new QLabel(this);
     m_time->setAccessibleName(tr("Playback time"));
-    // Room for minutes, so the scrub bar does not shrink as the readout grows.
-    m_time->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("00 min 00.00 s / 00 min 00.00 s")));
+    m_time->setToolTip(tr("Playback position / end of the recording"));
     m_time->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_live = new QToolButton(this);
     m_live->setText(tr("● Live"));
@@ -115,11 +116,13 @@ PlaybackBar::PlaybackBar(QWidget* parent)
     layout->addWidget(m_back);
     layout->addWidget(m_play);
     layout->addWidget(m_forward);
-    layout->addWidget(new QLabel(tr("Speed"), this));
+    m_speedLabel = new QLabel(tr("Speed"), this);
+    layout->addWidget(m_speedLabel);
     layout->addWidget(m_speed);
     layout->addWidget(m_scrub, 1);
     layout->addWidget(m_time);
     layout->addWidget(m_live);
+    measure();
 
     m_refresh.setInterval(100);
     connect(&m_refresh, &QTimer::timeout, this, &PlaybackBar::refresh);
@@ -148,7 +151,92 @@ void PlaybackBar::setClock(PlaybackClock* clock)
 
 QString PlaybackBar::timeText() const
 {
-    return m_time->text();
+    return m_timeText;
+}
+
+void PlaybackBar::setTimeText(const QString& text)
+{
+    m_timeText = text;
+    m_time->setText(m_compact ? text.section(QStringLiteral(" / "), 0, 0) : text);
+}
+
+int PlaybackBar::timeWidth(bool compact) const
+{
+    // Room for minutes, so the scrub bar does not shrink as the readout grows.
+    return fontMetrics().horizontalAdvance(
+               compact ? QStringLiteral("00 min 00.00 s") : QStringLiteral("00 min 00.00 s / 00 min 00.00 s"))
+        + 2;
+}
+
+void PlaybackBar::applyCompact(bool compact)
+{
+    m_compact = compact;
+    m_speedLabel->setVisible(!compact);
+    m_time->setMinimumWidth(timeWidth(compact));
+    setTimeText(m_timeText);
+}
+
+void PlaybackBar::measure()
+{
+    const bool compact = m_compact;
+    for (const bool c : { true, false }) {
+        applyCompact(c);
+        layout()->invalidate();
+        const QSize minimum = layout()->totalMinimumSize();
+        if (c)
+            m_compactMinimum = minimum;
+        else
+            m_fullMinimumWidth = minimum.width();
+    }
+    applyCompact(compact);
+    layout()->invalidate();
+}
+
+QSize PlaybackBar::minimumSizeHint() const
+{
+    return m_compactMinimum;
+}
+
+void PlaybackBar::setCompact(bool compact)
+{
+    if (compact == m_compact)
+        return;
+    applyCompact(compact);
+    // Laid out again now, not at the next turn of the event loop: no frame shows the controls squeezed.
+    layout()->activate();
+}
+
+void PlaybackBar::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Either way the minimum asked for is the same, so the window's layout does not move for it.
+    setCompact(width() < m_fullMinimumWidth);
+}
+
+bool PlaybackBar::event(QEvent* event)
+{
+    // The style's polish changes the controls' sizes: measured again once they have it.
+    if (event->type() == QEvent::Polish) {
+        const bool handled = QWidget::event(event);
+        for (QWidget* child : findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+            child->ensurePolished();
+        measure();
+        return handled;
+    }
+    return QWidget::event(event);
+}
+
+void PlaybackBar::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // A larger text (the presenter's font scale) needs a wider readout.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        for (QWidget* child : findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+            child->ensurePolished();
+        measure();
+        setCompact(width() < m_fullMinimumWidth);
+        updateGeometry();
+    }
 }
 
 TimeUs PlaybackBar::readoutStep() const
@@ -178,7 +266,7 @@ void PlaybackBar::refresh()
     m_updating = false;
     showSpeed(m_clock->speed());
     const TimeUs step = readoutStep();
-    m_time->setText(QStringLiteral("%1 / %2").arg(Units::clockAtStep(position, step), Units::clockAtStep(head, step)));
+    setTimeText(QStringLiteral("%1 / %2").arg(Units::clockAtStep(position, step), Units::clockAtStep(head, step)));
     // A finished trace held at its end is stopped, not live: Play replays it, and there is no head to follow.
     const bool stopped = mode == PlaybackClock::Mode::Live && !m_clock->isRecording();
     const bool running = mode != PlaybackClock::Mode::Paused && !stopped;

@@ -35,8 +35,25 @@ public:
     static double fasterThan(double speed);
     static double slowerThan(double speed);
 
+    // Narrow (a presenter layout at QT_SCALE_FACTOR 2 has 640 px for everything), the bar drops its "Speed"
+    // word and the readout's end of recording (both stay in tooltips) rather than push the window past the
+    // screen; the minimum it asks for is the compact one.
+    bool isCompact() const { return m_compact; }
+    QSize minimumSizeHint() const override;
+
+protected:
+    bool event(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
 private:
     void refresh();
+    void setTimeText(const QString& text);
+    void setCompact(bool compact);
+    void applyCompact(bool compact);
+    // The minimum widths of the full bar and of the compact one, measured from the layout.
+    void measure();
+    int timeWidth(bool compact) const;
     void scrubbed(int value);
     void showSpeed(double speed);
 
@@ -46,7 +63,12 @@ private:
     QToolButton* m_forward = nullptr;
     QComboBox* m_speed = nullptr;
     QSlider* m_scrub = nullptr;
+    QLabel* m_speedLabel = nullptr;
     QLabel* m_time = nullptr;
+    QString m_timeText;
+    bool m_compact = false;
+    QSize m_compactMinimum;
+    int m_fullMinimumWidth = 0;
     QToolButton* m_live = nullptr;
     QTimer m_refresh;
     bool m_updating = false;

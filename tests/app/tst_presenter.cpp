@@ -18,6 +18,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 using namespace PatternScope;
 
@@ -51,6 +52,27 @@ QStringList clipped(const QWidget& window)
                        .arg(r.height());
     }
     return out;
+}
+
+// The widgets that ask for the most width or height: what keeps a window's minimum up, for a failure's message.
+QString widest(const QWidget& window, Qt::Orientation orientation)
+{
+    QList<std::pair<int, QString>> sizes;
+    for (const QWidget* w : window.findChildren<QWidget*>()) {
+        if (!w->isVisibleTo(&window) || w->isWindow())
+            continue;
+        const QSize min = w->minimumSize().expandedTo(w->minimumSizeHint());
+        sizes.append({ orientation == Qt::Horizontal ? min.width() : min.height(),
+            QStringLiteral("%1 %2 in %3")
+                .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName(),
+                    w->parentWidget() ? QString::fromLatin1(w->parentWidget()->metaObject()->className())
+                                      : QString()) });
+    }
+    std::sort(sizes.begin(), sizes.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    QStringList out;
+    for (int i = 0; i < std::min<int>(12, int(sizes.size())); ++i)
+        out << QStringLiteral("%1 %2").arg(sizes[i].second).arg(sizes[i].first);
+    return out.join(QStringLiteral(", "));
 }
 
 QAction* actionNamed(const QWidget& window, const QString& text)
@@ -147,6 +169,52 @@ private Q_SLOTS:
         // The diagram is the biggest thing in the window.
         const QSize diagram = window.sequenceView()->size();
         QVERIFY2(diagram.width() >= size.width() / 3 && diagram.height() >= size.height() / 4,
+            qPrintable(QStringLiteral("diagram %1×%2").arg(diagram.width()).arg(diagram.height())));
+    }
+
+    // QT_SCALE_FACTOR 2 on a 1280×720 projector leaves 640×360 device-independent pixels: the presenter layout
+    // fits it, and the normal layout fits 1280×720 at 1.25 (1024×576). The window's minimum is what would
+    // otherwise push it past the screen's edge; every control is then inside the window, none cut off.
+    void theMinimumFitsScaledScreens_data()
+    {
+        QTest::addColumn<bool>("presenter");
+        QTest::addColumn<QSize>("screen");
+        QTest::addColumn<double>("fontScale");
+        QTest::addRow("normal, 1280×720 at 1.25") << false << QSize(1024, 576) << 1.0;
+        QTest::addRow("normal, 1366×768 at 1.5") << false << QSize(910, 512) << 1.0;
+        QTest::addRow("presenter, 1280×720 at 2") << true << QSize(640, 360) << 1.0;
+        QTest::addRow("presenter, 1366×768 at 2") << true << QSize(683, 384) << 1.0;
+        QTest::addRow("presenter, 1280×720 at 1.5, larger text") << true << QSize(853, 480) << 1.3;
+    }
+
+    void theMinimumFitsScaledScreens()
+    {
+        QFETCH(bool, presenter);
+        QFETCH(QSize, screen);
+        QFETCH(double, fontScale);
+        MainWindow window;
+        window.presenter()->setFontScale(fontScale);
+        QVERIFY(window.selectPattern(QStringLiteral("long-polling")));
+        window.presenter()->setPresenterLayout(presenter);
+        // Asked before the window is shown, as it is when it opens on a small screen, and after.
+        const QSize before = window.minimumSizeHint();
+        QVERIFY2(before.width() <= screen.width() && before.height() <= screen.height(),
+            qPrintable(QStringLiteral("minimum before showing %1×%2").arg(before.width()).arg(before.height())));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QSize min = window.minimumSizeHint();
+        QVERIFY2(min.width() <= screen.width(),
+            qPrintable(QStringLiteral("minimum width %1: %2").arg(min.width()).arg(widest(window, Qt::Horizontal))));
+        QVERIFY2(min.height() <= screen.height(),
+            qPrintable(QStringLiteral("minimum height %1: %2").arg(min.height()).arg(widest(window, Qt::Vertical))));
+        window.resize(screen);
+        QTRY_COMPARE(window.size(), screen);
+        const QStringList outside = clipped(window);
+        QVERIFY2(outside.isEmpty(), qPrintable(outside.join(QStringLiteral("; "))));
+        // The diagram keeps a useful share of the room: most of it without the side panes.
+        const QSize diagram = window.sequenceView()->size();
+        const int share = presenter ? 2 : 3; // half, or in the normal layout beside two panes a third
+        QVERIFY2(diagram.width() >= screen.width() / share && diagram.height() >= screen.height() / 4,
             qPrintable(QStringLiteral("diagram %1×%2").arg(diagram.width()).arg(diagram.height())));
     }
 

@@ -7,10 +7,13 @@
 
 #include <QComboBox>
 #include <QRegularExpression>
+#include <QLabel>
+#include <QLayout>
 #include <QSet>
 #include <QSlider>
 #include <QTest>
 #include <QToolButton>
+#include <climits>
 
 using namespace PatternScope;
 
@@ -161,6 +164,64 @@ private Q_SLOTS:
         QCOMPARE(f.clock.speed(), 5.0);
         Q_EMIT box->activated(five); // again: still applied, nothing toggles
         QCOMPARE(f.clock.speed(), 5.0);
+    }
+
+    // Squeezed (640 px for the whole window at QT_SCALE_FACTOR 2), the bar drops the "Speed" word and the
+    // readout's end rather than asking for more room; given room again, both come back. The minimum it asks for
+    // is the same either way, and every control keeps the room it needs.
+    void narrowTheBarIsCompact()
+    {
+        Fixture f;
+        f.clock.seek(28'150'000);
+        auto* speed = [&f]() -> QLabel* {
+            for (QLabel* l : f.bar.findChildren<QLabel*>()) {
+                if (l->text() == QStringLiteral("Speed"))
+                    return l;
+            }
+            return nullptr;
+        }();
+        QVERIFY(speed);
+        QLabel* readout = nullptr;
+        for (QLabel* l : f.bar.findChildren<QLabel*>()) {
+            if (l->accessibleName() == QStringLiteral("Playback time"))
+                readout = l;
+        }
+        QVERIFY(readout);
+        const QSize minimum = f.bar.minimumSizeHint();
+        // 640 px at QT_SCALE_FACTOR 2 leave about 500 beside the textbook column of a presenter layout.
+        QVERIFY2(minimum.width() <= 460, qPrintable(QString::number(minimum.width())));
+
+        // Alone as a window its layout would hold it at the full minimum; in the main window the bar's own
+        // minimumSizeHint is what its parent's layout asks.
+        f.bar.layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        f.bar.resize(f.bar.sizeHint().expandedTo(QSize(900, 30)));
+        f.bar.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&f.bar));
+        QVERIFY(!f.bar.isCompact());
+        QVERIFY(speed->isVisible());
+        QCOMPARE(readout->text(), f.bar.timeText());
+        QVERIFY(readout->text().contains(QStringLiteral(" / ")));
+
+        f.bar.resize(minimum.width(), f.bar.height());
+        QTRY_VERIFY(f.bar.isCompact());
+        QVERIFY(!speed->isVisible());
+        QCOMPARE(f.bar.minimumSizeHint(), minimum);
+        QCOMPARE(readout->text(), f.position());
+        QVERIFY(f.bar.timeText().contains(QStringLiteral(" / "))); // the whole readout is still there to read
+        for (const QWidget* w : f.bar.findChildren<QWidget*>()) {
+            if (!w->isVisible())
+                continue;
+            QVERIFY2(w->width()
+                    >= std::min(w->minimumSizeHint().width(), w->minimumWidth() > 0 ? w->minimumWidth() : INT_MAX),
+                qPrintable(QStringLiteral("%1 %2 px").arg(w->accessibleName()).arg(w->width())));
+            QVERIFY2(f.bar.rect().contains(w->geometry()), qPrintable(w->accessibleName()));
+        }
+        QVERIFY(readout->width() >= readout->fontMetrics().horizontalAdvance(readout->text()));
+
+        f.bar.resize(900, f.bar.height());
+        QTRY_VERIFY(!f.bar.isCompact());
+        QVERIFY(speed->isVisible());
+        QCOMPARE(readout->text(), f.bar.timeText());
     }
 
     // Paused while a run records, the picture holds but the readout's head keeps counting (slowly).
