@@ -167,12 +167,28 @@ void SequenceGeometry::fitToWidth(double width, int participants)
     constexpr double laneShare = 0.13;
     constexpr double minLane = 140.0;
     constexpr double maxLane = 240.0;
-    const double lane = std::clamp(width * laneShare, minLane, maxLane);
+    // Where the lifelines do not fit at those widths (four clients and a server at 1280×720), lanes and then
+    // columns give way down to these before the view scrolls sideways: a lifeline off screen costs the
+    // reader more than labels on narrower columns.
+    constexpr double tightLane = 100.0;
+    constexpr double tightColumn = 96.0;
     const double room = width - ViewRulerWidth;
-    double fit = participants > 0 ? room / participants : MinColumnWidth;
-    if (fit / 2 - LaneGap < lane && participants > 1)
-        fit = (room - 2 * (lane + LaneGap)) / (participants - 1);
-    setColumns(ViewRulerWidth, std::max(MinColumnWidth, fit));
+    const auto columnFor = [&](double lane) {
+        const double fit = participants > 0 ? room / participants : MinColumnWidth;
+        if (fit / 2 - LaneGap < lane && participants > 1)
+            return (room - 2 * (lane + LaneGap)) / (participants - 1);
+        return fit;
+    };
+    double lane = std::clamp(width * laneShare, minLane, maxLane);
+    double column = columnFor(lane);
+    if (column < MinColumnWidth && participants > 1) {
+        // The lane that leaves the columns exactly their comfortable width, but no narrower than tight.
+        lane = std::clamp((room - MinColumnWidth * (participants - 1)) / 2 - LaneGap, tightLane, lane);
+        column = std::max(tightColumn, columnFor(lane));
+    } else {
+        column = std::max(MinColumnWidth, column);
+    }
+    setColumns(ViewRulerWidth, column);
     setLanes(lane, lane);
 }
 

@@ -71,7 +71,8 @@ public:
     void setColumns(double rulerWidth, double columnWidth);
     // Columns and notes lanes for a view `width` pixels wide, as the window lays them out (video frames too):
     // the columns share the width, the lanes take the half columns beside the outer lifelines, and more of the
-    // width when those are narrower than a lane.
+    // width when those are narrower than a lane. Where the lifelines do not fit, lanes and columns narrow (to
+    // 100 and 96 px) before the view scrolls sideways.
     void fitToWidth(double width, int participants);
     static constexpr double ViewRulerWidth = 68.0;
     static constexpr double MinColumnWidth = 150.0;

@@ -81,6 +81,46 @@ private Q_SLOTS:
         QCOMPARE(f.g.participantAt(100), -1); // the left lane
     }
 
+    void fittingKeepsEveryLifelineInView_data()
+    {
+        QTest::addColumn<double>("width");
+        QTest::addColumn<int>("participants");
+        QTest::addColumn<bool>("fits");
+        // The diagram's viewport in the window at 1280×720 (about 700 px) and 1440×900, and a video frame.
+        QTest::newRow("700 px, 3") << 700.0 << 3 << true;
+        QTest::newRow("700 px, 5 (four clients and a server)") << 700.0 << 5 << true;
+        // Six need more than the narrowest columns give: it scrolls rather than squeezing them further.
+        QTest::newRow("700 px, 6") << 700.0 << 6 << false;
+        QTest::newRow("830 px, 5") << 830.0 << 5 << true;
+        QTest::newRow("1280 px, 5") << 1280.0 << 5 << true;
+    }
+
+    void fittingKeepsEveryLifelineInView()
+    {
+        QFETCH(double, width);
+        QFETCH(int, participants);
+        QFETCH(bool, fits);
+        Trace trace;
+        for (int i = 0; i < participants; ++i)
+            trace.addParticipant(QStringLiteral("P%1").arg(i), Participant::Role::Client);
+        SequenceGeometry g;
+        g.setTrace(&trace);
+        g.fitToWidth(width, participants);
+        // Where the comfortable widths fit, they are kept; otherwise lanes and columns narrow so nothing
+        // scrolls sideways.
+        QVERIFY2((g.contentWidth() <= width + 0.5) == fits,
+            qPrintable(QStringLiteral("%1 px wide in %2 px").arg(g.contentWidth()).arg(width)));
+        if (fits)
+            QVERIFY(g.columnWidth() >= 96.0);
+        else
+            QCOMPARE(g.columnWidth(), 96.0);
+        using Lane = SequenceGeometry::Lane;
+        QVERIFY(g.laneRight(Lane::Right) - g.laneLeft(Lane::Right) >= 100.0);
+        QVERIFY(g.laneRight(Lane::Left) - g.laneLeft(Lane::Left) >= 100.0);
+        if (width >= 1280)
+            QCOMPARE(g.columnWidth() >= SequenceGeometry::MinColumnWidth, true);
+    }
+
     void clientsLeftServersMiddleSubscribersRight()
     {
         Trace trace;
