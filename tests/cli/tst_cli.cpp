@@ -159,8 +159,13 @@ private Q_SLOTS:
             } else if (m.kind == Message::Kind::HttpResponse) {
                 const Message* request = requests.value(m.correlation);
                 QVERIFY2(request, qPrintable(m.label));
-                QVERIFY(qAbs(request->oneWayDelay() - 100'000) <= 10'000);
-                QVERIFY(qAbs(m.oneWayDelay() - 100'000) <= 10'000);
+                // The link holds each byte 100 ms: never much less; more only as late as a loaded machine
+                // runs the timer (a CI neighbour compiling on both cores added 10+ ms here).
+                for (const Message* each : { request, &m }) {
+                    const TimeUs delay = each->oneWayDelay();
+                    QVERIFY2(delay >= 95'000 && delay <= 140'000,
+                        qPrintable(QStringLiteral("%1: %2 µs one way").arg(each->label).arg(delay)));
+                }
                 ++pairs;
             }
         }
