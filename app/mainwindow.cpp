@@ -49,6 +49,33 @@ namespace PatternScope {
 
 namespace {
 
+// The event table's columns as wide as what they usually hold, so the message column keeps the rest: at the
+// default 100 px each, a window 853 px wide (1280×720 at QT_SCALE_FACTOR 1.5) left it a few letters.
+void fitTableColumns(QTableView* table)
+{
+    static const struct {
+        int column;
+        const char* widest;
+    } samples[] = {
+        { EventTableModel::SeqColumn, "00000" },
+        { EventTableModel::SentColumn, "000.000 s" },
+        { EventTableModel::FromColumn, "Subscriber A" },
+        { EventTableModel::ToColumn, "Subscriber A" },
+        { EventTableModel::KindColumn, "http-response" },
+        { EventTableModel::DelayColumn, "0000.0 ms" },
+        { EventTableModel::BytesColumn, "000000" },
+        { EventTableModel::StateColumn, "delivered" },
+    };
+    const QFontMetrics metrics(table->font());
+    const int padding = 2 * table->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, table) + 12;
+    for (const auto& sample : samples) {
+        const QString title = table->model()->headerData(sample.column, Qt::Horizontal).toString();
+        const int width
+            = std::max(metrics.horizontalAdvance(QLatin1String(sample.widest)), metrics.horizontalAdvance(title));
+        table->horizontalHeader()->resizeSection(sample.column, width + padding);
+    }
+}
+
 // View menu: how long an idle gap must be to fold, and whether the filter bar's kinds also narrow the diagram
 // (as Wireshark's flow graph follows its display filter). Both are remembered.
 void addDiagramActions(QMenu* view, SequenceView* diagram, EventFilterModel* filter)
@@ -199,6 +226,10 @@ void MainWindow::buildLayout()
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(EventTableModel::LabelColumn, QHeaderView::Stretch);
+    fitTableColumns(m_table);
+    // Queued: the application font reaches the table first.
+    connect(
+        m_presenter, &Presenter::fontScaleChanged, m_table, [this] { fitTableColumns(m_table); }, Qt::QueuedConnection);
     m_table->setAlternatingRowColors(true);
     // Its scroll bars' minimum (70 px) and the Events/Metrics tabs above it would hold a 1280×720 window
     // at scale 1.5 taller than the screen: two rows' height is enough.
