@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "clirun.h"
 #include "exchanges.h"
 #include "exportformats.h"
 #include "pictures.h"
@@ -23,31 +24,13 @@ using namespace PatternScope;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = PatternScope::Test::CliResult;
 
 Result runCli(const QStringList& arguments, int timeoutMs = 60000,
     const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.setProgram(QStringLiteral(PATTERNSCOPE_BINARY));
-    process.setArguments(arguments);
-    process.start();
-    Result result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return PatternScope::Test::runProgram(
+        QStringLiteral(PATTERNSCOPE_BINARY), arguments, timeoutMs, QString(), environment);
 }
 
 // Messages of this kind that brought items to a client.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // patternscope compare as a user meets it: the real binary, run as a child process.
+#include "clirun.h"
 #include "waituntil.h"
 
 #include <QDir>
@@ -15,31 +16,11 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = PatternScope::Test::CliResult;
 
 Result runCli(const QStringList& arguments, const QString& workingDirectory = QString(), int timeoutMs = 90000)
 {
-    QProcess process;
-    process.setProgram(QStringLiteral(PATTERNSCOPE_BINARY));
-    process.setArguments(arguments);
-    if (!workingDirectory.isEmpty())
-        process.setWorkingDirectory(workingDirectory);
-    process.start();
-    Result result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return PatternScope::Test::runProgram(QStringLiteral(PATTERNSCOPE_BINARY), arguments, timeoutMs, workingDirectory);
 }
 
 QJsonArray patternsOf(const QString& json)
