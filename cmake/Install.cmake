@@ -7,6 +7,19 @@
 set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
     WORLD_READ WORLD_EXECUTE)
 
+# The desktop integration from resources/: the launcher entry, the AppStream metadata, the file types (named
+# after the app id, as shared-mime-info's packages/ directory expects) and the icon in every size, where the
+# freedesktop specifications tell desktops to look. dpkg's triggers refresh the desktop, MIME and icon caches.
+set(app_id org.patternscope.PatternScope)
+install(FILES resources/${app_id}.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+install(FILES resources/${app_id}.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
+install(FILES resources/${app_id}.mime.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/mime/packages RENAME ${app_id}.xml)
+foreach(size 16 22 24 32 48 64 128 256)
+    install(FILES resources/icons/hicolor/${size}x${size}/${app_id}.png
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}/apps)
+endforeach()
+install(FILES resources/icons/${app_id}.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+
 # The manual page: written by hand in docs/, with the version filled in, gzipped as man-db and Debian policy
 # expect (-n: no name or time stamp inside, so the build is reproducible).
 configure_file(${PROJECT_SOURCE_DIR}/docs/patternscope.1.in ${PROJECT_BINARY_DIR}/docs/patternscope.1 @ONLY)

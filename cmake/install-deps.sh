@@ -8,10 +8,14 @@
 set -eu
 
 # libqt6opengl6-dev: Qt6Charts' CMake package needs Qt6OpenGL's, which bookworm's qt6-charts-dev does not pull in.
+# desktop-file-utils … file: the install tests (tests/install) validate the launcher, metainfo, MIME file and man
+# page, and build the Debian package (cpack runs dpkg-shlibdeps and file); lintian is left out (heavy), that check
+# is skipped without it.
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
 qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev qt6-charts-dev libqt6opengl6-dev
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
-fonts-dejavu-core plantuml chromium ffmpeg"
+fonts-dejavu-core plantuml chromium ffmpeg
+desktop-file-utils appstream libxml2-utils shared-mime-info groff-base man-db dpkg-dev file"
 
 missing=""
 for package in $packages; do
