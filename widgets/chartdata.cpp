@@ -106,17 +106,6 @@ Figures figures(const Trace& trace)
     Figures f;
     f.metrics = computeMetrics(trace);
     f.bytes = f.metrics.bytesOnWire;
-    if (f.metrics.openConnections > 0) {
-        QSet<int> open;
-        for (const Connection& c : trace.connections()) {
-            if (c.isOpen())
-                open.insert(c.id);
-        }
-        for (const Message& message : trace.messages()) {
-            if (message.state == Message::State::Delivered && open.contains(message.connection))
-                f.bytes += message.bytes;
-        }
-    }
     if (f.metrics.deliveries > 0) {
         f.requestsPerItem = double(f.metrics.requests) / double(f.metrics.deliveries);
         f.bytesPerItem = double(f.bytes) / double(f.metrics.deliveries);

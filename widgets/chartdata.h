@@ -43,8 +43,8 @@ struct Spread {
 };
 Spread spread(QList<TimeUs> delays);
 
-// The figures a run is compared by, live: bytes include those of connections still open (the link
-// counts a connection's bytes when it closes; until then its delivered messages' sizes stand in).
+// The figures a run is compared by, live (bytes include those of connections still open, as
+// Metrics::bytesOnWire counts them).
 struct Figures {
     Metrics metrics;
     qint64 bytes = 0;

@@ -13,9 +13,13 @@ Definitions (the same as patterns/core/metrics.cpp and figures.cpp):
 - delay: the delivering message's "received" minus the item's note "at" (microseconds);
   mean is the integer mean (truncated); p50/p95 are nearest-rank: the ceil(f*n)-th smallest;
 - requests: messages of kind http-request; empty answers: http-response with status 204;
-- bytes on the wire: the sum of "up" + "down" over connection-closed lines;
+- bytes on the wire: the sum of "up" + "down" over connection-closed lines, and for a connection never
+  closed (a trace cut short) the "bytes" of the messages delivered on it;
 - peak open connections: +1 at each "opened", -1 at each "closed", closes first at equal times;
-- lost messages: "lost" lines; requests/bytes per item: divided by the deliveries.
+- lost messages: "lost" lines, but for unheard close answers: a lost ws-close sent on a connection whose
+  receiver had sent a ws-close before it (lower seq) and a TCP "close" no later than the loss, on a
+  connection not closed for reason "cut" (Qt 6.4 closes TCP without waiting for the answer);
+- requests/bytes per item: divided by the deliveries.
 """
 import json
 import math
@@ -23,8 +27,8 @@ import sys
 
 
 def figures(path):
-    participants, notes_at, messages, delivered, lost = {}, {}, {}, {}, 0
-    opened, closed, bytes_on_wire, header = {}, {}, 0, {}
+    participants, notes_at, messages, delivered, lost_at = {}, {}, {}, {}, {}
+    opened, closed, bytes_on_wire, header, close_reason = {}, {}, 0, {}, {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
@@ -42,13 +46,38 @@ def figures(path):
                 messages[r["seq"]] = r
             elif t == "delivered":
                 delivered[r["seq"]] = r["received"]
+                for key in ("bytes", "conn"):  # the receiver may know them better
+                    if key in r and r[key] >= 0:
+                        messages[r["seq"]][key] = r[key]
             elif t == "lost":
-                lost += 1
+                lost_at[r["seq"]] = r["at"]
             elif t == "connection":
                 opened[r["id"]] = r["opened"]
             elif t == "connection-closed":
                 closed[r["id"]] = r["closed"]
+                close_reason[r["id"]] = r.get("reason", "")
                 bytes_on_wire += r.get("up", 0) + r.get("down", 0)
+    for seq, m in messages.items():
+        if seq in delivered and m.get("conn", -1) in opened and m["conn"] not in closed:
+            bytes_on_wire += m.get("bytes", 0)
+    first_close_frame, tcp_closed = {}, {}
+    for seq in sorted(messages):
+        m = messages[seq]
+        key = (m.get("conn", -1), m["from"])
+        if m["kind"] == "ws-close":
+            first_close_frame.setdefault(key, seq)
+        elif m["kind"] == "close":
+            tcp_closed.setdefault(key, m["sent"])
+
+    def unheard_answer(seq):
+        m = messages[seq]
+        peer = (m.get("conn", -1), m["to"])
+        return (m["kind"] == "ws-close" and first_close_frame.get(peer, seq + 1) < seq
+                and tcp_closed.get(peer, lost_at[seq] + 1) <= lost_at[seq]
+                and close_reason.get(m.get("conn", -1)) != "cut")
+
+    unheard = sum(1 for seq in lost_at if unheard_answer(seq))
+    lost = len(lost_at) - unheard
     clients = {pid for pid, role in participants.items() if role in ("client", "subscriber", "external")}
     seen, delays, duplicates = set(), [], 0
     for seq in sorted(messages):
@@ -91,6 +120,7 @@ def figures(path):
         "connections": len(opened),
         "peakOpenConnections": peak,
         "lostMessages": lost,
+        "unheardCloseAnswers": unheard,
         "duplicates": duplicates,
         "undelivered": max(0, len(notes_at) * len(clients) - n),
     }

@@ -48,7 +48,8 @@ bool receivesItems(const Participant& participant);
 QList<qint64> deliveredItems(const Trace& trace);
 
 // The theory of `patternId`'s mean delay for these parameters, given how many deliveries the mean is
-// taken over (a sampled mean wanders; the range allows two standard deviations where that is known).
+// taken over: a sampled mean wanders (three standard deviations where that is known), and a few items
+// share the machinery's occasional stall among fewer, so the range is wider for small n.
 DelayTheory delayTheory(const QString& patternId, const ParameterSet& parameters, qsizetype deliveries);
 
 PatternFigures figuresFor(const QString& patternId, const Trace& trace, const ParameterSet& parameters);
