@@ -2,6 +2,7 @@
 #include "comparisoncharts.h"
 
 #include "chartstyle.h"
+#include "throttledrefresh.h"
 #include "trace.h"
 
 #include <QEvent>
@@ -117,44 +118,23 @@ ComparisonCharts::ComparisonCharts(QWidget* parent)
     arrange();
     restyle();
 
-    m_throttle.setSingleShot(true);
-    m_throttle.setInterval(RefreshIntervalMs);
-    connect(&m_throttle, &QTimer::timeout, this, &ComparisonCharts::refresh);
+    m_throttle = new ThrottledRefresh(
+        this, RefreshIntervalMs, [this] { refresh(); }, [this] { restyle(); });
 }
 
 ComparisonCharts::~ComparisonCharts() = default;
 
 void ComparisonCharts::setTraces(const QList<Entry>& traces)
 {
-    for (const Shown& shown : std::as_const(m_entries)) {
-        if (shown.trace)
-            disconnect(shown.trace, nullptr, this, nullptr);
-    }
+    for (const Shown& shown : std::as_const(m_entries))
+        m_throttle->unfollow(shown.trace);
     m_entries.clear();
     for (const Entry& entry : traces) {
         m_entries.append({ entry.first, entry.second });
-        if (const Trace* trace = entry.second) {
-            for (auto signal : { &Trace::messageAdded, &Trace::messageUpdated })
-                connect(trace, signal, this, &ComparisonCharts::scheduleRefresh);
-            for (auto signal : { &Trace::connectionOpened, &Trace::connectionClosed })
-                connect(trace, signal, this, &ComparisonCharts::scheduleRefresh);
-            connect(trace, &Trace::noteAdded, this, &ComparisonCharts::scheduleRefresh);
-            connect(trace, &Trace::cleared, this, &ComparisonCharts::scheduleRefresh);
-            connect(trace, &QObject::destroyed, this, &ComparisonCharts::scheduleRefresh);
-        }
+        m_throttle->follow(entry.second);
     }
     rebuildSeries();
     refresh();
-}
-
-void ComparisonCharts::scheduleRefresh()
-{
-    if (!isVisible()) {
-        m_dirty = true;
-        return;
-    }
-    if (!m_throttle.isActive())
-        m_throttle.start();
 }
 
 void ComparisonCharts::rebuildSeries()
@@ -215,8 +195,7 @@ void ComparisonCharts::rebuildSeries()
 
 void ComparisonCharts::refresh()
 {
-    m_throttle.stop();
-    m_dirty = false;
+    m_throttle->settle();
     const int n = int(m_entries.size());
     m_figures.clear();
     m_spreads.clear();
@@ -413,20 +392,6 @@ bool ComparisonCharts::exportPng(const QString& path, const QSize& size, QString
         return false;
     }
     return true;
-}
-
-void ComparisonCharts::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
-        restyle();
-    QWidget::changeEvent(event);
-}
-
-void ComparisonCharts::showEvent(QShowEvent* event)
-{
-    QWidget::showEvent(event);
-    if (m_dirty)
-        refresh();
 }
 
 void ComparisonCharts::resizeEvent(QResizeEvent* event)

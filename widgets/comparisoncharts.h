@@ -6,7 +6,6 @@
 #include <QList>
 #include <QPair>
 #include <QPointer>
-#include <QTimer>
 #include <QWidget>
 
 class QBarCategoryAxis;
@@ -19,6 +18,7 @@ class QValueAxis;
 
 namespace PatternScope {
 
+class ThrottledRefresh;
 class Trace;
 
 // The comparison view's chart panel: for N runs of different patterns on one workload, the delivery delay's
@@ -63,8 +63,6 @@ Q_SIGNALS:
     void refreshed();
 
 protected:
-    void changeEvent(QEvent* event) override;
-    void showEvent(QShowEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
@@ -72,7 +70,6 @@ private:
         QString patternId;
         QPointer<const Trace> trace;
     };
-    void scheduleRefresh();
     void rebuildSeries();
     void restyle();
     void arrange();
@@ -88,8 +85,7 @@ private:
     QList<QChartView*> m_views;
     QGridLayout* m_grid = nullptr;
     bool m_wide = true;
-    QTimer m_throttle;
-    bool m_dirty = false;
+    ThrottledRefresh* m_throttle = nullptr;
 };
 
 } // namespace PatternScope

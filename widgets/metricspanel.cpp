@@ -3,6 +3,7 @@
 
 #include "chartdata.h"
 #include "chartstyle.h"
+#include "throttledrefresh.h"
 #include "trace.h"
 #include "units.h"
 
@@ -154,9 +155,8 @@ MetricsPanel::MetricsPanel(QWidget* parent)
             m_tabs->setCurrentIndex(own == 0 ? 1 : 0);
     });
 
-    m_throttle.setSingleShot(true);
-    m_throttle.setInterval(RefreshIntervalMs);
-    connect(&m_throttle, &QTimer::timeout, this, &MetricsPanel::refresh);
+    m_throttle = new ThrottledRefresh(
+        this, RefreshIntervalMs, [this] { refresh(); }, [this] { restyle(); });
     restyle();
     refresh();
 }
@@ -179,36 +179,17 @@ void MetricsPanel::showIn(QTabWidget* tabs)
 
 void MetricsPanel::setTrace(const Trace* trace)
 {
-    if (m_trace)
-        disconnect(m_trace, nullptr, this, nullptr);
+    m_throttle->unfollow(m_trace);
     m_trace = trace;
-    if (trace) {
-        for (auto signal : { &Trace::messageAdded, &Trace::messageUpdated })
-            connect(trace, signal, this, &MetricsPanel::scheduleRefresh);
-        for (auto signal : { &Trace::connectionOpened, &Trace::connectionClosed })
-            connect(trace, signal, this, &MetricsPanel::scheduleRefresh);
-        connect(trace, &Trace::noteAdded, this, &MetricsPanel::scheduleRefresh);
-        connect(trace, &Trace::cleared, this, &MetricsPanel::scheduleRefresh);
-    }
+    m_throttle->follow(trace);
     refresh();
-}
-
-void MetricsPanel::scheduleRefresh()
-{
-    if (!isVisible()) {
-        m_dirty = true;
-        return;
-    }
-    if (!m_throttle.isActive())
-        m_throttle.start();
 }
 
 void MetricsPanel::refresh()
 {
     QElapsedTimer cost;
     cost.start();
-    m_throttle.stop();
-    m_dirty = false;
+    m_throttle->settle();
     // Deleted or never set: an empty trace's figures.
     const Trace& trace = m_trace ? *m_trace : m_none;
     const ChartData::Figures f = ChartData::figures(trace);
@@ -314,20 +295,6 @@ void MetricsPanel::restyle()
         if (s != m_delays)
             static_cast<QLineSeries*>(s)->setPen(QPen(cut, 1.5, Qt::DashLine));
     }
-}
-
-void MetricsPanel::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
-        restyle();
-    QWidget::changeEvent(event);
-}
-
-void MetricsPanel::showEvent(QShowEvent* event)
-{
-    QWidget::showEvent(event);
-    if (m_dirty)
-        refresh();
 }
 
 } // namespace PatternScope

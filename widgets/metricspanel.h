@@ -5,7 +5,6 @@
 #include "trace.h"
 
 #include <QPointer>
-#include <QTimer>
 #include <QWidget>
 
 class QAction;
@@ -18,6 +17,8 @@ class QScrollArea;
 class QValueAxis;
 
 namespace PatternScope {
+
+class ThrottledRefresh;
 
 // The shown run's figures, live: deliveries, delivery delay (mean, p50, p95, max), requests, empty
 // answers, bytes, connections, lost and duplicated copies (computeMetrics of the whole trace), beside a
@@ -60,12 +61,7 @@ public:
 Q_SIGNALS:
     void refreshed();
 
-protected:
-    void changeEvent(QEvent* event) override;
-    void showEvent(QShowEvent* event) override;
-
 private:
-    void scheduleRefresh();
     void restyle();
 
     QPointer<const Trace> m_trace;
@@ -81,8 +77,7 @@ private:
     QList<double> m_cuts;
     QAction* m_toggle = nullptr;
     QPointer<QTabWidget> m_tabs;
-    QTimer m_throttle;
-    bool m_dirty = false;
+    ThrottledRefresh* m_throttle = nullptr;
     qint64 m_costUs = 0;
 };
 
