@@ -47,7 +47,8 @@ QString overview()
         "      [--speed 1] [--size 1280x720]  videos: webm, mp4 (by ffmpeg) or apng, played back\n"
         "\n"
         "Window:\n"
-        "  open FILE                    replay a recorded trace (or a browser's .har) in the window\n"
+        "  [open] FILE...               replay recorded traces (or browsers' .har files): the first in\n"
+        "                               the window, each further one in a window of its own\n"
         "  --pattern ID                 the pattern the window starts with\n"
         "  --detail wire|textbook       every message, or the steps a textbook draws\n"
         "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
@@ -314,6 +315,15 @@ bool wantsConsole(int argc, char** argv)
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;
     }
+    // A file, as a launcher or a file manager passes it (Exec=patternscope %F): not a command's name, and
+    // a path, a trace's or HAR's name, or something that is there. The window says if it cannot open it.
+    const QString first = QString::fromLocal8Bit(argv[1]);
+    const QStringList commands { QStringLiteral("list"), QStringLiteral("record"), QStringLiteral("serve"),
+        QStringLiteral("export"), QStringLiteral("compare"), QStringLiteral("help") };
+    if (!first.startsWith(u'-') && !commands.contains(first)
+        && (first.contains(u'/') || first.endsWith(QLatin1String(".jsonl"), Qt::CaseInsensitive)
+            || first.endsWith(QLatin1String(".har"), Qt::CaseInsensitive) || QFileInfo::exists(first)))
+        return false;
     // Commands, help, version and anything unknown are answered on the console, not with a window.
     return true;
 }

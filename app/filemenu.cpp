@@ -4,27 +4,57 @@
 #include "exportdialog.h"
 #include "exports.h"
 #include "mainwindow.h"
+#include "openfiles.h"
+#include "recentfiles.h"
 #include "sequenceview.h"
 
 #include <QCoreApplication>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressDialog>
 #include <QStatusBar>
+#include <QTimer>
+#include <QUrl>
 
 namespace PatternScope {
+
+namespace {
+
+// The local files of a drag that the window can open; empty if there is none (the drop is refused).
+QStringList openableFiles(const QMimeData* data)
+{
+    QStringList paths;
+    if (!data || !data->hasUrls())
+        return paths;
+    for (const QUrl& url : data->urls()) {
+        if (url.isLocalFile() && OpenFiles::isOpenable(url.toLocalFile()))
+            paths << url.toLocalFile();
+    }
+    return paths;
+}
+
+} // namespace
 
 FileMenu::FileMenu(MainWindow* window)
     : QObject(window)
     , m_window(window)
 {
+    window->setAcceptDrops(true);
+    window->installEventFilter(this);
 }
 
 void FileMenu::addTo(QMenu* menu)
 {
     menu->addAction(tr("&Open trace…"), QKeySequence::Open, this, &FileMenu::openTrace);
+    m_recent = menu->addMenu(tr("Open &Recent"));
+    m_recent->setObjectName(QStringLiteral("recentMenu"));
+    // Filled as it opens: another window (or a file opened from the command line) may have changed the list.
+    connect(m_recent, &QMenu::aboutToShow, this, &FileMenu::fillRecent);
+    fillRecent();
     menu->addAction(tr("&Save trace as…"), QKeySequence::Save, this, &FileMenu::saveTrace);
     menu->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &FileMenu::exportTrace);
     menu->addAction(tr("&Import HAR…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &FileMenu::importHar);
@@ -45,16 +75,77 @@ bool FileMenu::readHar(const QString& path, Trace* trace, TraceHeader* header, F
     return ok;
 }
 
+void FileMenu::openFiles(const QStringList& paths)
+{
+    const OpenFiles::Result result = OpenFiles::open(m_window, paths);
+    for (const QString& gone : result.missing)
+        RecentFiles::remove(gone);
+    OpenFiles::report(m_window, result.failures);
+}
+
+void FileMenu::fillRecent()
+{
+    m_recent->clear();
+    const QStringList paths = RecentFiles::paths();
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        const QString& path = paths.at(i);
+        // &1 … &9, then 1&0: a key for each; an '&' in a file name is shown, not taken as a key.
+        const QString number
+            = i < 9 ? QStringLiteral("&%1").arg(i + 1) : QStringLiteral("%1&%2").arg((i + 1) / 10).arg((i + 1) % 10);
+        QString name = QFileInfo(path).fileName();
+        name.replace(u'&', QStringLiteral("&&"));
+        QAction* action = m_recent->addAction(number + u' ' + name, this, [this, path] { openFiles({ path }); });
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        action->setData(path);
+    }
+    if (paths.isEmpty())
+        m_recent->addAction(tr("No recent files"))->setEnabled(false);
+    m_recent->addSeparator();
+    QAction* clear = m_recent->addAction(tr("&Clear list"), this, [this] {
+        RecentFiles::clear();
+        fillRecent();
+    });
+    clear->setEnabled(!paths.isEmpty());
+    m_recent->setToolTipsVisible(true);
+}
+
+bool FileMenu::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched != m_window)
+        return false;
+    switch (event->type()) {
+    case QEvent::DragEnter:
+    case QEvent::DragMove: {
+        auto* drag = static_cast<QDragMoveEvent*>(event);
+        if (openableFiles(drag->mimeData()).isEmpty())
+            drag->ignore();
+        else
+            drag->acceptProposedAction();
+        return true;
+    }
+    case QEvent::Drop: {
+        auto* drop = static_cast<QDropEvent*>(event);
+        const QStringList paths = openableFiles(drop->mimeData());
+        if (paths.isEmpty())
+            return false;
+        drop->acceptProposedAction();
+        // Read after the drop has been answered, so the application it came from is not kept waiting.
+        QTimer::singleShot(0, this, [this, paths] { openFiles(paths); });
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
 void FileMenu::openTrace()
 {
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open trace"), QString(),
+    const QStringList paths = QFileDialog::getOpenFileNames(m_window, tr("Open trace"), QString(),
         tr("Traces and browsers' HAR files (*.pstrace.jsonl *.jsonl *.har);;PatternScope traces (*.pstrace.jsonl "
            "*.jsonl);;HAR files (*.har);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!m_window->openTrace(path, &error) && !error.isEmpty())
-        QMessageBox::warning(m_window, tr("Cannot open the trace"), error);
+    if (!paths.isEmpty())
+        openFiles(paths);
 }
 
 void FileMenu::saveTrace()
@@ -64,10 +155,12 @@ void FileMenu::saveTrace()
     if (path.isEmpty())
         return;
     QString error;
-    if (!m_window->saveTrace(path, &error))
+    if (!m_window->saveTrace(path, &error)) {
         QMessageBox::warning(m_window, tr("Cannot save the trace"), error);
-    else
-        m_window->statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        return;
+    }
+    RecentFiles::add(path);
+    m_window->statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
 
 void FileMenu::exportTrace()
@@ -89,7 +182,9 @@ void FileMenu::importHar()
     if (path.isEmpty())
         return;
     FileError error;
-    if (!m_window->importHar(path, &error) && !error.isCancelled())
+    if (m_window->importHar(path, &error))
+        RecentFiles::add(path);
+    else if (!error.isCancelled())
         QMessageBox::warning(m_window, tr("Cannot import the HAR file"), error.message);
 }
 

@@ -2,7 +2,9 @@
 #include "commandline.h"
 #include "comparedialog.h"
 #include "comparisonwindow.h"
+#include "desktopentry.h"
 #include "mainwindow.h"
+#include "openfiles.h"
 #include "parameters.h"
 #include "pattern.h"
 #include "presenter.h"
@@ -13,6 +15,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QScopeGuard>
 #include <QTimer>
 #include <cstring>
 #include <memory>
@@ -37,7 +40,7 @@ int windowError(const QString& message, int code)
 
 struct WindowOptions {
     QString pattern;
-    QString open;
+    QStringList open; // traces and HAR files: the first in the window, each further one in a window of its own
     QString screenshot;
     qint64 afterMs = 0;
     QStringList compare; // patterns the comparison view opens with
@@ -45,7 +48,7 @@ struct WindowOptions {
     bool present = false;
 };
 
-// The window's own options: [open FILE] [--pattern ID] [--detail LEVEL] [--screenshot PNG [--after DURATION]].
+// The window's own options: [[open] FILE…] [--pattern ID] [--detail LEVEL] [--screenshot PNG [--after DURATION]].
 // Checked before Qt starts a GUI, so a mistake gets one clear line and nothing else.
 int parseWindowOptions(int argc, char** argv, WindowOptions* options)
 {
@@ -91,18 +94,28 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
-    const QStringList positional = parser.positionalArguments();
-    if (!positional.isEmpty()) {
-        if (positional.constFirst() != QLatin1String("open") || positional.size() != 2)
+    // `patternscope FILE…` as a launcher passes files (Exec=patternscope %F), or `patternscope open FILE…`.
+    options->open = parser.positionalArguments();
+    if (options->open.value(0) == QLatin1String("open")) {
+        options->open.removeFirst();
+        if (options->open.isEmpty())
             return windowError(QStringLiteral("usage: patternscope open FILE"), 2);
-        options->open = positional.at(1);
-        const QFileInfo file(options->open);
+    }
+    // With nothing that could be opened there is no window to show; a file among others that cannot be is
+    // reported once the window is up, and the others open.
+    QStringList unreadable;
+    for (const QString& path : std::as_const(options->open)) {
+        const QFileInfo file(path);
         if (!file.isFile() || !file.isReadable())
-            return windowError(
-                QStringLiteral("%1: cannot open: %2")
-                    .arg(options->open,
-                        file.exists() ? QStringLiteral("not a readable file") : QStringLiteral("no such file")),
-                1);
+            unreadable << QStringLiteral("%1: cannot open: %2")
+                              .arg(path,
+                                  file.exists() ? QStringLiteral("not a readable file")
+                                                : QStringLiteral("no such file"));
+    }
+    if (!unreadable.isEmpty() && unreadable.size() == options->open.size()) {
+        for (const QString& line : std::as_const(unreadable))
+            windowError(line, 1);
+        return 1;
     }
     options->pattern = parser.value(pattern);
     if (!PatternRegistry::find(options->pattern))
@@ -144,17 +157,28 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
 int runWindow(const WindowOptions& options)
 {
     MainWindow window;
+    // Windows opened for further files (or dropped ones) that are still there when the application ends.
+    const auto closeOthers = qScopeGuard([&window] {
+        const QWidgetList windows = QApplication::topLevelWidgets();
+        for (QWidget* other : windows) {
+            if (other != &window && qobject_cast<MainWindow*>(other))
+                delete other;
+        }
+    });
     window.selectPattern(options.pattern);
     if (options.detail)
         window.setDetail(*options.detail);
     if (options.present)
         window.presenter()->setPresenterLayout(true);
-    if (!options.open.isEmpty()) {
-        QString error;
-        if (!window.openTrace(options.open, &error))
-            return windowError(error, 1);
-    }
+    // Up first, so the windows of further files open over it, in the order of the files.
     window.show();
+    const OpenFiles::Result opened = OpenFiles::open(&window, options.open);
+    // A picture of something else than was asked for would be worse than none.
+    if (!options.screenshot.isEmpty() && !opened.failures.isEmpty()) {
+        OpenFiles::report(nullptr, opened.failures);
+        return 1;
+    }
+    OpenFiles::report(&window, opened.failures);
     ComparisonWindow* comparison = nullptr;
     if (!options.compare.isEmpty()) {
         // The comparison's own runs are the picture: the main window waits for its Start.
@@ -239,5 +263,6 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("PatternScope"));
+    DesktopEntry::apply();
     return runWindow(options);
 }
