@@ -129,11 +129,11 @@ qint64 Trace::addMessage(Message message)
     return stored.seq;
 }
 
-bool Trace::restoreMessage(const Message& message)
+bool Trace::restoreMessage(Message message)
 {
     if (!isNext(m_messages, message.seq) || message.sentAt == NoTime)
         return false;
-    m_messages.push_back(message);
+    m_messages.push_back(std::move(message));
     indexMessage(m_messages.back());
     Q_EMIT messageAdded(m_messages.back());
     return true;

@@ -80,7 +80,7 @@ public:
     bool restoreParticipant(const Participant& participant);
 
     qint64 addMessage(Message message); // seq assigned; sentAt taken from now() when unset
-    bool restoreMessage(const Message& message); // keeps seq; false if seq is not the next one
+    bool restoreMessage(Message message); // keeps seq; false if seq is not the next one
     // The receiver may know more than the sender did: the connection it came on, its size on the wire.
     bool completeMessage(qint64 seq, TimeUs receivedAt = NoTime, int connection = -1, qint64 bytes = -1);
     bool loseMessage(qint64 seq, TimeUs at = NoTime);

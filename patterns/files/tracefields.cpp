@@ -6,11 +6,9 @@
 
 namespace PatternScope {
 
-namespace {
-
 // The writer maps each byte to the code point of the same value. Text a person typed may hold
 // characters beyond U+00FF; those have no such byte and are kept as UTF-8 instead.
-QByteArray bytesOf(const QString& text)
+QByteArray TraceFields::bytesOf(const QString& text)
 {
     for (const QChar c : text) {
         if (c.unicode() > 0xff)
@@ -18,8 +16,6 @@ QByteArray bytesOf(const QString& text)
     }
     return text.toLatin1();
 }
-
-} // namespace
 
 TimeUs TraceFields::time(QLatin1String name)
 {

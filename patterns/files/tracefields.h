@@ -53,6 +53,10 @@ public:
 
     QByteArray base64(QLatin1String name);
 
+    // A header name or value read back: each character the byte of the same value (ISO-8859-1), or the
+    // text as UTF-8 when it holds characters beyond U+00FF.
+    static QByteArray bytesOf(const QString& text);
+
 private:
     qint64 integerValue(QLatin1String name, bool required, qint64 fallback);
     int narrow(QLatin1String name, qint64 value);

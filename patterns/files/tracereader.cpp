@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tracereader.h"
 
+#include "tracefastloader.h"
 #include "tracefields.h"
 #include "tracerecordloader.h"
 
@@ -12,6 +13,7 @@
 #include <QJsonValue>
 #include <QSet>
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -192,11 +194,6 @@ QString parseHeader(const QByteArray& line, TraceHeader* header, QStringList* wa
     return {};
 }
 
-bool isBlank(const QByteArray& line)
-{
-    return std::all_of(line.cbegin(), line.cend(), [](char c) { return c == ' ' || c == '\t'; });
-}
-
 } // namespace
 
 bool TraceReader::read(const QString& path, Trace* trace, TraceHeader* header)
@@ -247,15 +244,12 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
 
     trace->clear();
     TraceRecordLoader loader(trace);
-    while (!file.atEnd()) {
-        line = file.readLine();
-        ++lineNumber;
-        const bool terminated = line.endsWith('\n');
-        chopEnd(line);
-        if (isBlank(line))
-            continue;
+    TraceFastLoader fast(trace);
+    // The lines a writer makes go the quick way; any other line, and every line that is wrong, is read
+    // by QJsonDocument, whose reasons the warnings give.
+    const auto strict = [&](const QByteArray& text, bool terminated) {
         QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+        const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
         if (parseError.error != QJsonParseError::NoError) {
             // What a writer killed in the middle of a line leaves behind.
             if (!terminated && file.atEnd())
@@ -264,14 +258,56 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
                 warn(QStringLiteral("not valid JSON: %1 at column %2")
                          .arg(parseError.errorString())
                          .arg(parseError.offset + 1));
-            continue;
+            return;
         }
         if (!document.isObject()) {
             warn(QStringLiteral("not a JSON object"));
-            continue;
+            return;
         }
         if (const QString reason = loader.load(document.object()); !reason.isEmpty())
             warn(reason);
+    };
+    // Read in large blocks, each cut into lines; a line the block ends in the middle of moves to the front
+    // and the next block is read after it.
+    constexpr qint64 kBlock = 1 << 20;
+    QByteArray buffer;
+    qsizetype kept = 0;
+    bool ended = false;
+    bool reserved = false;
+    while (!ended) {
+        if (!reserved && trace->messages().size() > 0 && !file.isSequential()) {
+            // Room for all messages at once, judged from the first block's bytes per message: growing a
+            // million messages step by step would copy them over and over.
+            reserved = true;
+            const double perMessage = double(file.pos()) / double(trace->messages().size());
+            trace->reserve(size_t(double(file.size()) / perMessage * 1.1));
+        }
+        if (buffer.size() < kept + kBlock)
+            buffer.resize(kept + kBlock);
+        const qint64 got = file.read(buffer.data() + kept, kBlock);
+        ended = got <= 0;
+        const char* p = buffer.constData();
+        const char* const end = p + kept + std::max<qint64>(got, 0);
+        kept = 0;
+        while (p < end) {
+            const char* newline = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+            if (!newline && !ended) {
+                kept = end - p;
+                std::memmove(buffer.data(), p, size_t(kept));
+                break;
+            }
+            const bool terminated = newline != nullptr;
+            const char* lineEnd = terminated ? newline : end;
+            const char* next = terminated ? newline + 1 : end;
+            ++lineNumber;
+            while (lineEnd > p && (lineEnd[-1] == '\r' || lineEnd[-1] == '\n'))
+                --lineEnd;
+            const qsizetype size = lineEnd - p;
+            if (!std::all_of(p, lineEnd, [](char c) { return c == ' ' || c == '\t'; })
+                && !(m_fastPath && fast.load(p, size)))
+                strict(QByteArray(p, size), terminated);
+            p = next;
+        }
     }
     if (const auto* onDisk = qobject_cast<const QFileDevice*>(device);
         onDisk && onDisk->error() != QFileDevice::NoError) {

@@ -145,6 +145,104 @@ private Q_SLOTS:
         QVERIFY(trace.connections().empty());
     }
 
+    // The quick path reads what TraceLines writes; every other line goes through QJsonDocument. Whatever the
+    // line, both ways must leave the same trace and the same warnings.
+    void quickPathReadsAsStrict_data()
+    {
+        badLine_data();
+        const auto row
+            = [](const char* name, const char* line) { QTest::addRow("%s", name) << QByteArray(line) << QString(); };
+        row("all fields",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-request","label":"GET /a","conn":3,"corr":"c1","bytes":87,"items":[2,4],"headers":[["Accept","a/b"],["X","y"]],"body":"eyJpdGVtcyI6W119","method":"GET","target":"/a","upgrade":true,"status":0,"opcode":1,"close":1000,"reason":"r","name":"n","ref":"7","callback":"http://x/cb","sent":50})");
+        row("escapes",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","label":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00","sent":50})");
+        row("utf-8",
+            "{\"t\":\"message\",\"seq\":1,\"from\":0,\"to\":1,\"kind\":\"ws-text\",\"label\":\"200 OK \xc2\xb7 "
+            "\xe2\x82\xac \xf0\x9f\x98\x80\",\"sent\":50}");
+        row("bad utf-8",
+            "{\"t\":\"message\",\"seq\":1,\"from\":0,\"to\":1,\"kind\":\"ws-text\",\"label\":\"\xc0\xaf\",\"sent\":"
+            "50}");
+        row("lone surrogate", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","label":"\ud83d","sent":50})");
+        row("raw control character",
+            "{\"t\":\"message\",\"seq\":1,\"from\":0,\"to\":1,\"kind\":\"ws-text\",\"label\":\"a\tb\",\"sent\":50}");
+        row("header bytes",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","headers":[["N\u00ff","\u0000\u20ac"]],"sent":50})");
+        row("empty headers and body",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","headers":[],"body":"","sent":50})");
+        row("unknown field",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","extra":{"a":[1,null]},"sent":50})");
+        row("field twice",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","label":"a","label":"b","sent":50})");
+        row("spaces", R"({ "t": "message", "seq": 1, "from": 0, "to": 1, "kind": "ws-text", "sent": 50 })");
+        row("type not first", R"({"seq":1,"t":"message","from":0,"to":1,"kind":"ws-text","sent":50})");
+        row("exponent", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":5e1})");
+        row("leading zero", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":050})");
+        row("huge number", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":123456789012345678901})");
+        row("negative zero", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":-0})");
+        row("from out of range", R"({"t":"message","seq":1,"from":4294967296,"to":1,"kind":"ws-text","sent":50})");
+        row("opcode out of range",
+            R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","opcode":40000,"sent":50})");
+        row("items negative", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","items":[-1,2],"sent":50})");
+        row("escaped kind", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws\u002dtext","sent":50})");
+        row("carriage return", "{\"t\":\"message\",\"seq\":1,\"from\":0,\"to\":1,\"kind\":\"ws-text\",\"sent\":50}\r");
+        row("delivered again", R"({"t":"delivered","seq":0,"received":30,"conn":2,"bytes":9})");
+        row("lost unknown", R"({"t":"lost","seq":-1,"at":30})");
+        row("activation", R"({"t":"activation","id":0,"participant":1,"label":"work","start":5})");
+        row("activation without start", R"({"t":"activation","id":0,"participant":1})");
+    }
+
+    void quickPathReadsAsStrict()
+    {
+        QFETCH(QByteArray, line);
+        const QString path = m_files.newPath();
+        writeFile(path,
+            goodStart() + line + '\n'
+                + R"({"t":"message","seq":1,"from":1,"to":0,"kind":"ws-text","label":"after","sent":70}
+{"t":"activation-end","id":0,"end":80}
+{"t":"lost","seq":1,"at":90}
+)");
+        Trace quick;
+        TraceReader quickReader;
+        QVERIFY2(quickReader.read(path, &quick), qPrintable(quickReader.errorString()));
+        Trace strict;
+        TraceReader strictReader;
+        strictReader.setFastPath(false);
+        QVERIFY2(strictReader.read(path, &strict), qPrintable(strictReader.errorString()));
+        QCOMPARE(quickReader.warnings(), strictReader.warnings());
+        QCOMPARE(quick.participants(), strict.participants());
+        QVERIFY(quick.messages() == strict.messages());
+        QVERIFY(quick.activations() == strict.activations());
+        QCOMPARE(quick.notes(), strict.notes());
+        QCOMPARE(quick.connections(), strict.connections());
+    }
+
+    void quickPathReadsTestDataAsStrict_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const char* name : { "small", "http", "diagram" })
+            QTest::addRow("%s", name) << QFINDTESTDATA(
+                QStringLiteral("data/%1.pstrace.jsonl").arg(QLatin1String(name)));
+    }
+
+    void quickPathReadsTestDataAsStrict()
+    {
+        QFETCH(QString, file);
+        QVERIFY(!file.isEmpty());
+        Trace quick;
+        TraceReader quickReader;
+        QVERIFY2(quickReader.read(file, &quick), qPrintable(quickReader.errorString()));
+        Trace strict;
+        TraceReader strictReader;
+        strictReader.setFastPath(false);
+        QVERIFY2(strictReader.read(file, &strict), qPrintable(strictReader.errorString()));
+        QVERIFY(!quick.messages().empty());
+        QCOMPARE(quickReader.warnings(), strictReader.warnings());
+        QVERIFY(quick.messages() == strict.messages());
+        QVERIFY(quick.activations() == strict.activations());
+        QCOMPARE(quick.notes(), strict.notes());
+        QCOMPARE(quick.connections(), strict.connections());
+    }
+
     void requestConnectionOnItsLineOrOnlyOnItsDelivery()
     {
         // Requests are recorded with their connection now; older files name it on `delivered` only.

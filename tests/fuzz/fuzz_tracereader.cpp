@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for TraceReader: the input is a .pstrace.jsonl file, as a user might hand one over, edited or
 // cut short. Whatever its lines, the reader must not crash, must say why when it refuses the file, and a trace
-// it accepts must be whole: written back by TraceWriter and read again, it is the same trace.
+// it accepts must be whole: written back by TraceWriter and read again, it is the same trace; and the quick path
+// for the usual lines reads exactly what the strict one does.
 #include "tracefile.h"
 
 #include <QBuffer>
@@ -55,6 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     check(reader.warnings().size() <= TraceReader::MaxWarnings + 1, "more warnings than the cap");
     checkWhole(trace);
+
+    // The quick path must read whatever it takes as QJsonDocument would, and leave the rest to it.
+    QBuffer sameInput(&bytes);
+    sameInput.open(QIODevice::ReadOnly);
+    Trace strictTrace;
+    TraceReader strict;
+    strict.setFastPath(false);
+    check(strict.read(&sameInput, QStringLiteral("fuzz.pstrace.jsonl"), &strictTrace), "only the quick path reads it");
+    check(strict.warnings() == reader.warnings(), "the quick path warns otherwise");
+    check(strictTrace.messages() == trace.messages(), "the quick path reads other messages");
+    check(strictTrace.activations() == trace.activations(), "the quick path reads other activations");
 
     const QString copy = scratch.filePath(QStringLiteral("copy.pstrace.jsonl"));
     QString error;
