@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
 namespace PatternScope {
 
 namespace {
@@ -16,6 +20,34 @@ template <typename Record> Record* find(std::vector<Record>& records, qint64 id)
 template <typename Record> const Record* find(const std::vector<Record>& records, qint64 id)
 {
     return id >= 0 && id < qint64(records.size()) ? &records[size_t(id)] : nullptr;
+}
+
+// A big trace's message storage is first touched one 4 KiB page at a time, and those page faults were
+// most of what an append cost (perf: ~70% of bench_trace's append, in the kernel). Where the kernel
+// offers transparent huge pages on request (Linux's default "madvise" mode), ask for them on the
+// storage: one fault per 2 MiB. Memory use is unchanged: the vector has already asked for the space.
+template <typename T> void adviseHugePages(const std::vector<T>& records)
+{
+#ifdef Q_OS_LINUX
+    constexpr quintptr kHuge = 2 * 1024 * 1024;
+    const auto begin = quintptr(records.data());
+    const quintptr end = begin + records.capacity() * sizeof(T);
+    const quintptr first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const quintptr last = end & ~(kHuge - 1);
+    if (last > first)
+        madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+    Q_UNUSED(records);
+#endif
+}
+
+// Grows a full vector as push_back would (doubling), and asks for huge pages on the new storage.
+template <typename T> void makeRoom(std::vector<T>& records)
+{
+    if (records.size() < records.capacity())
+        return;
+    records.reserve(std::max<size_t>(1024, 2 * records.capacity()));
+    adviseHugePages(records);
 }
 
 // A restored record keeps its recorded id, so it must be the next one.
@@ -99,6 +131,7 @@ void Trace::indexMessage(const Message& message)
     // Recorded live, sentAt never decreases, so this is an append; restored or imported traces
     // may come out of order and take the slower insert.
     if (m_bySentAt.empty() || m_messages[static_cast<size_t>(m_bySentAt.back())].sentAt <= message.sentAt) {
+        makeRoom(m_bySentAt);
         m_bySentAt.push_back(message.seq);
     } else {
         auto pos = std::upper_bound(m_bySentAt.begin(), m_bySentAt.end(), message.sentAt,
@@ -122,6 +155,7 @@ qint64 Trace::addMessage(Message message)
         message.sentAt = now();
     message.state = Message::State::InFlight;
     message.receivedAt = NoTime;
+    makeRoom(m_messages);
     m_messages.push_back(std::move(message));
     const Message& stored = m_messages.back();
     indexMessage(stored);
@@ -133,6 +167,7 @@ bool Trace::restoreMessage(Message message)
 {
     if (!isNext(m_messages, message.seq) || message.sentAt == NoTime)
         return false;
+    makeRoom(m_messages);
     m_messages.push_back(std::move(message));
     indexMessage(m_messages.back());
     Q_EMIT messageAdded(m_messages.back());
@@ -186,6 +221,8 @@ void Trace::forgetInFlight(const Message& message)
                 [this](qint64 seq) { return m_messages[size_t(seq)].state != Message::State::InFlight; }),
             m_inFlightSeqs.end());
     }
+    if (message.correlation.isEmpty())
+        return; // never indexed by correlation
     auto it = m_inFlight.find(qMakePair(message.correlation, message.to));
     if (it != m_inFlight.end() && it.value() == message.seq)
         m_inFlight.erase(it);
@@ -318,6 +355,8 @@ void Trace::reserve(size_t messages)
 {
     m_messages.reserve(messages);
     m_bySentAt.reserve(messages);
+    adviseHugePages(m_messages);
+    adviseHugePages(m_bySentAt);
 }
 
 void Trace::clear()
