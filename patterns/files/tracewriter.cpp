@@ -7,7 +7,7 @@ namespace PatternScope {
 
 namespace {
 
-constexpr qsizetype kBlockSize = 256 * 1024; // batch writes go out in blocks of about this size
+constexpr qsizetype kBlockSize = 256 * 1024; // pending lines go out in blocks of about this size
 
 } // namespace
 
@@ -36,7 +36,88 @@ bool TraceWriter::open(const QString& path, const TraceHeader& header)
         m_file.close();
         return false;
     }
+    startFlusher();
     return true;
+}
+
+void TraceWriter::startFlusher()
+{
+    m_stopping = false;
+    m_flushFailed = false;
+    m_flushError.clear();
+    m_flusher = std::thread([this] { flusherLoop(); });
+}
+
+void TraceWriter::stopFlusher()
+{
+    if (!m_flusher.joinable())
+        return;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_flusher.join();
+}
+
+// The bound for a long turn: lines that have waited MaxHoldMs go out from here, whatever the
+// writer's thread is busy with.
+void TraceWriter::flusherLoop()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    while (!m_stopping) {
+        if (m_pending.isEmpty()) {
+            m_wake.wait(lock);
+            continue;
+        }
+        const auto due = m_pendingSince + std::chrono::milliseconds(MaxHoldMs);
+        if (std::chrono::steady_clock::now() < due) {
+            m_wake.wait_until(lock, due);
+            continue;
+        }
+        if (!writePending()) {
+            // Reported on the writer's thread, which owns the signal and the connections.
+            QMetaObject::invokeMethod(this, &TraceWriter::reportFlushFailure, Qt::QueuedConnection);
+            m_wake.wait(lock, [this] { return m_stopping; });
+        }
+    }
+}
+
+bool TraceWriter::writePending()
+{
+    if (m_pending.isEmpty() || !m_flushError.isEmpty())
+        return m_flushError.isEmpty();
+    const bool ok = m_file.write(m_pending) == m_pending.size();
+    m_pending.resize(0); // keeps the capacity
+    if (!ok) {
+        m_flushError = m_file.errorString();
+        m_flushFailed = true;
+    }
+    return ok;
+}
+
+void TraceWriter::reportFlushFailure()
+{
+    QString reason;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        reason = m_flushError;
+    }
+    if (!reason.isEmpty())
+        fail(reason);
+}
+
+void TraceWriter::flush()
+{
+    m_turnEndPosted = false;
+    bool ok = true;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_file.isOpen())
+            ok = writePending();
+    }
+    if (!ok)
+        reportFlushFailure();
 }
 
 void TraceWriter::attach(Trace* trace)
@@ -73,8 +154,11 @@ void TraceWriter::detach()
 bool TraceWriter::close()
 {
     detach();
-    if (m_file.isOpen())
+    stopFlusher();
+    if (m_file.isOpen()) {
+        flush();
         m_file.close();
+    }
     return !hasError();
 }
 
@@ -82,7 +166,6 @@ void TraceWriter::writeExisting(const Trace& trace)
 {
     // Grouped so that every reference points backwards: participants first, then what uses them.
     // Finished records are written as their opening line followed by their closing line.
-    m_batching = true;
     for (const Participant& participant : trace.participants())
         opened(participant);
     for (const Connection& connection : trace.connections())
@@ -93,8 +176,7 @@ void TraceWriter::writeExisting(const Trace& trace)
         opened(activation);
     for (const Note& note : trace.notes())
         opened(note);
-    m_batching = false;
-    commit();
+    flush();
 }
 
 template <typename Record> void TraceWriter::opened(const Record& record)
@@ -113,11 +195,33 @@ template <typename Record> void TraceWriter::ended(const Record& record)
 
 void TraceWriter::commit()
 {
-    if (m_batching && m_line.size() < kBlockSize)
+    if (m_flushFailed && !hasError())
+        reportFlushFailure();
+    if (hasError() || m_line.isEmpty()) {
+        m_line.resize(0);
         return;
-    if (!m_line.isEmpty())
-        writeOut(m_line);
+    }
+    bool full = false;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const bool first = m_pending.isEmpty();
+        if (first)
+            m_pendingSince = std::chrono::steady_clock::now();
+        m_pending.append(m_line);
+        full = m_pending.size() >= kBlockSize;
+        if (first)
+            m_wake.notify_one();
+    }
     m_line.resize(0); // keeps the capacity
+    if (full) {
+        flush();
+        return;
+    }
+    // Once per turn: when control is back in the event loop, this turn's lines go out in one write.
+    if (!m_turnEndPosted) {
+        m_turnEndPosted = true;
+        QMetaObject::invokeMethod(this, &TraceWriter::flush, Qt::QueuedConnection);
+    }
 }
 
 bool TraceWriter::writeOut(const QByteArray& data)
@@ -137,6 +241,10 @@ void TraceWriter::fail(const QString& reason)
         return;
     m_error = QStringLiteral("%1: cannot write: %2").arg(m_file.fileName(), reason);
     detach();
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pending.clear(); // the file stays a prefix of the recording: nothing after the failure
+    }
     Q_EMIT writeFailed(m_error);
 }
 

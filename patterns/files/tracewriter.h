@@ -9,12 +9,19 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace PatternScope {
 
-// Streams a trace to a .pstrace.jsonl file while it is recorded. Every event becomes one line,
-// handed to the OS before the next event, so a killed process loses at most the line being
-// written; the reader skips such a truncated last line.
+// Streams a trace to a .pstrace.jsonl file while it is recorded. Every event becomes one line. Lines
+// are gathered within one event-loop turn and handed to the OS (one write) when the turn ends; a turn
+// that lasts longer (a flood, a tight loop) has its lines written by a flusher thread once the oldest
+// is 50 ms old, or once they fill a block. So a killed process loses at most the lines of the turn
+// it was in, none older than MaxHoldMs, and at worst a truncated last line, which the reader skips.
 class TraceWriter : public QObject {
     Q_OBJECT
 public:
@@ -29,6 +36,10 @@ public:
     void attach(Trace* trace);
     void detach();
     bool close(); // false if any write failed
+    // Hands every line gathered so far to the OS now (the end of the turn does it by itself).
+    void flush();
+
+    static constexpr int MaxHoldMs = 50; // the longest a line waits before it is handed to the OS
     bool isOpen() const { return m_file.isOpen(); }
     QString fileName() const { return m_file.fileName(); }
 
@@ -49,16 +60,33 @@ private:
     // A record began (with its completing line when it is already finished), or it was completed.
     template <typename Record> void opened(const Record& record);
     template <typename Record> void ended(const Record& record);
-    // Sends m_line to the file unless batching, where it is written once it grows past a block.
+    // Moves m_line to the pending lines; they go out at the turn's end, after MaxHoldMs, or as a block.
     void commit();
+    // Writes the pending lines; the caller holds m_mutex. False when a write failed.
+    bool writePending();
     bool writeOut(const QByteArray& data);
     void fail(const QString& reason);
+    void startFlusher();
+    void stopFlusher();
+    void flusherLoop();
+    // A write failed on the flusher thread: report it here (the writer's thread).
+    void reportFlushFailure();
 
     QFile m_file;
     QPointer<Trace> m_trace;
     QByteArray m_line; // reused for every line: no allocation per event
-    bool m_batching = false;
     QString m_error;
+    bool m_turnEndPosted = false;
+
+    // Shared with the flusher thread, under m_mutex: the pending lines, since when they wait, the file.
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    QByteArray m_pending;
+    std::chrono::steady_clock::time_point m_pendingSince;
+    QString m_flushError;
+    bool m_stopping = false;
+    std::atomic<bool> m_flushFailed { false };
+    std::thread m_flusher;
 };
 
 } // namespace PatternScope

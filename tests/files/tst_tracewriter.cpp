@@ -3,12 +3,14 @@
 // fields and the documented example, each read back as what was written; and failures to write.
 #include "tracefiles.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QStringDecoder>
 #include <QTest>
 #include <limits>
+#include <thread>
 
 using namespace PatternScope;
 using namespace PatternScope::Test;
@@ -52,9 +54,11 @@ private Q_SLOTS:
             { QByteArray("X-Bin\x00", 6), QByteArray("\x00\xff\x80\x7f ok", 7) }, { "", "" } };
         odd.bodyPreview = QByteArray("\x00\x01\x02\xfe\xff binary", 12);
         const qint64 lost = trace.addMessage(odd);
-        // Each event is handed to the OS before the call that caused it returns.
+        // Each event is handed to the OS when the event-loop turn that caused it ends.
+        QCoreApplication::processEvents();
         QVERIFY(readFile(path).endsWith(TraceLines::line(trace.message(lost))));
         trace.loseMessage(lost, 200);
+        QCoreApplication::processEvents();
         QVERIFY(readFile(path).endsWith(TraceLines::endLine(trace.message(lost))));
 
         const int late = trace.openConnection(broker, server, 210);
@@ -365,6 +369,51 @@ private Q_SLOTS:
         QCOMPARE(failed.count(), 1);
     }
 
+    // Lines of one event-loop turn go out together when it ends: one write, not one per line.
+    void aTurnsLinesReachTheFileWhenItEnds()
+    {
+        const QString path = m_files.newPath();
+        Trace trace;
+        TraceWriter writer;
+        QVERIFY(writer.open(path, sampleHeader()));
+        writer.attach(&trace);
+        const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+        const int server = trace.addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        qint64 last = -1;
+        for (int i = 0; i < 5; ++i) {
+            last = trace.addMessage(makeMessage(client, server, Message::Kind::WsText, QStringLiteral("hi"), 10 + i));
+            trace.completeMessage(last, 20 + i);
+        }
+        QCoreApplication::processEvents(); // the end of this turn
+        const QByteArray file = readFile(path);
+        QVERIFY(file.endsWith(TraceLines::endLine(trace.message(last))));
+        QCOMPARE(file.count('\n'), 1 + 2 + 2 * 5);
+        QVERIFY(writer.close());
+    }
+
+    // A turn that goes on (a flood, a blocked event loop) does not hold its lines: the flusher hands
+    // them to the OS once the oldest has waited MaxHoldMs. Polled without returning to the event loop.
+    void aLongTurnStillWritesWithinTheBound()
+    {
+        const QString path = m_files.newPath();
+        Trace trace;
+        TraceWriter writer;
+        QVERIFY(writer.open(path, sampleHeader()));
+        writer.attach(&trace);
+        const int client = trace.addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+        QElapsedTimer held;
+        held.start();
+        const QByteArray line = TraceLines::line(trace.participants().at(size_t(client)));
+        while (!readFile(path).endsWith(line) && held.elapsed() < 5000)
+            std::this_thread::yield();
+        const qint64 ms = held.elapsed();
+        qInfo("a line written in a turn that did not end reached the file after %lld ms", qlonglong(ms));
+        QVERIFY(readFile(path).endsWith(line));
+        // MaxHoldMs, plus what a loaded 2-core machine may take to run the flusher thread.
+        QVERIFY2(ms < TraceWriter::MaxHoldMs + 1000, qPrintable(QString::number(ms)));
+        QVERIFY(writer.close());
+    }
+
     void clearingDetaches()
     {
         const QString path = m_files.newPath();
@@ -373,9 +422,12 @@ private Q_SLOTS:
         QVERIFY(writer.open(path, sampleHeader()));
         writer.attach(&trace);
         trace.addParticipant(QStringLiteral("Before"), Participant::Role::Client);
+        writer.flush();
         const QByteArray before = readFile(path);
+        QVERIFY(before.contains("Before"));
         trace.clear();
         trace.addParticipant(QStringLiteral("After"), Participant::Role::Client);
+        writer.flush();
         QCOMPARE(readFile(path), before);
         QVERIFY(writer.close());
     }
