@@ -256,11 +256,8 @@ void ComparisonView::refreshFigures()
         if (!trace)
             continue;
         pane.figures = figuresFor(pane.pane.patternId, *trace, pane.pane.parameters);
-        // The link counts a connection's bytes when it closes: live, the messages' sizes on the wire say more.
-        qint64 bytes = 0;
-        for (const Message& m : trace->messages())
-            bytes += m.bytes;
-        bytes = std::max(bytes, pane.figures.metrics.bytesOnWire);
+        // Live too: bytesOnWire counts the connections still open (the charts show the same figure).
+        const qint64 bytes = pane.figures.metrics.bytesOnWire;
         pane.figuresLabel->setText(figuresText(pane.figures, bytes));
         pane.figuresLabel->setToolTip(figuresToolTip(pane.figures, bytes));
     }
