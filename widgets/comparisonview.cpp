@@ -21,6 +21,7 @@
 #include <QSplitter>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace PatternScope {
@@ -29,6 +30,8 @@ namespace {
 
 // A few times a second is enough for figures a person reads; each refresh walks the whole trace.
 constexpr int kFiguresMs = 400;
+// The diagrams' frame tick: the same as a lone diagram's.
+constexpr int kFrameMs = 16;
 
 QString delay(TimeUs us)
 {
@@ -70,6 +73,9 @@ ComparisonView::ComparisonView(QWidget* parent)
 
     m_figuresTimer.setInterval(kFiguresMs);
     connect(&m_figuresTimer, &QTimer::timeout, this, &ComparisonView::refreshFigures);
+    m_frameTick.setInterval(kFrameMs);
+    m_frameTick.setTimerType(Qt::PreciseTimer);
+    connect(&m_frameTick, &QTimer::timeout, this, &ComparisonView::frameTick);
 }
 
 ComparisonView::~ComparisonView()
@@ -92,6 +98,7 @@ void ComparisonView::clearPanes()
         delete pane.view;
     }
     m_panes.clear();
+    m_frameTick.stop();
 }
 
 void ComparisonView::setPanes(const QList<Pane>& panes)
@@ -120,6 +127,8 @@ void ComparisonView::setPanes(const QList<Pane>& panes)
         pane.view->setFoldAfter(0);
         // The whole width of each in view; the time ruler once, left of the first.
         pane.view->setSideBySide(true, column == 0);
+        pane.view->setSharedFrames(true);
+        connect(pane.view, &SequenceView::framesWanted, this, &ComparisonView::updateFrameTick);
         pane.view->setClock(m_clock);
         pane.view->setTrace(pane.pane.trace);
         // Headers share a grid row, so every diagram starts at the same height whatever its figures' lines.
@@ -267,6 +276,25 @@ void ComparisonView::refreshFigures()
 PatternFigures ComparisonView::figures(int index) const
 {
     return index >= 0 && index < m_panes.size() ? m_panes.at(index).figures : PatternFigures();
+}
+
+void ComparisonView::updateFrameTick()
+{
+    const bool wanted = std::any_of(
+        m_panes.cbegin(), m_panes.cend(), [](const PaneWidgets& pane) { return pane.view->isAnimating(); });
+    if (wanted && !m_frameTick.isActive())
+        m_frameTick.start();
+    else if (!wanted)
+        m_frameTick.stop();
+}
+
+void ComparisonView::frameTick()
+{
+    // One clock, one time axis: while any diagram moves, every diagram is drawn at the clock's time (a quiet
+    // pattern's diagram scrolls with the others instead of waiting for its next arrow). All are marked in this
+    // one turn, and the window paints them in one pass.
+    for (const PaneWidgets& pane : std::as_const(m_panes))
+        pane.view->frameTick();
 }
 
 void ComparisonView::syncScroll(SequenceView* from)

@@ -91,6 +91,8 @@ private:
     void syncScroll(SequenceView* from);
     void followTogether(SequenceView* from);
     void syncZoom(SequenceView* from);
+    void updateFrameTick();
+    void frameTick();
 
     PlaybackClock* m_clock = nullptr;
     PlaybackBar* m_bar = nullptr;
@@ -100,6 +102,8 @@ private:
     ComparisonCharts* m_charts = nullptr;
     QList<PaneWidgets> m_panes;
     QTimer m_figuresTimer;
+    // One frame tick for every diagram: they paint in one pass of the window.
+    QTimer m_frameTick;
     bool m_syncing = false;
 };
 

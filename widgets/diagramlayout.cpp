@@ -25,6 +25,54 @@ constexpr int kPictureLevels = 200;
 constexpr double kSharedRoom = 60.0;
 constexpr double kCell = 32.0;
 
+// Measuring a label shapes its text, which was the largest part of laying out a frame; a live diagram lays out
+// the same labels frame after frame, so their widths are kept, per font, up to a bound. Diagrams are laid out
+// on the GUI thread only.
+class Widths {
+public:
+    explicit Widths(const QFont& font)
+        : m_metrics(font)
+        , m_widths(cacheFor(font))
+    {
+    }
+    const QFontMetricsF& metrics() const { return m_metrics; }
+    double of(const QString& text)
+    {
+        const auto it = m_widths.constFind(text);
+        if (it != m_widths.constEnd())
+            return *it;
+        if (m_widths.size() >= kMaxKept)
+            m_widths.clear();
+        return *m_widths.insert(text, m_metrics.horizontalAdvance(text));
+    }
+
+private:
+    static constexpr qsizetype kMaxKept = 4096;
+    static QHash<QString, double>& cacheFor(const QFont& font)
+    {
+        static QHash<QString, QHash<QString, double>> caches;
+        if (caches.size() > 16)
+            caches.clear();
+        return caches[font.key()];
+    }
+    QFontMetricsF m_metrics;
+    QHash<QString, double>& m_widths;
+};
+
+// A bundle's summary, kept the same way: a live bundle says the same thing until its next member.
+const QString& summaryOf(const QStringList& texts)
+{
+    static QHash<QString, QString> summaries;
+    const QString key = texts.join(QChar(0x1f));
+    auto it = summaries.constFind(key);
+    if (it == summaries.constEnd()) {
+        if (summaries.size() >= 1024)
+            summaries.clear();
+        it = summaries.insert(key, BundleText::summary(texts));
+    }
+    return *it;
+}
+
 struct Entry {
     qint64 seq = -1;
     int from = -1;
@@ -223,7 +271,7 @@ QString describe(const DiagramLayout::Item& item, const QStringList& texts, cons
 {
     if (item.count == 1)
         return texts.front();
-    QString text = BundleText::summary(texts);
+    QString text = summaryOf(texts);
     if (item.strands.size() > 1) {
         // The lifelines at the end that varies, left to right.
         const bool oneReceiver = item.strands[0].to == item.strands[1].to;
@@ -322,8 +370,8 @@ std::optional<QRectF> search(const std::vector<const QLineF*>& lines, double lo,
 }
 
 // Places the item's label; returns how wide the columns would have to be for it to fit between its lifelines.
-double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double height, DiagramLayout::Item& item,
-    Occupancy& occupied)
+double place(
+    const DiagramLayout::Input& input, Widths& widths, double height, DiagramLayout::Item& item, Occupancy& occupied)
 {
     const SequenceGeometry& geometry = *input.geometry;
     // Between the lifelines of its arrows; strands from one sender (or to one receiver) share that end, and
@@ -335,7 +383,7 @@ double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double 
         lo = std::min(lo, slo);
         hi = std::max(hi, shi);
     }
-    double width = fm.horizontalAdvance(item.text) + 2 * DiagramLayout::PadX;
+    double width = widths.of(item.text) + 2 * DiagramLayout::PadX;
     item.shown = item.text;
     const double columns
         = std::max(1.0, std::round((hi - lo + 2 * DiagramLayout::SpanMargin) / geometry.columnWidth()));
@@ -388,10 +436,10 @@ double place(const DiagramLayout::Input& input, const QFontMetricsF& fm, double 
             return wanted;
         } else {
             const double room = hi - lo - 2 * DiagramLayout::PadX;
-            if (room < fm.horizontalAdvance(QStringLiteral("GET\u2026")))
+            if (room < widths.of(QStringLiteral("GET\u2026")))
                 return wanted; // no room at all: the tooltip has it
-            item.shown = fm.elidedText(item.text, Qt::ElideRight, room);
-            width = fm.horizontalAdvance(item.shown) + 2 * DiagramLayout::PadX;
+            item.shown = widths.metrics().elidedText(item.text, Qt::ElideRight, room);
+            width = widths.of(item.shown) + 2 * DiagramLayout::PadX;
         }
     }
     if (const auto box = search(lines, lo, hi, width, height, rightwards, levels, input.ceiling, occupied)) {
@@ -418,8 +466,8 @@ void DiagramLayout::run(const Input& input)
     const Trace* trace = geometry.trace();
     if (!trace)
         return;
-    const QFontMetricsF fm(input.font);
-    m_labelHeight = std::ceil(fm.height() + 2 * PadY);
+    Widths widths(input.font);
+    m_labelHeight = std::ceil(widths.metrics().height() + 2 * PadY);
     const double height = m_labelHeight;
     const int levels = input.elide ? kViewLevels : 2;
     // From six lines of the bundle grid above the range (so labels pushed down into it by those before them
@@ -465,7 +513,7 @@ void DiagramLayout::run(const Input& input)
     for (size_t i : order) {
         Item& item = work.items[i];
         item.text = describe(item, work.texts[i], geometry);
-        m_wantedColumnWidth = std::max(m_wantedColumnWidth, place(input, fm, height, item, occupied));
+        m_wantedColumnWidth = std::max(m_wantedColumnWidth, place(input, widths, height, item, occupied));
         if (!item.label.isNull())
             m_labelsTop = std::min(m_labelsTop, item.label.top());
         m_items.push_back(std::move(item));

@@ -328,10 +328,30 @@ void SequenceView::updateAnimation()
             || (mode == PlaybackClock::Mode::Live && m_clock->isRecording() && m_trace->inFlightCount() > 0)
             || (mode == PlaybackClock::Mode::Playing && m_clock->isRecording()) || isStepping();
     }
+    if (m_sharedFrames) {
+        if (moving != m_wantsFrames) {
+            m_wantsFrames = moving;
+            Q_EMIT framesWanted(moving);
+        }
+        return;
+    }
     if (moving && !m_frames.isActive())
         m_frames.start();
     else if (!moving && m_frames.isActive())
         m_frames.stop();
+}
+
+void SequenceView::setSharedFrames(bool shared)
+{
+    if (shared == m_sharedFrames)
+        return;
+    m_sharedFrames = shared;
+    m_frames.stop();
+    if (m_wantsFrames) {
+        m_wantsFrames = false;
+        Q_EMIT framesWanted(false);
+    }
+    updateAnimation();
 }
 
 void SequenceView::frame()

@@ -69,8 +69,13 @@ public:
     void selectMessage(qint64 seq);
     // Where a message's arrow is, in viewport coordinates (for tests and tooltips); null if not drawn.
     QLineF arrowInViewport(qint64 seq) const;
-    // Whether frames are being drawn continuously right now.
-    bool isAnimating() const { return m_frames.isActive(); }
+    // Whether frames are being drawn continuously right now (by the view's own timer, or wanted from the shared
+    // tick).
+    bool isAnimating() const { return m_sharedFrames ? m_wantsFrames : m_frames.isActive(); }
+    // Beside other diagrams: no timer of its own; the caller's one tick calls frameTick() on every diagram that
+    // wants frames, so they all paint in one pass of the window instead of five passes at five phases.
+    void setSharedFrames(bool shared);
+    void frameTick() { frame(); }
     // The moment the diagram is drawn at: the clock's position, except while a step's arrow is still flying
     // there (a step forward plays its way to the next event in at most MaxStepFlightMs).
     TimeUs drawnTime() const { return asOf(); }
@@ -88,6 +93,8 @@ Q_SIGNALS:
     void messageActivated(qint64 seq); // clicked, or chosen with the keyboard
     void followingChanged(bool following);
     void zoomChanged(double zoom);
+    // With shared frames: whether the diagram now wants frameTick() calls.
+    void framesWanted(bool wanted);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -158,6 +165,8 @@ private:
     std::pair<double, double> m_lanesNeeded { 0, 0 };
     bool m_scrollingOurselves = false;
     bool m_updatePending = false;
+    bool m_sharedFrames = false;
+    bool m_wantsFrames = false;
 };
 
 } // namespace PatternScope
