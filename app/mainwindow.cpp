@@ -20,6 +20,7 @@
 #include "sequenceview.h"
 #include "textbookpanel.h"
 #include "tracefile.h"
+#include "traceloading.h"
 #include "units.h"
 
 #include <QAction>
@@ -148,6 +149,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    m_loading->cancel();
     // Views first: they hold pointers into the trace the run owns.
     m_view->setTrace(nullptr);
     m_inspector->setTrace(nullptr);
@@ -263,6 +265,8 @@ void MainWindow::buildLayout()
     // A long status line is cut at the window's edge rather than widening the window past the screen's.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_status, 1);
+    m_loading = new TraceLoading(statusBar(), this);
+    connect(m_loading, &TraceLoading::finished, this, &MainWindow::wholeTraceLoaded);
 
     connect(m_view, &SequenceView::messageActivated, this, &MainWindow::selectFromView);
     // The table follows playback: during a replay it lists what has happened by the playback time.
@@ -516,6 +520,7 @@ void MainWindow::runAgain()
 bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed)
 {
     const PatternInfo info = patternInfo; // a copy: the registry's entry outlives us, but be safe with re-entry
+    m_loading->cancel();
     showTrace(nullptr, false);
     m_opened.reset();
     m_openedPath.clear();
@@ -587,19 +592,56 @@ bool MainWindow::openTrace(const QString& path, QString* error)
             *error = failure.isCancelled() ? QString() : failure.message;
         return imported;
     }
+    m_loading->cancel();
     auto trace = std::make_unique<Trace>();
     TraceReader reader;
     TraceHeader header;
+    // A large file shows its start at once; the whole is read on a thread meanwhile and replaces it.
+    constexpr qint64 kFirstPart = 1 << 20;
+    reader.setStopAfter(kFirstPart);
     if (!reader.read(path, trace.get(), &header)) {
         *error = reader.errorString();
         return false;
     }
+    const Trace* start = trace.get();
     adopt(std::move(trace), header, path);
-    if (!reader.warnings().isEmpty())
+    if (!reader.readWhole()) {
+        m_loadingStart = start;
+        m_loading->start(path);
         statusBar()->showMessage(
-            tr("%n line(s) skipped; first: %1", nullptr, int(reader.warnings().size())).arg(reader.warnings().first()),
-            15000);
+            tr("Loading %1: its first %n message(s) are shown", nullptr, int(start->messages().size()))
+                .arg(QFileInfo(path).fileName()));
+        return true;
+    }
+    showSkippedLines(reader.warnings());
     return true;
+}
+
+void MainWindow::wholeTraceLoaded()
+{
+    std::unique_ptr<Trace> whole = m_loading->takeTrace();
+    // Only while the start of that file is still what the window shows: not after a run or another file.
+    if (!m_opened || m_opened.get() != m_loadingStart || m_openedPath != m_loading->path())
+        return;
+    m_loadingStart = nullptr;
+    if (!whole) {
+        const FileError& failure = m_loading->error();
+        statusBar()->showMessage(failure.isCancelled()
+                ? tr("Loading stopped: the first %n message(s) are shown", nullptr, int(m_opened->messages().size()))
+                : failure.message,
+            15000);
+        return;
+    }
+    adopt(std::move(whole), m_loading->header(), m_loading->path());
+    statusBar()->clearMessage();
+    showSkippedLines(m_loading->warnings());
+}
+
+void MainWindow::showSkippedLines(const QStringList& warnings)
+{
+    if (!warnings.isEmpty())
+        statusBar()->showMessage(
+            tr("%n line(s) skipped; first: %1", nullptr, int(warnings.size())).arg(warnings.first()), 15000);
 }
 
 TraceHeader MainWindow::currentHeader() const
@@ -629,6 +671,7 @@ bool MainWindow::saveTrace(const QString& path, QString* error)
 
 bool MainWindow::importHar(const QString& path, FileError* error)
 {
+    m_loading->cancel();
     auto trace = std::make_unique<Trace>();
     TraceHeader header;
     QStringList warnings;

@@ -34,6 +34,7 @@ class Run;
 class SequenceView;
 class TextbookPanel;
 class Trace;
+class TraceLoading;
 struct FileError;
 
 // The window: pick a pattern and its parameters, run it live and watch the sequence diagram grow,
@@ -98,6 +99,8 @@ private:
     void clearShown();
     bool startWith(const PatternInfo& info, const ParameterSet& parameters, quint64 seed);
     void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
+    void wholeTraceLoaded();
+    void showSkippedLines(const QStringList& warnings);
 
     FileMenu* m_files = nullptr;
     QComboBox* m_patternBox = nullptr;
@@ -132,6 +135,8 @@ private:
     std::unique_ptr<Trace> m_opened; // a trace read from a file
     QString m_openedPath;
     TraceHeader m_openedHeader;
+    TraceLoading* m_loading = nullptr; // reads a large file whole while its start is shown
+    const Trace* m_loadingStart = nullptr; // the start shown meanwhile, which the whole replaces
     Presenter* m_presenter = nullptr;
     bool m_syncingSelection = false;
 };

@@ -211,6 +211,7 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
 {
     m_error = {};
     m_warnings.clear();
+    m_whole = false;
     QIODevice& file = *device;
 
     qint64 lineNumber = 1;
@@ -308,7 +309,12 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
                 strict(QByteArray(p, size), terminated);
             p = next;
         }
+        if (!ended && m_progress && !m_progress(file.pos() - kept, file.isSequential() ? 0 : file.size()))
+            return FileError::fail(&m_error, FileError::Code::Cancelled, QStringLiteral("%1: cancelled").arg(path));
+        if (!ended && m_stopAfter >= 0 && file.pos() - kept >= m_stopAfter)
+            break;
     }
+    m_whole = ended || (kept == 0 && file.atEnd());
     if (const auto* onDisk = qobject_cast<const QFileDevice*>(device);
         onDisk && onDisk->error() != QFileDevice::NoError) {
         return FileError::fail(&m_error, FileError::Code::Io,

@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 class QIODevice;
 
@@ -34,8 +35,19 @@ public:
     // check both ways read a file alike.
     void setFastPath(bool on) { m_fastPath = on; }
 
+    // Called after each block read with the bytes read so far and the device's size (0 when not known);
+    // returning false stops the read, which then fails with FileError::Code::Cancelled.
+    void setProgress(std::function<bool(qint64 done, qint64 total)> progress) { m_progress = std::move(progress); }
+    // Ends the read, successfully, once `bytes` of the device are read: the start of a large file, to show
+    // while the whole is loading. readWhole() says whether the last read got to the end.
+    void setStopAfter(qint64 bytes) { m_stopAfter = bytes; }
+    bool readWhole() const { return m_whole; }
+
 private:
     bool m_fastPath = true;
+    std::function<bool(qint64, qint64)> m_progress;
+    qint64 m_stopAfter = -1;
+    bool m_whole = false;
     FileError m_error;
     QStringList m_warnings;
 };

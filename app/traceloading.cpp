@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "traceloading.h"
+
+#include <QCoreApplication>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QThread>
+#include <QToolButton>
+
+namespace PatternScope {
+
+struct TraceLoading::Result {
+    std::unique_ptr<Trace> trace;
+    TraceHeader header;
+    FileError error;
+    QStringList warnings;
+};
+
+TraceLoading::TraceLoading(QStatusBar* statusBar, QObject* parent)
+    : QObject(parent)
+    , m_bar(new QProgressBar(statusBar))
+    , m_cancelButton(new QToolButton(statusBar))
+{
+    m_bar->setRange(0, 100);
+    m_bar->setMaximumWidth(160);
+    m_bar->setFormat(tr("Loading %p%"));
+    m_cancelButton->setText(tr("Cancel"));
+    m_cancelButton->setToolTip(tr("Stop loading the trace and keep what is shown"));
+    statusBar->addPermanentWidget(m_bar);
+    statusBar->addPermanentWidget(m_cancelButton);
+    m_bar->hide();
+    m_cancelButton->hide();
+    connect(m_cancelButton, &QToolButton::clicked, this, &TraceLoading::stopByUser);
+    connect(this, &TraceLoading::progressed, m_bar, &QProgressBar::setValue);
+}
+
+TraceLoading::~TraceLoading()
+{
+    // The status bar, and the widgets in it, may be gone already: only the thread is stopped.
+    if (m_cancelled)
+        m_cancelled->store(true);
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void TraceLoading::start(const QString& path)
+{
+    cancel();
+    m_path = path;
+    m_trace.reset();
+    m_error = {};
+    m_warnings.clear();
+    auto cancelled = std::make_shared<std::atomic_bool>(false);
+    m_cancelled = cancelled;
+    m_bar->setValue(0);
+    m_bar->show();
+    m_cancelButton->show();
+    QThread* const home = thread();
+    const int generation = ++m_generation;
+    m_thread = std::thread([this, path, cancelled, home, generation] {
+        auto result = std::make_shared<Result>();
+        result->trace = std::make_unique<Trace>();
+        TraceReader reader;
+        int shown = -1;
+        reader.setProgress([&](qint64 done, qint64 total) {
+            const int percent = total > 0 ? int(done * 100 / total) : 0;
+            if (percent != shown) {
+                shown = percent;
+                QMetaObject::invokeMethod(
+                    this, [this, percent] { Q_EMIT progressed(percent); }, Qt::QueuedConnection);
+            }
+            return !cancelled->load();
+        });
+        if (!reader.read(path, result->trace.get(), &result->header)) {
+            result->trace.reset();
+            result->error = reader.error();
+        } else {
+            result->warnings = reader.warnings();
+            // Made on this thread; the window uses it on its own.
+            result->trace->moveToThread(home);
+        }
+        QMetaObject::invokeMethod(
+            this, [this, result, generation] { finish(result, generation); }, Qt::QueuedConnection);
+    });
+}
+
+void TraceLoading::cancel()
+{
+    if (m_cancelled)
+        m_cancelled->store(true);
+    ++m_generation;
+    stopThread();
+}
+
+void TraceLoading::stopThread()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+    m_bar->hide();
+    m_cancelButton->hide();
+}
+
+void TraceLoading::stopByUser()
+{
+    if (!isLoading())
+        return;
+    cancel();
+    m_trace.reset();
+    m_error = { FileError::Code::Cancelled, tr("%1: loading cancelled").arg(m_path) };
+    Q_EMIT finished();
+}
+
+void TraceLoading::finish(const std::shared_ptr<Result>& result, int generation)
+{
+    // A result from a read cancelled since is dropped: cancel() has joined its thread already.
+    if (generation != m_generation || !m_thread.joinable())
+        return;
+    stopThread();
+    m_trace = std::move(result->trace);
+    m_header = result->header;
+    m_error = result->error;
+    m_warnings = result->warnings;
+    Q_EMIT finished();
+}
+
+} // namespace PatternScope

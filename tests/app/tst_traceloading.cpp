@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Opening a large trace: the window shows its start at once, loads the whole on a thread with a
+// progress bar, and can stop, keeping the start. A small file is read whole before openTrace returns.
+#include "exchanges.h"
+#include "mainwindow.h"
+#include "tracefiles.h"
+
+#include <QApplication>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTest>
+#include <QToolButton>
+
+using namespace PatternScope;
+using namespace PatternScope::Test;
+
+class TestTraceLoading : public QObject {
+    Q_OBJECT
+
+private:
+    ScratchFiles m_files;
+    QString m_large;
+    size_t m_largeMessages = 0;
+
+    static QToolButton* cancelButton(const MainWindow& window)
+    {
+        for (QToolButton* button : window.statusBar()->findChildren<QToolButton*>()) {
+            if (button->text() == QLatin1String("Cancel"))
+                return button;
+        }
+        return nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_files.isValid());
+        // Several megabytes: more than the start the window reads before it shows anything.
+        Trace trace;
+        fillPolling(trace, 40'000, 10'000);
+        m_largeMessages = trace.messages().size();
+        m_large = m_files.newPath();
+        QString error;
+        QVERIFY2(TraceWriter::writeTrace(m_large, TraceHeader(), trace, &error), qPrintable(error));
+        QVERIFY(QFileInfo(m_large).size() > 4 * (1 << 20));
+    }
+
+    void startFirstThenWhole()
+    {
+        MainWindow window;
+        window.show();
+        QString error;
+        QVERIFY2(window.openTrace(m_large, &error), qPrintable(error));
+        const size_t shown = window.trace()->messages().size();
+        QVERIFY2(shown > 0 && shown < m_largeMessages, qPrintable(QString::number(shown)));
+        auto* bar = window.statusBar()->findChild<QProgressBar*>();
+        QVERIFY(bar && bar->isVisible());
+        QVERIFY(cancelButton(window) && cancelButton(window)->isVisible());
+
+        QTRY_COMPARE_WITH_TIMEOUT(window.trace()->messages().size(), m_largeMessages, 60'000);
+        QVERIFY(!bar->isVisible());
+        Trace expected;
+        QCOMPARE(readTrace(m_large, &expected), QString());
+        QVERIFY(window.trace()->messages() == expected.messages());
+        QCOMPARE(window.trace()->activations(), expected.activations());
+    }
+
+    void cancelKeepsTheStart()
+    {
+        MainWindow window;
+        window.show();
+        QString error;
+        QVERIFY2(window.openTrace(m_large, &error), qPrintable(error));
+        const Trace* start = window.trace();
+        const size_t shown = start->messages().size();
+        QToolButton* cancel = cancelButton(window);
+        QVERIFY(cancel);
+        cancel->click();
+        QVERIFY(!cancel->isVisible());
+        QCOMPARE(window.trace(), start);
+        QCOMPARE(window.trace()->messages().size(), shown);
+        QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("stopped")),
+            qPrintable(window.statusBar()->currentMessage()));
+        // Nothing comes later to replace it.
+        QTest::qWait(0);
+        QCOMPARE(window.trace(), start);
+    }
+
+    void smallFileWholeAtOnce()
+    {
+        MainWindow window;
+        QString error;
+        const QString small = QStringLiteral(PATTERNSCOPE_FILES_DATA "/small.pstrace.jsonl");
+        QVERIFY2(window.openTrace(small, &error), qPrintable(error));
+        Trace expected;
+        QCOMPARE(readTrace(small, &expected), QString());
+        QCOMPARE(window.trace()->messages().size(), expected.messages().size());
+        QVERIFY(!cancelButton(window)->isVisible());
+    }
+};
+
+QTEST_MAIN(TestTraceLoading)
+#include "tst_traceloading.moc"
