@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparisonview.h"
 
+#include "captionbar.h"
 #include "chartdata.h"
 #include "chartstyle.h"
 #include "comparisoncharts.h"
@@ -76,6 +77,11 @@ ComparisonView::ComparisonView(QWidget* parent)
     m_frameTick.setInterval(kFrameMs);
     m_frameTick.setTimerType(Qt::PreciseTimer);
     connect(&m_frameTick, &QTimer::timeout, this, &ComparisonView::frameTick);
+    // A step goes to the next moment anything happens in any pattern; each diagram selects its own event there.
+    connect(m_clock, &PlaybackClock::stepped, this, [this](TimeUs, TimeUs to) {
+        for (const PaneWidgets& pane : std::as_const(m_panes))
+            pane.view->selectMessage(pane.pane.trace ? CaptionBar::messageAt(*pane.pane.trace, to) : -1);
+    });
 }
 
 ComparisonView::~ComparisonView()
@@ -144,7 +150,10 @@ void ComparisonView::setPanes(const QList<Pane>& panes)
     for (int column = int(panes.size()); column < m_grid->columnCount(); ++column)
         m_grid->setColumnStretch(column, 0);
     m_grid->setRowStretch(2, 1);
-    m_clock->setTrace(panes.isEmpty() ? nullptr : panes.constFirst().trace);
+    QList<const Trace*> traces;
+    for (const Pane& pane : panes)
+        traces.append(pane.trace);
+    m_clock->setTraces(traces);
     QList<ComparisonCharts::Entry> entries;
     for (const Pane& pane : panes)
         entries.append({ pane.patternId.isEmpty() ? pane.title : pane.patternId, pane.trace });

@@ -41,7 +41,8 @@ public:
     explicit ComparisonView(QWidget* parent = nullptr);
     ~ComparisonView() override;
 
-    // Replaces the diagrams; the first trace's clock is the playback clock's (the runs start together).
+    // Replaces the diagrams; the traces' clocks are the playback clock's (the runs start together), and a step
+    // (→/←) goes to the next (previous) event of any of them, each diagram selecting its own event there.
     void setPanes(const QList<Pane>& panes);
     // Whether the traces are still being recorded (the clock's head is then the run's now, and the figures
     // refresh a few times a second).

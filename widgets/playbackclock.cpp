@@ -13,7 +13,15 @@ PlaybackClock::PlaybackClock(QObject* parent)
 
 void PlaybackClock::setTrace(const Trace* trace)
 {
-    m_trace = trace;
+    setTraces(trace ? QList<const Trace*> { trace } : QList<const Trace*> {});
+}
+
+void PlaybackClock::setTraces(const QList<const Trace*>& traces)
+{
+    m_traces.clear();
+    for (const Trace* trace : traces)
+        m_traces.append(trace);
+    m_trace = traces.isEmpty() ? nullptr : traces.constFirst();
     m_mode = Mode::Live;
     anchor(head());
     Q_EMIT changed();
@@ -32,9 +40,12 @@ void PlaybackClock::setRecording(bool recording)
 
 TimeUs PlaybackClock::head() const
 {
-    if (!m_trace)
-        return 0;
-    return m_recording ? std::max(m_trace->now(), m_trace->endTime()) : m_trace->endTime();
+    TimeUs latest = 0;
+    for (const auto& trace : m_traces) {
+        if (trace)
+            latest = std::max(latest, m_recording ? std::max(trace->now(), trace->endTime()) : trace->endTime());
+    }
+    return latest;
 }
 
 PlaybackClock::Mode PlaybackClock::mode() const
@@ -151,19 +162,11 @@ void PlaybackClock::setStops(QList<TimeUs> stops)
 
 TimeUs PlaybackClock::nextEvent(TimeUs after) const
 {
-    if (!m_trace)
-        return NoTime;
-    const auto& order = m_trace->sentOrder();
-    const auto sent = [this](qint64 seq) { return m_trace->message(seq).sentAt; };
-    const auto it
-        = std::upper_bound(order.begin(), order.end(), after, [&](TimeUs t, qint64 seq) { return t < sent(seq); });
-    TimeUs best = it == order.end() ? NoTime : sent(*it);
-    // An arrival before that next send: it belongs to an arrow in flight after `after`.
-    const TimeUs limit = best == NoTime ? head() : best;
-    for (qint64 seq : m_trace->messagesOverlapping(after, limit)) {
-        const Message& m = m_trace->message(seq);
-        if (m.state != Message::State::InFlight && m.receivedAt > after && (best == NoTime || m.receivedAt < best))
-            best = m.receivedAt;
+    TimeUs best = NoTime;
+    for (const auto& trace : m_traces) {
+        const TimeUs next = trace ? nextEventIn(*trace, after) : NoTime;
+        if (next != NoTime && (best == NoTime || next < best))
+            best = next;
     }
     const auto stop = std::upper_bound(m_stops.begin(), m_stops.end(), after);
     if (stop != m_stops.end() && (best == NoTime || *stop < best))
@@ -173,21 +176,47 @@ TimeUs PlaybackClock::nextEvent(TimeUs after) const
 
 TimeUs PlaybackClock::previousEvent(TimeUs before) const
 {
-    if (!m_trace)
-        return NoTime;
-    const auto& order = m_trace->sentOrder();
-    const auto sent = [this](qint64 seq) { return m_trace->message(seq).sentAt; };
-    const auto it
-        = std::lower_bound(order.begin(), order.end(), before, [&](qint64 seq, TimeUs t) { return sent(seq) < t; });
-    TimeUs best = it == order.begin() ? NoTime : sent(*std::prev(it));
-    for (qint64 seq : m_trace->messagesOverlapping(best == NoTime ? 0 : best, before)) {
-        const Message& m = m_trace->message(seq);
-        if (m.state != Message::State::InFlight && m.receivedAt < before && m.receivedAt > best)
-            best = m.receivedAt;
+    TimeUs best = NoTime;
+    for (const auto& trace : m_traces) {
+        const TimeUs previous = trace ? previousEventIn(*trace, before) : NoTime;
+        if (previous != NoTime && (best == NoTime || previous > best))
+            best = previous;
     }
     const auto stop = std::lower_bound(m_stops.begin(), m_stops.end(), before);
     if (stop != m_stops.begin() && (best == NoTime || *std::prev(stop) > best))
         best = *std::prev(stop);
+    return best;
+}
+
+TimeUs PlaybackClock::nextEventIn(const Trace& trace, TimeUs after) const
+{
+    const auto& order = trace.sentOrder();
+    const auto sent = [&trace](qint64 seq) { return trace.message(seq).sentAt; };
+    const auto it
+        = std::upper_bound(order.begin(), order.end(), after, [&](TimeUs t, qint64 seq) { return t < sent(seq); });
+    TimeUs best = it == order.end() ? NoTime : sent(*it);
+    // An arrival before that next send: it belongs to an arrow in flight after `after`.
+    const TimeUs limit = best == NoTime ? head() : best;
+    for (qint64 seq : trace.messagesOverlapping(after, limit)) {
+        const Message& m = trace.message(seq);
+        if (m.state != Message::State::InFlight && m.receivedAt > after && (best == NoTime || m.receivedAt < best))
+            best = m.receivedAt;
+    }
+    return best;
+}
+
+TimeUs PlaybackClock::previousEventIn(const Trace& trace, TimeUs before) const
+{
+    const auto& order = trace.sentOrder();
+    const auto sent = [&trace](qint64 seq) { return trace.message(seq).sentAt; };
+    const auto it
+        = std::lower_bound(order.begin(), order.end(), before, [&](qint64 seq, TimeUs t) { return sent(seq) < t; });
+    TimeUs best = it == order.begin() ? NoTime : sent(*std::prev(it));
+    for (qint64 seq : trace.messagesOverlapping(best == NoTime ? 0 : best, before)) {
+        const Message& m = trace.message(seq);
+        if (m.state != Message::State::InFlight && m.receivedAt < before && m.receivedAt > best)
+            best = m.receivedAt;
+    }
     return best;
 }
 

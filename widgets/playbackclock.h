@@ -22,6 +22,9 @@ public:
     explicit PlaybackClock(QObject* parent = nullptr);
 
     void setTrace(const Trace* trace);
+    // Several traces on one clock (a comparison's runs, started together): the head is the latest of theirs,
+    // and stepping goes to the next (previous) moment anything was sent or arrived in any of them.
+    void setTraces(const QList<const Trace*>& traces);
     // Whether the trace is still being recorded: the head is then the run's clock, not its last event.
     void setRecording(bool recording);
     bool isRecording() const { return m_recording; }
@@ -65,7 +68,11 @@ private:
     void stepTo(TimeUs from, TimeUs to);
     TimeUs played() const; // where playing has got to, not held back by the head
 
-    QPointer<const Trace> m_trace;
+    TimeUs nextEventIn(const Trace& trace, TimeUs after) const;
+    TimeUs previousEventIn(const Trace& trace, TimeUs before) const;
+
+    QPointer<const Trace> m_trace; // the first of m_traces
+    QList<QPointer<const Trace>> m_traces;
     QList<TimeUs> m_stops;
     Mode m_mode = Mode::Live;
     bool m_recording = false;

@@ -70,6 +70,44 @@ private Q_SLOTS:
         QTRY_VERIFY(!view.diagram(0)->isAnimating());
         QVERIFY(!view.diagram(1)->isAnimating());
     }
+
+    void stepsGoThroughEveryPatternsEvents()
+    {
+        // Two recorded runs whose events interleave: A sends at 1 s (arrives 1.5 s), B at 1.2 s (arrives 2 s).
+        Trace a;
+        Trace b;
+        for (Trace* t : { &a, &b }) {
+            t->addParticipant(QStringLiteral("Client"), Participant::Role::Client);
+            t->addParticipant(QStringLiteral("Server"), Participant::Role::Server);
+        }
+        a.completeMessage(
+            a.addMessage(makeMessage(0, 1, Message::Kind::HttpRequest, QStringLiteral("GET a"), 1'000'000)), 1'500'000);
+        b.completeMessage(
+            b.addMessage(makeMessage(0, 1, Message::Kind::HttpRequest, QStringLiteral("GET b"), 1'200'000)), 2'000'000);
+        ComparisonView view;
+        view.resize(900, 600);
+        view.setPanes({ { QStringLiteral("A"), &a, {}, {} }, { QStringLiteral("B"), &b, {}, {} } });
+        view.setRecording(false);
+        PlaybackClock* clock = view.clock();
+        QCOMPARE(clock->head(), TimeUs(2'000'000)); // the later run's end, not the first's
+        clock->seek(0);
+
+        const QList<TimeUs> expected { 1'000'000, 1'200'000, 1'500'000, 2'000'000 };
+        // At each stop, the diagram with an event there selects it; the other selects nothing.
+        const QList<std::pair<qint64, qint64>> selected { { 0, -1 }, { -1, 0 }, { 0, -1 }, { -1, 0 } };
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            clock->stepForward();
+            QCOMPARE(clock->position(), expected[i]);
+            QCOMPARE(view.diagram(0)->selectedMessage(), selected[i].first);
+            QCOMPARE(view.diagram(1)->selectedMessage(), selected[i].second);
+        }
+        for (qsizetype i = expected.size() - 2; i >= 0; --i) {
+            clock->stepBack();
+            QCOMPARE(clock->position(), expected[i]);
+            QCOMPARE(view.diagram(0)->selectedMessage(), selected[i].first);
+            QCOMPARE(view.diagram(1)->selectedMessage(), selected[i].second);
+        }
+    }
 };
 
 QTEST_MAIN(TestComparisonView)
