@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # sh check-install.sh PART BUILD_DIR SOURCE_DIR WORK_DIR VERSION   (run by ctest, see CMakeLists.txt)
 #   tree     cmake --install into WORK_DIR/root with the prefix /usr; every file of expected-files.txt and no
-#            stray one, icons as big as their directory says, the installed binary's --version,
-#            desktop-file-validate, appstreamcli validate --no-net, xmllint and update-mime-database on what
-#            landed, groff and lexgrog on the man page, and every command and option --help names in it.
+#            stray one, icons as big as their directory says, the installed binary's --version, a trace opened
+#            as a launcher passes it (patternscope FILE), desktop-file-validate, appstreamcli validate --no-net,
+#            xmllint and update-mime-database on what landed, groff and lexgrog on the man page, and every command and option --help names in it.
 #   deb      cpack -G DEB into WORK_DIR: dpkg-deb -c lists every expected file, dpkg-deb -f has the fields and
 #            Depends names the Qt 6 runtime packages the binary links.
 #   lintian  lintian on that package (in $DEB_DIR), failing on errors and warnings; skipped (exit 77) where
@@ -59,6 +59,12 @@ check_tree() {
     [ -x "$bin" ] || fail "/usr/bin/patternscope is not executable"
     out=$("$bin" --version 2>&1) || fail "patternscope --version failed: $out"
     [ "$out" = "patternscope $version" ] || fail "patternscope --version says '$out', not 'patternscope $version'"
+    # A trace given as a launcher gives it (Exec=patternscope %F) opens: a screenshot run fails if it did not.
+    # (Its own settings, so the user's Open Recent list does not get the fixture.)
+    trace=$source/tests/data/sse-20-per-s.pstrace.jsonl
+    XDG_CONFIG_HOME=$work/config QT_QPA_PLATFORM=offscreen "$bin" "$trace" --screenshot "$work/opened.png" --after 0s >"$work/open.log" 2>&1 \
+        || fail "patternscope FILE did not open $trace: $(cat "$work/open.log")"
+    [ -s "$work/opened.png" ] || fail "patternscope FILE --screenshot wrote no picture"
     zcat "$root/usr/share/doc/patternscope/changelog.gz" | head -n 1 | grep -q "^patternscope ($version) " \
         || fail "the changelog's first entry is not version $version (cmake/debian/changelog)"
 
@@ -158,6 +164,7 @@ check_deb() {
         *) fail "Depends lacks $package: $depends" ;;
         esac
     done
+    [ "$failures" -eq 0 ] || cat "$work/cpack.log" >&2
 }
 
 check_lintian() {
