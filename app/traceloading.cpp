@@ -18,6 +18,7 @@ struct TraceLoading::Result {
 
 TraceLoading::TraceLoading(QStatusBar* statusBar, QObject* parent)
     : QObject(parent)
+    , m_statusBar(statusBar)
     , m_bar(new QProgressBar(statusBar))
     , m_cancelButton(new QToolButton(statusBar))
 {
@@ -26,8 +27,8 @@ TraceLoading::TraceLoading(QStatusBar* statusBar, QObject* parent)
     m_bar->setFormat(tr("Loading %p%"));
     m_cancelButton->setText(tr("Cancel"));
     m_cancelButton->setToolTip(tr("Stop loading the trace and keep what is shown"));
-    statusBar->addPermanentWidget(m_bar);
-    statusBar->addPermanentWidget(m_cancelButton);
+    // In the status bar only while loading: QStatusBar sizes itself by every widget it holds, shown or not,
+    // and the progress bar is taller than a line of text (the window's minimum grew by it).
     m_bar->hide();
     m_cancelButton->hide();
     connect(m_cancelButton, &QToolButton::clicked, this, &TraceLoading::stopByUser);
@@ -53,6 +54,8 @@ void TraceLoading::start(const QString& path)
     auto cancelled = std::make_shared<std::atomic_bool>(false);
     m_cancelled = cancelled;
     m_bar->setValue(0);
+    m_statusBar->addPermanentWidget(m_bar);
+    m_statusBar->addPermanentWidget(m_cancelButton);
     m_bar->show();
     m_cancelButton->show();
     QThread* const home = thread();
@@ -96,6 +99,8 @@ void TraceLoading::stopThread()
 {
     if (m_thread.joinable())
         m_thread.join();
+    m_statusBar->removeWidget(m_bar);
+    m_statusBar->removeWidget(m_cancelButton);
     m_bar->hide();
     m_cancelButton->hide();
 }

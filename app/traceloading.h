@@ -48,6 +48,7 @@ private:
     void stopByUser();
     void stopThread();
 
+    QStatusBar* m_statusBar = nullptr;
     QProgressBar* m_bar = nullptr;
     QToolButton* m_cancelButton = nullptr;
     std::thread m_thread;

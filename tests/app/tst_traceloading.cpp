@@ -49,6 +49,8 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.show();
+        // The status bar holds the progress bar only while loading: it must not stay taller for it.
+        const int statusHeight = window.statusBar()->minimumSizeHint().height();
         QString error;
         QVERIFY2(window.openTrace(m_large, &error), qPrintable(error));
         const size_t shown = window.trace()->messages().size();
@@ -59,6 +61,7 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(window.trace()->messages().size(), m_largeMessages, 60'000);
         QVERIFY(!bar->isVisible());
+        QCOMPARE(window.statusBar()->minimumSizeHint().height(), statusHeight);
         Trace expected;
         QCOMPARE(readTrace(m_large, &expected), QString());
         QVERIFY(window.trace()->messages() == expected.messages());
