@@ -25,6 +25,9 @@ constexpr double kTop = SequencePainter::ContentTop;
 constexpr int kFrameMs = 16;
 // Side by side: the narrowest column, the margin left of a diagram without a ruler, how often lanes are measured.
 constexpr double kMinSideColumn = 48.0;
+// What a header box adds around a participant's name (SequencePainter: the box is the column less 16,
+// the name is elided to the box less 10).
+constexpr double kHeaderPadding = 26.0;
 constexpr double kNoRulerWidth = 6.0;
 constexpr qint64 kLanesMeasureMs = 500;
 // A bundle's tooltip lists at most this many of its messages.
@@ -306,8 +309,27 @@ void SequenceView::fitSideBySide(double width)
     // A lane takes what its notes need up to a share of the width; longer notes wrap (four lines at most,
     // then elided; the tooltip has them).
     const double cap = std::clamp(width * 0.2, 40.0, 160.0);
-    m_geometry.setLanes(std::min(m_lanesNeeded.first, cap), std::min(m_lanesNeeded.second, cap));
+    double left = std::min(m_lanesNeeded.first, cap);
+    double right = std::min(m_lanesNeeded.second, cap);
     const double ruler = m_ruler ? SequenceGeometry::ViewRulerWidth : kNoRulerWidth;
+    // Names before notes: in a narrow pane (five patterns side by side at 1280×720) the lanes yield what
+    // the columns need for the longest participant name; the notes wrap in what is left (each lane keeps
+    // at least the half column beside its lifeline).
+    const auto columns = m_trace ? qsizetype(m_trace->participants().size()) : 0;
+    if (columns > 0) {
+        const QFontMetricsF fm(font());
+        double nameColumn = kMinSideColumn;
+        for (const Participant& p : m_trace->participants())
+            nameColumn = std::max(nameColumn, fm.horizontalAdvance(p.name) + kHeaderPadding);
+        // The outer columns' halves hold part of each lane (see SequenceGeometry::contentWidth).
+        const double spare = width - ruler - columns * nameColumn + nameColumn - 2 * SequenceGeometry::LaneGap;
+        if (left + right > spare) {
+            const double share = std::max(0.0, spare) / (left + right);
+            left *= share;
+            right *= share;
+        }
+    }
+    m_geometry.setLanes(left, right);
     // The widest columns that keep the whole diagram in view (none narrower than a short label).
     double narrow = kMinSideColumn;
     double wide = std::max(kMinSideColumn, width);

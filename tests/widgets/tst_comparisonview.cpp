@@ -3,8 +3,10 @@
 #include "messages.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
+#include "tracefiles.h"
 
 #include <QEvent>
+#include <QFontMetricsF>
 #include <QTest>
 #include <memory>
 
@@ -39,6 +41,37 @@ class TestComparisonView : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // Five patterns side by side at 1280×720 leave a pane ~240 px wide: publish-subscribe's three lifelines
+    // were headed "Pu…", "Br…", "Su…" because the notes lanes took their room. The lanes yield first. Here
+    // five lifelines (three subscribers) in ~400 px: the old fit gave them 51 px columns, "Br…".
+    void narrowPanesKeepTheNamesBeforeTheNotes()
+    {
+        Trace trace;
+        QCOMPARE(readTrace(QStringLiteral(PATTERNSCOPE_TEST_DATA "/pubsub-fast.pstrace.jsonl"), &trace), QString());
+        SequenceView view;
+        view.setSideBySide(true, false);
+        view.setTrace(&trace);
+        view.resize(416, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const SequenceGeometry& g = view.geometry();
+        QVERIFY2(g.contentWidth() <= view.viewport()->width() + 0.5, qPrintable(QString::number(g.contentWidth())));
+        // The header box is the column less 16 px, its name elided to the box less 10 (SequencePainter).
+        const QFontMetricsF fm(view.font());
+        const QString broker = QStringLiteral("Broker");
+        QVERIFY2(fm.horizontalAdvance(broker) <= g.columnWidth() - 26.0,
+            qPrintable(QStringLiteral("column %1 px for '%2' in %3 px")
+                           .arg(g.columnWidth())
+                           .arg(broker)
+                           .arg(view.viewport()->width())));
+        // Every lane still has at least the half column beside its lifeline for the notes.
+        using Lane = SequenceGeometry::Lane;
+        QVERIFY(
+            g.laneRight(Lane::Left) - g.laneLeft(Lane::Left) >= g.columnWidth() / 2 - SequenceGeometry::LaneGap - 0.5);
+        QVERIFY(g.laneRight(Lane::Right) - g.laneLeft(Lane::Right)
+            >= g.columnWidth() / 2 - SequenceGeometry::LaneGap - 0.5);
+    }
+
     void oneFrameTickDrawsEveryDiagram()
     {
         // One pattern has a packet in flight, the other is quiet: both are drawn on the one tick, so the quiet
