@@ -302,6 +302,11 @@ bool wantsConsole(int argc, char** argv)
 {
     if (argc < 2)
         return false;
+    // `patternscope open --help`, `patternscope --pattern x -h`: the window's options are in the overview.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0)
+            return true;
+    }
     // Qt's own window options (-platform offscreen, -style fusion, ...) mean the window.
     const char* const windowOptions[] = { "-platform", "-style", "-qwindowgeometry", "-qwindowtitle", "-reverse" };
     for (const char* option : windowOptions) {
@@ -332,7 +337,12 @@ int run()
 {
     QStringList arguments = QCoreApplication::arguments();
     const QString first = arguments.value(1);
-    if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("help")) {
+    const QStringList commands { QStringLiteral("list"), QStringLiteral("record"), QStringLiteral("serve"),
+        QStringLiteral("export"), QStringLiteral("compare") };
+    const bool helpAsked = arguments.contains(QLatin1String("-h")) || arguments.contains(QLatin1String("--help"));
+    // Help for the window (its options, `open FILE`) is the overview's Window section; a command's own help is
+    // its parser's.
+    if (first == QLatin1String("help") || (helpAsked && !commands.contains(first))) {
         out() << overview();
         return Ok;
     }

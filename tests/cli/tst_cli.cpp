@@ -716,6 +716,15 @@ private Q_SLOTS:
         QCOMPARE(recordHelp.exitCode, 0);
         QVERIFY(recordHelp.out.contains(QStringLiteral("patternscope record [options] pattern")));
         QVERIFY(recordHelp.out.contains(QStringLiteral("--duration")));
+        // The window's own help, however it is asked for, is the overview with its Window section.
+        for (const QStringList& arguments : { QStringList { QStringLiteral("open"), QStringLiteral("--help") },
+                 QStringList { QStringLiteral("--pattern"), QStringLiteral("long-polling"), QStringLiteral("-h") },
+                 QStringList { QStringLiteral("trace.pstrace.jsonl"), QStringLiteral("--help") } }) {
+            const Result windowHelp = runCli(arguments);
+            QVERIFY2(
+                windowHelp.exitCode == 0, qPrintable(arguments.join(u' ') + QStringLiteral(": ") + windowHelp.err));
+            QVERIFY(windowHelp.out.contains(QStringLiteral("[open] FILE")));
+        }
         const Result version = runCli({ QStringLiteral("--version") });
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith(QStringLiteral("patternscope ")));
