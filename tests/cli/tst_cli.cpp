@@ -19,6 +19,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <vector>
 
 using namespace PatternScope;
 
@@ -135,6 +137,7 @@ private Q_SLOTS:
         QVERIFY(header.parameters.contains(qMakePair(QStringLiteral("latency"), QStringLiteral("100ms"))));
 
         QHash<QString, const Message*> requests;
+        std::vector<TimeUs> delays;
         int pairs = 0;
         for (const Message& m : trace.messages()) {
             if (m.kind == Message::Kind::HttpRequest) {
@@ -143,16 +146,22 @@ private Q_SLOTS:
                 const Message* request = requests.value(m.correlation);
                 QVERIFY2(request, qPrintable(m.label));
                 // The link holds each byte 100 ms: never much less; more only as late as a loaded machine
-                // runs the timer (a CI neighbour compiling on both cores added 10+ ms here).
+                // runs the timer (a CI neighbour compiling on both cores added 10+ ms here, and once a
+                // stall of 88 ms to one message beside the package tests). One late message is the machine;
+                // a typical one late, or any under 95 ms, is the link.
                 for (const Message* each : { request, &m }) {
                     const TimeUs delay = each->oneWayDelay();
-                    QVERIFY2(delay >= 95'000 && delay <= 140'000,
+                    QVERIFY2(delay >= 95'000 && delay <= 400'000,
                         qPrintable(QStringLiteral("%1: %2 µs one way").arg(each->label).arg(delay)));
+                    delays.push_back(delay);
                 }
                 ++pairs;
             }
         }
         QVERIFY2(pairs >= 3, qPrintable(QString::number(pairs)));
+        std::sort(delays.begin(), delays.end());
+        const TimeUs median = delays[delays.size() / 2];
+        QVERIFY2(median <= 125'000, qPrintable(QStringLiteral("median %1 µs one way").arg(median)));
     }
 
     // Each pattern with its defaults, and with options set, one of them (poll) short polling's own.
