@@ -350,10 +350,14 @@ private:
             ++m_p;
         const char* digits = m_p;
         qint64 n = 0;
-        while (m_p < m_end && *m_p >= '0' && *m_p <= '9')
-            n = n * 10 + (*m_p++ - '0');
+        // Up to 18 digits cannot overflow, and no more are added up (a longer number goes the strict way);
+        // a leading zero, a fraction or an exponent go the strict way too.
+        while (m_p < m_end && *m_p >= '0' && *m_p <= '9') {
+            if (m_p - digits < 18)
+                n = n * 10 + (*m_p - '0');
+            ++m_p;
+        }
         const qsizetype count = m_p - digits;
-        // Up to 18 digits cannot overflow; a leading zero, a fraction or an exponent go the strict way.
         if (count == 0 || count > 18 || (count > 1 && *digits == '0'))
             return false;
         if (m_p < m_end && *m_p != ',' && *m_p != '}' && *m_p != ']')
