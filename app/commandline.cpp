@@ -50,6 +50,8 @@ QString overview()
         "  [open] FILE...               replay recorded traces (or browsers' .har files): the first in\n"
         "                               the window, each further one in a window of its own\n"
         "  --pattern ID                 the pattern the window starts with\n"
+        "  --set name=value ...         its parameters, as in 'patternscope list' (e.g. clients=5)\n"
+        "  --seed N                     its seed: same seed and parameters, same schedule\n"
         "  --detail wire|textbook       every message, or the steps a textbook draws\n"
         "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
         "  --compare P1,P2,...          run 2 to 5 patterns side by side on one clock (File > Compare)\n"
@@ -313,9 +315,9 @@ bool wantsConsole(int argc, char** argv)
         if (std::strcmp(argv[1], option) == 0)
             return false;
     }
-    // The window's own: replaying a file, choosing the pattern and the detail, taking a screenshot.
+    // The window's own: replaying a file, choosing the pattern, its parameters and the detail, taking a screenshot.
     const char* const windowArguments[]
-        = { "open", "--pattern", "--screenshot", "--after", "--detail", "--present", "--compare" };
+        = { "open", "--pattern", "--set", "--seed", "--screenshot", "--after", "--detail", "--present", "--compare" };
     for (const char* argument : windowArguments) {
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;

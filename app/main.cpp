@@ -46,9 +46,12 @@ struct WindowOptions {
     QStringList compare; // patterns the comparison view opens with
     std::optional<DetailLevel> detail; // unset: as the View menu last had it
     bool present = false;
+    std::optional<ParameterSet> parameters; // --set: the pattern's parameters, the others at their defaults
+    std::optional<quint64> seed; // --seed: the seed box's value
 };
 
-// The window's own options: [[open] FILE…] [--pattern ID] [--detail LEVEL] [--screenshot PNG [--after DURATION]].
+// The window's own options: [[open] FILE…] [--pattern ID] [--set NAME=VALUE…] [--seed N] [--detail LEVEL]
+// [--screenshot PNG [--after DURATION]].
 // Checked before Qt starts a GUI, so a mistake gets one clear line and nothing else.
 int parseWindowOptions(int argc, char** argv, WindowOptions* options)
 {
@@ -90,7 +93,12 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     const QCommandLineOption compare(QStringLiteral("compare"),
         QStringLiteral("Open the comparison view running these patterns (2 to 5, comma-separated)."),
         QStringLiteral("ids"));
-    parser.addOptions({ pattern, screenshot, after, detail, present, compare });
+    const QCommandLineOption set(QStringLiteral("set"),
+        QStringLiteral("A parameter of --pattern's run, e.g. clients=5 (repeatable)."), QStringLiteral("name=value"));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+        QStringLiteral("Seed of the run: same seed and parameters, same schedule (default: random)."),
+        QStringLiteral("N"));
+    parser.addOptions({ pattern, set, seed, screenshot, after, detail, present, compare });
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
@@ -123,6 +131,26 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
                                .arg(options->pattern, PatternRegistry::ids().join(QStringLiteral(", "))),
             2);
     QString reason;
+    if (parser.isSet(set)) {
+        if (parser.isSet(compare))
+            return windowError(QStringLiteral("--set: applies to --pattern's run, not to --compare (set the "
+                                              "comparison's workload in File > Compare)"),
+                2);
+        ParameterSet parameters(PatternRegistry::find(options->pattern)->parameters);
+        for (const QString& assignment : parser.values(set)) {
+            if (!parameters.assign(assignment, &reason))
+                return windowError(QStringLiteral("--set: ") + reason, 2);
+        }
+        options->parameters = parameters;
+    }
+    if (parser.isSet(seed)) {
+        bool ok = false;
+        options->seed = parser.value(seed).toULongLong(&ok);
+        if (!ok)
+            return windowError(QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615")
+                                   .arg(parser.value(seed)),
+                2);
+    }
     if (!parseDurationMs(parser.value(after), &options->afterMs, &reason))
         return windowError(QStringLiteral("--after: ") + reason, 2);
     if (options->afterMs > 600'000)
@@ -166,6 +194,8 @@ int runWindow(const WindowOptions& options)
         }
     });
     window.selectPattern(options.pattern);
+    if (options.parameters || options.seed)
+        window.setRunSettings(options.parameters, options.seed);
     if (options.detail)
         window.setDetail(*options.detail);
     if (options.present)

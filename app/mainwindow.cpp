@@ -450,6 +450,15 @@ bool MainWindow::selectPattern(const QString& id)
     return true;
 }
 
+void MainWindow::setRunSettings(const std::optional<ParameterSet>& parameters, const std::optional<quint64>& seed)
+{
+    const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    if (info && parameters)
+        m_parameters->setPattern(*info, *parameters);
+    if (seed)
+        m_seedEdit->setText(QString::number(*seed));
+}
+
 void MainWindow::patternChosen()
 {
     // Another pattern: the diagram of the last run or opened trace is not about it, so it goes.

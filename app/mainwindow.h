@@ -9,6 +9,7 @@
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -48,6 +49,8 @@ public:
 
     // Picks a pattern by id; false if there is none.
     bool selectPattern(const QString& id);
+    // What the next run of the selected pattern starts with: its parameters and seed (nullopt: as they are).
+    void setRunSettings(const std::optional<ParameterSet>& parameters, const std::optional<quint64>& seed);
     void startRun();
     // Starts the last run over: the same pattern, parameters and seed, so the same producer schedule.
     void runAgain();

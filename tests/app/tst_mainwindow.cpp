@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "messageinspector.h"
 #include "parameterpanel.h"
+#include "patternregistry.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
 #include "waituntil.h"
@@ -86,6 +87,31 @@ private Q_SLOTS:
         const qint64 firstSeq = first.data(EventTableModel::SeqRole).toLongLong();
         QCOMPARE(view->selectedMessage(), firstSeq);
         QCOMPARE(window.inspector()->shownMessage(), firstSeq);
+    }
+
+    // --set and --seed: the run starts with the given parameters and seed, the others at their defaults.
+    void runSettingsAreWhatTheRunStartsWith()
+    {
+        MainWindow window;
+        QVERIFY(window.selectPattern(QStringLiteral("long-polling")));
+        const PatternInfo* info = PatternRegistry::find(QStringLiteral("long-polling"));
+        QVERIFY(info);
+        ParameterSet parameters(info->parameters);
+        QString error;
+        QVERIFY2(parameters.assign(u"clients=3", &error), qPrintable(error));
+        QVERIFY2(parameters.assign(u"latency=20ms", &error), qPrintable(error));
+        window.setRunSettings(parameters, quint64(4242));
+        window.startRun();
+        QVERIFY(window.trace());
+        const TraceHeader header = window.currentHeader();
+        QCOMPARE(header.seed, quint64(4242));
+        QVERIFY(waitUntil([&] { return window.trace()->participants().size() >= 4; }));
+        int clients = 0;
+        for (const Participant& participant : window.trace()->participants())
+            clients += participant.role == Participant::Role::Client ? 1 : 0;
+        QCOMPARE(clients, 3);
+        window.stopRun();
+        QVERIFY(waitUntil([&] { return !window.isRunning(); }));
     }
 
     void theFilterNarrowsTheTable()

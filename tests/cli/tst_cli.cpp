@@ -366,6 +366,21 @@ private Q_SLOTS:
             QStringLiteral("--detail"), QStringLiteral("full"), QStringLiteral("--screenshot"),
             QStringLiteral("@DIR@/x.png")
         } << 2 << QStringLiteral("patternscope: --detail: unknown level 'full' (one of: wire, textbook)");
+        QTest::addRow("unknown parameter") << QStringList { QStringLiteral("--pattern"),
+            QStringLiteral("long-polling"), QStringLiteral("--set"), QStringLiteral("colour=red"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                           << 2 << QStringLiteral("patternscope: --set: unknown parameter 'colour'");
+        QTest::addRow("parameter out of range") << QStringList { QStringLiteral("--pattern"),
+            QStringLiteral("long-polling"), QStringLiteral("--set"), QStringLiteral("clients=99"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                                << 2 << QStringLiteral("patternscope: --set: clients: ");
+        QTest::addRow("set with compare") << QStringList { QStringLiteral("--compare"),
+            QStringLiteral("short-polling,long-polling"), QStringLiteral("--set"), QStringLiteral("latency=10ms"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                          << 2 << QStringLiteral("patternscope: --set: applies to --pattern's run");
+        QTest::addRow("bad seed") << QStringList { QStringLiteral("--seed"), QStringLiteral("-3"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                  << 2 << QStringLiteral("patternscope: --seed: '-3' is not a whole number");
         QTest::addRow("open without a file")
             << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
             << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
