@@ -38,7 +38,12 @@ Link::~Link()
 
 bool Link::listen(quint16 port)
 {
-    if (!m_listener->listen(QHostAddress::LocalHost, port)) {
+    return listen(QHostAddress(QHostAddress::LocalHost), port);
+}
+
+bool Link::listen(const QHostAddress& address, quint16 port)
+{
+    if (!m_listener->listen(address, port)) {
         m_error = m_listener->errorString();
         return false;
     }

@@ -3,8 +3,8 @@
 
 #include "trace.h"
 
-#include <QHostAddress>
 #include <QHash>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QRandomGenerator>
@@ -36,6 +36,12 @@ public:
 
     // Starts listening on 127.0.0.1 (port 0 picks a free one). Returns false with errorString() set on failure.
     bool listen(quint16 port = 0);
+    // The same on another address: only ever when a user asked for it (the proxy's --listen).
+    bool listen(const QHostAddress& address, quint16 port);
+    // Where the server is: 127.0.0.1 unless set before the first connection (the proxy's --to).
+    QHostAddress serverAddress() const { return m_serverAddress; }
+    void setServerAddress(const QHostAddress& address) { m_serverAddress = address; }
+    quint16 serverPort() const { return m_serverPort; }
     quint16 port() const;
     QString errorString() const { return m_error; }
 
@@ -84,6 +90,17 @@ public:
     // Called for each connection accepted from now on, before any byte of it is read: a protocol
     // recorder puts its taps on the connection's pipes here.
     void setConnectionTap(std::function<void(LinkConnection*)> tap) { m_tapConnection = std::move(tap); }
+    // Changes what a client sends before it enters the link (the proxy's --rewrite-host): `make` gives each
+    // connection accepted from now on its own function, which takes the bytes read and returns those to send.
+    using Rewrite = std::function<QByteArray(QByteArray)>;
+    void setUpstreamRewrite(std::function<Rewrite(LinkConnection*)> make) { m_makeRewrite = std::move(make); }
+    // When the server refuses a connection (nobody listens, or it cannot be reached), the client is
+    // aborted, unless this returns bytes to send it instead, down the link, before its connection
+    // closes: a gateway's own answer (the proxy's 502). `error` says what went wrong.
+    void setRefusalAnswer(std::function<QByteArray(LinkConnection*, const QString& error)> answer)
+    {
+        m_refusalAnswer = std::move(answer);
+    }
     // A protocol recorder tells the server behind the link that the client's closing handshake (a
     // WebSocket close frame, its code or -1) reached it on the connection whose server-side port is
     // `peerPort`: Qt 6.4 doesn't say whether a close it sent was its own or an answer.
@@ -105,6 +122,14 @@ private:
         if (m_tapConnection)
             m_tapConnection(connection);
     }
+    Rewrite upstreamRewrite(LinkConnection* connection) const
+    {
+        return m_makeRewrite ? m_makeRewrite(connection) : Rewrite();
+    }
+    QByteArray refusalAnswer(LinkConnection* connection, const QString& error)
+    {
+        return m_refusalAnswer ? m_refusalAnswer(connection, error) : QByteArray();
+    }
     TimeUs nextDelay(); // latency + jitter sample
     TimeUs stalledUntil() const { return m_stalledUntil; }
     LinkConnection* find(int connectionId) const;
@@ -113,6 +138,7 @@ private:
     int m_client;
     int m_server;
     quint16 m_serverPort;
+    QHostAddress m_serverAddress { QHostAddress::LocalHost };
     QTcpServer* m_listener = nullptr;
     LinkSettings m_settings;
     QRandomGenerator m_random;
@@ -120,6 +146,8 @@ private:
     int m_unidentified = -1;
     QString m_error;
     std::function<void(LinkConnection*)> m_tapConnection;
+    std::function<QByteArray(LinkConnection*, const QString&)> m_refusalAnswer;
+    std::function<Rewrite(LinkConnection*)> m_makeRewrite;
     QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
     struct Announcement {
         Message message;

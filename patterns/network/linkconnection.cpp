@@ -38,28 +38,40 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
 {
     m_client->setParent(this);
     m_clientAddress = m_client->peerAddress();
+    m_clientPort = m_client->peerPort();
     tuneSocket(m_client);
     m_down->setTarget(m_client);
     m_up->setTarget(m_server);
     m_down->targetReady();
     link->tapConnection(this);
+    m_rewrite = link->upstreamRewrite(this);
 
     m_openedAt = m_trace->now();
     // A link for outside clients learns who is calling only from the first request.
     if (link->client() >= 0)
         identify(link->client());
 
-    connect(m_client, &QTcpSocket::readyRead, this, [this] { m_up->enqueue(m_client->readAll()); });
+    connect(m_client, &QTcpSocket::readyRead, this, [this] { fromClient(m_client->readAll()); });
     connect(m_client, &QTcpSocket::disconnected, this, [this] { sideClosed(true); });
     connect(m_server, &QTcpSocket::readyRead, this, [this] { m_down->enqueue(m_server->readAll()); });
     connect(m_server, &QTcpSocket::disconnected, this, [this] { sideClosed(false); });
     connect(m_server, &QTcpSocket::connected, this, &LinkConnection::upstreamConnected);
     connect(m_server, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        if (m_server->state() != QAbstractSocket::ConnectedState && m_serverSidePort == 0 && !m_finished) {
+        if (m_server->state() != QAbstractSocket::ConnectedState && m_serverSidePort == 0 && !m_finished
+            && !m_refused) {
             ensureRecorded();
             m_trace->addNote(
                 m_link->server(), QStringLiteral("connection %1 refused: %2").arg(m_id).arg(m_server->errorString()));
             m_trace->loseMessage(m_connectMessage);
+            const QByteArray answer = m_link->refusalAnswer(this, m_server->errorString());
+            if (!answer.isEmpty()) {
+                // What the client sent goes nowhere; the answer travels back like the server's would.
+                m_refused = true;
+                m_up->drop();
+                m_down->enqueue(answer);
+                m_down->enqueueEnd();
+                return;
+            }
             m_client->disconnect(this);
             m_client->abort();
             finish(QStringLiteral("refused"));
@@ -74,7 +86,12 @@ LinkConnection::LinkConnection(Link* link, Trace* trace, QTcpSocket* clientSide,
 
     // The SYN takes one latency to reach the server; bytes the client sends meanwhile wait in the pipe.
     QTimer::singleShot(int(m_link->nextDelay() / 1000), Qt::PreciseTimer, this, &LinkConnection::connectUpstream);
-    m_up->enqueue(m_client->readAll());
+    fromClient(m_client->readAll());
+}
+
+void LinkConnection::fromClient(QByteArray bytes)
+{
+    m_up->enqueue(m_rewrite && !bytes.isEmpty() ? m_rewrite(std::move(bytes)) : std::move(bytes));
 }
 
 LinkConnection::~LinkConnection() = default;
@@ -105,12 +122,15 @@ void LinkConnection::ensureRecorded()
 
 void LinkConnection::connectUpstream()
 {
-    if (m_finished)
+    if (m_finished || m_refused)
         return;
     // Bound first, so the server can tell at once which client a connection relays (see upstreamLocalPort()).
-    m_server->bind(QHostAddress::LocalHost, 0);
-    if (!m_finished) // a failed bind was reported as a refusal
-        m_server->connectToHost(QHostAddress::LocalHost, m_serverPort);
+    // A server elsewhere (the proxy's) is reached from whatever address the system picks.
+    const QHostAddress server = m_link->serverAddress();
+    if (server.isLoopback())
+        m_server->bind(server, 0);
+    if (!m_finished && !m_refused) // a failed bind was reported as a refusal
+        m_server->connectToHost(server, m_serverPort);
 }
 
 quint16 LinkConnection::upstreamLocalPort() const
@@ -136,7 +156,10 @@ void LinkConnection::sideClosed(bool clientSide)
     closed = true;
     LinkPipe* pipe = clientSide ? m_up : m_down;
     // Bytes that arrived with the close must still go out before it.
-    pipe->enqueue((clientSide ? m_client : m_server)->readAll());
+    if (clientSide)
+        fromClient(m_client->readAll());
+    else
+        m_down->enqueue(m_server->readAll());
     if (!m_closedBy.isEmpty()) {
         // The other side closing too, usually in answer to the FIN we passed on: its last bytes (a
         // WebSocket's answering close frame, say) and its FIN travel back before the connection ends.
@@ -166,6 +189,10 @@ void LinkConnection::sideClosed(bool clientSide)
 
 void LinkConnection::endDelivered(bool towardServer)
 {
+    if (m_refused && !towardServer) {
+        finish(QStringLiteral("refused")); // the answer to the refusal is out
+        return;
+    }
     bool& ended = towardServer ? m_upEnded : m_downEnded;
     ended = true;
     // The first FIN has crossed: that is the close the diagram shows.

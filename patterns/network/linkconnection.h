@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 
 class QTcpSocket;
 
@@ -31,6 +32,9 @@ public:
     // The server side's local port from the moment it is bound (before it connects), or 0.
     quint16 upstreamLocalPort() const;
     QHostAddress clientAddress() const { return m_clientAddress; } // the accepted client's own address
+    quint16 clientPort() const { return m_clientPort; }
+    // Who closed first: "client", "server", or empty while neither has.
+    QString closedBy() const { return m_closedBy; }
     qint64 bytesUp() const { return m_up->delivered(); }
     qint64 bytesDown() const { return m_down->delivered(); }
     TimeUs upstreamBurstStart() const { return m_up->burstStart(); }
@@ -45,6 +49,7 @@ Q_SIGNALS:
     void finished(const QString& reason);
 
 private:
+    void fromClient(QByteArray bytes); // what the client sent, into the link toward the server
     void connectUpstream();
     void upstreamConnected();
     void sideClosed(bool clientSide);
@@ -59,8 +64,10 @@ private:
     quint16 m_serverPort;
     quint16 m_serverSidePort = 0;
     QHostAddress m_clientAddress;
+    quint16 m_clientPort = 0;
     LinkPipe* m_up;
     LinkPipe* m_down;
+    std::function<QByteArray(QByteArray)> m_rewrite; // see Link::setUpstreamRewrite()
     int m_id = -1;
     int m_participant = -1;
     TimeUs m_openedAt = NoTime;
@@ -74,6 +81,7 @@ private:
     bool m_upEnded = false;
     bool m_downEnded = false;
     bool m_finished = false;
+    bool m_refused = false; // the server refused; the link's answer to that goes to the client, then it closes
 };
 
 } // namespace PatternScope

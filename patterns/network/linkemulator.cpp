@@ -16,11 +16,19 @@ LinkEmulator::~LinkEmulator() = default;
 
 Link* LinkEmulator::addLink(int client, int server, quint16 serverPort, quint16 listenPort)
 {
+    return addLink(client, server, QHostAddress(QHostAddress::LocalHost), serverPort,
+        QHostAddress(QHostAddress::LocalHost), listenPort);
+}
+
+Link* LinkEmulator::addLink(int client, int server, const QHostAddress& serverAddress, quint16 serverPort,
+    const QHostAddress& listenAddress, quint16 listenPort)
+{
     // Each link draws its own jitter from the run's seed, so runs with the same seed match.
     const quint64 linkSeed = m_seed * 0x9E3779B97F4A7C15ULL + m_links.size() + 1;
     auto* link = new Link(m_trace, client, server, serverPort, linkSeed, this);
     link->setSettings(m_settings);
-    if (!link->listen(listenPort)) {
+    link->setServerAddress(serverAddress);
+    if (!link->listen(listenAddress, listenPort)) {
         m_error = link->errorString();
         delete link;
         return nullptr;

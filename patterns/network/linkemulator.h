@@ -20,6 +20,9 @@ public:
     // (0: any free port); nullptr with errorString() set if it cannot listen. client -1 makes a link
     // for outside clients, each connection named by the server when its first request arrives.
     Link* addLink(int client, int server, quint16 serverPort, quint16 listenPort = 0);
+    // The same toward a server at serverAddress, listening on listenAddress (the proxy's --to and --listen).
+    Link* addLink(int client, int server, const QHostAddress& serverAddress, quint16 serverPort,
+        const QHostAddress& listenAddress, quint16 listenPort);
     QString errorString() const { return m_error; }
     const std::vector<Link*>& links() const { return m_links; }
 
