@@ -60,7 +60,7 @@ public:
         // reads it as if masked. So the server gets, in its place, a close frame naming the breach,
         // and answers it (1002 and the reason) after what came before, as if it had checked itself.
         const qint64 breach = m_scanner.maskViolationOffset();
-        if (m_towardServer && breach >= 0 && m_breachOffset < 0) {
+        if (m_towardServer && breach >= 0 && m_breachOffset < 0 && m_recording->enforceMasking) {
             m_breachOffset = breach;
             m_connection->up()->replaceFrom(breach,
                 WebSocketFrameScanner::closeFrame(
@@ -142,6 +142,10 @@ private:
     void recordHead()
     {
         const QByteArray& head = m_scanner.head();
+        if (!m_recording->recordHandshake) {
+            m_doneUpTo = head.size();
+            return;
+        }
         if (m_towardServer && m_connection->id() < 0 && m_recording->identify)
             m_connection->identify(m_recording->identify(head));
         Message message = base(0);
@@ -278,6 +282,12 @@ private:
 };
 
 } // namespace
+
+std::unique_ptr<PipeTap> webSocketTap(
+    LinkConnection* connection, bool towardServer, std::shared_ptr<const WebSocketRecording> recording)
+{
+    return std::make_unique<FrameRecorder>(connection, towardServer, std::move(recording));
+}
 
 void recordWebSockets(Link* link, WebSocketRecording recording)
 {
