@@ -3,9 +3,15 @@
 
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 class QCommandLineParser;
+class QObject;
 class QTextStream;
+
+namespace PatternScope {
+class Trace;
+}
 
 // What the subcommands share: exit codes, output streams, one-line errors, option parsing.
 namespace PatternScope::CommandLine {
@@ -19,8 +25,16 @@ int fail(const QString& command, const QString& message, int code = Failed);
 // Parses the options of one subcommand; prints help or errors itself. Returns -1 to go on.
 int parseOptions(QCommandLineParser& parser, const QString& command, const QStringList& arguments);
 
+// Ctrl+C and SIGTERM call `stop` (in context's thread) instead of killing the process, so a run ends
+// gracefully and its trace file is closed, not cut off.
+void onStopSignal(QObject* context, std::function<void()> stop);
+// Prints each message of the trace as it completes, like a packet log (serve, proxy).
+void printMessages(const Trace& trace);
+
 // patternscope export IN --format F -o OUT [--from T] [--to T]
 int exportCommand(const QStringList& arguments);
+// patternscope proxy --to HOST:PORT [--listen ADDRESS:PORT] [--set name=value ...] [-o FILE]
+int proxyCommand(const QStringList& arguments);
 // patternscope compare P1 P2 ... [--duration 20s] [--seed N] [--set name=value ...] [-o DIR] [--json]
 int compareCommand(const QStringList& arguments);
 

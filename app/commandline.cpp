@@ -14,12 +14,9 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
-#include <csignal>
 #include <cstring>
-#include <unistd.h>
 
 namespace PatternScope::CommandLine {
 
@@ -41,6 +38,10 @@ QString overview()
         "      [--duration 20s] [--seed N]  each trace to DIR and print delay, requests, bytes and\n"
         "      [--set name=value ...]       connections per item beside theory; --from DIR\n"
         "      [--cut T ...] [-o DIR] [--json]  recomputes them from the traces\n"
+        "  proxy --to HOST:PORT         relay your own client and server through the link and record\n"
+        "      [--listen ADDR:PORT]       HTTP, event streams and WebSockets, a lifeline per client\n"
+        "      [--set latency=...]        connection (listens on 127.0.0.1:8080 unless told)\n"
+        "      [-o FILE] [--duration D]\n"
         "  export IN --format F -o OUT  a trace (or a browser's .har) as mermaid, plantuml, csv,\n"
         "      [--from T] [--to T]        har, svg, png, pdf, webm, mp4 or apng; optionally a range\n"
         "      [--detail wire|textbook]   diagrams: every message, or the steps a textbook draws\n"
@@ -182,40 +183,9 @@ int parseRunOptions(
     return -1;
 }
 
-// Ctrl+C and SIGTERM end a run gracefully: the trace file is closed, not cut off.
-int g_signalPipe[2] = { -1, -1 };
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
-
 void stopOnSignals(Run* run)
 {
-    if (::pipe(g_signalPipe) != 0)
-        return;
-    auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, run);
-    QObject::connect(notifier, &QSocketNotifier::activated, run, [run] { run->stop(1000); });
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-}
-
-QString participantName(const Trace& trace, int id)
-{
-    const Participant* p = trace.participant(id);
-    return p ? p->name : QStringLiteral("?");
-}
-
-// Serve prints each message as it completes, like a packet log.
-void printMessages(const Trace& trace)
-{
-    QObject::connect(&trace, &Trace::messageUpdated, QCoreApplication::instance(), [&trace](const Message& m) {
-        out() << QStringLiteral("%1 s  ").arg(double(m.sentAt) / 1e6, 8, 'f', 3) << participantName(trace, m.from)
-              << QStringLiteral(" -> ") << participantName(trace, m.to) << QStringLiteral("  ")
-              << (m.label.isEmpty() ? kindName(m.kind) : m.label)
-              << (m.state == Message::State::Lost ? QStringLiteral("  (lost)") : QString()) << Qt::endl;
-    });
+    onStopSignal(run, [run] { run->stop(1000); });
 }
 
 int executeRun(const QString& command, const RunOptions& options, bool serving)
@@ -326,7 +296,7 @@ bool wantsConsole(int argc, char** argv)
     // a path, a trace's or HAR's name, or something that is there. The window says if it cannot open it.
     const QString first = QString::fromLocal8Bit(argv[1]);
     const QStringList commands { QStringLiteral("list"), QStringLiteral("record"), QStringLiteral("serve"),
-        QStringLiteral("export"), QStringLiteral("compare"), QStringLiteral("help") };
+        QStringLiteral("export"), QStringLiteral("compare"), QStringLiteral("proxy"), QStringLiteral("help") };
     if (!first.startsWith(u'-') && !commands.contains(first)
         && (first.contains(u'/') || first.endsWith(QLatin1String(".jsonl"), Qt::CaseInsensitive)
             || first.endsWith(QLatin1String(".har"), Qt::CaseInsensitive) || QFileInfo::exists(first)))
@@ -340,7 +310,7 @@ int run()
     QStringList arguments = QCoreApplication::arguments();
     const QString first = arguments.value(1);
     const QStringList commands { QStringLiteral("list"), QStringLiteral("record"), QStringLiteral("serve"),
-        QStringLiteral("export"), QStringLiteral("compare") };
+        QStringLiteral("export"), QStringLiteral("compare"), QStringLiteral("proxy") };
     const bool helpAsked = arguments.contains(QLatin1String("-h")) || arguments.contains(QLatin1String("--help"));
     // Help for the window (its options, `open FILE`) is the overview's Window section; a command's own help is
     // its parser's.
@@ -362,6 +332,8 @@ int run()
         return exportCommand(arguments);
     if (first == QLatin1String("compare"))
         return compareCommand(arguments);
+    if (first == QLatin1String("proxy"))
+        return proxyCommand(arguments);
     if (first.startsWith(u'-'))
         return fail(QString(), QStringLiteral("unknown option '%1' (try --help)").arg(first), Usage);
     return fail(QString(), QStringLiteral("unknown command '%1' (try --help)").arg(first), Usage);
