@@ -15,6 +15,8 @@
 #include "playbackbar.h"
 #include "playbackclock.h"
 #include "presenter.h"
+#include "proxydialog.h"
+#include "proxypattern.h"
 #include "run.h"
 #include "sequencepainter.h"
 #include "sequenceview.h"
@@ -301,6 +303,7 @@ void MainWindow::buildActions()
     m_files->addTo(file);
     file->addSeparator();
     file->addAction(tr("Com&pare patterns…"), this, [this] { ComparisonWindow::ask(this); });
+    file->addAction(tr("Pro&xy a server…"), this, [this] { askProxy(this); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -526,7 +529,23 @@ void MainWindow::runAgain()
     startWith(*info, m_lastParameters, m_lastSeed);
 }
 
-bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed)
+bool MainWindow::startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters)
+{
+    if (isRunning())
+        return false;
+    const PatternInfo info = ProxyPattern::info(endpoints);
+    m_parameters->setPattern(info, parameters); // the link's knobs, live while it runs
+    return startWith(info, parameters, 1, &endpoints);
+}
+
+quint16 MainWindow::proxyPort() const
+{
+    const auto* proxy = m_run && m_run->isRunning() ? qobject_cast<ProxyPattern*>(m_run->pattern()) : nullptr;
+    return proxy ? proxy->port() : 0;
+}
+
+bool MainWindow::startWith(
+    const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed, const ProxyEndpoints* proxy)
 {
     const PatternInfo info = patternInfo; // a copy: the registry's entry outlives us, but be safe with re-entry
     m_loading->cancel();
@@ -539,7 +558,9 @@ bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& p
     m_run = std::make_unique<Run>();
     connect(m_run.get(), &Run::finished, this, &MainWindow::runEnded);
     QString error;
-    if (!m_run->start(info, parameters, seed, &error)) {
+    const bool started
+        = proxy ? m_run->startProxy(*proxy, parameters, seed, &error) : m_run->start(info, parameters, seed, &error);
+    if (!started) {
         QMessageBox::warning(this, tr("Cannot start"), tr("%1 could not start: %2").arg(info.title, error));
         m_run.reset();
         updateStatus();
@@ -548,7 +569,7 @@ bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& p
     m_lastPattern = info.id;
     m_lastParameters = parameters;
     m_lastSeed = seed;
-    m_againAction->setEnabled(true);
+    m_againAction->setEnabled(!proxy); // a proxy is started from its dialog
     m_textbook->setPattern(info.id, info.title);
     showTrace(m_run->trace(), true);
     m_startAction->setEnabled(false);
@@ -562,6 +583,11 @@ bool MainWindow::startWith(const PatternInfo& patternInfo, const ParameterSet& p
 
 void MainWindow::runEnded()
 {
+    if (m_run && m_run->info().id == QLatin1String("proxy")) {
+        // The panel showed the link's knobs: back to the chosen pattern's, for the next Start.
+        if (const PatternInfo* chosen = PatternRegistry::find(m_patternBox->currentData().toString()))
+            m_parameters->setPattern(*chosen, ParameterSet(chosen->parameters));
+    }
     m_clock->setRecording(false);
     m_startAction->setEnabled(true);
     m_stopAction->setEnabled(false);

@@ -31,6 +31,7 @@ class ParameterPanel;
 class PlaybackBar;
 class PlaybackClock;
 class Presenter;
+struct ProxyEndpoints;
 class Run;
 class SequenceView;
 class TextbookPanel;
@@ -54,6 +55,11 @@ public:
     void startRun();
     // Starts the last run over: the same pattern, parameters and seed, so the same producer schedule.
     void runAgain();
+    // Relays a user's own clients and server through the link and shows what crosses, live, like a run
+    // (File > Proxy a server…); parameters are ProxyPattern's. False (after saying why) if it cannot listen.
+    bool startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters);
+    // Where the running proxy listens, or 0.
+    quint16 proxyPort() const;
     void stopRun();
     // Replays a recorded trace, or a browser's HAR (Import::isHar) as importHar does; false with the reader's
     // "file:line: reason" if it cannot (empty when the user cancelled a HAR's import).
@@ -100,7 +106,8 @@ private:
     // Stops a going run and waits (bounded) until its connections have closed.
     void finishRun(int graceMs, int waitMs);
     void clearShown();
-    bool startWith(const PatternInfo& info, const ParameterSet& parameters, quint64 seed);
+    bool startWith(
+        const PatternInfo& info, const ParameterSet& parameters, quint64 seed, const ProxyEndpoints* proxy = nullptr);
     void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
     void wholeTraceLoaded();
     void showSkippedLines(const QStringList& warnings);

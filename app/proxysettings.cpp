@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "proxysettings.h"
 
-#include "pattern.h"
+#include "proxypattern.h"
 
 #include <QHostInfo>
 
@@ -44,10 +44,7 @@ bool parsePort(const QString& text, uint minimum, quint16* port)
 
 QList<ParameterSpec> parameters()
 {
-    return { latencyParameter(), jitterParameter(),
-        ParameterSpec::number(QStringLiteral("bandwidth"),
-            QStringLiteral("bytes per second each way, like a slow line; 0 is no cap"), ParameterSpec::Unit::Bytes, 0,
-            0, 1LL << 30, true) };
+    return ProxyPattern::parameterSpecs();
 }
 
 LinkSettings linkSettings(const ParameterSet& parameters)

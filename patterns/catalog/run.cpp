@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include "linkemulator.h"
+#include "proxypattern.h"
 #include "trace.h"
 
 namespace PatternScope {
@@ -39,7 +40,7 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.serveOnly = m_serveOnly;
     context.servePort = m_servePort;
     context.produceForMs = m_produceForMs;
-    m_pattern = PatternRegistry::create(info.id, context);
+    m_pattern = m_makePattern ? m_makePattern(context) : PatternRegistry::create(info.id, context);
     if (!m_pattern) {
         *error = QStringLiteral("no pattern called %1").arg(info.id);
         return false;
@@ -58,6 +59,14 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
         return false;
     }
     return true;
+}
+
+bool Run::startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters, quint64 seed, QString* error)
+{
+    m_makePattern = [endpoints](const PatternContext& context) -> std::unique_ptr<Pattern> {
+        return std::make_unique<ProxyPattern>(context, endpoints);
+    };
+    return start(ProxyPattern::info(endpoints), parameters, seed, error);
 }
 
 void Run::stop(int graceMs)
@@ -92,6 +101,8 @@ void Run::applyLinkSettings()
         settings.latencyUs = p.value(QStringLiteral("latency")) * 1000;
     if (p.contains(QStringLiteral("jitter")))
         settings.jitterUs = p.value(QStringLiteral("jitter")) * 1000;
+    if (p.contains(QStringLiteral("bandwidth")))
+        settings.bandwidthBytesPerSec = p.value(QStringLiteral("bandwidth"));
     m_links->setSettings(settings);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "httpproxy.h"
 #include "pattern.h"
 
 #include <QDateTime>
@@ -30,6 +31,9 @@ public:
     void setProduceFor(qint64 ms) { m_produceForMs = ms; }
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
     bool start(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, QString* error);
+    // Starts a proxy to a user's own server instead of a pattern (see ProxyPattern); its parameters are
+    // ProxyPattern::parameterSpecs()'.
+    bool startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters, quint64 seed, QString* error);
     // Asks clients to stop and lets in-flight exchanges and connection closes finish; finished()
     // follows, at the latest after the grace period (plus four trips over the link), when whatever
     // is still open is cut.
@@ -57,6 +61,7 @@ private:
     std::unique_ptr<Trace> m_trace;
     std::unique_ptr<LinkEmulator> m_links;
     std::unique_ptr<Pattern> m_pattern;
+    std::function<std::unique_ptr<Pattern>(const PatternContext&)> m_makePattern; // else the registry's
     PatternInfo m_info;
     quint64 m_seed = 0;
     QDateTime m_startedAt;
