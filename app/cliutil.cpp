@@ -84,7 +84,7 @@ void printMessages(const Trace& trace)
     QObject::connect(&trace, &Trace::messageUpdated, QCoreApplication::instance(), [&trace](const Message& m) {
         out() << QStringLiteral("%1 s  ").arg(double(m.sentAt) / 1e6, 8, 'f', 3) << participantName(trace, m.from)
               << QStringLiteral(" -> ") << participantName(trace, m.to) << QStringLiteral("  ")
-              << (m.label.isEmpty() ? kindName(m.kind) : m.label)
+              << (m.label.isEmpty() ? kindName(m.kind) : m.label.toString())
               << (m.state == Message::State::Lost ? QStringLiteral("  (lost)") : QString()) << Qt::endl;
     });
 }

@@ -90,7 +90,7 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
         case KindColumn:
             return kindName(m.kind);
         case LabelColumn:
-            return m.label;
+            return m.label.toString();
         case DelayColumn:
             return m.state == Message::State::Delivered
                 ? QString::number(double(m.oneWayDelay()) / 1000.0, 'f', 1) + QStringLiteral(" ms")

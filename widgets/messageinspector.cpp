@@ -183,7 +183,7 @@ void MessageInspector::refresh()
             ? QString::number(double(m.oneWayDelay()) / 1000.0, 'f', 1) + QStringLiteral(" ms")
             : Dash);
     m_fields[Bytes]->setText(tr("%1 B").arg(m.bytes));
-    m_fields[Correlation]->setText(m.correlation.isEmpty() ? Dash : m.correlation);
+    m_fields[Correlation]->setText(m.correlation.isEmpty() ? Dash : m.correlation.toString());
     if (m.carriesItems()) {
         m_fields[Items]->setText(m.firstItem == m.lastItem
                 ? QString::number(m.firstItem)
@@ -192,13 +192,13 @@ void MessageInspector::refresh()
     m_form->setRowVisible(Items, m.carriesItems());
 
     QString headers;
-    for (const auto& [name, value] : m.headers)
+    for (const auto& [name, value] : m.headers())
         headers += QString::fromUtf8(name) + QStringLiteral(": ") + QString::fromUtf8(value) + QLatin1Char('\n');
     headers.chop(1);
     // Only replace text that changed, so a selection survives the message completing.
     if (m_headers->toPlainText() != headers)
         m_headers->setPlainText(headers);
-    const QString body = formatBody(m.bodyPreview);
+    const QString body = formatBody(m.bodyPreview());
     if (m_body->toPlainText() != body)
         m_body->setPlainText(body);
 }

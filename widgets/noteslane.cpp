@@ -427,7 +427,7 @@ QString NotesLane::streamLabel(const SequenceGeometry& geometry, int stream)
     const SequenceGeometry::Stream& st = streams[size_t(stream)];
     const Trace& trace = *geometry.trace();
     const QString answer = st.openingSeq >= 0 && st.openingSeq < qint64(trace.messages().size())
-        ? trace.message(st.openingSeq).label
+        ? trace.message(st.openingSeq).label.toString()
         : QString();
     if (answer.isEmpty() || answer == st.label)
         return st.label.isEmpty() ? answer : st.label;

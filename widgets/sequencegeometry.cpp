@@ -25,7 +25,7 @@ constexpr qint64 kRequestLookBack = 4096;
 
 bool isEventStream(const Message& message)
 {
-    for (const auto& [name, value] : message.headers) {
+    for (const auto& [name, value] : message.headers()) {
         if (name.compare("Content-Type", Qt::CaseInsensitive) == 0)
             return value.trimmed().toLower().startsWith("text/event-stream");
     }

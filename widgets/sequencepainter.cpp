@@ -47,7 +47,7 @@ void SequencePainter::setHighlight(qint64 hovered, qint64 selected)
 {
     const Trace* trace = m_geometry.trace();
     const auto correlationOf = [trace](qint64 seq) {
-        return trace && seq >= 0 && seq < qint64(trace->messages().size()) ? trace->message(seq).correlation
+        return trace && seq >= 0 && seq < qint64(trace->messages().size()) ? trace->message(seq).correlation.toString()
                                                                            : QString();
     };
     m_hovered = hovered;
@@ -488,7 +488,7 @@ void SequencePainter::paintStreamLabel(QPainter& painter, const NotesLane::Entry
 
 QString SequencePainter::labelText(const Message& message) const
 {
-    const QString text = m_detail == DetailLevel::Textbook ? Textbook::label(message) : message.label;
+    const QString text = m_detail == DetailLevel::Textbook ? Textbook::label(message) : message.label.toString();
     const bool lost = message.state == Message::State::Lost && message.receivedAt <= m_asOf;
     return lost ? text + QStringLiteral(" · lost") : text;
 }

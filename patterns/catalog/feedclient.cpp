@@ -45,7 +45,7 @@ QString FeedClient::recordRequest(
     message.label = Labels::httpRequest(message.fields, detail);
     message.correlation = QString::fromLatin1(traceId);
     for (const QByteArray& name : request.rawHeaderList())
-        message.headers.append({ name, request.rawHeader(name) });
+        message.appendHeader(name, request.rawHeader(name));
     // Recorded by the link when it leaves: only then is its connection open and known.
     if (m_link)
         m_link->announce(message);

@@ -316,9 +316,9 @@ void RequestCallback::sendJob()
     message.fields.callback = callbackUrl;
     message.label = Labels::jobRequest(message.fields);
     message.correlation = correlation;
-    message.headers = { { QByteArrayLiteral("traceparent"), parent.toHeader() },
-        { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } };
-    message.bodyPreview = body.left(kPreviewBytes);
+    message.setHeaders({ { QByteArrayLiteral("traceparent"), parent.toHeader() },
+        { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") } });
+    message.setBodyPreview(body.left(kPreviewBytes));
     message.bytes = body.size(); // the server fills in the size on the wire when it arrives
     // Recorded by the link when it leaves: only then is its connection open and known.
     m_link->announce(message);

@@ -124,16 +124,16 @@ void RequestResponse::sendNext()
     message.to = m_server;
     message.kind = Message::Kind::HttpRequest;
     message.correlation = correlation;
-    message.headers = { { QByteArrayLiteral("traceparent"), parent.toHeader() } };
+    message.setHeaders({ { QByteArrayLiteral("traceparent"), parent.toHeader() } });
     message.fields.target = QStringLiteral("/work/%1").arg(job);
     QByteArray body;
     if (bodySize > 0) {
         body.fill('x', bodySize);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
-        message.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain") });
+        message.appendHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain"));
         message.fields.method = QStringLiteral("POST");
         message.label = Labels::httpRequest(message.fields, Units::exactBytes(bodySize));
-        message.bodyPreview = body.left(kPreviewBytes);
+        message.setBodyPreview(body.left(kPreviewBytes));
     } else {
         message.fields.method = QStringLiteral("GET");
         message.label = Labels::httpRequest(message.fields);

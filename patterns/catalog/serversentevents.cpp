@@ -113,8 +113,8 @@ void ServerSentEvents::handle(
             + QStringLiteral(" ms"));
     answer.connection = arrival.connection;
     answer.correlation = arrival.correlation;
-    answer.headers = headers;
-    answer.bodyPreview = first;
+    answer.setHeaders(headers);
+    answer.setBodyPreview(first);
     answer.bytes = HttpExchange::streamHeadSize(200, headers, first);
     const qint64 seq = m_recorder->record(answer, arrival);
     const qint64 bytes = exchange->beginStream(200, headers, first);
@@ -169,7 +169,7 @@ bool ServerSentEvents::send(qint64 key, const MessageFields& event, const QStrin
     message.connection = stream.arrival.connection;
     message.correlation = correlation;
     message.bytes = chunk.size();
-    message.bodyPreview = chunk.left(256);
+    message.setBodyPreview(chunk.left(256));
     message.firstItem = item;
     message.lastItem = item;
     m_recorder->record(message, stream.arrival);

@@ -14,7 +14,7 @@ QString withDetail(const QString& main, const QString& detail)
 
 QString httpRequest(const MessageFields& fields, const QString& detail)
 {
-    const QString line = fields.method.isEmpty() ? fields.target : fields.method + u' ' + fields.target;
+    const QString line = fields.method.isEmpty() ? fields.target.toString() : fields.method + u' ' + fields.target;
     return withDetail(line, detail);
 }
 
@@ -33,7 +33,7 @@ QString httpResponse(const MessageFields& fields, const QString& detail)
 QString jobRequest(const MessageFields& fields)
 {
     const QUrl url(fields.callback);
-    const QString callback = url.isValid() && !url.path().isEmpty() ? url.path() : fields.callback;
+    const QString callback = url.isValid() && !url.path().isEmpty() ? url.path() : fields.callback.toString();
     return httpRequest(fields, callback.isEmpty() ? QString() : QStringLiteral("callback ") + callback);
 }
 
@@ -47,7 +47,7 @@ QString callback(const MessageFields& fields, int attempt)
 
 QString serverSentEvent(const MessageFields& fields)
 {
-    const QString event = QStringLiteral("event: ") + (fields.name.isEmpty() ? QStringLiteral("message") : fields.name);
+    const QString event = QStringLiteral("event: ") + (fields.name.isEmpty() ? QStringLiteral("message") : fields.name.toString());
     return fields.id.isEmpty() ? event : withDetail(event, QStringLiteral("id ") + fields.id);
 }
 
@@ -126,7 +126,7 @@ QString pubSubControl(const MessageFields& fields)
 {
     if (fields.method == QLatin1String("ack"))
         return QStringLiteral("ack #") + fields.id;
-    return fields.target.isEmpty() ? fields.method : fields.method + u' ' + fields.target;
+    return fields.target.isEmpty() ? fields.method.toString() : fields.method + u' ' + fields.target;
 }
 
 QString holdingPollActivation()

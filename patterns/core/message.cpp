@@ -30,13 +30,98 @@ constexpr std::array<KindName, 13> kKindNames { {
 
 constexpr std::array<const char*, 3> kStateNames { { "in-flight", "delivered", "lost" } };
 
+// Headers and a body preview kept in memory: a message recorded live, or read the strict way.
+class HeldPayload : public MessagePayload {
+public:
+    HeldPayload(const HeaderList& headers, const QByteArray& body)
+        : m_headers(headers)
+        , m_body(body)
+    {
+    }
+    void read(qint64, HeaderList* headers, QByteArray* body) const override
+    {
+        if (headers)
+            *headers = m_headers;
+        if (body)
+            *body = m_body;
+    }
+
+private:
+    HeaderList m_headers;
+    QByteArray m_body;
+};
+
 } // namespace
+
+static_assert(sizeof(Message) <= 160, "a trace holds messages by the million: keep a message small");
+
+MessagePayload::~MessagePayload() = default;
+
+HeaderList Message::headers() const
+{
+    HeaderList result;
+    if (hasHeaders())
+        m_payload->read(m_payloadAt & kAt, &result, nullptr);
+    return result;
+}
+
+QByteArray Message::bodyPreview() const
+{
+    QByteArray result;
+    if (hasBodyPreview())
+        m_payload->read(m_payloadAt & kAt, nullptr, &result);
+    return result;
+}
+
+void Message::hold(const HeaderList& headers, const QByteArray& body)
+{
+    if (headers.isEmpty() && body.isEmpty()) {
+        m_payload.reset();
+        m_payloadAt = 0;
+        return;
+    }
+    m_payload.reset(new HeldPayload(headers, body));
+    m_payloadAt = (headers.isEmpty() ? 0 : kHasHeaders) | (body.isEmpty() ? 0 : kHasBody);
+}
+
+void Message::setHeaders(const HeaderList& headers)
+{
+    hold(headers, bodyPreview());
+}
+
+void Message::appendHeader(const QByteArray& name, const QByteArray& value)
+{
+    HeaderList all = headers();
+    all.append(qMakePair(name, value));
+    hold(all, bodyPreview());
+}
+
+void Message::setBodyPreview(const QByteArray& body)
+{
+    hold(headers(), body);
+}
+
+void Message::setPayload(const HeaderList& headers, const QByteArray& body)
+{
+    hold(headers, body);
+}
+
+void Message::setPayload(MessagePayload* payload, qint64 at, bool hasHeaders, bool hasBody)
+{
+    Q_ASSERT(at >= 0 && at <= kAt);
+    m_payload.reset(payload);
+    m_payloadAt = (at & kAt) | (hasHeaders ? kHasHeaders : 0) | (hasBody ? kHasBody : 0);
+    if (!payload || (!hasHeaders && !hasBody)) {
+        m_payload.reset();
+        m_payloadAt = 0;
+    }
+}
 
 bool operator==(const Message& a, const Message& b)
 {
     return a.seq == b.seq && a.from == b.from && a.to == b.to && a.kind == b.kind && a.label == b.label
         && a.connection == b.connection && a.correlation == b.correlation && a.bytes == b.bytes
-        && a.headers == b.headers && a.bodyPreview == b.bodyPreview && a.sentAt == b.sentAt
+        && a.headers() == b.headers() && a.bodyPreview() == b.bodyPreview() && a.sentAt == b.sentAt
         && a.receivedAt == b.receivedAt && a.state == b.state && a.firstItem == b.firstItem && a.lastItem == b.lastItem
         && a.fields == b.fields;
 }

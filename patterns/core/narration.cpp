@@ -29,7 +29,7 @@ QString sentence(QString text)
 
 QByteArray header(const Message& message, const char* name)
 {
-    for (const auto& [key, value] : message.headers) {
+    for (const auto& [key, value] : message.headers()) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
             return value.isNull() ? QByteArray("") : value;
     }
@@ -47,7 +47,7 @@ bool opensEventStream(const Message& message)
 bool isComment(const Message& message)
 {
     return message.kind == Message::Kind::SseEvent && !message.carriesItems() && message.fields.name.isEmpty()
-        && message.fields.id.isEmpty() && message.bodyPreview.startsWith(':');
+        && message.fields.id.isEmpty() && message.bodyPreview().startsWith(':');
 }
 
 // The cursor a poll or a WebSocket handshake resumes from ("/poll?since=6"); -1 without one.
@@ -92,7 +92,7 @@ QString whatComesAfter(qint64 since)
 // The JSON body a message carried, when it has one (a job, a publish-subscribe envelope).
 QJsonObject jsonBody(const Message& message)
 {
-    return message.bodyPreview.startsWith('{') ? QJsonDocument::fromJson(message.bodyPreview).object() : QJsonObject();
+    return message.bodyPreview().startsWith('{') ? QJsonDocument::fromJson(message.bodyPreview()).object() : QJsonObject();
 }
 
 // A control frame of publish-subscribe ("subscribe", "unsubscribe", "ack"), from its fields or, in traces
@@ -477,7 +477,7 @@ private:
             return;
         }
         if (control == QLatin1String("ack")) {
-            const QString id = m.fields.id.isEmpty() ? jsonBody(m).value(QLatin1String("id")).toString() : m.fields.id;
+            const QString id = m.fields.id.isEmpty() ? jsonBody(m).value(QLatin1String("id")).toString() : m.fields.id.toString();
             add(m.sentAt, m.seq, name(m.from) + QStringLiteral(" acknowledges #") + id);
             return;
         }

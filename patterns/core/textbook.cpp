@@ -14,7 +14,7 @@ namespace {
 // The value of a header the protocol sent, by case-insensitive name; null when it is not there.
 QByteArray header(const Message& message, const char* name)
 {
-    for (const auto& [key, value] : message.headers) {
+    for (const auto& [key, value] : message.headers()) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
             return value.isNull() ? QByteArray("") : value;
     }
@@ -38,22 +38,22 @@ bool opensEventStream(const Message& message)
 bool isComment(const Message& message)
 {
     return message.kind == Message::Kind::SseEvent && !message.carriesItems() && message.fields.name.isEmpty()
-        && message.fields.id.isEmpty() && message.bodyPreview.startsWith(':');
+        && message.fields.id.isEmpty() && message.bodyPreview().startsWith(':');
 }
 
 // A JSON body's top-level string field; null when the body is not a JSON object (or was cut short).
 QString bodyField(const Message& message, QLatin1String name)
 {
-    if (!message.bodyPreview.startsWith('{'))
+    if (!message.bodyPreview().startsWith('{'))
         return {};
-    return QJsonDocument::fromJson(message.bodyPreview).object().value(name).toString();
+    return QJsonDocument::fromJson(message.bodyPreview()).object().value(name).toString();
 }
 
 // Publish-subscribe's control frames ("subscribe", "ack"): the recorded method, or for a trace recorded
 // before methods were, the JSON frame's "type".
 QString controlType(const Message& message)
 {
-    return message.fields.method.isEmpty() ? bodyField(message, QLatin1String("type")) : message.fields.method;
+    return message.fields.method.isEmpty() ? bodyField(message, QLatin1String("type")) : message.fields.method.toString();
 }
 
 // Request-callback's job request names where the answer goes: the recorded field, or the JSON body's.

@@ -240,7 +240,7 @@ QList<qint64> Trace::inFlight() const
 
 qint64 Trace::findInFlight(const QString& correlation, int to) const
 {
-    return m_inFlight.value(qMakePair(correlation, to), -1);
+    return m_inFlight.value(qMakePair(Text(correlation), to), -1);
 }
 
 qint64 Trace::beginActivation(int participant, const QString& label, TimeUs start)

@@ -159,7 +159,7 @@ private:
     std::vector<qint64> m_bySentAt;
     // longest arrow seen so far, for the overlap query; in-flight arrows count up to now()
     TimeUs m_longestFlight = 0;
-    QHash<QPair<QString, int>, qint64> m_inFlight; // by (correlation, receiver)
+    QHash<QPair<Text, int>, qint64> m_inFlight; // by (correlation, receiver)
     // seqs of in-flight messages in seq order, swept lazily: finished ones are skipped, then dropped
     std::vector<qint64> m_inFlightSeqs;
     qsizetype m_inFlightCount = 0;

@@ -104,7 +104,7 @@ bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError
         appendNumber(buffer, m.lastItem, m.carriesItems());
         buffer += ',';
         headers.clear();
-        for (const auto& header : m.headers) {
+        for (const auto& header : m.headers()) {
             if (!headers.isEmpty())
                 headers += '\n';
             // Header bytes are Latin-1 characters in the trace; the CSV is UTF-8.
@@ -112,13 +112,15 @@ bool csv(const Trace& trace, const ExportRange& range, QIODevice* out, FileError
         }
         appendField(buffer, headers);
         buffer += ',';
-        if (m.bodyPreview.isEmpty()) {
+        // Read once: a message read from a file reads its body back from there.
+        const QByteArray body = m.bodyPreview();
+        if (body.isEmpty()) {
             buffer += ',';
-        } else if (isUtf8(m.bodyPreview)) {
-            appendField(buffer, m.bodyPreview);
+        } else if (isUtf8(body)) {
+            appendField(buffer, body);
             buffer += ",utf-8";
         } else {
-            buffer += m.bodyPreview.toBase64();
+            buffer += body.toBase64();
             buffer += ",base64";
         }
         buffer += "\r\n";

@@ -158,7 +158,7 @@ private:
     // server's name, else on 127.0.0.1; the first that makes a URL with a host (what HAR import reads back).
     QString url(const Message& request, bool webSocket) const
     {
-        const QString target = request.fields.target.isEmpty() ? QStringLiteral("/") : request.fields.target;
+        const QString target = request.fields.target.isEmpty() ? QStringLiteral("/") : request.fields.target.toString();
         if (target.startsWith(QLatin1String("http://")) || target.startsWith(QLatin1String("https://"))
             || target.startsWith(QLatin1String("ws://")))
             return target;
@@ -166,7 +166,7 @@ private:
         const QString path = target.startsWith(u'/') ? target : u'/' + target;
         const Participant* server = m_trace.participant(request.to);
         const QString hosts[]
-            = { QString::fromLatin1(headerValue(request.headers, "Host")), server ? server->name : QString() };
+            = { QString::fromLatin1(headerValue(request.headers(), "Host")), server ? server->name : QString() };
         for (const QString& host : hosts) {
             const QString text = scheme + host + path;
             const QUrl url(text);
@@ -193,10 +193,10 @@ private:
     static void sizes(const Message& m, qint64* headersSize, qint64* bodySize)
     {
         bool ok = false;
-        const qint64 length = headerValue(m.headers, "Content-Length").trimmed().toLongLong(&ok);
+        const qint64 length = headerValue(m.headers(), "Content-Length").trimmed().toLongLong(&ok);
         if (ok && length >= 0)
             *bodySize = length;
-        else if (m.bodyPreview.isEmpty() && !hasHeader(m.headers, "Transfer-Encoding"))
+        else if (m.bodyPreview().isEmpty() && !hasHeader(m.headers(), "Transfer-Encoding"))
             *bodySize = 0;
         else
             *bodySize = -1;
@@ -208,9 +208,9 @@ private:
         const Message& request = m_trace.message(exchange.request);
         const Message* response = exchange.response >= 0 ? &m_trace.message(exchange.response) : nullptr;
         const bool webSocket = request.fields.upgrade
-            || headerValue(request.headers, "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+            || headerValue(request.headers(), "Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
         const bool eventStream
-            = response && headerValue(response->headers, "Content-Type").trimmed().startsWith("text/event-stream");
+            = response && headerValue(response->headers(), "Content-Type").trimmed().startsWith("text/event-stream");
 
         // t0 request sent, t1 request received, t2 response sent, t3 response received.
         const TimeUs end = std::max(m_trace.endTime(), request.sentAt);
@@ -244,12 +244,12 @@ private:
         qint64 headersSize = -1;
         qint64 bodySize = -1;
         json.beginObject("request");
-        json.string("method", request.fields.method.isEmpty() ? QStringLiteral("GET") : request.fields.method);
+        json.string("method", request.fields.method.isEmpty() ? QStringLiteral("GET") : request.fields.method.toString());
         json.string("url", requestUrl);
         json.string("httpVersion", QStringLiteral("HTTP/1.1"));
         json.beginArray("cookies");
         json.endArray();
-        writeHeaders(json, request.headers);
+        writeHeaders(json, request.headers());
         json.beginArray("queryString");
         for (const auto& item : QUrlQuery(QUrl(requestUrl)).queryItems(QUrl::FullyDecoded)) {
             json.beginObject();
@@ -261,19 +261,19 @@ private:
         sizes(request, &headersSize, &bodySize);
         json.number("headersSize", headersSize);
         json.number("bodySize", bodySize);
-        if (!request.bodyPreview.isEmpty()) {
+        if (!request.bodyPreview().isEmpty()) {
             json.beginObject("postData");
-            json.string("mimeType", QString::fromLatin1(headerValue(request.headers, "Content-Type")));
-            writeBody(json, request.bodyPreview, bodySize, true);
+            json.string("mimeType", QString::fromLatin1(headerValue(request.headers(), "Content-Type")));
+            writeBody(json, request.bodyPreview(), bodySize, true);
             json.endObject();
         }
         json.endObject();
 
         json.beginObject("response");
         const int status = response ? response->fields.status : 0;
-        const QString statusText = response ? response->fields.reason : QString();
+        const QString statusText = response ? response->fields.reason.toString() : QString();
         const HeaderList noHeaders;
-        const HeaderList& responseHeaders = response ? response->headers : noHeaders;
+        const HeaderList& responseHeaders = response ? response->headers() : noHeaders;
         json.number("status", status);
         json.string("statusText", statusText);
         json.string("httpVersion", response ? QStringLiteral("HTTP/1.1") : QString());
@@ -284,7 +284,7 @@ private:
         if (response)
             sizes(*response, &headersSize, &bodySize);
         json.beginObject("content");
-        const QByteArray preview = response ? response->bodyPreview : QByteArray();
+        const QByteArray preview = response ? response->bodyPreview() : QByteArray();
         json.number("size", bodySize >= 0 ? bodySize : preview.size());
         const QByteArray mimeType = headerValue(responseHeaders, "Content-Type");
         json.string("mimeType", mimeType.isEmpty() ? QStringLiteral("x-unknown") : QString::fromLatin1(mimeType));

@@ -54,7 +54,7 @@ void writeWebSocketMessages(HarJson& json, const Trace& trace, const QList<qint6
         writeTime(json, m, sent, epochUs);
         json.number("opcode", opcode);
         const bool text = opcode == 1 || opcode == 9 || opcode == 10;
-        json.string("data", text ? QString::fromUtf8(m.bodyPreview) : QString::fromLatin1(m.bodyPreview.toBase64()));
+        json.string("data", text ? QString::fromUtf8(m.bodyPreview()) : QString::fromLatin1(m.bodyPreview().toBase64()));
         writeState(json, m);
         json.endObject();
     }
@@ -72,7 +72,7 @@ void writeEventSourceMessages(
             continue;
         // The events as the client's EventSource dispatched them, from the bytes that crossed.
         EventStreamParser parser;
-        parser.feed(m.bodyPreview);
+        parser.feed(m.bodyPreview());
         const QList<ServerSentEvent> events = parser.takeEvents();
         for (const ServerSentEvent& event : events) {
             json.beginObject();
@@ -90,7 +90,7 @@ void writeEventSourceMessages(
             json.string("eventName", QString());
             json.string("eventId", QString());
             json.string("data", QString());
-            json.string("_text", QString::fromUtf8(m.bodyPreview));
+            json.string("_text", QString::fromUtf8(m.bodyPreview()));
             writeState(json, m);
             json.endObject();
         }

@@ -72,7 +72,7 @@ MessageFields requestFields(const Har::Entry& entry)
     if (fields.target.isEmpty())
         fields.target = QStringLiteral("/");
     if (url.hasQuery())
-        fields.target += u'?' + url.query(QUrl::FullyEncoded);
+        fields.target = fields.target + u'?' + url.query(QUrl::FullyEncoded);
     fields.upgrade = url.scheme() == QLatin1String("ws") || url.scheme() == QLatin1String("wss");
     return fields;
 }
@@ -111,8 +111,8 @@ public:
         request.label = Labels::httpRequest(request.fields);
         request.connection = connection;
         request.bytes = entry.requestBytes;
-        request.headers = entry.requestHeaders;
-        request.bodyPreview = entry.requestBody;
+        request.setHeaders(entry.requestHeaders);
+        request.setBodyPreview(entry.requestBody);
         if (entry.status == 0) {
             // Failed before an answer: the request arrow ends where its sending ended.
             const TimeUs sent = start + (entry.sendUs > 0 ? entry.beforeSendUs : 0);
@@ -137,8 +137,8 @@ public:
             response.fields, entry.contentSize >= 0 ? Units::decimalSize(entry.contentSize) : QString());
         response.connection = connection;
         response.bytes = entry.responseBytes;
-        response.headers = entry.responseHeaders;
-        response.bodyPreview = entry.responseBody;
+        response.setHeaders(entry.responseHeaders);
+        response.setBodyPreview(entry.responseBody);
         response.sentAt = arrived + entry.waitUs;
         const TimeUs end = response.sentAt + entry.receiveUs;
         m_trace->completeMessage(m_trace->addMessage(response), end);
@@ -212,7 +212,7 @@ private:
     {
         m.connection = connection;
         m.bytes = payload.size();
-        m.bodyPreview = payload.left(Har::PreviewBytes);
+        m.setBodyPreview(payload.left(Har::PreviewBytes));
         m.sentAt = std::max<TimeUs>(atUs - m_originUs, 0);
         const qint64 seq = m_trace->addMessage(m);
         if (lost)

@@ -115,7 +115,7 @@ private:
 
     void appendMessage(QString& out, const Message& message) const
     {
-        QString text = TextDiagram::escaped(m_syntax.escapes, m_textbook ? Textbook::label(message) : message.label);
+        QString text = TextDiagram::escaped(m_syntax.escapes, m_textbook ? Textbook::label(message) : message.label.toString());
         if (text.isEmpty())
             text = kindName(message.kind);
         if (message.state == Message::State::InFlight)

@@ -415,8 +415,9 @@ template <typename Int> bool small(qint64 value)
 
 } // namespace
 
-bool TraceFastLoader::load(const char* line, qsizetype size)
+bool TraceFastLoader::load(const char* line, qsizetype size, qint64 at)
 {
+    m_at = at;
     for (Value& value : m_values)
         value.type = Value::Type::None;
     LineType type = LineType::Other;
@@ -441,6 +442,15 @@ bool TraceFastLoader::load(const char* line, qsizetype size)
 
 bool TraceFastLoader::string(int key, QString* out, Recent* recent)
 {
+    Text text;
+    if (!string(key, &text, recent))
+        return false;
+    *out = text.toString();
+    return true;
+}
+
+bool TraceFastLoader::string(int key, Text* out, Recent* recent)
+{
     const Value& value = m_values[size_t(key)];
     if (value.type == Value::Type::None)
         return true; // optional: stays empty
@@ -458,10 +468,14 @@ bool TraceFastLoader::string(int key, QString* out, Recent* recent)
             }
         }
     }
-    if (value.plain)
-        *out = QString::fromLatin1(value.begin, size);
-    else if (!decode(value.begin, value.end, out))
-        return false;
+    if (value.plain) {
+        *out = Text(QLatin1String(value.begin, size));
+    } else {
+        QString decoded;
+        if (!decode(value.begin, value.end, &decoded))
+            return false;
+        *out = Text(decoded);
+    }
     if (recent) {
         const unsigned slot = recent->next++ % recent->raw.size();
         recent->raw[slot] = QByteArray(value.begin, size);
@@ -539,6 +553,32 @@ bool TraceFastLoader::headers(HeaderList* out)
     return true;
 }
 
+bool TraceFastLoader::body(QByteArray* out)
+{
+    const Value& body = m_values[Body];
+    if (body.type == Value::Type::None)
+        return true;
+    if (body.type != Value::Type::String || !body.plain)
+        return false;
+    if (body.end > body.begin) {
+        auto decoded = QByteArray::fromBase64Encoding(
+            QByteArray::fromRawData(body.begin, body.end - body.begin), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return false;
+        *out = std::move(decoded.decoded);
+    }
+    return true;
+}
+
+bool TraceFastLoader::payload(const char* line, qsizetype size, HeaderList* headers, QByteArray* body)
+{
+    TraceFastLoader loader(nullptr);
+    LineType type = LineType::Other;
+    if (!LineScanner(line, line + size).scan(loader.m_values, &type) || type != LineType::Message)
+        return false;
+    return loader.headers(headers) && loader.body(body);
+}
+
 bool TraceFastLoader::message()
 {
     Message m;
@@ -548,11 +588,10 @@ bool TraceFastLoader::message()
     const Value& kind = m_values[Kind];
     const Value& upgrade = m_values[Upgrade];
     const Value& items = m_values[Items];
-    const Value& body = m_values[Body];
     if (!integer(Seq, &m.seq, true, 0) || !id(From, &m.from, true, 0) || !id(To, &m.to, true, 0)
         || kind.type != Value::Type::String || !kindOf(kind.begin, kind.end - kind.begin, &m.kind)
         || !string(Label, &m.label, &m_labels) || !id(Conn, &m.connection, false, -1)
-        || !string(Corr, &m.correlation, &m_correlations) || !integer(Bytes, &m.bytes, false, 0) || !headers(&m.headers)
+        || !string(Corr, &m.correlation, &m_correlations) || !integer(Bytes, &m.bytes, false, 0)
         || !string(Method, &m.fields.method, &m_words) || !string(Target, &m.fields.target)
         || !integer(Status, &status, false, 0) || !small<qint16>(status) || !integer(Opcode, &opcode, false, -1)
         || !small<qint16>(opcode) || !integer(Close, &closeCode, false, -1) || !small<qint32>(closeCode)
@@ -573,16 +612,22 @@ bool TraceFastLoader::message()
         m.firstItem = items.number;
         m.lastItem = items.second;
     }
-    if (body.type != Value::Type::None) {
-        if (body.type != Value::Type::String || !body.plain)
+    QByteArray bodyPreview;
+    if (!this->body(&bodyPreview))
+        return false;
+    if (m_payloadFile && m_at >= 0) {
+        // Checked as when held, but left in the file: the headers were checked when the line was scanned.
+        const Value& headerList = m_values[Headers];
+        if (headerList.type != Value::Type::None && headerList.type != Value::Type::Headers)
             return false;
-        if (body.end > body.begin) {
-            auto decoded = QByteArray::fromBase64Encoding(
-                QByteArray::fromRawData(body.begin, body.end - body.begin), QByteArray::AbortOnBase64DecodingErrors);
-            if (!decoded)
-                return false;
-            m.bodyPreview = std::move(decoded.decoded);
-        }
+        const bool hasHeaders = headerList.type == Value::Type::Headers
+            && std::memchr(headerList.begin, '"', size_t(headerList.end - headerList.begin));
+        m.setPayload(m_payloadFile.data(), m_at, hasHeaders, !bodyPreview.isEmpty());
+    } else {
+        HeaderList headerList;
+        if (!headers(&headerList))
+            return false;
+        m.setPayload(headerList, bodyPreview);
     }
     if (m.seq != qint64(m_trace->messages().size()) || !m_trace->participant(m.from) || !m_trace->participant(m.to))
         return false;

@@ -22,7 +22,15 @@ public:
     {
     }
 
-    bool load(const char* line, qsizetype size);
+    // `at`: where the line starts in the file that setPayloadFile() names, or -1.
+    bool load(const char* line, qsizetype size, qint64 at = -1);
+
+    // Messages read from now on leave their headers and body preview in `file`, at their line's offset,
+    // instead of holding them in memory. nullptr: they hold them.
+    void setPayloadFile(MessagePayload* file) { m_payloadFile.reset(file); }
+
+    // The headers and body preview of a message line that load() took; false for any other line.
+    static bool payload(const char* line, qsizetype size, HeaderList* headers, QByteArray* body);
 
     // One decoded field of the line being read: where its value is and what it is.
     struct Value {
@@ -39,7 +47,7 @@ private:
     // Recently read texts, kept so that equal fields share one string instead of one copy per message.
     struct Recent {
         std::array<QByteArray, 4> raw;
-        std::array<QString, 4> text;
+        std::array<Text, 4> text;
         unsigned next = 0;
     };
 
@@ -48,13 +56,17 @@ private:
     bool activation();
     bool activationEnd();
 
+    bool string(int key, Text* out, Recent* recent = nullptr);
     bool string(int key, QString* out, Recent* recent = nullptr);
+    bool body(QByteArray* out);
     bool integer(int key, qint64* out, bool required, qint64 fallback);
     bool id(int key, int* out, bool required, int fallback);
     bool time(int key, TimeUs* out);
     bool headers(HeaderList* out);
 
     Trace* m_trace;
+    QExplicitlySharedDataPointer<MessagePayload> m_payloadFile;
+    qint64 m_at = -1;
     std::array<Value, 40> m_values {};
     QByteArray m_scratch;
     Recent m_labels;

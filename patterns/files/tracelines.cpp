@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstring>
+#include <type_traits>
 
 namespace PatternScope::TraceLines {
 
@@ -119,7 +120,8 @@ public:
 
     // Header names and values are bytes: each byte becomes the code point of the same value
     // (ISO-8859-1), so ASCII stays readable and any byte survives the round trip.
-    void latin1String(const QByteArray& bytes)
+    void latin1String(const QByteArray& bytes) { latin1String(QLatin1String(bytes.constData(), bytes.size())); }
+    void latin1String(QLatin1String bytes)
     {
         char* d = grow(bytes.size() * 6 + 2);
         *d++ = '"';
@@ -141,6 +143,23 @@ public:
     {
         if (!text.isEmpty())
             key(name).string(text);
+    }
+    template <size_t N> void unlessEmpty(const char (&name)[N], const QString& text)
+    {
+        unlessEmpty(name, QStringView(text));
+    }
+    // A Text's characters: those of its Latin-1 form are the code points of its bytes, as above.
+    template <size_t N> void unlessEmpty(const char (&name)[N], const Text& text)
+    {
+        if (text.isEmpty())
+            return;
+        key(name);
+        text.visit([this](auto chars) {
+            if constexpr (std::is_same_v<decltype(chars), QLatin1String>)
+                latin1String(chars);
+            else
+                string(chars);
+        });
     }
     template <size_t N> void unlessDefault(const char (&name)[N], qint64 value, qint64 byDefault)
     {
@@ -258,21 +277,22 @@ void append(QByteArray& out, const Message& message)
         line.number(message.lastItem);
         line.put(']');
     }
-    if (!message.headers.isEmpty()) {
+    if (message.hasHeaders()) {
+        const HeaderList headers = message.headers();
         line.key("headers").put('[');
-        for (qsizetype i = 0; i < message.headers.size(); ++i) {
+        for (qsizetype i = 0; i < headers.size(); ++i) {
             if (i > 0)
                 line.put(',');
             line.put('[');
-            line.latin1String(message.headers[i].first);
+            line.latin1String(headers[i].first);
             line.put(',');
-            line.latin1String(message.headers[i].second);
+            line.latin1String(headers[i].second);
             line.put(']');
         }
         line.put(']');
     }
-    if (!message.bodyPreview.isEmpty())
-        line.key("body").base64(message.bodyPreview);
+    if (message.hasBodyPreview())
+        line.key("body").base64(message.bodyPreview());
     appendFields(line, message.fields);
     line.key("sent").number(message.sentAt);
 }

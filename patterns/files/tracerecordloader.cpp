@@ -102,8 +102,8 @@ QString TraceRecordLoader::message(TraceFields& fields)
     m.connection = fields.id(QLatin1String("conn"), -1);
     m.correlation = fields.optionalString(QLatin1String("corr"));
     m.bytes = fields.integer(QLatin1String("bytes"), 0);
-    m.headers = fields.headers(QLatin1String("headers"));
-    m.bodyPreview = fields.base64(QLatin1String("body"));
+    m.setHeaders(fields.headers(QLatin1String("headers")));
+    m.setBodyPreview(fields.base64(QLatin1String("body")));
     fields.itemRange(QLatin1String("items"), &m.firstItem, &m.lastItem);
     m.fields = messageFields(fields);
     m.sentAt = fields.time(QLatin1String("sent"));

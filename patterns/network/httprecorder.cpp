@@ -115,8 +115,8 @@ Arrival HttpRecorder::arrive(const HttpRequest& request)
         message.label = Labels::httpRequest(message.fields) + (resent ? QStringLiteral(" (sent again)") : QString());
         message.correlation = arrival.correlation;
         message.connection = arrival.connection;
-        message.headers = request.headers;
-        message.bodyPreview = request.body.left(kPreviewBytes);
+        message.setHeaders(request.headers);
+        message.setBodyPreview(request.body.left(kPreviewBytes));
         message.sentAt = sentAt == NoTime ? arrival.at : std::min(sentAt, arrival.at);
         arrival.seq = m_trace->addMessage(message);
     }
@@ -159,8 +159,8 @@ bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const 
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
     message.bytes = exchange->responseSize(status, all, body);
-    message.headers = HttpExchange::withCors(all);
-    message.bodyPreview = body.left(kPreviewBytes);
+    message.setHeaders(HttpExchange::withCors(all));
+    message.setBodyPreview(body.left(kPreviewBytes));
     message.firstItem = firstItem;
     message.lastItem = lastItem;
     record(message, arrival);
@@ -229,7 +229,7 @@ void HttpRecorder::breach(const HttpBreach& breach)
     message.connection = arrival.connection;
     message.correlation = arrival.correlation;
     message.bytes = breach.responseBytes;
-    message.bodyPreview = breach.reason.toUtf8();
+    message.setBodyPreview(breach.reason.toUtf8());
     record(message, arrival);
 }
 

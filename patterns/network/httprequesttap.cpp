@@ -148,13 +148,13 @@ qint64 HttpRequestTap::record(const HttpRequestScanner::Request& request)
         // One of ours: as it announced itself; Qt's HTTP client sends a request again, unasked, when
         // its kept-alive connection broke before any answer.
         if (again)
-            message.label += QStringLiteral(" (sent again)");
+            message.label = message.label + QStringLiteral(" (sent again)");
     } else {
         message.kind = Message::Kind::HttpRequest;
         message.fields = requestFields(request.head);
         message.correlation = correlation;
-        message.headers = HttpSyntax::headFields(request.head);
-        message.bodyPreview = request.bodyPreview;
+        message.setHeaders(HttpSyntax::headFields(request.head));
+        message.setBodyPreview(request.bodyPreview);
         if (request.headComplete) {
             message.label = Labels::httpRequest(message.fields);
         } else if (!message.fields.target.isEmpty()) {

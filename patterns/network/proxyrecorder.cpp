@@ -165,8 +165,8 @@ private:
         }
         message.fields.upgrade = !HttpRequestScanner::headerValue(request.head, "Upgrade").isEmpty();
         message.correlation = QString::fromLatin1(traced ? parent.traceId : m_recording->newTraceId());
-        message.headers = HttpSyntax::headFields(request.head);
-        message.bodyPreview = request.bodyPreview;
+        message.setHeaders(HttpSyntax::headFields(request.head));
+        message.setBodyPreview(request.bodyPreview);
         QString detail;
         if (message.fields.upgrade)
             detail = QStringLiteral("Upgrade: ")
@@ -385,7 +385,7 @@ private:
         message.connection = m_connection->id();
         message.fields.status = qint16(status);
         message.fields.reason = QString::fromLatin1(statusLine.mid(13));
-        message.headers = HttpSyntax::headFields(head);
+        message.setHeaders(HttpSyntax::headFields(head));
         message.correlation = exchange ? exchange->correlation : QString();
         message.sentAt = m_times.at(m_responseStart);
         QString detail;
@@ -453,7 +453,7 @@ private:
             message.fields.name = event.type == QLatin1String("message") ? QString() : event.type;
             message.fields.id = event.lastEventId;
             message.correlation = event.lastEventId;
-            message.bodyPreview = event.data.toUtf8().left(kKeptPreview);
+            message.setBodyPreview(event.data.toUtf8().left(kKeptPreview));
             message.label = Labels::serverSentEvent(message.fields);
             message.sentAt = at;
             message.bytes = end - m_eventsUpTo;

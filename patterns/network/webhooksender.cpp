@@ -143,8 +143,8 @@ void WebhookSender::attempt(const std::shared_ptr<Delivery>& delivery)
     message.fields.id = job.id;
     message.label = Labels::callback(message.fields, attempt);
     message.correlation = delivery->correlation;
-    message.headers = headers;
-    message.bodyPreview = job.body.left(kPreviewBytes);
+    message.setHeaders(headers);
+    message.setBodyPreview(job.body.left(kPreviewBytes));
     message.bytes = job.body.size(); // the receiver fills in the size on the wire when it arrives
     // Through a link, the link records the attempt when it leaves, on the connection it takes.
     if (delivery->link)
@@ -179,8 +179,8 @@ void WebhookSender::attemptFinished(const std::shared_ptr<Delivery>& delivery, Q
         message.fields.id = delivery->job.id;
         message.label = Labels::httpResponse(message.fields);
         message.correlation = delivery->correlation;
-        message.headers = reply->rawHeaderPairs();
-        message.bodyPreview = answer.left(kPreviewBytes);
+        message.setHeaders(reply->rawHeaderPairs());
+        message.setBodyPreview(answer.left(kPreviewBytes));
         message.bytes = answer.size();
         message.sentAt = now;
         m_trace->completeMessage(m_trace->addMessage(message), now);

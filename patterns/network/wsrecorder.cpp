@@ -171,7 +171,7 @@ private:
             message.fields.reason = numbered ? status.mid(4) : status;
             message.label = Labels::httpResponse(message.fields);
         }
-        message.headers = HttpSyntax::headFields(head);
+        message.setHeaders(HttpSyntax::headFields(head));
         message.bytes = head.size();
         message.correlation = QStringLiteral("upgrade %1").arg(message.connection);
         Frame frame;
@@ -185,7 +185,7 @@ private:
     {
         Message message = base(frame.offset);
         message.bytes = frame.wireBytes;
-        message.bodyPreview = frame.preview.left(kKeptPreview);
+        message.setBodyPreview(frame.preview.left(kKeptPreview));
         message.fields.opcode = qint16(frame.opcode);
         Frame described = frame;
         switch (frame.opcode) {
@@ -203,11 +203,10 @@ private:
             // message, and the pattern reads what it says from all of it.
             message.kind
                 = m_messageOpcode == WebSocketFrameScanner::Text ? Message::Kind::WsText : Message::Kind::WsBinary;
-            message.label = Labels::webSocketFrame(message.fields, frame.payloadLength, frame.fin);
-            if (m_messageOpcode == WebSocketFrameScanner::Text)
-                message.label.prepend(QStringLiteral("text "));
-            else if (m_messageOpcode == WebSocketFrameScanner::Binary)
-                message.label.prepend(QStringLiteral("binary "));
+            message.label = (m_messageOpcode == WebSocketFrameScanner::Text
+                    ? QStringLiteral("text ")
+                    : m_messageOpcode == WebSocketFrameScanner::Binary ? QStringLiteral("binary ") : QString())
+                + Labels::webSocketFrame(message.fields, frame.payloadLength, frame.fin);
             m_messagePreview += frame.preview.left(kPreviewBytes - m_messagePreview.size());
             if (frame.fin && m_messageOpcode >= 0) {
                 described.opcode = m_messageOpcode;
@@ -254,7 +253,7 @@ private:
     {
         if (m_recording->describe)
             m_recording->describe(message, frame);
-        message.label += breaches;
+        message.label = message.label + breaches;
         const qint64 end = frame.offset + frame.wireBytes;
         m_doneUpTo = end;
         const qint64 seq = m_trace->addMessage(message);

@@ -68,7 +68,7 @@ private Q_SLOTS:
             QCOMPARE(response->connection, request->connection);
             // The W3C traceparent carries the correlation both ways.
             TraceParent sent;
-            QVERIFY(TraceParent::parse(request->headers.value(0).second, &sent));
+            QVERIFY(TraceParent::parse(request->headers().value(0).second, &sent));
             QCOMPARE(QString::fromLatin1(sent.traceId), request->correlation);
             // One-way delays are the link's latency, plus a little for the event loop.
             QVERIFY2(isLinkDelay(request->oneWayDelay(), 100'000), qPrintable(QString::number(request->oneWayDelay())));
@@ -113,7 +113,7 @@ private Q_SLOTS:
         const Message& request = *messagesOf(*run->trace(), Message::Kind::HttpRequest).front();
         QCOMPARE(request.label, QStringLiteral("POST /work/1 · 1024 B"));
         QVERIFY(request.bytes > 1024);
-        QCOMPARE(request.bodyPreview.size(), 256);
+        QCOMPARE(request.bodyPreview().size(), 256);
     }
 
     void latencyChangesLive()

@@ -123,7 +123,7 @@ private Q_SLOTS:
         const auto frames = messagesOf(trace, Message::Kind::WsText, ws->serverId());
         QVERIFY(!frames.isEmpty());
         QCOMPARE(frames.first()->label, QStringLiteral("gap · items 1–200 no longer kept"));
-        const QJsonObject gap = envelopeOf(frames.first()->bodyPreview);
+        const QJsonObject gap = envelopeOf(frames.first()->bodyPreview());
         QCOMPARE(gap.value(QStringLiteral("type")).toString(), QStringLiteral("gap"));
         QCOMPARE(gap.value(QStringLiteral("from")).toInteger(), 1);
         QCOMPARE(gap.value(QStringLiteral("to")).toInteger(), 200);
@@ -155,7 +155,7 @@ private Q_SLOTS:
             = std::find_if(events.begin(), events.end(), [](const Message* m) { return m->carriesItems(); });
         QVERIFY(first != events.end());
         QCOMPARE((*first)->label, QStringLiteral("event: message · id 1"));
-        QVERIFY(!(*first)->bodyPreview.contains("event:"));
+        QVERIFY(!(*first)->bodyPreview().contains("event:"));
     }
 
     void eventStreamNamesTheGapTheHistoryLetGo()
@@ -175,11 +175,11 @@ private Q_SLOTS:
         const auto events = messagesOf(trace, Message::Kind::SseEvent, feed->serverId());
         QVERIFY(events.size() >= 101);
         QCOMPARE(events.at(0)->label, QStringLiteral("event: gap · items 1–200 no longer kept"));
-        QCOMPARE(events.at(0)->bodyPreview, QByteArray("id: 200\nevent: gap\ndata: {\"from\":1,\"to\":200}\n\n"));
+        QCOMPARE(events.at(0)->bodyPreview(), QByteArray("id: 200\nevent: gap\ndata: {\"from\":1,\"to\":200}\n\n"));
         QCOMPARE(events.at(0)->state, Message::State::Delivered);
         // Asked for, items are named events.
         QCOMPARE(events.at(1)->label, QStringLiteral("event: price · id 201"));
-        QVERIFY(events.at(1)->bodyPreview.startsWith("id: 201\nevent: price\ndata: "));
+        QVERIFY(events.at(1)->bodyPreview().startsWith("id: 201\nevent: price\ndata: "));
         QVERIFY(hasNote(trace, QStringLiteral("items 1–200 are no longer kept: Client is told (gap)")));
         QVERIFY(!hasNote(trace, QStringLiteral("missed")));
     }
@@ -288,8 +288,8 @@ private Q_SLOTS:
         const Message* answer = messagesOf(trace, Message::Kind::HttpResponse).constFirst();
         QCOMPARE(answer->label, QStringLiteral("200 OK · gap 1–200 · 100 items"));
         // The gap comes first in the body (keys are in order), so the preview holds it.
-        QVERIFY2(answer->bodyPreview.startsWith("{\"gap\":{\"from\":1,\"to\":200},\"items\":[{\"data\":"),
-            answer->bodyPreview.left(80).constData());
+        QVERIFY2(answer->bodyPreview().startsWith("{\"gap\":{\"from\":1,\"to\":200},\"items\":[{\"data\":"),
+            answer->bodyPreview().left(80).constData());
         QVERIFY(hasNote(trace, QStringLiteral("items 1–200 are no longer kept: Client is told (gap)")));
         QVERIFY(!hasNote(trace, QStringLiteral("missed")));
     }

@@ -70,7 +70,7 @@ inline void recordSmallRun(Trace& trace)
     const int conn = trace.openConnection(browser, server, 1000);
     Message get = makeMessage(browser, server, Message::Kind::HttpRequest, QStringLiteral("GET /api/items?id=1"), 1200,
         conn, QStringLiteral("r1"), 87);
-    get.headers = { { "Accept", "application/json" } };
+    get.setHeaders({ { "Accept", "application/json" } });
     get.fields.method = QStringLiteral("GET");
     get.fields.target = QStringLiteral("/api/items?id=1");
     const qint64 request = trace.addMessage(get);
@@ -79,8 +79,8 @@ inline void recordSmallRun(Trace& trace)
     trace.endActivation(handling, 1700);
     Message ok = makeMessage(
         server, browser, Message::Kind::HttpResponse, QStringLiteral("200 OK"), 1700, conn, QStringLiteral("r1"), 142);
-    ok.headers = { { "Content-Type", "application/json" } };
-    ok.bodyPreview = R"({"items":[]})";
+    ok.setHeaders({ { "Content-Type", "application/json" } });
+    ok.setBodyPreview(R"({"items":[]})");
     ok.fields.status = 200;
     ok.fields.reason = QStringLiteral("OK");
     const qint64 response = trace.addMessage(ok);

@@ -56,7 +56,7 @@ inline bool hasNote(const Trace& trace, const QString& part)
 // The first header of that name (compared without case), or empty.
 inline QByteArray headerOf(const Message& message, const QByteArray& name)
 {
-    for (const auto& header : message.headers) {
+    for (const auto& header : message.headers()) {
         if (header.first.compare(name, Qt::CaseInsensitive) == 0)
             return header.second;
     }

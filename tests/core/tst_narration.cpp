@@ -289,7 +289,7 @@ private Q_SLOTS:
             QByteArray lastEventId;
             for (const Message& m : trace.messages()) {
                 if (m.connection == next->id && m.kind == Message::Kind::HttpRequest) {
-                    for (const auto& [key, value] : m.headers) {
+                    for (const auto& [key, value] : m.headers()) {
                         if (key == "Last-Event-ID")
                             lastEventId = value;
                     }

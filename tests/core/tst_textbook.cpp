@@ -13,7 +13,7 @@ Message message(Message::Kind kind, const MessageFields& fields = {}, const Head
     Message m;
     m.kind = kind;
     m.fields = fields;
-    m.headers = headers;
+    m.setHeaders(headers);
     // A wire label that must never leak into the textbook's words.
     m.label = QStringLiteral("wire label");
     return m;
@@ -70,7 +70,7 @@ private Q_SLOTS:
         MessageFields bareJob = job;
         bareJob.callback.clear();
         Message oldJob = message(Message::Kind::HttpRequest, bareJob);
-        oldJob.bodyPreview = "{\"callbackUrl\":\"http://127.0.0.1:9/callbacks/1\",\"work\":\"job 1\"}";
+        oldJob.setBodyPreview("{\"callbackUrl\":\"http://127.0.0.1:9/callbacks/1\",\"work\":\"job 1\"}");
         QTest::addRow("job with callback in its body")
             << oldJob << QStringLiteral("Request (with callback info)") << true;
         QTest::addRow("job without callback")
@@ -104,7 +104,7 @@ private Q_SLOTS:
         gap.id = QStringLiteral("9");
         QTest::addRow("sse gap") << message(Message::Kind::SseEvent, gap) << QStringLiteral("Send event") << true;
         Message heartbeat = message(Message::Kind::SseEvent);
-        heartbeat.bodyPreview = ": hb 3\n\n";
+        heartbeat.setBodyPreview(": hb 3\n\n");
         QTest::addRow("sse heartbeat") << heartbeat << QStringLiteral("Heartbeat") << false;
 
         QTest::addRow("ws update") << withItems(message(Message::Kind::WsText)) << QStringLiteral("Send update")
@@ -118,10 +118,10 @@ private Q_SLOTS:
                                    << QStringLiteral("Subscribe (prices, news)") << true;
         // Traces recorded before control frames kept their method: the JSON frame's type.
         Message oldSubscribe = message(Message::Kind::WsText);
-        oldSubscribe.bodyPreview = "{\"durable\":false,\"topics\":[\"prices\"],\"type\":\"subscribe\"}";
+        oldSubscribe.setBodyPreview("{\"durable\":false,\"topics\":[\"prices\"],\"type\":\"subscribe\"}");
         QTest::addRow("subscribe, type in its body") << oldSubscribe << QStringLiteral("Subscribe") << true;
         Message notJson = message(Message::Kind::WsText);
-        notJson.bodyPreview = "{\"type\":\"subscri";
+        notJson.setBodyPreview("{\"type\":\"subscri");
         QTest::addRow("cut-short body") << notJson << QStringLiteral("Send message") << true;
         MessageFields unsubscribe;
         unsubscribe.method = QStringLiteral("unsubscribe");

@@ -280,7 +280,7 @@ private Q_SLOTS:
                 const TimeUs t = up || (!delivered && m.receivedAt == NoTime) ? m.sentAt : m.receivedAt;
                 // A block that dispatched no event is labelled by its comment: only events keep their label.
                 const bool sameLabel = m.kind != Message::Kind::SseEvent || m.label.startsWith(QLatin1String("event:"));
-                expected.push_back({ m.kind, up, sameLabel ? m.label : QString(), t, t,
+                expected.push_back({ m.kind, up, sameLabel ? m.label.toString() : QString(), t, t,
                     delivered ? Message::State::Delivered : Message::State::Lost });
                 break;
             }
@@ -298,7 +298,7 @@ private Q_SLOTS:
             actual.push_back({ m.kind, up,
                 http          ? mainLabel(m.label)
                     : comment ? QString()
-                              : m.label,
+                              : m.label.toString(),
                 m.sentAt + 2000, m.receivedAt + 2000, m.state });
         }
         QCOMPARE(actual.size(), expected.size());
@@ -413,7 +413,7 @@ private Q_SLOTS:
         QCOMPARE(frame.kind, Message::Kind::WsBinary);
         QCOMPARE(frame.sentAt, frame.receivedAt);
         QCOMPARE(frame.sentAt, TimeUs(500'000));
-        QCOMPARE(frame.bodyPreview, QByteArray::fromHex("00ff1080"));
+        QCOMPARE(frame.bodyPreview(), QByteArray::fromHex("00ff1080"));
     }
 
     // Chrome writes a frame's time in epoch seconds, Playwright in epoch milliseconds: either way the frame
@@ -524,7 +524,7 @@ private Q_SLOTS:
         Message request = makeMessage(client, server, Message::Kind::HttpRequest, QStringLiteral("GET /x"), 1000);
         request.fields.method = QStringLiteral("GET");
         request.fields.target = QStringLiteral("/x?a=1");
-        request.headers = { { QByteArray("Host"), QByteArray("127.0.0.1:189.0") } };
+        request.setHeaders({ { QByteArray("Host"), QByteArray("127.0.0.1:189.0") } });
         trace.completeMessage(trace.addMessage(request), 2000);
         TraceHeader header;
         header.startedAt = QDateTime::fromMSecsSinceEpoch(-2'000, Qt::UTC); // 1969-12-31T23:59:58Z

@@ -50,9 +50,9 @@ private Q_SLOTS:
         Message odd = makeMessage(client, broker, Message::Kind::Publish,
             QStringLiteral("tab\there\nnew line \x01 \x1f quote\" backslash\\ é ✓ 🛰 \u2028"), 150, -1,
             QStringLiteral("c\"1\\"), 42);
-        odd.headers = { { "Content-Type", R"(text/plain; charset="utf-8")" },
-            { QByteArray("X-Bin\x00", 6), QByteArray("\x00\xff\x80\x7f ok", 7) }, { "", "" } };
-        odd.bodyPreview = QByteArray("\x00\x01\x02\xfe\xff binary", 12);
+        odd.setHeaders({ { "Content-Type", R"(text/plain; charset="utf-8")" },
+            { QByteArray("X-Bin\x00", 6), QByteArray("\x00\xff\x80\x7f ok", 7) }, { "", "" } });
+        odd.setBodyPreview(QByteArray("\x00\x01\x02\xfe\xff binary", 12));
         const qint64 lost = trace.addMessage(odd);
         // Each event is handed to the OS when the event-loop turn that caused it ends.
         QCoreApplication::processEvents();

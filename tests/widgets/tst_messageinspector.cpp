@@ -16,9 +16,9 @@ Message itemAnswer(int from, int to)
 {
     Message m = makeMessage(from, to, Message::Kind::HttpResponse, QStringLiteral("200 OK · 1 item"), 13'752'000, 3,
         QStringLiteral("4bf92f3577b34da6"), 214);
-    m.headers = { { QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json") },
-        { QByteArrayLiteral("content-length"), QByteArrayLiteral("42") } };
-    m.bodyPreview = QByteArrayLiteral(R"({"items":[{"id":7,"data":"price 42.17"}]})");
+    m.setHeaders({ { QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json") },
+        { QByteArrayLiteral("content-length"), QByteArrayLiteral("42") } });
+    m.setBodyPreview(QByteArrayLiteral(R"({"items":[{"id":7,"data":"price 42.17"}]})"));
     m.firstItem = 7;
     m.lastItem = 7;
     return m;

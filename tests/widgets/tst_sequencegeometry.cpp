@@ -258,12 +258,12 @@ private Q_SLOTS:
         Message plain = makeMessage(f.server, f.client, Message::Kind::HttpResponse, QStringLiteral("200 OK"), ms(20),
             sseConnection, QStringLiteral("other"));
         plain.fields.status = 200;
-        plain.headers = { { "Content-Type", "application/json" } };
+        plain.setHeaders({ { "Content-Type", "application/json" } });
         f.trace.addMessage(plain); // not a stream
         Message answer = makeMessage(f.server, f.client, Message::Kind::HttpResponse,
             QStringLiteral("200 OK · event stream"), ms(270), sseConnection, QStringLiteral("c1"));
         answer.fields.status = 200;
-        answer.headers = { { "content-type", "text/event-stream; charset=utf-8" } };
+        answer.setHeaders({ { "content-type", "text/event-stream; charset=utf-8" } });
         const qint64 answerSeq = f.trace.addMessage(answer);
         QCOMPARE(f.g.streams().size(), size_t(1));
         {
