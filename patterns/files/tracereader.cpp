@@ -3,6 +3,7 @@
 
 #include "tracefastloader.h"
 #include "tracefields.h"
+#include "tracepayload.h"
 #include "tracerecordloader.h"
 
 #include <QFile>
@@ -246,6 +247,11 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
     trace->clear();
     TraceRecordLoader loader(trace);
     TraceFastLoader fast(trace);
+    // Headers and body previews stay in a file read from disk, where the inspector and the exports read them
+    // back: a million messages then keep no bodies in memory.
+    const auto* diskFile = qobject_cast<const QFile*>(device);
+    if (m_fastPath && diskFile && !diskFile->fileName().isEmpty() && !device->isSequential())
+        fast.setPayloadFile(TracePayloadFile::open(diskFile->fileName()));
     // The lines a writer makes go the quick way; any other line, and every line that is wrong, is read
     // by QJsonDocument, whose reasons the warnings give.
     const auto strict = [&](const QByteArray& text, bool terminated) {
@@ -285,6 +291,7 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
         }
         if (buffer.size() < kept + kBlock)
             buffer.resize(kept + kBlock);
+        const qint64 bufferAt = file.pos() - kept; // where the buffer's first byte is in the file
         const qint64 got = file.read(buffer.data() + kept, kBlock);
         ended = got <= 0;
         const char* p = buffer.constData();
@@ -305,7 +312,7 @@ bool TraceReader::read(QIODevice* device, const QString& path, Trace* trace, Tra
                 --lineEnd;
             const qsizetype size = lineEnd - p;
             if (!std::all_of(p, lineEnd, [](char c) { return c == ' ' || c == '\t'; })
-                && !(m_fastPath && fast.load(p, size)))
+                && !(m_fastPath && fast.load(p, size, bufferAt + (p - buffer.constData()))))
                 strict(QByteArray(p, size), terminated);
             p = next;
         }

@@ -2,6 +2,11 @@
 #include "tracewriter.h"
 
 #include "tracelines.h"
+#include "tracepayload.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace PatternScope {
 
@@ -250,14 +255,24 @@ void TraceWriter::fail(const QString& reason)
 
 bool TraceWriter::writeTrace(const QString& path, const TraceHeader& header, const Trace& trace, QString* error)
 {
+    // A trace read from `path` reads its headers and bodies back from it (TracePayloadFile): written over in
+    // place, the file would be cut short under it. Then the trace is written beside it and renamed over it.
+    const bool beside = TracePayloadFile::isRead(path);
+    const QString target = beside ? path + QStringLiteral(".saving") : path;
     TraceWriter writer;
-    bool ok = writer.open(path, header);
+    bool ok = writer.open(target, header);
     if (ok) {
         writer.writeExisting(trace);
         ok = writer.close();
     }
     if (!ok && error)
         *error = writer.errorString();
+    if (ok && beside && std::rename(QFile::encodeName(target).constData(), QFile::encodeName(path).constData()) != 0) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        QFile::remove(target);
+        return false;
+    }
     return ok;
 }
 } // namespace PatternScope

@@ -272,6 +272,57 @@ private Q_SLOTS:
         QCOMPARE(lines.count("\"conn\":0"), 2);
     }
 
+    void headersAndBodiesAreReadBackFromTheFile()
+    {
+        // A message read from a file leaves its headers and body in the file; they read back as written, also
+        // after the file was renamed, and the line's neighbours do not get mixed in.
+        const QString path = m_files.newPath();
+        writeFile(path,
+            goodStart()
+                + R"({"t":"message","seq":1,"from":0,"to":1,"kind":"http-request","headers":[["Accept","a/b"],["N\u00ff","\u0000\u20ac"]],"body":"eyJpdGVtcyI6W119","sent":40}
+{"t":"message","seq":2,"from":1,"to":0,"kind":"http-response","headers":[],"body":"","sent":50}
+{"t":"message","seq":3,"from":1,"to":0,"kind":"http-response","body":"AAEC","sent":60}
+)");
+        Trace trace;
+        QCOMPARE(readTrace(path, &trace), QString());
+        QCOMPARE(trace.messages().size(), size_t(4));
+        const QString renamed = path + QStringLiteral(".renamed");
+        QVERIFY(QFile::rename(path, renamed));
+        const Message& request = trace.message(1);
+        QVERIFY(request.hasHeaders() && request.hasBodyPreview());
+        const HeaderList expected { { "Accept", "a/b" }, { QByteArray("N\xff"), QByteArray("\x00\xe2\x82\xac", 4) } };
+        QCOMPARE(request.headers(), expected);
+        QCOMPARE(request.bodyPreview(), QByteArray(R"({"items":[]})"));
+        QVERIFY(!trace.message(2).hasHeaders() && !trace.message(2).hasBodyPreview());
+        QCOMPARE(trace.message(2).headers(), HeaderList());
+        QCOMPARE(trace.message(3).headers(), HeaderList());
+        QCOMPARE(trace.message(3).bodyPreview(), QByteArray("\x00\x01\x02", 3));
+        // A copy of the message outlives the trace and still reads them.
+        const Message copy = request;
+        trace.clear();
+        QCOMPARE(copy.headers(), expected);
+    }
+
+    void savedOverTheFileItWasReadFrom()
+    {
+        // Saving a trace read from a file over that file: the file is replaced, not cut short under the
+        // messages that read their headers and bodies from it, so the saved file is the same again.
+        Trace recorded;
+        recordSmallRun(recorded);
+        const QString path = m_files.newPath();
+        QString error;
+        QVERIFY2(TraceWriter::writeTrace(path, sampleHeader(), recorded, &error), qPrintable(error));
+        const QByteArray written = readFile(path);
+        QVERIFY(written.contains("\"headers\":") && written.contains("\"body\":"));
+        Trace trace;
+        TraceHeader header;
+        QCOMPARE(readTrace(path, &trace, &header), QString());
+        QVERIFY2(TraceWriter::writeTrace(path, header, trace, &error), qPrintable(error));
+        QCOMPARE(readFile(path), written);
+        QVERIFY(!QFile::exists(path + QStringLiteral(".saving")));
+        compareTraces(trace, recorded);
+    }
+
     void lineNumbersCountEveryLine()
     {
         // Blank lines and CRLF endings still count as lines.

@@ -6,6 +6,7 @@
 #include "tracefile.h"
 
 #include <QBuffer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +68,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     check(strict.warnings() == reader.warnings(), "the quick path warns otherwise");
     check(strictTrace.messages() == trace.messages(), "the quick path reads other messages");
     check(strictTrace.activations() == trace.activations(), "the quick path reads other activations");
+
+    // Read from a file, the messages leave their headers and bodies in it and read them back from it: the same.
+    const QString inputPath = scratch.filePath(QStringLiteral("input.pstrace.jsonl"));
+    {
+        QFile file(inputPath);
+        check(file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size(),
+            "the input cannot be written to a file");
+    }
+    Trace fromFile;
+    TraceReader fileReader;
+    check(fileReader.read(inputPath, &fromFile), "read from a buffer but not from a file");
+    check(fileReader.warnings().size() == reader.warnings().size(), "a file reads with other warnings");
+    check(fromFile.messages() == trace.messages(), "messages read from a file differ");
 
     const QString copy = scratch.filePath(QStringLiteral("copy.pstrace.jsonl"));
     QString error;
