@@ -81,7 +81,9 @@ int listCommand(const QStringList& arguments)
         for (const ParameterSpec& p : info.parameters) {
             out() << QStringLiteral("      ") << p.name.leftJustified(12) << u' '
                   << QStringLiteral("default %1").arg(p.format(p.defaultValue)).leftJustified(16) << u' '
-                  << (p.unit == ParameterSpec::Unit::Choice ? QStringLiteral("one of %1") : QStringLiteral("range %1"))
+                  << (p.unit == ParameterSpec::Unit::Choice        ? QStringLiteral("one of %1")
+                             : p.unit == ParameterSpec::Unit::Text ? QStringLiteral("%1")
+                                                                   : QStringLiteral("range %1"))
                          .arg(p.rangeText())
                          .leftJustified(26)
                   << u' ' << (p.live ? QStringLiteral("live ") : QStringLiteral("fixed")) << u' ' << p.description

@@ -9,6 +9,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -155,7 +156,9 @@ void ParameterPanel::setPattern(const PatternInfo& info, const ParameterSet& val
     m_values = ParameterSet(info.parameters);
     m_unscaled.clear();
     for (const ParameterSpec& spec : info.parameters) {
-        if (values.contains(spec.name))
+        if (spec.unit == ParameterSpec::Unit::Text)
+            m_values.setText(spec.name, values.text(spec.name));
+        else if (values.contains(spec.name))
             m_values.set(spec.name, values.value(spec.name));
         else if (spec.unit == ParameterSpec::Unit::Milliseconds)
             m_values.set(spec.name, scaledValue(spec, double(spec.defaultValue), m_timeScaleFactor));
@@ -194,6 +197,19 @@ void ParameterPanel::setPattern(const PatternInfo& info, const ParameterSet& val
 QWidget* ParameterPanel::createEditor(const ParameterSpec& spec, qint64 value)
 {
     const QString name = spec.name;
+    if (spec.unit == ParameterSpec::Unit::Text) {
+        // Kept when its rule accepts it; otherwise the box says why and the last good text stays.
+        auto* line = new QLineEdit(m_values.text(name), this);
+        line->setAccessibleName(readableName(name));
+        line->setAccessibleDescription(spec.description);
+        connect(line, &QLineEdit::editingFinished, this, [this, line, name, description = spec.description] {
+            QString error;
+            const bool ok = m_values.setText(name, line->text(), &error);
+            line->setToolTip(ok ? description : error);
+            line->setStyleSheet(ok ? QString() : QStringLiteral("color: palette(link-visited)"));
+        });
+        return line;
+    }
     if (spec.unit == ParameterSpec::Unit::Choice) {
         auto* combo = new QComboBox(this);
         combo->addItems(spec.choices);

@@ -106,9 +106,23 @@ ParameterSpec ParameterSpec::choice(
     return spec;
 }
 
+ParameterSpec ParameterSpec::text(const QString& name, const QString& description, const QString& defaultText,
+    std::function<bool(QStringView, QString*)> check)
+{
+    ParameterSpec spec;
+    spec.name = name;
+    spec.description = description;
+    spec.unit = Unit::Text;
+    spec.defaultText = defaultText;
+    spec.check = std::move(check);
+    return spec;
+}
+
 QString ParameterSpec::format(qint64 value) const
 {
     switch (unit) {
+    case Unit::Text:
+        return defaultText; // a Text's value is not a number: ParameterSet::formatted() gives the text
     case Unit::Choice:
         return choices.value(value, QString::number(value));
     case Unit::Milliseconds:
@@ -129,6 +143,8 @@ QString ParameterSpec::rangeText() const
 {
     if (unit == Unit::Choice)
         return choices.join(u'|');
+    if (unit == Unit::Text)
+        return QStringLiteral("text");
     return format(minimum) + QStringLiteral(" to ") + format(maximum);
 }
 
@@ -141,6 +157,8 @@ QString ParameterSpec::unitName() const
         return QStringLiteral("bytes");
     case Unit::Choice:
         return QStringLiteral("choice");
+    case Unit::Text:
+        return QStringLiteral("text");
     case Unit::Count:
         break;
     }
@@ -172,6 +190,9 @@ bool ParameterSpec::parse(QStringView text, qint64* value, QString* error) const
         if (!ok)
             reason = QStringLiteral("'%1' is not one of %2").arg(text, rangeText());
         break;
+    case Unit::Text:
+        ok = !check || check(text, &reason);
+        break;
     }
     if (ok && (v < minimum || v > maximum)) {
         ok = false;
@@ -189,8 +210,11 @@ bool ParameterSpec::parse(QStringView text, qint64* value, QString* error) const
 ParameterSet::ParameterSet(const QList<ParameterSpec>& specs)
     : m_specs(specs)
 {
-    for (const ParameterSpec& s : specs)
+    for (const ParameterSpec& s : specs) {
         m_values.insert(s.name, s.defaultValue);
+        if (s.unit == ParameterSpec::Unit::Text)
+            m_texts.insert(s.name, s.defaultText);
+    }
 }
 
 const ParameterSpec* ParameterSet::spec(const QString& name) const
@@ -207,12 +231,41 @@ qint64 ParameterSet::value(const QString& name) const
     return m_values.value(name, 0);
 }
 
+QString ParameterSet::text(const QString& name) const
+{
+    return m_texts.value(name);
+}
+
+bool ParameterSet::setText(const QString& name, const QString& value, QString* error)
+{
+    const ParameterSpec* s = spec(name);
+    if (!s || s->unit != ParameterSpec::Unit::Text) {
+        if (error)
+            *error = s ? QStringLiteral("%1 is not a text parameter").arg(name)
+                       : QStringLiteral("unknown parameter '%1'").arg(name);
+        return false;
+    }
+    QString reason;
+    if (s->check && !s->check(value, &reason)) {
+        if (error)
+            *error = name + QStringLiteral(": ") + reason;
+        return false;
+    }
+    m_texts.insert(name, value.trimmed());
+    return true;
+}
+
 bool ParameterSet::set(const QString& name, qint64 value, QString* error)
 {
     const ParameterSpec* s = spec(name);
     if (!s) {
         if (error)
             *error = QStringLiteral("unknown parameter '%1'").arg(name);
+        return false;
+    }
+    if (s->unit == ParameterSpec::Unit::Text) {
+        if (error)
+            *error = QStringLiteral("%1 takes text, not a number").arg(name);
         return false;
     }
     if (value < s->minimum || value > s->maximum) {
@@ -242,6 +295,8 @@ bool ParameterSet::assign(QStringView assignment, QString* error)
             *error = QStringLiteral("unknown parameter '%1' (known: %2)").arg(name, known.join(QStringLiteral(", ")));
         return false;
     }
+    if (s->unit == ParameterSpec::Unit::Text)
+        return setText(name, assignment.mid(eq + 1).toString(), error);
     qint64 v = 0;
     QString reason;
     if (!s->parse(assignment.mid(eq + 1), &v, &reason)) {
@@ -257,7 +312,8 @@ QList<QPair<QString, QString>> ParameterSet::formatted() const
 {
     QList<QPair<QString, QString>> result;
     for (const ParameterSpec& s : m_specs)
-        result.append(qMakePair(s.name, s.format(m_values.value(s.name))));
+        result.append(qMakePair(
+            s.name, s.unit == ParameterSpec::Unit::Text ? m_texts.value(s.name) : s.format(m_values.value(s.name))));
     return result;
 }
 

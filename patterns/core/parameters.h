@@ -6,13 +6,15 @@
 #include <QPair>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace PatternScope {
 
 // One knob of a pattern. Values are integers in the unit's base: milliseconds, a count, bytes, or
-// for a choice the index of the chosen word.
+// for a choice the index of the chosen word; a Text parameter (an address, say) keeps its text
+// beside, checked by its own rule.
 struct ParameterSpec {
-    enum class Unit { Milliseconds, Count, Bytes, Choice };
+    enum class Unit { Milliseconds, Count, Bytes, Choice, Text };
 
     QString name;
     QString description;
@@ -22,16 +24,22 @@ struct ParameterSpec {
     qint64 maximum = 0;
     bool live = false; // may change while a run is going
     QStringList choices; // the words of a Choice, index = value
+    QString defaultText; // a Text's
+    // A Text's rule: false with a reason (without the parameter's name) for a value it refuses.
+    std::function<bool(QStringView text, QString* reason)> check;
 
     static ParameterSpec number(const QString& name, const QString& description, Unit unit, qint64 defaultValue,
         qint64 minimum, qint64 maximum, bool live);
     static ParameterSpec choice(
         const QString& name, const QString& description, const QStringList& choices, int defaultIndex, bool live);
+    static ParameterSpec text(const QString& name, const QString& description, const QString& defaultText,
+        std::function<bool(QStringView, QString*)> check);
 
     QString format(qint64 value) const;
     QString rangeText() const; // "0ms to 10s", "fixed|poisson"
     QString unitName() const; // "duration", "count", "bytes", "choice"
     // Parses text in this parameter's unit; on failure returns false with a reason naming the range.
+    // A Text parameter's value is its text: this only checks it (and gives 0).
     bool parse(QStringView text, qint64* value, QString* error) const;
 };
 
@@ -48,10 +56,13 @@ public:
     const QList<ParameterSpec>& specs() const { return m_specs; }
     const ParameterSpec* spec(const QString& name) const;
     qint64 value(const QString& name) const; // the default for an unknown name is 0
+    QString text(const QString& name) const; // a Text parameter's value; empty for others
     bool contains(const QString& name) const { return m_values.contains(name); }
 
     // false for an unknown name or a value outside the range
     bool set(const QString& name, qint64 value, QString* error = nullptr);
+    // false for an unknown name, one that is not Text, or a text its rule refuses
+    bool setText(const QString& name, const QString& value, QString* error = nullptr);
     // "name=value" as given to --set; the error names the parameter, the value and the range
     bool assign(QStringView assignment, QString* error);
 
@@ -61,6 +72,7 @@ public:
 private:
     QList<ParameterSpec> m_specs;
     QHash<QString, qint64> m_values;
+    QHash<QString, QString> m_texts; // Text parameters
 };
 
 } // namespace PatternScope

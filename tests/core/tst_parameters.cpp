@@ -124,6 +124,31 @@ private Q_SLOTS:
         QVERIFY(!set.set(QStringLiteral("latency"), -1, &error));
         QVERIFY(error.contains(QStringLiteral("out of range")));
     }
+
+    void textParametersKeepTheirTextAndCheckIt()
+    {
+        const ParameterSpec url = ParameterSpec::text(QStringLiteral("broker-url"), QStringLiteral("where"),
+            QStringLiteral("mqtt://127.0.0.1:1883"), [](QStringView text, QString* reason) {
+                if (text.startsWith(u"mqtt://"))
+                    return true;
+                *reason = QStringLiteral("'%1' is not mqtt://").arg(text);
+                return false;
+            });
+        ParameterSet set(QList<ParameterSpec> { url });
+        QCOMPARE(set.text(QStringLiteral("broker-url")), QStringLiteral("mqtt://127.0.0.1:1883"));
+        QString error;
+        QVERIFY(set.assign(QStringLiteral("broker-url=mqtt://127.0.0.1:9000"), &error));
+        QCOMPARE(set.text(QStringLiteral("broker-url")), QStringLiteral("mqtt://127.0.0.1:9000"));
+        QCOMPARE(set.formatted(),
+            (QList<QPair<QString, QString>> { { url.name, QStringLiteral("mqtt://127.0.0.1:9000") } }));
+        // A refused text names the parameter and leaves the last good one.
+        QVERIFY(!set.assign(QStringLiteral("broker-url=http://x"), &error));
+        QCOMPARE(error, QStringLiteral("broker-url: 'http://x' is not mqtt://"));
+        QCOMPARE(set.text(QStringLiteral("broker-url")), QStringLiteral("mqtt://127.0.0.1:9000"));
+        QVERIFY(!set.set(QStringLiteral("broker-url"), 3, &error));
+        QCOMPARE(error, QStringLiteral("broker-url takes text, not a number"));
+        QCOMPARE(url.rangeText(), QStringLiteral("text"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestParameters)

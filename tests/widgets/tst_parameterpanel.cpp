@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -77,6 +78,12 @@ private Q_SLOTS:
                 QCOMPARE(combo->count(), spec.choices.size());
                 QCOMPARE(combo->currentIndex(), int(spec.defaultValue));
                 QCOMPARE(combo->itemText(0), spec.choices.first());
+                continue;
+            }
+            if (spec.unit == ParameterSpec::Unit::Text) {
+                auto* line = qobject_cast<QLineEdit*>(editor);
+                QVERIFY(line);
+                QCOMPARE(line->text(), spec.defaultText);
                 continue;
             }
             auto* spin = qobject_cast<QSpinBox*>(editor);
