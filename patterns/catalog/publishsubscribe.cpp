@@ -100,8 +100,18 @@ PatternInfo PublishSubscribe::info()
             { QStringLiteral("one-each"), QStringLiteral("overlapping"), QStringLiteral("all") }, 1, false),
         ParameterSpec::choice(QStringLiteral("guarantee"),
             QStringLiteral("at most once: what a cut-off subscriber misses is gone; at least once: durable "
-                           "subscriptions, acks and redelivery"),
+                           "subscriptions, acks and redelivery (MQTT: QoS 1 and persistent sessions; Redis pub/sub "
+                           "cannot: it stays at most once)"),
             { QStringLiteral("at-most-once"), QStringLiteral("at-least-once") }, 0, false),
+        ParameterSpec::choice(QStringLiteral("broker"),
+            QStringLiteral("embedded: PatternScope's own WebSocket broker; mosquitto: a real MQTT 3.1.1 broker; "
+                           "redis: Redis pub/sub, which delivers at most once whatever the guarantee (a subscriber "
+                           "that is cut off misses what is published meanwhile)"),
+            { QStringLiteral("embedded"), QStringLiteral("mosquitto"), QStringLiteral("redis") }, 0, false),
+        ParameterSpec::text(QStringLiteral("broker-url"),
+            QStringLiteral("where the real broker listens on this machine: mqtt://127.0.0.1:1883 or "
+                           "redis://127.0.0.1:6379 (empty: the chosen broker's usual port)"),
+            QString(), &PublishSubscribe::checkBrokerUrl),
         latencyParameter(),
         jitterParameter(),
         ParameterSpec::number(QStringLiteral("reconnect"),
@@ -127,7 +137,7 @@ PublishSubscribe::Guarantee PublishSubscribe::guarantee() const
     return parameter(QStringLiteral("guarantee")) == 1 ? Guarantee::AtLeastOnce : Guarantee::AtMostOnce;
 }
 
-const PublishSubscribe::SubscriberState& PublishSubscribe::subscriberState(WebSocketClient* subscriber) const
+const PublishSubscribe::SubscriberState& PublishSubscribe::subscriberState(const QObject* subscriber) const
 {
     static const SubscriberState none;
     const auto it = m_subscriberState.constFind(subscriber);
@@ -144,6 +154,8 @@ int PublishSubscribe::unconfirmedPublishes() const
 
 bool PublishSubscribe::start(QString* error)
 {
+    if (broker() != Broker::Embedded)
+        return startOnBroker(error);
     const QList<int> publisherIds = addLifelines(
         QStringLiteral("Publisher"), Participant::Role::Publisher, int(parameter(QStringLiteral("publishers"))));
     m_broker = trace()->addParticipant(QStringLiteral("Broker"), Participant::Role::Broker);
@@ -248,6 +260,10 @@ void PublishSubscribe::stop()
         return;
     m_stopping = true;
     m_producer->stop();
+    if (broker() != Broker::Embedded) {
+        stopOnBroker();
+        return;
+    }
     // Our clients close once what is on the wire has arrived: publishes reach the broker, its
     // deliveries (and acks) reach their receivers; then the broker lets outside clients go.
     QSet<int> lifelines;
@@ -295,6 +311,10 @@ QStringList PublishSubscribe::tryItOut() const
 
 void PublishSubscribe::itemProduced(const Item& item)
 {
+    if (broker() != Broker::Embedded) {
+        publishOnBroker(item);
+        return;
+    }
     const QStringList topics = topicNames().mid(0, int(parameter(QStringLiteral("topics"))));
     WebSocketClient* publisher = m_publishers.at(int((item.id - 1) % m_publishers.size()));
     const QJsonObject envelope { { QStringLiteral("type"), QStringLiteral("publish") },
@@ -334,24 +354,31 @@ void PublishSubscribe::delivered(WebSocketClient* subscriber, const QJsonObject&
 {
     if (text(envelope, "type") != QLatin1String("deliver"))
         return;
+    if (guarantee() == Guarantee::AtLeastOnce)
+        subscriber->send(
+            { { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), idOf(envelope) } });
+    accept(subscriber, subscriber->participant(), envelope);
+}
+
+void PublishSubscribe::accept(const QObject* subscriber, int participant, const QJsonObject& envelope)
+{
     SubscriberState& state = m_subscriberState[subscriber];
     const QString topic = text(envelope, "topic");
     const QString id = idOf(envelope);
     const qint64 seq = envelope.value(QStringLiteral("seq")).toInteger();
     const QString key = text(envelope, "publisher") + u'/' + id;
-    if (guarantee() == Guarantee::AtLeastOnce)
-        subscriber->send({ { QStringLiteral("type"), QStringLiteral("ack") }, { QStringLiteral("id"), id } });
     if (state.processed.contains(key)) {
         ++state.duplicates;
-        trace()->addNote(subscriber->participant(), QStringLiteral("#%1 again: already processed, ignored").arg(id));
+        trace()->addNote(participant, QStringLiteral("#%1 again: already processed, ignored").arg(id));
         return;
     }
     state.processed.insert(key);
-    // The broker numbers each topic's messages: a jump means messages this subscriber never got.
+    // Each topic's messages are numbered (by the embedded broker, or by our publishers on a real one): a
+    // jump means messages this subscriber never got.
     const qint64 last = state.lastSeq.value(topic, 0);
     if (seq > last + 1) {
         state.missed += seq - last - 1;
-        trace()->addNote(subscriber->participant(),
+        trace()->addNote(participant,
             seq == last + 2 ? QStringLiteral("missed 1 message on %1 (#%2 of the topic)").arg(topic).arg(last + 1)
                             : QStringLiteral("missed %1 messages on %2 (#%3–%4 of the topic)")
                                   .arg(seq - last - 1)
