@@ -5,8 +5,11 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QLocale>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <QTimer>
 #include <csignal>
 #include <unistd.h>
 
@@ -79,14 +82,71 @@ void onStopSignal(QObject* context, std::function<void()> stop)
     std::signal(SIGTERM, onSignal);
 }
 
-void printMessages(const Trace& trace)
-{
-    QObject::connect(&trace, &Trace::messageUpdated, QCoreApplication::instance(), [&trace](const Message& m) {
-        out() << QStringLiteral("%1 s  ").arg(double(m.sentAt) / 1e6, 8, 'f', 3) << participantName(trace, m.from)
-              << QStringLiteral(" -> ") << participantName(trace, m.to) << QStringLiteral("  ")
+namespace {
+
+// Prints each message as it completes, like a packet log, as fast as a person can read: at most
+// kLinesPerSecond lines each second. In a flood the rest are counted and summed up once a second
+// ("… 4,180 more messages"), so printing costs the recording next to nothing; the trace has them all.
+class MessagePrinter : public QObject {
+public:
+    static constexpr int kLinesPerSecond = 20;
+
+    explicit MessagePrinter(const Trace& trace)
+        : QObject(QCoreApplication::instance())
+        , m_trace(trace)
+    {
+        m_window.start();
+        m_summary.setInterval(1000);
+        QObject::connect(&m_summary, &QTimer::timeout, this, [this] { summarize(); });
+        QObject::connect(&trace, &Trace::messageUpdated, this, [this](const Message& m) { print(m); });
+        // The count of the last second's messages, once the run is over.
+        QObject::connect(&trace, &QObject::destroyed, this, [this] { summarize(); });
+    }
+
+private:
+    void print(const Message& m)
+    {
+        if (m_window.elapsed() >= 1000 && m_skipped == 0) {
+            m_window.restart();
+            m_printed = 0;
+        }
+        if (m_printed >= kLinesPerSecond) {
+            ++m_skipped;
+            if (!m_summary.isActive())
+                m_summary.start();
+            return;
+        }
+        ++m_printed;
+        out() << QStringLiteral("%1 s  ").arg(double(m.sentAt) / 1e6, 8, 'f', 3) << participantName(m_trace, m.from)
+              << QStringLiteral(" -> ") << participantName(m_trace, m.to) << QStringLiteral("  ")
               << (m.label.isEmpty() ? kindName(m.kind) : m.label.toString())
               << (m.state == Message::State::Lost ? QStringLiteral("  (lost)") : QString()) << Qt::endl;
-    });
+    }
+
+    // Says how many lines were left out since the last summary, and opens a new second.
+    void summarize()
+    {
+        if (m_skipped > 0)
+            out() << QStringLiteral("  … %1 more messages").arg(QLocale::c().toString(m_skipped)) << Qt::endl;
+        else
+            m_summary.stop(); // a quiet second: lines are printed as they come again
+        m_skipped = 0;
+        m_printed = 0;
+        m_window.restart();
+    }
+
+    const Trace& m_trace;
+    QElapsedTimer m_window; // the second being counted
+    QTimer m_summary;
+    int m_printed = 0; // lines printed in this second
+    qint64 m_skipped = 0; // messages completed in this second without a line
+};
+
+} // namespace
+
+void printMessages(const Trace& trace)
+{
+    new MessagePrinter(trace);
 }
 
 } // namespace PatternScope::CommandLine

@@ -28,7 +28,8 @@ int parseOptions(QCommandLineParser& parser, const QString& command, const QStri
 // Ctrl+C and SIGTERM call `stop` (in context's thread) instead of killing the process, so a run ends
 // gracefully and its trace file is closed, not cut off.
 void onStopSignal(QObject* context, std::function<void()> stop);
-// Prints each message of the trace as it completes, like a packet log (serve, proxy).
+// Prints each message of the trace as it completes, like a packet log (serve, proxy): at most 20 a
+// second, then a count of the rest once a second.
 void printMessages(const Trace& trace);
 
 // patternscope export IN --format F -o OUT [--from T] [--to T]

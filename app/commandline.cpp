@@ -32,8 +32,9 @@ QString overview()
         "  record PATTERN -o FILE       run a pattern headless and write its trace\n"
         "      [--duration 10s] [--seed N] [--set name=value ...]\n"
         "  serve PATTERN [--port N]     run only the server side on 127.0.0.1; outside clients\n"
-        "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines\n"
-        "      [--seed N] [--set name=value ...]\n"
+        "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines; at most\n"
+        "      [--seed N] [--set name=value ...]  20 messages a second are printed, then a count\n"
+        "      [--quiet]                    of the rest (--quiet: none)\n"
         "  compare P1 P2 ...            run item-delivering patterns at once on one workload, write\n"
         "      [--duration 20s] [--seed N]  each trace to DIR and print delay, requests, bytes and\n"
         "      [--set name=value ...]       connections per item beside theory; --from DIR\n"
@@ -103,6 +104,7 @@ struct RunOptions {
     qint64 durationMs = 0; // 0: until interrupted
     QString output;
     quint16 port = 0;
+    bool quiet = false; // serve: no line per message
 };
 
 struct RunParser {
@@ -117,6 +119,8 @@ struct RunParser {
         QStringLiteral("The trace file to write (.pstrace.jsonl)."), QStringLiteral("file") };
     QCommandLineOption port { QStringLiteral("port"),
         QStringLiteral("Port on 127.0.0.1 for outside clients (1 to 65535; default: any free)."), QStringLiteral("N") };
+    QCommandLineOption quiet { { QStringLiteral("q"), QStringLiteral("quiet") },
+        QStringLiteral("Print no line per message (by default at most 20 a second, then a count of the rest).") };
 };
 
 // Checks every argument before anything is touched: a bad value leaves no file behind.
@@ -135,7 +139,7 @@ int parseRunOptions(
         p.duration.setDefaultValue(QStringLiteral("10s"));
     p.parser.addOptions({ p.duration, p.seed, p.set, p.output });
     if (serving)
-        p.parser.addOption(p.port);
+        p.parser.addOptions({ p.port, p.quiet });
     if (int code = parseOptions(p.parser, command, arguments); code >= 0)
         return code;
 
@@ -182,6 +186,7 @@ int parseRunOptions(
     if (!serving && !p.parser.isSet(p.output))
         return fail(command, QStringLiteral("missing -o FILE: where should the trace go?"), Usage);
     options->output = p.parser.value(p.output);
+    options->quiet = serving && p.parser.isSet(p.quiet);
     return -1;
 }
 
@@ -221,7 +226,8 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
         for (const QString& line : run.pattern()->tryItOut())
             out() << QStringLiteral("  ") << line << u'\n';
         out() << Qt::endl;
-        printMessages(*run.trace());
+        if (!options.quiet)
+            printMessages(*run.trace());
     }
 
     QString writeError;
