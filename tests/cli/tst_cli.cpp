@@ -7,6 +7,7 @@
 #include "tracefiles.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
 #include <QImage>
@@ -17,6 +18,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
@@ -204,6 +206,74 @@ private Q_SLOTS:
         QVERIFY2(carried >= 2, qPrintable(QString::number(carried)));
         // A finished run leaves nothing in flight: every client hung up cleanly.
         QCOMPARE(trace.inFlightCount(), 0);
+    }
+
+    void servePrintsAFloodAsACount()
+    {
+        // A flood of WebSocket messages: serve prints at most 20 a second and counts the rest, and the
+        // trace still has every one of them.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("flood.pstrace.jsonl"));
+        QProcess serve;
+        serve.start(QStringLiteral(PATTERNSCOPE_BINARY),
+            { QStringLiteral("serve"), QStringLiteral("websockets"), QStringLiteral("--set"),
+                QStringLiteral("latency=0ms"), QStringLiteral("-o"), path });
+        QVERIFY(serve.waitForStarted());
+        QVERIFY(waitForLine(serve, QStringLiteral("serving websockets on ws://127.0.0.1:")));
+        const QString banner = QString::fromUtf8(serve.readLine());
+        const quint16 port = banner.section(u':', 2, 2).section(u' ', 0, 0).toUShort();
+        QVERIFY2(port > 0, qPrintable(banner));
+
+        // An outside client: the opening handshake by hand, then every chat in one write.
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(client.waitForConnected(10000));
+        client.write("GET /feed?client=flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray answer;
+        while (!answer.contains("\r\n\r\n") && client.waitForReadyRead(10000))
+            answer += client.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+        constexpr int kChats = 400;
+        QByteArray flood;
+        for (int i = 1; i <= kChats; ++i) {
+            const QByteArray payload = QStringLiteral("{\"type\":\"chat\",\"id\":%1,\"text\":\"hello\"}").arg(i).toUtf8();
+            flood += char(0x81);
+            flood += char(0x80 | payload.size()); // masked, under 126 bytes
+            const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+            flood.append(mask, 4);
+            for (qsizetype b = 0; b < payload.size(); ++b)
+                flood += char(payload.at(b) ^ mask[b % 4]);
+        }
+        QElapsedTimer clock;
+        clock.start();
+        client.write(flood);
+        QVERIFY(client.waitForBytesWritten(10000));
+
+        QByteArray output;
+        for (int i = 0; i < 200 && !output.contains("more messages"); ++i) {
+            serve.waitForReadyRead(100);
+            output += serve.readAllStandardOutput();
+        }
+        const qint64 seconds = clock.elapsed() / 1000 + 1;
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(15000));
+        QCOMPARE(serve.exitCode(), 0);
+        output += serve.readAllStandardOutput();
+        QVERIFY2(output.contains("more messages"), output.right(2000).constData());
+        const qsizetype lines = output.count("flood -> Server  chat ");
+        QVERIFY2(lines >= 1 && lines <= 20 * (seconds + 1),
+            qPrintable(QStringLiteral("%1 chat lines in about %2 s").arg(lines).arg(seconds)));
+
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        int chats = 0;
+        for (const Message& m : trace.messages())
+            chats += m.kind == Message::Kind::WsText && m.label.startsWith(QLatin1String("chat "))
+                && m.state == Message::State::Delivered;
+        QCOMPARE(chats, kChats);
     }
 
     void serveLetsOutsideClientsJoin()
