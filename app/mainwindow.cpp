@@ -485,7 +485,7 @@ void MainWindow::clearShown()
     setWindowTitle(tr("PatternScope"));
 }
 
-void MainWindow::showTrace(Trace* trace, bool recording)
+void MainWindow::showTrace(Trace* trace, bool recording, QList<Caption> captions)
 {
     m_inspector->showMessage(-1);
     m_clock->setTrace(trace);
@@ -496,7 +496,7 @@ void MainWindow::showTrace(Trace* trace, bool recording)
     m_metrics->setTrace(trace);
     m_model->setTrace(trace);
     m_inspector->setTrace(trace);
-    m_caption->setTrace(trace);
+    m_caption->setTrace(trace, std::move(captions));
     updateStatus();
 }
 
@@ -667,7 +667,7 @@ void MainWindow::wholeTraceLoaded()
             15000);
         return;
     }
-    adopt(std::move(whole), m_loading->header(), m_loading->path());
+    adopt(std::move(whole), m_loading->header(), m_loading->path(), m_loading->takeCaptions());
     statusBar()->clearMessage();
     showSkippedLines(m_loading->warnings());
 }
@@ -719,7 +719,8 @@ bool MainWindow::importHar(const QString& path, FileError* error)
     return true;
 }
 
-void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path)
+void MainWindow::adopt(
+    std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path, QList<Caption> captions)
 {
     // A run going on is stopped, quickly but cleanly, and the window is ready for the next Start.
     finishRun(0, 3000);
@@ -730,7 +731,7 @@ void MainWindow::adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, 
     m_opened = std::move(trace);
     m_openedPath = path;
     m_openedHeader = header;
-    showTrace(m_opened.get(), false);
+    showTrace(m_opened.get(), false, std::move(captions));
     {
         // The trace's own pattern and the values it was recorded with, for reading, not for a new run.
         const QSignalBlocker blocker(m_patternBox);

@@ -6,6 +6,8 @@
 #include "textbook.h"
 #include "tracefile.h"
 
+#include "narration.h"
+
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
@@ -94,7 +96,8 @@ private:
     void addDetailActions(QMenu* view);
     void buildLayout();
     void patternChosen();
-    void showTrace(Trace* trace, bool recording);
+    // `captions`: the trace's, made already (on the thread that read it); else the caption bar narrates it.
+    void showTrace(Trace* trace, bool recording, QList<Caption> captions = {});
     void selectFromView(qint64 seq);
     void selectFromTable();
     // After a step: the event it landed on is selected in the diagram, the table and the inspector.
@@ -108,7 +111,8 @@ private:
     void clearShown();
     bool startWith(
         const PatternInfo& info, const ParameterSet& parameters, quint64 seed, const ProxyEndpoints* proxy = nullptr);
-    void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path);
+    void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path,
+        QList<Caption> captions = {});
     void wholeTraceLoaded();
     void showSkippedLines(const QStringList& warnings);
 

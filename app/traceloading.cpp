@@ -11,6 +11,7 @@ namespace PatternScope {
 
 struct TraceLoading::Result {
     std::unique_ptr<Trace> trace;
+    QList<Caption> captions;
     TraceHeader header;
     FileError error;
     QStringList warnings;
@@ -49,6 +50,7 @@ void TraceLoading::start(const QString& path)
     cancel();
     m_path = path;
     m_trace.reset();
+    m_captions.clear();
     m_error = {};
     m_warnings.clear();
     auto cancelled = std::make_shared<std::atomic_bool>(false);
@@ -79,6 +81,9 @@ void TraceLoading::start(const QString& path)
             result->error = reader.error();
         } else {
             result->warnings = reader.warnings();
+            // Narrated here too, not on the window's thread (seconds for a million messages).
+            if (!cancelled->load())
+                result->captions = Narration::captions(*result->trace);
             // Made on this thread; the window uses it on its own.
             result->trace->moveToThread(home);
         }
@@ -122,6 +127,7 @@ void TraceLoading::finish(const std::shared_ptr<Result>& result, int generation)
         return;
     stopThread();
     m_trace = std::move(result->trace);
+    m_captions = std::move(result->captions);
     m_header = result->header;
     m_error = result->error;
     m_warnings = result->warnings;

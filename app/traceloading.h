@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "narration.h"
 #include "tracefile.h"
 
 #include <QObject>
@@ -33,6 +34,8 @@ public:
 
     // After finished(): the whole trace (nullptr when the read failed or was cancelled) and what the reader said.
     std::unique_ptr<Trace> takeTrace() { return std::move(m_trace); }
+    // Its captions (Narration::captions), made on the reading thread too: the window need not narrate it.
+    QList<Caption> takeCaptions() { return std::move(m_captions); }
     const TraceHeader& header() const { return m_header; }
     const FileError& error() const { return m_error; }
     const QStringList& warnings() const { return m_warnings; }
@@ -56,6 +59,7 @@ private:
     int m_generation = 0; // counts start()s, so a result queued before a cancel is known as stale
     QString m_path;
     std::unique_ptr<Trace> m_trace;
+    QList<Caption> m_captions;
     TraceHeader m_header;
     FileError m_error;
     QStringList m_warnings;

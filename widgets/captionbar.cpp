@@ -49,11 +49,17 @@ void CaptionBar::setClock(PlaybackClock* clock)
 
 void CaptionBar::setTrace(const Trace* trace)
 {
+    setTrace(trace, {});
+}
+
+void CaptionBar::setTrace(const Trace* trace, QList<Caption> captions)
+{
     if (m_trace)
         m_trace->disconnect(this);
     m_trace = trace;
-    m_captions.clear();
-    m_stale = true;
+    m_captions = std::move(captions);
+    m_stale = !trace || m_captions.isEmpty();
+    m_givenCaptions = !m_stale;
     if (trace) {
         connect(trace, &Trace::messageAdded, this, &CaptionBar::traceGrew);
         connect(trace, &Trace::messageUpdated, this, &CaptionBar::traceGrew);
@@ -62,6 +68,8 @@ void CaptionBar::setTrace(const Trace* trace)
         connect(trace, &Trace::connectionClosed, this, &CaptionBar::traceGrew);
         connect(trace, &Trace::cleared, this, &CaptionBar::traceGrew);
     }
+    if (!m_stale)
+        m_narrated.start();
     refresh();
 }
 
@@ -85,7 +93,8 @@ qint64 CaptionBar::renarrateGapMs() const
 
 const QList<Caption>& CaptionBar::captions()
 {
-    const bool renarrate = (m_stale && m_trace) || (!m_trace && !m_captions.isEmpty());
+    const bool renarrate = (m_stale && m_trace) || (!m_trace && !m_captions.isEmpty()) || m_givenCaptions;
+    m_givenCaptions = false;
     if (m_stale && m_trace) {
         QElapsedTimer cost;
         cost.start();

@@ -26,6 +26,10 @@ public:
     void setClock(PlaybackClock* clock);
     // The trace to narrate; a running trace is narrated again as it grows.
     void setTrace(const Trace* trace);
+    // The same, with its captions made already (Narration::captions of it, on the thread that read it): a
+    // whole opened trace is not narrated again on the window's thread, which narrating a million messages
+    // would hold for seconds.
+    void setTrace(const Trace* trace, QList<Caption> captions);
 
     QString text() const { return m_text; }
     int currentIndex() const { return m_index; }
@@ -72,6 +76,7 @@ private:
     QPointer<const Trace> m_trace;
     QList<Caption> m_captions;
     bool m_stale = true; // the trace changed since the captions were made
+    bool m_givenCaptions = false; // setTrace() was given them: the clock has yet to learn their stops
     QElapsedTimer m_narrated; // since the captions were last made
     qint64 m_narrationCostUs = 0; // what making them took
     QTimer m_tick; // single shot: the next caption due, or a tenth of a second

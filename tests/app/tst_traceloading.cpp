@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Opening a large trace: the window shows its start at once, loads the whole on a thread with a
 // progress bar, and can stop, keeping the start. A small file is read whole before openTrace returns.
+#include "captionbar.h"
 #include "exchanges.h"
 #include "mainwindow.h"
 #include "tracefiles.h"
@@ -66,6 +67,10 @@ private Q_SLOTS:
         QCOMPARE(readTrace(m_large, &expected), QString());
         QVERIFY(window.trace()->messages() == expected.messages());
         QCOMPARE(window.trace()->activations(), expected.activations());
+        // Its captions came narrated from the loading thread: those of the whole trace.
+        auto* caption = window.findChild<CaptionBar*>();
+        QVERIFY(caption);
+        QVERIFY(caption->captions() == Narration::captions(expected));
     }
 
     void cancelKeepsTheStart()

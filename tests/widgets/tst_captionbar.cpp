@@ -60,6 +60,36 @@ class TestCaptionBar : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // An opened trace comes with its captions, made on the thread that read it: the bar shows those and does not
+    // narrate the trace again on the window's thread (seconds for a million messages). Captions unlike what
+    // narrating would say prove which ones it uses; a step goes to their times too.
+    void givenCaptionsAreUsedAsTheyAre()
+    {
+        Fixture f;
+        f.ask(1, 1'000'000);
+        f.ask(2, 2'000'000);
+        QList<Caption> given { { 1'000'000, NoTime, QStringLiteral("Given one"), 0 },
+            { 1'500'000, NoTime, QStringLiteral("Given between"), -1 },
+            { 2'000'000, NoTime, QStringLiteral("Given two"), 1 } };
+        f.clock.setTrace(&f.trace);
+        f.bar.setClock(&f.clock);
+        f.bar.setTrace(&f.trace, given);
+        QCOMPARE(f.bar.captions(), given);
+        QCOMPARE(f.bar.text(), QStringLiteral("Given two")); // live: at the end
+        f.clock.seek(1'200'000);
+        f.bar.refresh();
+        QCOMPARE(f.bar.text(), QStringLiteral("Given one"));
+        f.clock.stepForward();
+        f.bar.refresh();
+        QCOMPARE(f.clock.position(), TimeUs(1'500'000)); // a stop of the given captions, not of any message
+        QCOMPARE(f.bar.text(), QStringLiteral("Given between"));
+
+        // Without captions given, or once the trace changes, it narrates as ever.
+        f.bar.setTrace(&f.trace);
+        QVERIFY(!f.bar.captions().isEmpty());
+        QVERIFY(f.bar.captions().constFirst().text != QStringLiteral("Given one"));
+    }
+
     // Live: each request's caption shows about as soon as it is recorded, not up to half a second later.
     void aLiveCaptionShowsWhenTheMessageIsRecorded()
     {
