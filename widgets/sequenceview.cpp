@@ -120,9 +120,28 @@ void SequenceView::rebuild()
     // A recorded trace: the same folds and delays the live view would have found.
     m_activityEnd = m_geometry.foldIdleGaps();
     if (m_trace) {
-        for (const Message& m : m_trace->messages()) {
-            if (m.state == Message::State::Delivered)
+        // The last delivered message of each pair: looked for from the end, until every pair that has one
+        // is known (a million-message trace of a few lifelines needs a few messages, not a pass).
+        const auto& messages = m_trace->messages();
+        const qsizetype lifelines = qsizetype(m_trace->participants().size());
+        std::vector<char> pending(size_t(lifelines * lifelines), 0);
+        for (const Message& m : messages) {
+            if (m.from >= 0 && m.to >= 0 && m.from < lifelines && m.to < lifelines)
+                pending[size_t(m.from * lifelines + m.to)] = 1;
+            else if (m.state == Message::State::Delivered)
                 m_delays.insert(qMakePair(m.from, m.to), m.receivedAt - m.sentAt);
+        }
+        qsizetype left = std::count(pending.begin(), pending.end(), 1);
+        for (auto it = messages.rbegin(); it != messages.rend() && left > 0; ++it) {
+            const Message& m = *it;
+            if (m.from < 0 || m.to < 0 || m.from >= lifelines || m.to >= lifelines)
+                continue;
+            char& open = pending[size_t(m.from * lifelines + m.to)];
+            if (open && m.state == Message::State::Delivered) {
+                m_delays.insert(qMakePair(m.from, m.to), m.receivedAt - m.sentAt);
+                open = 0;
+                --left;
+            }
         }
     }
     traceChanged();
