@@ -81,9 +81,9 @@ StreamRecording mqttRecording()
         case MqttScanner::Publish: {
             describeApplicationMessage(m, unit.words.value(0), unit.payload, towardServer);
             const int qos = unit.flags >> 1 & 3;
-            m.label += QStringLiteral(" · QoS %1").arg(qos);
+            m.label = m.label.toString() + QStringLiteral(" · QoS %1").arg(qos);
             if (unit.flags & 8)
-                m.label += QStringLiteral(" · again (DUP)");
+                m.label = m.label.toString() + QStringLiteral(" · again (DUP)");
             if (unit.packetId >= 0)
                 published->insert(key(m, towardServer, unit.packetId), m.fields.id);
             return true;
@@ -114,7 +114,7 @@ StreamRecording mqttRecording()
         }
         case MqttScanner::Subscribe: {
             describeControl(m, Control, QStringLiteral("subscribe"), unit.words.join(QStringLiteral(", ")));
-            m.label += QStringLiteral(" · QoS %1").arg(unit.codes.value(0));
+            m.label = m.label.toString() + QStringLiteral(" · QoS %1").arg(unit.codes.value(0));
             return true;
         }
         case MqttScanner::Suback: {
@@ -150,10 +150,10 @@ StreamRecording redisRecording()
         if (towardServer && first.compare(QLatin1String("PUBLISH"), Qt::CaseInsensitive) == 0
             && unit.words.size() == 3) {
             describeApplicationMessage(m, unit.words.at(1), unit.words.at(2).toUtf8(), true);
-            m.bodyPreview = unit.words.at(2).toUtf8().left(1024);
+            m.setBodyPreview(unit.words.at(2).toUtf8().left(1024));
         } else if (!towardServer && unit.type == '*' && first == QLatin1String("message") && unit.words.size() == 3) {
             describeApplicationMessage(m, unit.words.at(1), unit.words.at(2).toUtf8(), false);
-            m.bodyPreview = unit.words.at(2).toUtf8().left(1024);
+            m.setBodyPreview(unit.words.at(2).toUtf8().left(1024));
         } else if (towardServer && first.compare(QLatin1String("SUBSCRIBE"), Qt::CaseInsensitive) == 0) {
             describeControl(m, Control, QStringLiteral("subscribe"), unit.words.mid(1).join(QStringLiteral(", ")));
         } else if (!towardServer && unit.type == '*' && first == QLatin1String("subscribe")) {

@@ -77,7 +77,7 @@ private:
         message.connection = m_connection->id();
         message.sentAt = readTimeOf(unit.offset);
         message.bytes = unit.wireBytes;
-        message.bodyPreview = unit.payload.left(kKeptPreview);
+        message.setBodyPreview(unit.payload.left(kKeptPreview));
         if (!m_recording->describe(message, unit, m_towardServer))
             return;
         m_pending.push_back({ end, m_trace->addMessage(message) });
