@@ -263,6 +263,7 @@ void MainWindow::buildLayout()
     setCentralWidget(main);
 
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("runStatus"));
     m_status->setAccessibleName(tr("Run status"));
     // A long status line is cut at the window's edge rather than widening the window past the screen's.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -643,9 +644,8 @@ bool MainWindow::openTrace(const QString& path, QString* error)
     if (!reader.readWhole()) {
         m_loadingStart = start;
         m_loading->start(path);
-        statusBar()->showMessage(
-            tr("Loading %1: its first %n message(s) are shown", nullptr, int(start->messages().size()))
-                .arg(QFileInfo(path).fileName()));
+        // Said in the status line itself: a temporary message was drawn over it under some window systems.
+        updateStatus();
         return true;
     }
     showSkippedLines(reader.warnings());
@@ -659,6 +659,7 @@ void MainWindow::wholeTraceLoaded()
     if (!m_opened || m_opened.get() != m_loadingStart || m_openedPath != m_loading->path())
         return;
     m_loadingStart = nullptr;
+    updateStatus();
     if (!whole) {
         const FileError& failure = m_loading->error();
         statusBar()->showMessage(failure.isCancelled()
@@ -800,8 +801,10 @@ void MainWindow::updateStatus()
     int open = 0;
     for (const Connection& c : current->connections())
         open += c.isOpen();
-    const QString state = m_run ? (m_run->isRunning() ? tr("Recording") : tr("Stopped"))
-                                : tr("Replaying %1").arg(QFileInfo(m_openedPath).fileName());
+    const QString file = QFileInfo(m_openedPath).fileName();
+    const QString state = m_run                              ? (m_run->isRunning() ? tr("Recording") : tr("Stopped"))
+        : m_loadingStart && m_opened.get() == m_loadingStart ? tr("Loading %1: its first part is shown").arg(file)
+                                                             : tr("Replaying %1").arg(file);
     const qsizetype messages = current->messages().size();
     QStringList parts { state, messages == 1 ? tr("1 message") : tr("%1 messages").arg(messages),
         Units::decimalSize(bytes, 4), open == 1 ? tr("1 connection open") : tr("%1 connections open").arg(open),

@@ -7,6 +7,7 @@
 #include "tracefiles.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QTest>
@@ -59,6 +60,12 @@ private Q_SLOTS:
         auto* bar = window.statusBar()->findChild<QProgressBar*>();
         QVERIFY(bar && bar->isVisible());
         QVERIFY(cancelButton(window) && cancelButton(window)->isVisible());
+        // What is loading is said once: a status line and a message over it would be drawn on each other.
+        auto* status = window.statusBar()->findChild<QLabel*>(QStringLiteral("runStatus"));
+        QVERIFY(status);
+        QVERIFY2(window.statusBar()->currentMessage().isEmpty() || !status->isVisible(),
+            qPrintable(window.statusBar()->currentMessage() + QStringLiteral(" / ") + status->text()));
+        QVERIFY2(status->isVisible() && status->text().startsWith(QLatin1String("Loading ")), qPrintable(status->text()));
 
         QTRY_COMPARE_WITH_TIMEOUT(window.trace()->messages().size(), m_largeMessages, 60'000);
         QVERIFY(!bar->isVisible());
