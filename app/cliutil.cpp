@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cliutil.h"
 
+#include "parameters.h"
 #include "trace.h"
 
 #include <QCommandLineParser>
@@ -14,6 +15,29 @@
 #include <unistd.h>
 
 namespace PatternScope::CommandLine {
+
+bool parseRunDuration(const QString& text, qint64* ms, QString* error)
+{
+    QString reason;
+    if (!parseDurationMs(text, ms, &reason)) {
+        *error = QStringLiteral("--duration: ") + reason;
+        return false;
+    }
+    if (*ms < 100 || *ms > 24 * 3600 * 1000) {
+        *error = QStringLiteral("--duration: %1 is out of range (100ms to 24h)").arg(formatDurationMs(*ms));
+        return false;
+    }
+    return true;
+}
+
+bool parseSeed(const QString& text, quint64* seed, QString* error)
+{
+    bool ok = false;
+    *seed = text.toULongLong(&ok);
+    if (!ok)
+        *error = QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615").arg(text);
+    return ok;
+}
 
 QTextStream& out()
 {

@@ -22,6 +22,10 @@ QTextStream& out();
 QTextStream& err();
 // Every error is one line: "patternscope record: what went wrong". Returns `code`.
 int fail(const QString& command, const QString& message, int code = Failed);
+// The values record, serve and proxy (and the window's --seed) share. Each returns false with the reason, which
+// names the flag and the range ("--seed: '-3' is not a whole number from 0 to …").
+bool parseRunDuration(const QString& text, qint64* ms, QString* error);
+bool parseSeed(const QString& text, quint64* seed, QString* error);
 // Parses the options of one subcommand; prints help or errors itself. Returns -1 to go on.
 int parseOptions(QCommandLineParser& parser, const QString& command, const QStringList& arguments);
 

@@ -155,22 +155,12 @@ int parseRunOptions(
             command, QStringLiteral("unknown pattern '%1' (one of: %2)").arg(positional.constFirst(), ids), Usage);
 
     QString reason;
-    if (p.parser.isSet(p.duration) || !serving) {
-        if (!parseDurationMs(p.parser.value(p.duration), &options->durationMs, &reason))
-            return fail(command, QStringLiteral("--duration: ") + reason, Usage);
-        if (options->durationMs < 100 || options->durationMs > 24 * 3600 * 1000)
-            return fail(command,
-                QStringLiteral("--duration: %1 is out of range (100ms to 24h)")
-                    .arg(formatDurationMs(options->durationMs)),
-                Usage);
-    }
+    if ((p.parser.isSet(p.duration) || !serving)
+        && !parseRunDuration(p.parser.value(p.duration), &options->durationMs, &reason))
+        return fail(command, reason, Usage);
+    if (!parseSeed(p.parser.value(p.seed), &options->seed, &reason))
+        return fail(command, reason, Usage);
     bool ok = false;
-    options->seed = p.parser.value(p.seed).toULongLong(&ok);
-    if (!ok)
-        return fail(command,
-            QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615")
-                .arg(p.parser.value(p.seed)),
-            Usage);
     if (serving && p.parser.isSet(p.port)) {
         const uint port = p.parser.value(p.port).toUInt(&ok);
         if (!ok || port < 1 || port > 65535)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cliutil.h"
 #include "commandline.h"
 #include "comparedialog.h"
 #include "comparisonwindow.h"
@@ -144,12 +145,10 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
         options->parameters = parameters;
     }
     if (parser.isSet(seed)) {
-        bool ok = false;
-        options->seed = parser.value(seed).toULongLong(&ok);
-        if (!ok)
-            return windowError(QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615")
-                                   .arg(parser.value(seed)),
-                2);
+        quint64 value = 0;
+        if (!CommandLine::parseSeed(parser.value(seed), &value, &reason))
+            return windowError(reason, 2);
+        options->seed = value;
     }
     if (!parseDurationMs(parser.value(after), &options->afterMs, &reason))
         return windowError(QStringLiteral("--after: ") + reason, 2);

@@ -76,21 +76,10 @@ int parseProxyOptions(const QStringList& arguments, ProxyOptions* options)
         if (!options->parameters.assign(assignment, &reason))
             return fail(kCommand, QStringLiteral("--set: ") + reason, Usage);
     }
-    if (parser.isSet(duration)) {
-        if (!parseDurationMs(parser.value(duration), &options->durationMs, &reason))
-            return fail(kCommand, QStringLiteral("--duration: ") + reason, Usage);
-        if (options->durationMs < 100 || options->durationMs > 24 * 3600 * 1000)
-            return fail(kCommand,
-                QStringLiteral("--duration: %1 is out of range (100ms to 24h)")
-                    .arg(formatDurationMs(options->durationMs)),
-                Usage);
-    }
-    bool ok = false;
-    options->seed = parser.value(seed).toULongLong(&ok);
-    if (!ok)
-        return fail(kCommand,
-            QStringLiteral("--seed: '%1' is not a whole number from 0 to 18446744073709551615").arg(parser.value(seed)),
-            Usage);
+    if (parser.isSet(duration) && !parseRunDuration(parser.value(duration), &options->durationMs, &reason))
+        return fail(kCommand, reason, Usage);
+    if (!parseSeed(parser.value(seed), &options->seed, &reason))
+        return fail(kCommand, reason, Usage);
     options->output = parser.value(output);
     options->endpoints.rewriteHost = parser.isSet(rewriteHost);
     return -1;
