@@ -10,9 +10,12 @@
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QGuiApplication>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <cmath>
+#include <cstdio>
 
 namespace PatternScope::CommandLine {
 
@@ -51,6 +54,31 @@ bool parseTime(const QCommandLineParser& parser, const QCommandLineOption& optio
     return true;
 }
 
+// `-o -`: the export goes to standard output, so it can be piped (`| mmdc`, `| gzip`, over ssh). Every
+// format writes through a file it can seek in and commit (QSaveFile; ffmpeg's MP4), so it is written to
+// a temporary file first and then copied out whole; a failed export writes nothing to stdout.
+bool copyToStdout(const QString& path, FileError* failure)
+{
+    QFile in(path);
+    QFile stdoutFile;
+    if (!in.open(QIODevice::ReadOnly) || !stdoutFile.open(stdout, QIODevice::WriteOnly)) {
+        failure->message = QStringLiteral("cannot write to standard output");
+        return false;
+    }
+    while (!in.atEnd()) {
+        const QByteArray block = in.read(1 << 16);
+        if (block.isEmpty() || stdoutFile.write(block) != block.size()) {
+            failure->message = QStringLiteral("writing to standard output failed (%1)").arg(stdoutFile.errorString());
+            return false;
+        }
+    }
+    if (!stdoutFile.flush()) {
+        failure->message = QStringLiteral("writing to standard output failed (%1)").arg(stdoutFile.errorString());
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int exportCommand(const QStringList& arguments)
@@ -63,8 +91,8 @@ int exportCommand(const QStringList& arguments)
     parser.addPositionalArgument(QStringLiteral("input"), QStringLiteral("A trace file, or a .har file."));
     const QCommandLineOption format({ QStringLiteral("f"), QStringLiteral("format") },
         QStringLiteral("One of: %1.").arg(ExportFormats::ids().join(QStringLiteral(", "))), QStringLiteral("format"));
-    const QCommandLineOption output(
-        { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Where to write."), QStringLiteral("file"));
+    const QCommandLineOption output({ QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Where to write; - for standard output."), QStringLiteral("file"));
     const QCommandLineOption from(QStringLiteral("from"),
         QStringLiteral("Only messages sent from this time of the run on (e.g. 2.5s)."), QStringLiteral("time"));
     const QCommandLineOption to(
@@ -111,7 +139,9 @@ int exportCommand(const QStringList& arguments)
     if (!chosen->takesRange && (parser.isSet(from) || parser.isSet(to)))
         return fail(command, QStringLiteral("--format %1 exports the whole trace: no --from or --to").arg(name), Usage);
     if (!parser.isSet(output))
-        return fail(command, QStringLiteral("missing -o FILE: where should the export go?"), Usage);
+        return fail(command, QStringLiteral("missing -o FILE: where should the export go? (- for standard output)"),
+            Usage);
+    const bool toStdout = parser.value(output) == QLatin1String("-");
     ExportOptions options;
     const QString themeName = parser.value(theme).toLower();
     Theme::Scheme scheme = Theme::windowScheme();
@@ -158,6 +188,9 @@ int exportCommand(const QStringList& arguments)
                 QStringLiteral("--captions: unknown value '%1' (one of: burn, vtt, none)").arg(parser.value(captions)),
                 Usage);
     }
+    if (toStdout && options.captions == ExportOptions::Captions::Vtt)
+        return fail(command,
+            QStringLiteral("--captions vtt writes OUT.vtt beside the video: give -o a file, not -"), Usage);
     if (name == QLatin1String("vtt")
         && !(options.speed >= ExportOptions::MinSpeed && options.speed <= ExportOptions::MaxSpeed))
         return fail(command,
@@ -219,7 +252,11 @@ int exportCommand(const QStringList& arguments)
                      .arg(warnings.constFirst())
               << Qt::endl;
 
-    const QString path = parser.value(output);
+    QTemporaryDir stdoutDir;
+    if (toStdout && !stdoutDir.isValid())
+        return fail(command, QStringLiteral("no temporary directory for -o -: %1").arg(stdoutDir.errorString()));
+    const QString path = toStdout ? stdoutDir.filePath(QStringLiteral("export.") + chosen->suffix)
+                                  : parser.value(output);
     FileError failure;
     // A video takes a while: say how far it got on stderr, about every 5 %.
     ExportProgress progress;
@@ -255,8 +292,11 @@ int exportCommand(const QStringList& arguments)
         }
         return Failed;
     }
-    if (!ok)
+    if (!ok || (toStdout && !copyToStdout(path, &failure)))
         return fail(command, failure.message);
+    // With -o - standard output is the export: what was done goes to stderr.
+    QTextStream& summary = toStdout ? err() : out();
+    const QString where = toStdout ? QStringLiteral("standard output") : path;
     const qsizetype exported
         = trace.messagesSentBetween(range.from, range.to == NoTime ? trace.endTime() : range.to).size();
     if (video) {
@@ -264,10 +304,10 @@ int exportCommand(const QStringList& arguments)
         counted.captions = ExportOptions::Captions::None;
         const VideoExport::Frames frames(trace, range, counted);
         if (options.captions == ExportOptions::Captions::Vtt)
-            out() << QStringLiteral("captions written to %1").arg(VideoExport::vttPath(path)) << Qt::endl;
-        out() << QStringLiteral("exported %1 messages as %2 to %3: %4 frames at %5 fps (%6 s), %7x%8, in %9 s")
+            summary << QStringLiteral("captions written to %1").arg(VideoExport::vttPath(path)) << Qt::endl;
+        summary << QStringLiteral("exported %1 messages as %2 to %3: %4 frames at %5 fps (%6 s), %7x%8, in %9 s")
                      .arg(exported)
-                     .arg(name, path)
+                     .arg(name, where)
                      .arg(frames.count())
                      .arg(VideoExport::FramesPerSecond)
                      .arg(double(frames.count()) / VideoExport::FramesPerSecond, 0, 'f', 2)
@@ -277,7 +317,7 @@ int exportCommand(const QStringList& arguments)
               << Qt::endl;
         return Ok;
     }
-    out() << QStringLiteral("exported %1 messages as %2 to %3").arg(exported).arg(name, path) << Qt::endl;
+    summary << QStringLiteral("exported %1 messages as %2 to %3").arg(exported).arg(name, where) << Qt::endl;
     return Ok;
 }
 

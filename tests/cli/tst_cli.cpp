@@ -574,6 +574,49 @@ private Q_SLOTS:
                                            << QStringLiteral("patternscope export: --format vtt is not a video");
         QTest::addRow("speed for a picture")
             << video("png", "--speed", "2") << 2 << QStringLiteral("patternscope export: --format png is not a video");
+        QTest::addRow("vtt captions to stdout")
+            << QStringList { QStringLiteral("export"), small, QStringLiteral("-f"), QStringLiteral("apng"),
+                   QStringLiteral("-o"), QStringLiteral("-"), QStringLiteral("--captions"), QStringLiteral("vtt") }
+            << 2 << QStringLiteral("patternscope export: --captions vtt writes OUT.vtt beside the video: give -o a file");
+    }
+
+    // `-o -` writes the export to standard output, byte for byte what `-o FILE` writes, and says what it did
+    // on stderr, so the output can be piped.
+    void exportToStandardOutput_data()
+    {
+        QTest::addColumn<QString>("format");
+        for (const char* format : { "mermaid", "csv", "har", "png" })
+            QTest::newRow(format) << QString::fromLatin1(format);
+    }
+
+    void exportToStandardOutput()
+    {
+        QFETCH(QString, format);
+        const QString small = QFINDTESTDATA("../files/data/small.pstrace.jsonl");
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("out.") + format);
+        const Result toFile = runCli({ QStringLiteral("export"), small, QStringLiteral("-f"), format,
+            QStringLiteral("-o"), file });
+        QCOMPARE(toFile.exitCode, 0);
+        QFile written(file);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray expected = written.readAll();
+        QVERIFY(!expected.isEmpty());
+
+        // Read raw: a PNG on stdout is bytes, not text.
+        QProcess process;
+        process.setWorkingDirectory(dir.path());
+        process.start(QStringLiteral(PATTERNSCOPE_BINARY),
+            { QStringLiteral("export"), small, QStringLiteral("-f"), format, QStringLiteral("-o"), QStringLiteral("-") });
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(process.exitCode() == 0, qPrintable(err));
+        QCOMPARE(process.readAllStandardOutput(), expected);
+        QVERIFY2(err.startsWith(QStringLiteral("exported ")) && err.contains(QStringLiteral(" to standard output")),
+            qPrintable(err));
+        // Nothing was left behind: no file named "-" in the working directory.
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("-"))));
     }
 
     // Without ffmpeg, WebM and MP4 say so before anything is painted, naming the program and its package.
