@@ -188,6 +188,14 @@ void stopOnSignals(Run* run)
 int executeRun(const QString& command, const RunOptions& options, bool serving)
 {
     Run run;
+    if (serving)
+        run.setServe(options.port);
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    QString reason;
+    if (!run.start(*options.info, options.parameters, options.seed, &reason))
+        return fail(command, QStringLiteral("cannot start %1: %2").arg(options.info->id, reason));
+    // Only once the run is up is the output touched: a run that cannot start (its port taken, say) leaves
+    // a trace already at that path as it was. What the start recorded is written first (attach()).
     TraceWriter writer;
     if (!options.output.isEmpty()) {
         TraceHeader header;
@@ -195,20 +203,10 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
         header.pattern = options.info->id;
         header.parameters = options.parameters.formatted();
         header.seed = options.seed;
-        header.startedAt = QDateTime::currentDateTimeUtc();
+        header.startedAt = startedAt;
         if (!writer.open(options.output, header))
             return fail(command, writer.errorString());
         writer.attach(run.trace());
-    }
-    if (serving)
-        run.setServe(options.port);
-    QString reason;
-    if (!run.start(*options.info, options.parameters, options.seed, &reason)) {
-        if (writer.isOpen()) {
-            writer.close();
-            QFile::remove(options.output);
-        }
-        return fail(command, QStringLiteral("cannot start %1: %2").arg(options.info->id, reason));
     }
     if (serving) {
         out() << QStringLiteral("serving %1 on %2 (Ctrl+C to stop)").arg(options.info->id, run.pattern()->publicUrl())

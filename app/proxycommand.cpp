@@ -139,6 +139,16 @@ int proxyCommand(const QStringList& arguments)
         return code;
 
     Trace trace;
+    LinkEmulator links(&trace, options.seed);
+    links.setSettings(ProxySettings::linkSettings(options.parameters));
+    HttpProxy proxy(&trace, &links, options.endpoints, options.seed);
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    trace.startClock();
+    QString reason;
+    if (!proxy.start(&reason))
+        return fail(kCommand, QStringLiteral("--listen: ") + reason);
+    // Only once the proxy listens is the output touched: an address in use leaves a trace already at that
+    // path as it was.
     TraceWriter writer;
     if (!options.output.isEmpty()) {
         TraceHeader header;
@@ -147,23 +157,10 @@ int proxyCommand(const QStringList& arguments)
         header.parameters = options.parameters.formatted();
         header.parameters.append({ QStringLiteral("to"), options.endpoints.upstreamName });
         header.seed = options.seed;
-        header.startedAt = QDateTime::currentDateTimeUtc();
+        header.startedAt = startedAt;
         if (!writer.open(options.output, header))
             return fail(kCommand, writer.errorString());
         writer.attach(&trace);
-    }
-    LinkEmulator links(&trace, options.seed);
-    links.setSettings(ProxySettings::linkSettings(options.parameters));
-    HttpProxy proxy(&trace, &links, options.endpoints, options.seed);
-    trace.startClock();
-    QString reason;
-    if (!proxy.start(&reason)) {
-        if (writer.isOpen()) {
-            writer.detach();
-            writer.close();
-            QFile::remove(options.output);
-        }
-        return fail(kCommand, QStringLiteral("--listen: ") + reason);
     }
 
     const QHostAddress listen = options.endpoints.listenAddress;

@@ -18,6 +18,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -206,6 +207,44 @@ private Q_SLOTS:
         QVERIFY2(carried >= 2, qPrintable(QString::number(carried)));
         // A finished run leaves nothing in flight: every client hung up cleanly.
         QCOMPARE(trace.inFlightCount(), 0);
+    }
+
+    // A run that cannot start (its port is taken) fails with the reason and leaves the trace already at the
+    // output path as it was: an earlier recording is not lost to a typo in --port.
+    void aRunThatCannotStartKeepsAnEarlierTrace_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // @PORT@ is a port that is taken, @OUT@ the existing trace
+        QTest::addColumn<QString>("error");
+        QTest::newRow("serve") << QStringList { QStringLiteral("serve"), QStringLiteral("short-polling"),
+            QStringLiteral("--port"), QStringLiteral("@PORT@"), QStringLiteral("-o"), QStringLiteral("@OUT@") }
+                               << QStringLiteral("patternscope serve: cannot start short-polling: cannot listen");
+        QTest::newRow("proxy") << QStringList { QStringLiteral("proxy"), QStringLiteral("--to"),
+            QStringLiteral("127.0.0.1:9"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:@PORT@"),
+            QStringLiteral("-o"), QStringLiteral("@OUT@") } << QStringLiteral("patternscope proxy: --listen: ");
+    }
+
+    void aRunThatCannotStartKeepsAnEarlierTrace()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, error);
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("earlier.pstrace.jsonl"));
+        QFile earlier(out);
+        QVERIFY(earlier.open(QIODevice::WriteOnly));
+        const QByteArray content = "an earlier recording\n";
+        earlier.write(content);
+        earlier.close();
+        for (QString& argument : arguments) {
+            argument.replace(QStringLiteral("@PORT@"), QString::number(taken.serverPort()));
+            argument.replace(QStringLiteral("@OUT@"), out);
+        }
+        const Result r = runCli(arguments);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith(error), qPrintable(r.err));
+        QVERIFY(earlier.open(QIODevice::ReadOnly));
+        QCOMPARE(earlier.readAll(), content);
     }
 
     void servePrintsAFloodAsACount()
