@@ -182,7 +182,12 @@ void MetricsPanel::setTrace(const Trace* trace)
     m_throttle->unfollow(m_trace);
     m_trace = trace;
     m_throttle->follow(trace);
-    refresh();
+    // A page of tabs that is not shown computes when it is: a million-message trace opened with the
+    // Metrics tab in the back does not hold the window's thread for figures nobody sees.
+    if (m_tabs && !isVisible())
+        m_throttle->request();
+    else
+        refresh();
 }
 
 void MetricsPanel::refresh()

@@ -32,7 +32,8 @@ public:
     explicit MetricsPanel(QWidget* parent = nullptr);
     ~MetricsPanel() override;
 
-    // The run or opened trace to follow; nullptr: nothing shown.
+    // The run or opened trace to follow; nullptr: nothing shown. Computed at once, except on a page of
+    // tabs (showIn) not shown: then when the page is shown.
     void setTrace(const Trace* trace);
     // Recomputes the figures and the chart now (changes to the trace call it by themselves, throttled).
     void refresh();

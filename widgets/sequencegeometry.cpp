@@ -333,18 +333,43 @@ TimeUs SequenceGeometry::foldIdleGaps()
     TimeUs arrowsEnd = 0;
     if (!m_trace)
         return arrowsEnd;
-    for (const Message& m : m_trace->messages()) {
-        if (isShown(m))
-            arrowsEnd = std::max(arrowsEnd, m.state == Message::State::InFlight ? m_trace->endTime() : m.receivedAt);
+    // One pass over the messages in send order (sentOrder is sorted by sentAt), merged as it goes with the
+    // few other spans (activations, streams, notes) sorted apart: a million-message trace needs no
+    // million-entry vector sorted, which held the window's thread when a whole trace was adopted.
+    constexpr TimeUs open = std::numeric_limits<TimeUs>::max();
+    std::vector<std::pair<TimeUs, TimeUs>> others;
+    if (m_foldAfter > 0) {
+        others.reserve(m_trace->activations().size() + m_trace->notes().size());
+        for (const Activation& a : m_trace->activations())
+            others.emplace_back(a.start, a.end == NoTime ? open : a.end);
+        for (const Stream& s : streams())
+            others.emplace_back(s.openedAt, s.closedAt == NoTime ? open : s.closedAt);
+        for (const Note& note : m_trace->notes())
+            others.emplace_back(note.at, note.at);
+        std::sort(others.begin(), others.end());
     }
-    if (m_foldAfter <= 0)
-        return arrowsEnd;
     TimeUs busyUntil = NoTime;
-    for (const auto& [from, to] : busySpans(false)) {
+    const auto busy = [&](TimeUs from, TimeUs to) {
         if (busyUntil != NoTime && from - busyUntil > m_foldAfter)
             addFold(busyUntil + FoldMargin, from - FoldMargin);
         busyUntil = std::max(busyUntil, to);
+    };
+    auto other = others.cbegin();
+    for (const qint64 seq : m_trace->sentOrder()) {
+        const Message& m = m_trace->message(seq);
+        if (!isShown(m))
+            continue;
+        const bool inFlight = m.state == Message::State::InFlight;
+        arrowsEnd = std::max(arrowsEnd, inFlight ? m_trace->endTime() : m.receivedAt);
+        if (m_foldAfter <= 0)
+            continue;
+        const std::pair<TimeUs, TimeUs> span(m.sentAt, inFlight ? open : m.receivedAt);
+        for (; other != others.cend() && *other < span; ++other)
+            busy(other->first, other->second);
+        busy(span.first, span.second);
     }
+    for (; other != others.cend(); ++other)
+        busy(other->first, other->second);
     return arrowsEnd;
 }
 

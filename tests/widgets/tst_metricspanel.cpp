@@ -212,6 +212,41 @@ private Q_SLOTS:
         QVERIFY(!QSettings().value(QStringLiteral("view/metricsPanel")).toBool());
     }
 
+    // On a tab in the back a new trace is not computed until the tab is shown; then its figures are the
+    // trace's, as a panel shown all along computes them.
+    void aHiddenTabComputesWhenShown()
+    {
+        QSettings().setValue(QStringLiteral("view/metricsPanel"), false);
+        Trace trace;
+        fill(&trace, 300);
+        QTabWidget tabs;
+        auto* events = new QLabel(QStringLiteral("events"));
+        auto* panel = new MetricsPanel;
+        tabs.addTab(events, QStringLiteral("Events"));
+        tabs.addTab(panel, QStringLiteral("Metrics"));
+        panel->showIn(&tabs);
+        tabs.resize(900, 300);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        QCOMPARE(tabs.currentWidget(), events);
+        QSignalSpy refreshed(panel, &MetricsPanel::refreshed);
+        panel->setTrace(&trace);
+        QCOMPARE(refreshed.count(), 0);
+        QCOMPARE(panel->metrics().messages, 0); // not computed yet
+
+        tabs.setCurrentWidget(panel);
+        QTRY_COMPARE(refreshed.count(), 1);
+        const Metrics expected = computeMetrics(trace);
+        QCOMPARE(panel->metrics().messages, expected.messages);
+        QCOMPARE(panel->metrics().deliveries, expected.deliveries);
+        QCOMPARE(panel->metrics().delivery.mean, expected.delivery.mean);
+        MetricsPanel shownAllAlong;
+        shownAllAlong.setTrace(&trace);
+        QCOMPARE(panel->delayPoints(), shownAllAlong.delayPoints());
+        for (int f = 0; f <= int(MetricsPanel::Figure::Losses); ++f)
+            QCOMPARE(panel->figureText(MetricsPanel::Figure(f)), shownAllAlong.figureText(MetricsPanel::Figure(f)));
+    }
+
 private:
     QTemporaryDir m_settings;
 };
