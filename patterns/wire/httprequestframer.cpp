@@ -111,12 +111,12 @@ HttpRequestFramer::Result HttpRequestFramer::feed(const char* data, qsizetype si
     return result;
 }
 
-void HttpRequestFramer::fail(int status, const QString& reason)
+void HttpRequestFramer::fail(int status, const QString& reason, const QByteArray& response)
 {
     if (m_state == State::Failed)
         return;
     m_state = State::Failed;
-    m_failure = { status, reason };
+    m_failure = { status, reason, response };
     m_chunkedHead.clear();
     m_chunkedBody.clear();
 }
@@ -149,6 +149,7 @@ void HttpRequestFramer::startHead()
     m_request = {};
     m_traceparent.clear();
     m_problem.clear();
+    m_requestLine.clear();
 }
 
 bool HttpRequestFramer::checkMethod(qsizetype from)
@@ -221,6 +222,12 @@ void HttpRequestFramer::takeHeader(const QByteArray& line, qsizetype lineStart)
     } else if (is("traceparent") && m_traceparent.isEmpty()) {
         m_traceparent = value;
     }
+    for (const QByteArray& field : std::as_const(m_dropFields)) {
+        if (is(field.constData())) {
+            m_dropped.append({ lineStart, m_head.size() - lineStart });
+            break;
+        }
+    }
 }
 
 void HttpRequestFramer::problem(const QString& reason)
@@ -276,7 +283,7 @@ bool HttpRequestFramer::finishHead(Result* result)
         fail(400, m_problem);
         return false;
     }
-    if (!checkFraming())
+    if (!checkFraming() || !applyCheck())
         return false;
     if (m_contentLength > m_maxBodyBytes) {
         fail(413, QStringLiteral("request body over %1").arg(Units::binaryLimit(m_maxBodyBytes)));
@@ -294,7 +301,7 @@ bool HttpRequestFramer::finishHead(Result* result)
         m_state = State::Chunked;
         return true;
     }
-    pass(result, m_dropped.isEmpty() ? m_head : forwardedHead() + "\r\n", {});
+    pass(result, m_dropped.isEmpty() && m_requestLine.isEmpty() ? m_head : forwardedHead() + "\r\n", {});
     if (m_upgrade) {
         // A WebSocket (or other) upgrade: what follows is no longer HTTP.
         m_state = State::Tunnel;
@@ -312,6 +319,10 @@ QByteArray HttpRequestFramer::forwardedHead() const
     // Without the final empty line, so a field can still be added.
     QByteArray head;
     qsizetype from = 0;
+    if (!m_requestLine.isEmpty()) {
+        head = m_requestLine;
+        from = m_requestLineEnd; // the client's line end follows
+    }
     for (const auto& [start, length] : m_dropped) {
         head.append(m_head.constData() + from, start - from);
         from = start + length;
@@ -319,6 +330,24 @@ QByteArray HttpRequestFramer::forwardedHead() const
     const qsizetype end = m_head.size() - HttpSyntax::finalLineEnd(m_head);
     head.append(m_head.constData() + from, end - from);
     return head;
+}
+
+bool HttpRequestFramer::applyCheck()
+{
+    if (!m_check)
+        return true;
+    const QByteArray line = m_head.left(m_requestLineEnd);
+    const qsizetype first = line.indexOf(' ');
+    const qsizetype second = line.indexOf(' ', first + 1);
+    const QByteArray target = line.mid(first + 1, second - first - 1);
+    const Verdict verdict = m_check(line.left(first), target);
+    if (!verdict.pass) {
+        fail(verdict.status, verdict.reason, verdict.response);
+        return false;
+    }
+    if (!verdict.target.isEmpty() && verdict.target != target)
+        m_requestLine = line.left(first + 1) + verdict.target + line.mid(second);
+    return true;
 }
 
 void HttpRequestFramer::pass(Result* result, const QByteArray& head, const QByteArray& body)

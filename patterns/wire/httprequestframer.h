@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace PatternScope {
@@ -41,10 +42,30 @@ public:
     struct Failure {
         int status = 0;
         QString reason;
+        QByteArray response; // a whole answer to send instead of a plain error (a door's page), if not empty
     };
     Failure failure() const { return m_failure; }
     // Gives up on the connection from outside (a timeout); later bytes are dropped.
-    void fail(int status, const QString& reason);
+    void fail(int status, const QString& reason, const QByteArray& response = {});
+
+    // What a head check decides for one complete request head: pass it on (with `target` on its
+    // request line instead, when not empty), or answer it here and end the connection.
+    struct Verdict {
+        bool pass = true;
+        QByteArray target;
+        int status = 0;
+        QString reason;
+        QByteArray response; // the whole answer; empty: a plain error saying `reason`
+    };
+    // Looks at every complete request head before it passes (the LAN door's join token), with the
+    // request line's method and target. Fields named in `drop` are never passed on (e.g. a Referer
+    // that carries the page's own address).
+    using HeadCheck = std::function<Verdict(const QByteArray& method, const QByteArray& target)>;
+    void setHeadCheck(HeadCheck check, QByteArrayList drop = {})
+    {
+        m_check = std::move(check);
+        m_dropFields = std::move(drop);
+    }
 
     bool failed() const { return m_state == State::Failed; }
     bool inHead() const { return m_state == State::Head; }
@@ -67,6 +88,7 @@ private:
     bool finishHead(Result* result);
     bool checkFraming(); // Host and the body's framing; false after failing
     QByteArray forwardedHead() const; // the head without the fields the gate answers itself
+    bool applyCheck(); // the head check's verdict; false after failing
     void pass(Result* result, const QByteArray& head, const QByteArray& body);
     void bodyDone();
     void problem(const QString& reason); // a malformed header; answered when the head is complete
@@ -97,6 +119,9 @@ private:
     QByteArray m_traceparent;
     QString m_problem;
     Failure m_failure;
+    HeadCheck m_check;
+    QByteArrayList m_dropFields;
+    QByteArray m_requestLine; // the request line to pass on instead of the client's, if not empty
 };
 
 } // namespace PatternScope
