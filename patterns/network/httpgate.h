@@ -10,12 +10,14 @@
 #include <QSet>
 #include <QString>
 #include <functional>
+#include <memory>
 
 class QTcpServer;
 
 namespace PatternScope {
 
 class HttpGateConnection;
+class JoinDoor;
 
 // What PatternScope's HTTP servers accept. Qt 6.4's server has no limits of its own.
 struct HttpLimits {
@@ -57,12 +59,24 @@ public:
     HttpLimits limits() const { return m_limits; }
 
     bool listen(quint16 port, quint16 backendPort); // 127.0.0.1 only; port 0 picks one; false + errorString()
+    // The same on each of these addresses, all on one port: only ever when a user asked (serve --lan).
+    bool listen(const QList<QHostAddress>& addresses, quint16 port, quint16 backendPort);
     quint16 port() const;
+    QList<QHostAddress> addresses() const;
+
+    // Makes this gate a run's door (serve --lan): each request is let through only with the join token,
+    // which is taken out of it first (see JoinDoor); the door answers its join page itself; a connection
+    // reaches the server only once a request passes. Over the limits, new connections are answered 503
+    // (maxConnections) or 429 (maxConnectionsPerAddress) with Retry-After instead of the usual 503.
+    // Before listen().
+    void setDoor(std::shared_ptr<const JoinDoor> door) { m_door = std::move(door); }
     QString errorString() const { return m_error; }
 
     // The backend sees the gate's own outgoing socket; this maps that socket's local port back to the
     // public client's peer port (0 if unknown).
-    quint16 publicPeerPort(quint16 backendSidePort) const { return m_peerPorts.value(backendSidePort, 0); }
+    quint16 publicPeerPort(quint16 backendSidePort) const { return m_peerPorts.value(backendSidePort).port; }
+    // And the public client's address (null if unknown).
+    QHostAddress publicPeerAddress(quint16 backendSidePort) const { return m_peerPorts.value(backendSidePort).address; }
     // Client connections being served now (not counting ones turned away).
     int connectionCount() const { return int(m_connections.size()); }
 
@@ -84,10 +98,12 @@ Q_SIGNALS:
     void breach(const PatternScope::HttpBreach& breach);
 
 private:
-    void acceptPending();
+    void acceptPending(QTcpServer* listener);
     void connectionFinished(HttpGateConnection* connection);
+    void backendOpened(HttpGateConnection* connection);
 
-    QTcpServer* m_listener = nullptr;
+    QList<QTcpServer*> m_listeners;
+    std::shared_ptr<const JoinDoor> m_door;
     HttpLimits m_limits;
     quint16 m_backendPort = 0;
     QString m_error;
@@ -96,7 +112,11 @@ private:
     QHash<QHostAddress, int> m_perAddress;
     ClientAddressLookup m_clientAddress;
     QSet<quint16> m_backendPorts; // local ports of the open server-side sockets
-    QHash<quint16, quint16> m_peerPorts; // backend-side local port -> public client's peer port
+    struct Peer {
+        quint16 port = 0;
+        QHostAddress address;
+    };
+    QHash<quint16, Peer> m_peerPorts; // backend-side local port -> public client's peer
 };
 
 } // namespace PatternScope

@@ -24,14 +24,14 @@ constexpr qint64 kSocketReadBuffer = 256 * 1024;
 // How long a client may take to close after our last byte, before it is cut off.
 constexpr int kLingerMs = 2000;
 
-QByteArray errorResponse(int status, const QString& reason)
+QByteArray errorResponse(int status, const QString& reason, const QByteArray& extraHeaders = {})
 {
     const QByteArray body = reason.toUtf8();
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + HttpExchange::reasonPhrase(status)
         + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
         + QByteArray::number(body.size())
         // A page on another origin may read why it was refused (the Fetch standard's CORS check).
-        + "\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n" + body;
+        + "\r\nAccess-Control-Allow-Origin: *\r\n" + extraHeaders + "Connection: close\r\n\r\n" + body;
 }
 
 void tuneSocket(QTcpSocket* socket)
@@ -48,6 +48,7 @@ HttpGateConnection::HttpGateConnection(QTcpSocket* client, const HttpLimits& lim
     , m_limits(limits)
     , m_framer(limits.maxHeaderBytes, limits.maxBodyBytes)
     , m_peerPort(client->peerPort())
+    , m_peerAddress(client->peerAddress())
 {
     client->setParent(this);
     tuneSocket(client);
@@ -79,6 +80,13 @@ HttpGateConnection::~HttpGateConnection() = default;
 
 void HttpGateConnection::open(quint16 backendPort)
 {
+    connectBackend(backendPort);
+    updateTimers(false);
+    readClient(); // whatever arrived before the accept
+}
+
+void HttpGateConnection::connectBackend(quint16 backendPort)
+{
     m_backend = new QTcpSocket(this);
     connect(m_backend, &QTcpSocket::connected, this, &HttpGateConnection::backendReady);
     connect(m_backend, &QTcpSocket::readyRead, this, &HttpGateConnection::readBackend);
@@ -91,14 +99,20 @@ void HttpGateConnection::open(quint16 backendPort)
         m_backendSidePort = m_backend->localPort();
         m_backend->connectToHost(QHostAddress::LocalHost, backendPort);
     }
-    updateTimers(false);
-    readClient(); // whatever arrived before the accept
+    Q_EMIT backendOpened();
 }
 
-void HttpGateConnection::reject(int status, const QString& reason)
+void HttpGateConnection::openWhenPassed(quint16 backendPort)
+{
+    m_lazyBackendPort = backendPort;
+    updateTimers(false);
+    readClient();
+}
+
+void HttpGateConnection::reject(int status, const QString& reason, const QByteArray& extraHeaders)
 {
     m_closing = true;
-    const QByteArray response = errorResponse(status, reason);
+    const QByteArray response = errorResponse(status, reason, extraHeaders);
     answer(response);
     Q_EMIT breach({ m_peerPort, status, reason, {}, {}, response.size() });
 }
@@ -148,16 +162,21 @@ void HttpGateConnection::readClient()
         m_client->readAll(); // after a breach or a close nothing more goes up
         return;
     }
-    if (!m_backend)
+    if (!m_backend && m_lazyBackendPort == 0)
         return;
     bool headStarted = false;
-    while (m_client->bytesAvailable() > 0 && upstreamBacklog() < kMaxBacklog) {
+    while (m_client && m_client->bytesAvailable() > 0 && upstreamBacklog() < kMaxBacklog) {
         const QByteArray chunk = m_client->read(kReadChunk);
         const HttpRequestFramer::Result result = m_framer.feed(chunk.constData(), chunk.size());
         headStarted = headStarted || result.headStarted;
         for (const HttpRequestFramer::Request& request : result.requests)
             m_responses.expect(request);
-        sendToBackend(result.forward);
+        if (!m_backend && !result.forward.isEmpty()) {
+            m_upBacklog.append(result.forward); // sent once connected
+            connectBackend(std::exchange(m_lazyBackendPort, 0));
+        } else {
+            sendToBackend(result.forward);
+        }
         if (result.continueAfter)
             writeClient(m_responses.addContinue(*result.continueAfter).toClient);
         if (result.failed) {
@@ -211,7 +230,8 @@ void HttpGateConnection::clientWritten()
 void HttpGateConnection::framingFailed(bool serverGone)
 {
     const HttpRequestFramer::Failure failure = m_framer.failure();
-    const QByteArray response = errorResponse(failure.status, failure.reason);
+    const QByteArray response
+        = failure.response.isEmpty() ? errorResponse(failure.status, failure.reason) : failure.response;
     const HttpBreach report { m_peerPort, failure.status, failure.reason, m_framer.traceparent(),
         m_framer.requestLine(), response.size() };
     m_closing = true;

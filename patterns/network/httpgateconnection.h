@@ -5,6 +5,7 @@
 #include "httprequestframer.h"
 #include "httpresponserelay.h"
 
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -24,16 +25,26 @@ public:
     // Starts relaying to the server listening on 127.0.0.1:backendPort. The server side's own port is
     // known when this returns (backendSidePort()), before the server can see the connection.
     void open(quint16 backendPort);
-    void reject(int status, const QString& reason); // answers at once and closes, without a server side
+    // The same once the first request passes the head check (a door answers some itself).
+    void openWhenPassed(quint16 backendPort);
+    void setHeadCheck(HttpRequestFramer::HeadCheck check, QByteArrayList drop)
+    {
+        m_framer.setHeadCheck(std::move(check), std::move(drop));
+    }
+    // Answers at once and closes, without a server side; `extraHeaders` are whole lines ("Name: value\r\n").
+    void reject(int status, const QString& reason, const QByteArray& extraHeaders = {});
 
     quint16 peerPort() const { return m_peerPort; }
+    QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 backendSidePort() const { return m_backendSidePort; } // 0 before open()
 
 Q_SIGNALS:
     void breach(const PatternScope::HttpBreach& breach);
+    void backendOpened(); // backendSidePort() is known
     void finished(); // both sides are closed
 
 private:
+    void connectBackend(quint16 backendPort);
     void readClient();
     void readBackend();
     void clientWritten();
@@ -65,7 +76,9 @@ private:
     QByteArray m_upBacklog; // bytes for the server while its connection is being set up
     QByteArray m_deferredAnswer; // an error answer waiting for the server's answers before it
     quint16 m_peerPort = 0;
+    QHostAddress m_peerAddress;
     quint16 m_backendSidePort = 0;
+    quint16 m_lazyBackendPort = 0; // openWhenPassed(): where to open once a request passes
     bool m_backendConnected = false;
     bool m_closing = false; // no more requests are relayed
     bool m_clientClosing = false; // our close of the client side has begun

@@ -194,8 +194,10 @@ bool Link::takeAnnouncement(const QString& correlation, Message* message, bool* 
 QHostAddress Link::clientAddressForServerPeerPort(quint16 peerPort) const
 {
     for (const LinkConnection* connection : m_connections) {
-        if (peerPort != 0 && connection->upstreamLocalPort() == peerPort)
-            return connection->clientAddress();
+        if (peerPort != 0 && connection->upstreamLocalPort() == peerPort) {
+            return m_addressBehind ? m_addressBehind(connection->clientAddress(), connection->clientPort())
+                                   : connection->clientAddress();
+        }
     }
     return {};
 }

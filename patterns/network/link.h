@@ -70,6 +70,10 @@ public:
     // The address of the client whose connection reaches the server from this local port, or a null
     // address. Known as soon as the server can see the connection (the link binds before connecting).
     QHostAddress clientAddressForServerPeerPort(quint16 peerPort) const;
+    // When a relay of our own stands in front of the link (serve --lan's door), the address of the client
+    // behind it, from the address and port the link accepted; the accepted address when this is not set.
+    using AddressBehind = std::function<QHostAddress(const QHostAddress& accepted, quint16 acceptedPort)>;
+    void setAddressBehind(AddressBehind lookup) { m_addressBehind = std::move(lookup); }
     // For receivers that cannot say when something arrived (clients nobody here wrote): calls `then`
     // with the time the link delivered the next `bytes` the server sends on this connection, or with
     // NoTime if they never will be.
@@ -148,6 +152,7 @@ private:
     std::function<void(LinkConnection*)> m_tapConnection;
     std::function<QByteArray(LinkConnection*, const QString&)> m_refusalAnswer;
     std::function<Rewrite(LinkConnection*)> m_makeRewrite;
+    AddressBehind m_addressBehind;
     QList<LinkConnection*> m_connections; // children; deleted later, as they may be inside their own signal
     struct Announcement {
         Message message;
