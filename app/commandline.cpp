@@ -2,6 +2,7 @@
 #include "commandline.h"
 
 #include "cliutil.h"
+#include "lanserve.h"
 #include "linkemulator.h"
 #include "metrics.h"
 #include "parameters.h"
@@ -35,6 +36,8 @@ QString overview()
         "      [-o FILE] [--duration D]   (curl, a browser) join as their own lifelines; at most\n"
         "      [--seed N] [--set name=value ...]  20 messages a second are printed, then a count\n"
         "      [--quiet]                    of the rest (--quiet: none)\n"
+        "      [--lan [--listen ADDR ...]   let a class join from the LAN: a join page and token\n"
+        "       [--max-clients N] [--max-per-address N]]\n"
         "  compare P1 P2 ...            run item-delivering patterns at once on one workload, write\n"
         "      [--duration 20s] [--seed N]  each trace to DIR and print delay, requests, bytes and\n"
         "      [--set name=value ...]       connections per item beside theory; --from DIR\n"
@@ -105,6 +108,7 @@ struct RunOptions {
     QString output;
     quint16 port = 0;
     bool quiet = false; // serve: no line per message
+    ServeDoor door; // serve --lan
 };
 
 struct RunParser {
@@ -118,9 +122,12 @@ struct RunParser {
     QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
         QStringLiteral("The trace file to write (.pstrace.jsonl)."), QStringLiteral("file") };
     QCommandLineOption port { QStringLiteral("port"),
-        QStringLiteral("Port on 127.0.0.1 for outside clients (1 to 65535; default: any free)."), QStringLiteral("N") };
+        QStringLiteral("Port for outside clients, on 127.0.0.1 (with --lan: on the LAN addresses) (1 to 65535; "
+                       "default: any free)."),
+        QStringLiteral("N") };
     QCommandLineOption quiet { { QStringLiteral("q"), QStringLiteral("quiet") },
         QStringLiteral("Print no line per message (by default at most 20 a second, then a count of the rest).") };
+    LanServe::Options lan;
 };
 
 // Checks every argument before anything is touched: a bad value leaves no file behind.
@@ -139,7 +146,7 @@ int parseRunOptions(
         p.duration.setDefaultValue(QStringLiteral("10s"));
     p.parser.addOptions({ p.duration, p.seed, p.set, p.output });
     if (serving)
-        p.parser.addOptions({ p.port, p.quiet });
+        p.parser.addOptions(QList<QCommandLineOption> { p.port, p.quiet } + p.lan.all());
     if (int code = parseOptions(p.parser, command, arguments); code >= 0)
         return code;
 
@@ -177,6 +184,8 @@ int parseRunOptions(
         return fail(command, QStringLiteral("missing -o FILE: where should the trace go?"), Usage);
     options->output = p.parser.value(p.output);
     options->quiet = serving && p.parser.isSet(p.quiet);
+    if (serving && !LanServe::parse(p.parser, p.lan, &options->door, &reason))
+        return fail(command, reason, Usage);
     return -1;
 }
 
@@ -188,8 +197,10 @@ void stopOnSignals(Run* run)
 int executeRun(const QString& command, const RunOptions& options, bool serving)
 {
     Run run;
-    if (serving)
+    if (serving) {
         run.setServe(options.port);
+        run.setServeDoor(options.door);
+    }
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
     QString reason;
     if (!run.start(*options.info, options.parameters, options.seed, &reason))
@@ -208,9 +219,14 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
             return fail(command, writer.errorString());
         writer.attach(run.trace());
     }
-    if (serving) {
+    if (serving && options.door.isOpen()) {
+        LanServe::printBanner(out(), *run.pattern(), options.info->id);
+        if (!options.quiet)
+            printMessages(*run.trace());
+    } else if (serving) {
         out() << QStringLiteral("serving %1 on %2 (Ctrl+C to stop)").arg(options.info->id, run.pattern()->publicUrl())
-              << u'\n' << QStringLiteral("try:") << u'\n';
+              << u'\n' << QStringLiteral("only programs on this machine can connect (--lan lets a class join)") << u'\n'
+              << QStringLiteral("try:") << u'\n';
         for (const QString& line : run.pattern()->tryItOut())
             out() << QStringLiteral("  ") << line << u'\n';
         out() << Qt::endl;
@@ -245,6 +261,16 @@ int executeRun(const QString& command, const RunOptions& options, bool serving)
                  .arg(metrics.connections)
                  .arg(QString::number(double(trace.endTime()) / 1e6, 'f', 1) + QStringLiteral(" s"))
           << (options.output.isEmpty() ? QString() : QStringLiteral(" to ") + options.output) << Qt::endl;
+    if (options.door.isOpen()) {
+        const QHash<int, int> answers = run.pattern()->doorAnswers();
+        out() << QStringLiteral("the door gave out %1 join pages and turned away %2 requests without the right token, "
+                                "%3 connections over the limit per address (429) and %4 over the total (503)")
+                     .arg(answers.value(200))
+                     .arg(answers.value(403))
+                     .arg(answers.value(429))
+                     .arg(answers.value(503))
+              << Qt::endl;
+    }
     return Ok;
 }
 

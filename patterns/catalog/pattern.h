@@ -6,6 +6,8 @@
 #include "patternregistry.h"
 #include "trace.h"
 
+#include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QStringList>
 #include <functional>
@@ -13,8 +15,32 @@
 
 namespace PatternScope {
 
+class HttpGate;
 class Link;
 class LinkEmulator;
+
+// serve --lan: students' browsers join a served run through a door on the machine's LAN addresses.
+// The door lets a request in only with the join token (taken out before the run sees it), answers the
+// join page itself, and holds connections to the limits (see JoinDoor and HttpGate::setDoor).
+struct ServeDoor {
+    static constexpr int kDefaultMaxClients = 100;
+    static constexpr int kMaxMaxClients = 250; // below the servers' own limits behind the door
+    static constexpr int kDefaultMaxPerAddress = 8;
+    static constexpr int kMaxMaxPerAddress = 64;
+
+    QList<QHostAddress> addresses; // where the door listens; empty: no door (127.0.0.1, as before)
+    QByteArray token;
+    int maxClients = kDefaultMaxClients; // open connections in total; beyond: 503
+    int maxPerAddress = kDefaultMaxPerAddress; // open connections from one address; beyond: 429
+    QByteArray page; // the pattern's join page (Run::start fills it in)
+
+    bool isOpen() const { return !addresses.isEmpty(); }
+    // The machine's own addresses on the networks it is on: IPv4 and IPv6 ones of interfaces that are up,
+    // except loopback and link-local.
+    static QList<QHostAddress> lanAddresses();
+    // "http://ADDRESS:PORT", brackets around IPv6.
+    static QString baseUrl(const QHostAddress& address, quint16 port, const QString& scheme = QStringLiteral("http"));
+};
 
 // What a pattern gets to run with: where to record, the network to go through, its knobs.
 struct PatternContext {
@@ -26,6 +52,7 @@ struct PatternContext {
     // (0: any free port) through a link of their own and appear as their own lifelines.
     bool serveOnly = false;
     quint16 servePort = 0;
+    ServeDoor door; // serve --lan
     // Producers make items only for this long after they start (0: until the run stops).
     qint64 produceForMs = 0;
 };
@@ -51,6 +78,12 @@ public:
     virtual QStringList tryItOut() const { return {}; }
     // Where outside clients connect in serve mode: http://… or, for WebSocket patterns, ws://….
     QString publicUrl() const;
+    // serve --lan: the join page's address on each address the door listens on, token included.
+    QStringList joinUrls() const;
+    const ServeDoor& door() const { return m_context.door; }
+    // serve --lan: the door's own connections now, and its answers so far by status (page 200, 403, 429, 503).
+    int doorConnections() const;
+    QHash<int, int> doorAnswers() const { return m_doorAnswers; }
     bool setParameter(const QString& name, qint64 value, QString* error = nullptr);
 
 Q_SIGNALS:
@@ -82,7 +115,11 @@ protected:
 
 private:
     PatternContext m_context;
+    bool openDoor(quint16 linkPort, QString* error);
+
     Link* m_outside = nullptr; // serve mode; owned by the link emulator
+    HttpGate* m_door = nullptr; // serve --lan
+    QHash<int, int> m_doorAnswers;
     QString m_scheme = QStringLiteral("http");
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run.h"
 
+#include "joindoor.h"
+#include "joinpage.h"
 #include "linkemulator.h"
 #include "proxypattern.h"
 #include "trace.h"
@@ -39,6 +41,11 @@ bool Run::start(const PatternInfo& info, const ParameterSet& parameters, quint64
     context.seed = seed;
     context.serveOnly = m_serveOnly;
     context.servePort = m_servePort;
+    context.door = m_door;
+    if (context.door.isOpen() && context.door.page.isEmpty())
+        context.door.page = JoinPage::build(info);
+    if (context.door.isOpen() && context.door.token.isEmpty())
+        context.door.token = JoinDoor::newToken();
     context.produceForMs = m_produceForMs;
     m_pattern = m_makePattern ? m_makePattern(context) : PatternRegistry::create(info.id, context);
     if (!m_pattern) {

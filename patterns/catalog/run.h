@@ -27,6 +27,8 @@ public:
         m_serveOnly = true;
         m_servePort = port;
     }
+    // serve --lan for the next start(): students join through a door (with setServe()'s port).
+    void setServeDoor(const ServeDoor& door) { m_door = door; }
     // For the next start(): the producer makes items only for this long after it starts (0: until stop()).
     void setProduceFor(qint64 ms) { m_produceForMs = ms; }
     // Starts the pattern; false with a reason if it cannot (a server that cannot listen).
@@ -70,6 +72,7 @@ private:
     bool m_patternStopped = false;
     bool m_serveOnly = false;
     quint16 m_servePort = 0;
+    ServeDoor m_door;
     qint64 m_produceForMs = 0;
 };
 
