@@ -36,7 +36,7 @@ function check(condition, what) {
 // Starts a served run and resolves with the join URL it prints.
 function serve(args, trace) {
     const child = spawn(binary, ['serve', 'server-sent-events', '--lan', '--listen', '127.0.0.1', '--quiet',
-        '--set', 'produce=200ms', '--set', 'latency=20ms', '--duration', '60s', '-o', trace, ...args],
+        '--set', 'produce=200ms', '--set', 'latency=20ms', '--duration', '170s', '-o', trace, ...args],
         { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise(resolve => child.on('exit', code => resolve(code)));
@@ -107,7 +107,7 @@ async function classJoins(chromium) {
         }));
         // Every page gets items: at least two each, so one is a pushed one, not a lucky first.
         const received = await Promise.all(pages.map(page => page
-            .waitForFunction(() => window.joinState.received >= 2, null, { timeout: 15000 })
+            .waitForFunction(() => window.joinState.received >= 2, null, { timeout: 60000 })
             .then(() => page.evaluate(() => window.joinState.received), () => 0)));
         console.log(`(the class joined and received within ${((Date.now() - joinStart) / 1000).toFixed(1)} s)`);
         const short = received.filter(n => n < 2).length;
