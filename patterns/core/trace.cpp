@@ -9,36 +9,38 @@
 
 namespace PatternScope {
 
+void adviseHugePages(void* begin, size_t bytes)
+{
+#ifdef Q_OS_LINUX
+    constexpr quintptr kHuge = 2 * 1024 * 1024;
+    const auto start = quintptr(begin);
+    const quintptr end = start + bytes;
+    const quintptr first = (start + kHuge - 1) & ~(kHuge - 1);
+    const quintptr last = end & ~(kHuge - 1);
+    if (last > first)
+        madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+    Q_UNUSED(begin);
+    Q_UNUSED(bytes);
+#endif
+}
+
 namespace {
 
 // Records are stored at the index of their id: the record with this id, or nullptr.
-template <typename Record> Record* find(std::vector<Record>& records, qint64 id)
+template <typename Records> auto* find(Records& records, qint64 id)
 {
     return id >= 0 && id < qint64(records.size()) ? &records[size_t(id)] : nullptr;
 }
 
-template <typename Record> const Record* find(const std::vector<Record>& records, qint64 id)
-{
-    return id >= 0 && id < qint64(records.size()) ? &records[size_t(id)] : nullptr;
-}
 
 // A big trace's message storage is first touched one 4 KiB page at a time, and those page faults were
 // most of what an append cost (perf: ~70% of bench_trace's append, in the kernel). Where the kernel
 // offers transparent huge pages on request (Linux's default "madvise" mode), ask for them on the
 // storage: one fault per 2 MiB. Memory use is unchanged: the vector has already asked for the space.
-template <typename T> void adviseHugePages(const std::vector<T>& records)
+template <typename T> void adviseHugePagesOf(const std::vector<T>& records)
 {
-#ifdef Q_OS_LINUX
-    constexpr quintptr kHuge = 2 * 1024 * 1024;
-    const auto begin = quintptr(records.data());
-    const quintptr end = begin + records.capacity() * sizeof(T);
-    const quintptr first = (begin + kHuge - 1) & ~(kHuge - 1);
-    const quintptr last = end & ~(kHuge - 1);
-    if (last > first)
-        madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#else
-    Q_UNUSED(records);
-#endif
+    adviseHugePages(const_cast<T*>(records.data()), records.capacity() * sizeof(T));
 }
 
 // Grows a full vector as push_back would (doubling), and asks for huge pages on the new storage.
@@ -47,11 +49,11 @@ template <typename T> void makeRoom(std::vector<T>& records)
     if (records.size() < records.capacity())
         return;
     records.reserve(std::max<size_t>(1024, 2 * records.capacity()));
-    adviseHugePages(records);
+    adviseHugePagesOf(records);
 }
 
 // A restored record keeps its recorded id, so it must be the next one.
-template <typename Record> bool isNext(const std::vector<Record>& records, qint64 id)
+template <typename Records> bool isNext(const Records& records, qint64 id)
 {
     return id == qint64(records.size());
 }
@@ -155,7 +157,6 @@ qint64 Trace::addMessage(Message message)
         message.sentAt = now();
     message.state = Message::State::InFlight;
     message.receivedAt = NoTime;
-    makeRoom(m_messages);
     m_messages.push_back(std::move(message));
     const Message& stored = m_messages.back();
     indexMessage(stored);
@@ -167,7 +168,6 @@ bool Trace::restoreMessage(Message message)
 {
     if (!isNext(m_messages, message.seq) || message.sentAt == NoTime)
         return false;
-    makeRoom(m_messages);
     m_messages.push_back(std::move(message));
     indexMessage(m_messages.back());
     Q_EMIT messageAdded(m_messages.back());
@@ -355,8 +355,7 @@ void Trace::reserve(size_t messages)
 {
     m_messages.reserve(messages);
     m_bySentAt.reserve(messages);
-    adviseHugePages(m_messages);
-    adviseHugePages(m_bySentAt);
+    adviseHugePagesOf(m_bySentAt);
 }
 
 void Trace::clear()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "chunkedrecords.h"
 #include "message.h"
 #include "participant.h"
 
@@ -100,7 +101,7 @@ public:
     qint64 findInFlight(const QString& correlation, int to) const;
 
     const std::vector<Participant>& participants() const { return m_participants; }
-    const std::vector<Message>& messages() const { return m_messages; }
+    const ChunkedRecords<Message>& messages() const { return m_messages; }
     const std::vector<Activation>& activations() const { return m_activations; }
     const std::vector<Note>& notes() const { return m_notes; }
     const std::vector<Connection>& connections() const { return m_connections; }
@@ -151,7 +152,7 @@ private:
 
     QElapsedTimer m_clock;
     std::vector<Participant> m_participants;
-    std::vector<Message> m_messages;
+    ChunkedRecords<Message> m_messages; // never moved as it grows: an append costs the same at any size
     std::vector<Activation> m_activations;
     std::vector<Note> m_notes;
     std::vector<Connection> m_connections;

@@ -96,8 +96,8 @@ inline void recordSmallRun(Trace& trace)
 }
 
 // Compares line by line first, so a failure shows the record, then exactly with operator==.
-template <typename Record, typename Describe>
-void compareRecords(const std::vector<Record>& actual, const std::vector<Record>& expected, Describe describe)
+template <typename Records, typename Describe>
+void compareRecords(const Records& actual, const Records& expected, Describe describe)
 {
     QCOMPARE(actual.size(), expected.size());
     for (size_t i = 0; i < actual.size(); ++i)
