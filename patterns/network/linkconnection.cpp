@@ -17,11 +17,18 @@ namespace {
 
 // How long a far side that was passed a FIN may take to close too before the link closes it.
 constexpr int kLingerMs = 5000;
+// The most the link reads from one socket in one event-loop turn. Unlimited, Qt reads whatever the
+// kernel holds, and under a flood that is up to the kernel's receive buffer (Linux grows it to 32 MiB):
+// half a million small messages recorded in one turn of seconds, during which nothing else runs, and
+// which a killed app loses whole (read, never recorded). Limited, the rest waits in the kernel, where
+// TCP's flow control slows the sender down, and a turn records a few milliseconds' worth.
+constexpr qint64 kReadPerTurn = 64 * 1024;
 
 void tuneSocket(QTcpSocket* socket)
 {
     // Small messages must not wait for Nagle: the timings we show are the link's, not the kernel's.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setReadBufferSize(kReadPerTurn);
 }
 
 } // namespace
