@@ -9,8 +9,10 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QImage>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -64,6 +66,48 @@ bool waitForLine(QProcess& process, const QString& start)
     for (int i = 0; i < 100 && !process.canReadLine(); ++i)
         process.waitForReadyRead(100);
     return process.canReadLine() && QString::fromUtf8(process.peek(4096)).startsWith(start);
+}
+
+// Starts `serve websockets --set latency=0ms -o path` and returns the port it serves on (0 on failure).
+quint16 serveWebSockets(QProcess& serve, const QString& path)
+{
+    serve.start(QStringLiteral(PATTERNSCOPE_BINARY),
+        { QStringLiteral("serve"), QStringLiteral("websockets"), QStringLiteral("--set"), QStringLiteral("latency=0ms"),
+            QStringLiteral("-o"), path });
+    if (!serve.waitForStarted() || !waitForLine(serve, QStringLiteral("serving websockets on ws://127.0.0.1:")))
+        return 0;
+    const QString banner = QString::fromUtf8(serve.readLine());
+    return banner.section(u':', 2, 2).section(u' ', 0, 0).toUShort();
+}
+
+// An outside WebSocket client made by hand: the opening handshake, then whatever frames the test writes.
+void openFloodClient(QTcpSocket& client, quint16 port)
+{
+    client.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(client.waitForConnected(10000));
+    client.write("GET /feed?client=flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 "Sec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray answer;
+    while (!answer.contains("\r\n\r\n") && client.waitForReadyRead(10000))
+        answer += client.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+}
+
+// Chats 1..count as masked client text frames (RFC 6455, 5.2), one after the other.
+QByteArray chatFrames(int count)
+{
+    QByteArray flood;
+    for (int i = 1; i <= count; ++i) {
+        const QByteArray payload = QStringLiteral("{\"type\":\"chat\",\"id\":%1,\"text\":\"hello\"}").arg(i).toUtf8();
+        flood += char(0x81);
+        flood += char(0x80 | payload.size()); // masked, under 126 bytes
+        const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+        flood.append(mask, 4);
+        for (qsizetype b = 0; b < payload.size(); ++b)
+            flood += char(payload.at(b) ^ mask[b % 4]);
+    }
+    return flood;
 }
 
 } // namespace
@@ -254,40 +298,18 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("flood.pstrace.jsonl"));
         QProcess serve;
-        serve.start(QStringLiteral(PATTERNSCOPE_BINARY),
-            { QStringLiteral("serve"), QStringLiteral("websockets"), QStringLiteral("--set"),
-                QStringLiteral("latency=0ms"), QStringLiteral("-o"), path });
-        QVERIFY(serve.waitForStarted());
-        QVERIFY(waitForLine(serve, QStringLiteral("serving websockets on ws://127.0.0.1:")));
-        const QString banner = QString::fromUtf8(serve.readLine());
-        const quint16 port = banner.section(u':', 2, 2).section(u' ', 0, 0).toUShort();
-        QVERIFY2(port > 0, qPrintable(banner));
+        const quint16 port = serveWebSockets(serve, path);
+        QVERIFY(port > 0);
 
         // An outside client: the opening handshake by hand, then every chat in one write.
         QTcpSocket client;
-        client.connectToHost(QHostAddress::LocalHost, port);
-        QVERIFY(client.waitForConnected(10000));
-        client.write("GET /feed?client=flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                     "Sec-WebSocket-Version: 13\r\n\r\n");
-        QByteArray answer;
-        while (!answer.contains("\r\n\r\n") && client.waitForReadyRead(10000))
-            answer += client.readAll();
-        QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+        openFloodClient(client, port);
+        if (QTest::currentTestFailed())
+            return;
         constexpr int kChats = 400;
-        QByteArray flood;
-        for (int i = 1; i <= kChats; ++i) {
-            const QByteArray payload = QStringLiteral("{\"type\":\"chat\",\"id\":%1,\"text\":\"hello\"}").arg(i).toUtf8();
-            flood += char(0x81);
-            flood += char(0x80 | payload.size()); // masked, under 126 bytes
-            const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-            flood.append(mask, 4);
-            for (qsizetype b = 0; b < payload.size(); ++b)
-                flood += char(payload.at(b) ^ mask[b % 4]);
-        }
         QElapsedTimer clock;
         clock.start();
-        client.write(flood);
+        client.write(chatFrames(kChats));
         QVERIFY(client.waitForBytesWritten(10000));
 
         QByteArray output;
@@ -313,6 +335,61 @@ private Q_SLOTS:
             chats += m.kind == Message::Kind::WsText && m.label.startsWith(QLatin1String("chat "))
                 && m.state == Message::State::Delivered;
         QCOMPARE(chats, kChats);
+    }
+
+    void serveKilledInAFloodLeavesAReadablePrefix()
+    {
+        // kill -9 in the middle of a flood (docs/trace-format.md, "When the writer dies"): the file is
+        // what was recorded up to then, whole lines, the last one perhaps cut short; it reads back, and
+        // its chats are the first ones sent, in order, none missing in between. (How close to the kill
+        // the newest line is, is a matter of timing: bench/kill_flood.py measures it.)
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("killed.pstrace.jsonl"));
+        QProcess serve;
+        const quint16 port = serveWebSockets(serve, path);
+        QVERIFY(port > 0);
+        QTcpSocket client;
+        openFloodClient(client, port);
+        if (QTest::currentTestFailed())
+            return;
+        constexpr int kChats = 200'000;
+        client.write(chatFrames(kChats));
+        // Killed once a good part is in the file, while the rest is still coming.
+        qint64 seen = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((client.flush(), seen = QFileInfo(path).size()) >= 4'000'000, 60'000);
+        serve.kill(); // SIGKILL
+        QVERIFY(serve.waitForFinished(15000));
+        QCOMPARE(serve.exitStatus(), QProcess::CrashExit);
+
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray data = file.readAll();
+        QVERIFY(data.size() >= seen); // what was in the file stays
+        QList<QByteArray> split = data.split('\n');
+        const QByteArray cut = split.takeLast(); // after the last newline: nothing, or a line cut short
+        for (qsizetype i = 0; i < split.size(); ++i) {
+            QJsonParseError error;
+            QJsonDocument::fromJson(split.at(i), &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(QStringLiteral("line %1: %2: %3")
+                                                                     .arg(i + 1)
+                                                                     .arg(error.errorString(), QString::fromUtf8(split.at(i)))));
+        }
+        if (!cut.isEmpty()) {
+            QJsonParseError error;
+            QJsonDocument::fromJson(cut, &error);
+            QVERIFY2(error.error != QJsonParseError::NoError, "a whole last line without its newline");
+        }
+        Trace trace;
+        TraceReader reader;
+        QVERIFY2(reader.read(path, &trace), qPrintable(reader.errorString()));
+        qint64 expected = 1;
+        for (const Message& m : trace.messages()) {
+            if (m.kind == Message::Kind::WsText && m.label.startsWith(QLatin1String("chat "))) {
+                QCOMPARE(m.label.toString().section(u' ', 1, 1).toLongLong(), expected);
+                ++expected;
+            }
+        }
+        QVERIFY2(expected > 1000, qPrintable(QString::number(expected - 1)));
     }
 
     void serveLetsOutsideClientsJoin()
