@@ -60,6 +60,8 @@ QString overview()
         "  --detail wire|textbook       every message, or the steps a textbook draws\n"
         "  --present                    presenter layout: the diagram gets the room (F11: full screen)\n"
         "  --compare P1,P2,...          run 2 to 5 patterns side by side on one clock (File > Compare)\n"
+        "  --lan [--listen A] [--port N] [--max-clients N] [--max-per-address N]\n"
+        "                               serve --pattern to a class, as serve --lan (File > Serve to a class)\n"
         "  --screenshot PNG [--after 3s]  render the window to a PNG (its real size) and exit\n"
         "\n"
         "'patternscope COMMAND --help' shows a command's options.\n"
@@ -308,8 +310,8 @@ bool wantsConsole(int argc, char** argv)
             return false;
     }
     // The window's own: replaying a file, choosing the pattern, its parameters and the detail, taking a screenshot.
-    const char* const windowArguments[]
-        = { "open", "--pattern", "--set", "--seed", "--screenshot", "--after", "--detail", "--present", "--compare" };
+    const char* const windowArguments[] = { "open", "--pattern", "--set", "--seed", "--screenshot", "--after",
+        "--detail", "--present", "--compare", "--lan", "--listen", "--port", "--max-clients", "--max-per-address" };
     for (const char* argument : windowArguments) {
         if (std::strncmp(argv[1], argument, std::strlen(argument)) == 0)
             return false;

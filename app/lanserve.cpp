@@ -63,12 +63,12 @@ bool parse(const QCommandLineParser& parser, const Options& options, ServeDoor* 
     return true;
 }
 
-void printBanner(QTextStream& out, const Pattern& pattern, const QString& patternId)
+void printBanner(QTextStream& out, const Pattern& pattern, const QString& patternId, const QString& stop)
 {
     const ServeDoor& door = pattern.door();
     const bool loopbackOnly = std::all_of(
         door.addresses.begin(), door.addresses.end(), [](const QHostAddress& a) { return a.isLoopback(); });
-    out << QStringLiteral("serving %1 to a class on %2 (Ctrl+C to stop)").arg(patternId, pattern.publicUrl()) << u'\n'
+    out << QStringLiteral("serving %1 to a class on %2 (%3)").arg(patternId, pattern.publicUrl(), stop) << u'\n'
         << (loopbackOnly ? QStringLiteral("only programs on this machine can connect (--listen on loopback)")
                          : QStringLiteral("OTHER MACHINES on your networks can connect, with the join token"))
         << u'\n' << QStringLiteral("students open:") << u'\n';

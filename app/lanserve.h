@@ -37,6 +37,8 @@ struct Options {
 bool parse(const QCommandLineParser& parser, const Options& options, ServeDoor* door, QString* error);
 // The banner of a run served through a door: where students join, who can connect, the limits, and the
 // pattern's own examples with the token.
-void printBanner(QTextStream& out, const Pattern& pattern, const QString& patternId);
+// `stop` says how to end it ("Ctrl+C to stop" for serve, the window's Stop for --lan in the window).
+void printBanner(QTextStream& out, const Pattern& pattern, const QString& patternId,
+    const QString& stop = QStringLiteral("Ctrl+C to stop"));
 
 } // namespace PatternScope::LanServe

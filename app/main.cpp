@@ -4,6 +4,7 @@
 #include "comparedialog.h"
 #include "comparisonwindow.h"
 #include "desktopentry.h"
+#include "lanserve.h"
 #include "mainwindow.h"
 #include "openfiles.h"
 #include "parameters.h"
@@ -17,7 +18,9 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QScopeGuard>
+#include <QTextStream>
 #include <QTimer>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -49,6 +52,8 @@ struct WindowOptions {
     bool present = false;
     std::optional<ParameterSet> parameters; // --set: the pattern's parameters, the others at their defaults
     std::optional<quint64> seed; // --seed: the seed box's value
+    ServeDoor door; // --lan: the pattern is served to a class instead of run
+    quint16 port = 0; // --port, with --lan
 };
 
 // The window's own options: [[open] FILE…] [--pattern ID] [--set NAME=VALUE…] [--seed N] [--detail LEVEL]
@@ -99,7 +104,11 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     const QCommandLineOption seed(QStringLiteral("seed"),
         QStringLiteral("Seed of the run: same seed and parameters, same schedule (default: random)."),
         QStringLiteral("N"));
-    parser.addOptions({ pattern, set, seed, screenshot, after, detail, present, compare });
+    const LanServe::Options lan;
+    const QCommandLineOption port(QStringLiteral("port"),
+        QStringLiteral("With --lan: the port students join on (default: any free one)."), QStringLiteral("N"));
+    parser.addOptions({ pattern, set, seed, screenshot, after, detail, present, compare, port });
+    parser.addOptions(lan.all());
     if (!parser.parse(arguments))
         return windowError(parser.errorText(), 2);
 
@@ -176,6 +185,22 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
                                    .arg(options->compare.size()),
                 2);
     }
+    // --lan serves --pattern to a class, as File > Serve to a class… does; `serve --lan` is the same without
+    // a window.
+    if (!LanServe::parse(parser, lan, &options->door, &reason))
+        return windowError(reason, 2);
+    if (parser.isSet(port)) {
+        if (!options->door.isOpen())
+            return windowError(QStringLiteral("--port applies to --lan only (the window's own runs need no port)"), 2);
+        bool ok = false;
+        const uint number = parser.value(port).toUInt(&ok);
+        if (!ok || number < 1 || number > 65535)
+            return windowError(
+                QStringLiteral("--port: '%1' is not a port number from 1 to 65535").arg(parser.value(port)), 2);
+        options->port = quint16(number);
+    }
+    if (options->door.isOpen() && (!options->compare.isEmpty() || !options->open.isEmpty()))
+        return windowError(QStringLiteral("--lan: serves --pattern to a class; not with --compare or files"), 2);
     options->screenshot = parser.value(screenshot);
     options->present = parser.isSet(present);
     return -1;
@@ -217,6 +242,17 @@ int runWindow(const WindowOptions& options)
         if (!comparison->start(options.compare, CompareDialog::defaultWorkload(), &error))
             return windowError(QStringLiteral("--compare: ") + error, 1);
         comparison->show();
+    } else if (options.door.isOpen()) {
+        const PatternInfo* info = PatternRegistry::find(options.pattern);
+        if (!window.serveToClass(*info, options.port, options.door))
+            return 1; // the window said why
+        // Where to join, for whoever started it from a terminal (and for scripts that wait for the address).
+        {
+            QTextStream out(stdout);
+            LanServe::printBanner(
+                out, *window.run()->pattern(), info->id, QStringLiteral("Stop in the window ends it"));
+        }
+        std::fflush(stdout); // a pipe's reader waits for it now, not at exit
     } else if (options.open.isEmpty()) {
         window.startRun();
     }

@@ -2,6 +2,8 @@
 #include "mainwindow.h"
 
 #include "captionbar.h"
+#include "classbar.h"
+#include "classdialog.h"
 #include "comparisonwindow.h"
 #include "eventfilterbar.h"
 #include "eventtablemodel.h"
@@ -192,6 +194,8 @@ void MainWindow::buildLayout()
     centreLayout->setSpacing(0);
     m_caption = new CaptionBar(this);
     m_caption->setClock(m_clock);
+    m_classBar = new ClassBar(this);
+    centreLayout->addWidget(m_classBar);
     centreLayout->addWidget(m_view, 1);
     centreLayout->addWidget(m_caption);
     centreLayout->addWidget(m_playback);
@@ -305,6 +309,9 @@ void MainWindow::buildActions()
     file->addSeparator();
     file->addAction(tr("Com&pare patterns…"), this, [this] { ComparisonWindow::ask(this); });
     file->addAction(tr("Pro&xy a server…"), this, [this] { askProxy(this); });
+    QAction* serve = file->addAction(tr("Serve to a c&lass…"), this, [this] { askServeToClass(this); });
+    serve->setObjectName(QStringLiteral("serveToClassAction"));
+    serve->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -456,7 +463,7 @@ bool MainWindow::selectPattern(const QString& id)
 
 void MainWindow::setRunSettings(const std::optional<ParameterSet>& parameters, const std::optional<quint64>& seed)
 {
-    const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    const PatternInfo* info = PatternRegistry::find(selectedPattern());
     if (info && parameters)
         m_parameters->setPattern(*info, *parameters);
     if (seed)
@@ -467,7 +474,7 @@ void MainWindow::patternChosen()
 {
     // Another pattern: the diagram of the last run or opened trace is not about it, so it goes.
     clearShown();
-    const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    const PatternInfo* info = PatternRegistry::find(selectedPattern());
     m_parameters->setReadOnly(false);
     if (info)
         m_parameters->setPattern(*info, ParameterSet(info->parameters));
@@ -503,14 +510,23 @@ void MainWindow::showTrace(Trace* trace, bool recording, QList<Caption> captions
 
 void MainWindow::startRun()
 {
-    const PatternInfo* info = PatternRegistry::find(m_patternBox->currentData().toString());
+    const PatternInfo* info = PatternRegistry::find(selectedPattern());
     if (!info || isRunning())
         return;
     // The panel shows the values in effect, the time scale applied: the run gets what it shows.
-    const ParameterSet parameters = m_parameters->values();
+    startWith(*info, m_parameters->values(), chosenSeed());
+}
+
+quint64 MainWindow::chosenSeed() const
+{
     bool fixed = false;
     const quint64 seed = m_seedEdit->text().toULongLong(&fixed);
-    startWith(*info, parameters, fixed ? seed : QRandomGenerator::global()->generate());
+    return fixed ? seed : QRandomGenerator::global()->generate();
+}
+
+QString MainWindow::selectedPattern() const
+{
+    return m_patternBox->currentData().toString();
 }
 
 void MainWindow::runAgain()
@@ -530,13 +546,37 @@ void MainWindow::runAgain()
     startWith(*info, m_lastParameters, m_lastSeed);
 }
 
+void MainWindow::endRunForAnother()
+{
+    finishRun(0, 3000);
+    if (m_run && m_run->isRunning())
+        runEnded();
+}
+
 bool MainWindow::startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters)
 {
-    if (isRunning())
-        return false;
+    endRunForAnother();
     const PatternInfo info = ProxyPattern::info(endpoints);
     m_parameters->setPattern(info, parameters); // the link's knobs, live while it runs
-    return startWith(info, parameters, 1, &endpoints);
+    return startWith(
+        info, parameters, 1, [&](Run& run, QString* error) { return run.startProxy(endpoints, parameters, 1, error); });
+}
+
+bool MainWindow::serveToClass(const PatternInfo& info, quint16 port, const ServeDoor& door)
+{
+    endRunForAnother();
+    if (selectedPattern() != info.id)
+        selectPattern(info.id);
+    const ParameterSet parameters = m_parameters->values();
+    const quint64 seed = chosenSeed();
+    const bool started = startWith(info, parameters, seed, [&](Run& run, QString* error) {
+        run.setServe(port);
+        run.setServeDoor(door);
+        return run.start(info, parameters, seed, error);
+    });
+    if (started)
+        setWindowTitle(tr("%1, served to a class — PatternScope").arg(info.title));
+    return started;
 }
 
 quint16 MainWindow::proxyPort() const
@@ -546,7 +586,7 @@ quint16 MainWindow::proxyPort() const
 }
 
 bool MainWindow::startWith(
-    const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed, const ProxyEndpoints* proxy)
+    const PatternInfo& patternInfo, const ParameterSet& parameters, quint64 seed, const Begin& begin)
 {
     const PatternInfo info = patternInfo; // a copy: the registry's entry outlives us, but be safe with re-entry
     m_loading->cancel();
@@ -559,8 +599,7 @@ bool MainWindow::startWith(
     m_run = std::make_unique<Run>();
     connect(m_run.get(), &Run::finished, this, &MainWindow::runEnded);
     QString error;
-    const bool started
-        = proxy ? m_run->startProxy(*proxy, parameters, seed, &error) : m_run->start(info, parameters, seed, &error);
+    const bool started = begin ? begin(*m_run, &error) : m_run->start(info, parameters, seed, &error);
     if (!started) {
         QMessageBox::warning(this, tr("Cannot start"), tr("%1 could not start: %2").arg(info.title, error));
         m_run.reset();
@@ -570,9 +609,10 @@ bool MainWindow::startWith(
     m_lastPattern = info.id;
     m_lastParameters = parameters;
     m_lastSeed = seed;
-    m_againAction->setEnabled(!proxy); // a proxy is started from its dialog
+    m_againAction->setEnabled(!begin); // a proxy or a class's run is started from its dialog
     m_textbook->setPattern(info.id, info.title);
     showTrace(m_run->trace(), true);
+    m_classBar->setRun(m_run->pattern(), m_run->trace()); // shown only for a class's run
     m_startAction->setEnabled(false);
     m_stopAction->setEnabled(true);
     m_parameters->setRunning(true);
@@ -586,9 +626,12 @@ void MainWindow::runEnded()
 {
     if (m_run && m_run->info().id == QLatin1String("proxy")) {
         // The panel showed the link's knobs: back to the chosen pattern's, for the next Start.
-        if (const PatternInfo* chosen = PatternRegistry::find(m_patternBox->currentData().toString()))
+        if (const PatternInfo* chosen = PatternRegistry::find(selectedPattern()))
             m_parameters->setPattern(*chosen, ParameterSet(chosen->parameters));
     }
+    if (!m_classBar->joinUrl().isEmpty())
+        statusBar()->showMessage(tr("The class's run has ended: %1.").arg(m_classBar->countsText()), 30000);
+    m_classBar->setRun(nullptr, nullptr);
     m_clock->setRecording(false);
     m_startAction->setEnabled(true);
     m_stopAction->setEnabled(false);
@@ -790,6 +833,7 @@ void MainWindow::selectFromTable()
 
 void MainWindow::updateStatus()
 {
+    m_classBar->refresh();
     const Trace* current = trace();
     if (!current) {
         m_status->setText(tr("No run. Pick a pattern and press Start (Ctrl+R), or open a trace (Ctrl+O)."));

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "narration.h"
 #include "parameters.h"
 #include "patterninfo.h"
 #include "textbook.h"
 #include "tracefile.h"
 
-#include "narration.h"
-
 #include <QMainWindow>
 #include <QTimer>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -23,6 +23,7 @@ class QTableView;
 namespace PatternScope {
 
 class CaptionBar;
+class ClassBar;
 class EventFilterBar;
 class EventFilterModel;
 class EventTableModel;
@@ -35,6 +36,7 @@ class PlaybackClock;
 class Presenter;
 struct ProxyEndpoints;
 class Run;
+struct ServeDoor;
 class SequenceView;
 class TextbookPanel;
 class Trace;
@@ -58,10 +60,18 @@ public:
     // Starts the last run over: the same pattern, parameters and seed, so the same producer schedule.
     void runAgain();
     // Relays a user's own clients and server through the link and shows what crosses, live, like a run
-    // (File > Proxy a server…); parameters are ProxyPattern's. False (after saying why) if it cannot listen.
+    // (File > Proxy a server…); parameters are ProxyPattern's. A run going ends first. False (after saying why)
+    // if it cannot listen.
     bool startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters);
     // Where the running proxy listens, or 0.
     quint16 proxyPort() const;
+    // Serves `info` to a class (File > Serve to a class…): only its server side runs, with the parameters and
+    // seed the panel shows; students' browsers join through `door` on `port` (0: any free) and each becomes
+    // a lifeline. The class bar above the diagram shows where to join. A run going ends first. False (after
+    // saying why) if it cannot listen.
+    bool serveToClass(const PatternInfo& info, quint16 port, const ServeDoor& door);
+    // The id of the pattern picked in the toolbar.
+    QString selectedPattern() const;
     void stopRun();
     // Replays a recorded trace, or a browser's HAR (Import::isHar) as importHar does; false with the reader's
     // "file:line: reason" if it cannot (empty when the user cancelled a HAR's import).
@@ -83,10 +93,13 @@ public:
     MessageInspector* inspector() const { return m_inspector; }
     MetricsPanel* metricsPanel() const { return m_metrics; }
     CaptionBar* captionBar() const { return m_caption; }
+    ClassBar* classBar() const { return m_classBar; }
     EventFilterModel* filterModel() const { return m_filter; }
     ParameterPanel* parameterPanel() const { return m_parameters; }
     Presenter* presenter() const { return m_presenter; }
     bool isRunning() const;
+    // The run shown (running or ended), or nullptr when a trace is opened.
+    Run* run() const { return m_run.get(); }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -108,11 +121,16 @@ private:
     void runEnded();
     // Stops a going run and waits (bounded) until its connections have closed.
     void finishRun(int graceMs, int waitMs);
+    // A proxy or a class's run replaces the run going: it ends (bounded) before the new one listens.
+    void endRunForAnother();
     void clearShown();
-    bool startWith(
-        const PatternInfo& info, const ParameterSet& parameters, quint64 seed, const ProxyEndpoints* proxy = nullptr);
-    void adopt(std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path,
-        QList<Caption> captions = {});
+    // Starts a run of `info` as Start does, or as `begin` starts it (a proxy, a class's served run).
+    using Begin = std::function<bool(Run& run, QString* error)>;
+    bool startWith(const PatternInfo& info, const ParameterSet& parameters, quint64 seed, const Begin& begin = {});
+    // The seed box's value, or a random one when it holds none.
+    quint64 chosenSeed() const;
+    void adopt(
+        std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path, QList<Caption> captions = {});
     void wholeTraceLoaded();
     void showSkippedLines(const QStringList& warnings);
 
@@ -137,6 +155,7 @@ private:
     PlaybackClock* m_clock = nullptr;
     PlaybackBar* m_playback = nullptr;
     CaptionBar* m_caption = nullptr;
+    ClassBar* m_classBar = nullptr;
     MessageInspector* m_inspector = nullptr;
     MetricsPanel* m_metrics = nullptr;
     EventTableModel* m_model = nullptr;

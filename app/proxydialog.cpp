@@ -18,15 +18,13 @@ namespace PatternScope {
 
 void askProxy(MainWindow* window)
 {
-    if (window->isRunning()) {
-        QMessageBox::information(window, QObject::tr("Proxy a server"), QObject::tr("Stop the run first."));
-        return;
-    }
     QDialog dialog(window);
     dialog.setWindowTitle(QObject::tr("Proxy a server"));
     auto* form = new QFormLayout(&dialog);
     auto* intro = new QLabel(QObject::tr("Your clients connect to the proxy instead of your server; what crosses "
                                          "is drawn live, each client connection as its own lifeline."));
+    if (window->isRunning())
+        intro->setText(intro->text() + u' ' + QObject::tr("The run going now ends when the proxy starts."));
     intro->setWordWrap(true);
     form->addRow(intro);
     auto* to = new QLineEdit(QStringLiteral("127.0.0.1:3000"));

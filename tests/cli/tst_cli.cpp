@@ -570,6 +570,29 @@ private Q_SLOTS:
         QTest::addRow("open without a file")
             << QStringList { QStringLiteral("open"), QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
             << 2 << QStringLiteral("patternscope: usage: patternscope open FILE");
+        // Serving the window's pattern to a class: the same checks as serve --lan.
+        QTest::addRow("port without lan") << QStringList { QStringLiteral("--port"), QStringLiteral("8123"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                          << 2 << QStringLiteral("patternscope: --port applies to --lan only");
+        QTest::addRow("listen without lan") << QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                            << 2 << QStringLiteral("patternscope: --listen applies to --lan only");
+        QTest::addRow("lan port out of range") << QStringList { QStringLiteral("--lan"), QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("70000"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                               << 2
+                                               << QStringLiteral("patternscope: --port: '70000' is not a port number "
+                                                                 "from 1 to 65535");
+        QTest::addRow("lan too many clients") << QStringList { QStringLiteral("--lan"), QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--max-clients"), QStringLiteral("0"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                              << 2
+                                              << QStringLiteral("patternscope: --max-clients: '0' is not a whole "
+                                                                "number from 1 to 250");
+        QTest::addRow("lan with compare") << QStringList { QStringLiteral("--lan"), QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--compare"), QStringLiteral("short-polling,long-polling"),
+            QStringLiteral("--screenshot"), QStringLiteral("@DIR@/x.png") }
+                                          << 2 << QStringLiteral("patternscope: --lan: serves --pattern to a class");
     }
 
     void windowOptionsFailCleanly() { failsCleanly(); }

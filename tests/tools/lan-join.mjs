@@ -131,6 +131,9 @@ async function classJoins(chromium) {
     check(others.length === 0, `no other lifelines (${others.join(', ') || 'none'})`);
     check(/the door gave out (\d+) join pages/.test(run.output()) && Number(RegExp.$1) === Students,
         `the door counted ${Students} join pages`);
+    // The five requests above, and nothing the pages asked for by themselves (a favicon, say).
+    check(/turned away (\d+) requests without the right token/.test(run.output()) && Number(RegExp.$1) === 5,
+        `the door turned away only the 5 requests made without the token (${RegExp.$1})`);
 }
 
 async function limits() {
