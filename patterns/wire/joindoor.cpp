@@ -99,6 +99,55 @@ QByteArray JoinDoor::answer(
         + extraHeaders + "Connection: close\r\n\r\n" + (withBody ? body : QByteArray());
 }
 
+QByteArray JoinDoor::seated(const QByteArray& target) const
+{
+    const qsizetype question = target.indexOf('?');
+    if (question < 0)
+        return target;
+    // The query's items as they came; `seat` and `client` found by their decoded names, as the token is.
+    QByteArrayList items = target.sliced(question + 1).split('&');
+    QByteArray seat;
+    qsizetype clientAt = -1;
+    QString typed;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const qsizetype equals = items[i].indexOf('=');
+        const QByteArray name
+            = QByteArray::fromPercentEncoding((equals < 0 ? items[i] : items[i].first(equals)).replace('+', ' '));
+        const QByteArray value = equals < 0
+            ? QByteArray()
+            : QByteArray::fromPercentEncoding(items[i].sliced(equals + 1).replace('+', ' '));
+        if (name == "seat") {
+            seat = value;
+            items.removeAt(i--);
+        } else if (name == "client") {
+            clientAt = i;
+            typed = QString::fromUtf8(value).simplified();
+        }
+    }
+    QString given = typed;
+    if (!seat.isEmpty() && clientAt >= 0 && !typed.isEmpty()) {
+        const auto mine = m_seatNames.constFind(seat);
+        // A seat keeps its name while it sends the one it typed (a renamed student starts over).
+        const bool kept
+            = mine != m_seatNames.cend() && (*mine == typed || mine->startsWith(typed + QStringLiteral(" (")));
+        if (kept) {
+            given = *mine;
+        } else if (m_seatNames.size() < kMaxSeats) {
+            for (int n = 2; m_nameSeats.contains(given) && m_nameSeats.value(given) != seat; ++n)
+                given = QStringLiteral("%1 (%2)").arg(typed).arg(n);
+            if (mine != m_seatNames.cend())
+                m_nameSeats.remove(*mine);
+            m_seatNames.insert(seat, given);
+            m_nameSeats.insert(given, seat);
+        }
+        items[clientAt] = "client=" + given.toUtf8().toPercentEncoding();
+    }
+    QByteArray rest = target.first(question);
+    if (!items.isEmpty())
+        rest += '?' + items.join('&');
+    return rest;
+}
+
 HttpRequestFramer::Verdict JoinDoor::check(const QByteArray& method, const QByteArray& target) const
 {
     HttpRequestFramer::Verdict verdict;
@@ -125,7 +174,9 @@ HttpRequestFramer::Verdict JoinDoor::check(const QByteArray& method, const QByte
         return verdict;
     }
     // Never empty: an empty target would mean "pass the client's own line", token and all.
-    verdict.target = taken.rest.isEmpty() ? QByteArrayLiteral("/") : taken.rest;
+    verdict.target = seated(taken.rest);
+    if (verdict.target.isEmpty())
+        verdict.target = QByteArrayLiteral("/");
     return verdict;
 }
 

@@ -160,6 +160,32 @@ private Q_SLOTS:
         QVERIFY(v.response.contains("Allow: GET, HEAD\r\n"));
     }
 
+    void studentsWithOneNameAreTwoLifelines()
+    {
+        const JoinDoor door(kToken, "<p>page</p>");
+        const auto target = [&](const QByteArray& query) {
+            return door.check("GET", "/events?" + query + "&token=" + kToken).target;
+        };
+        // The first seat keeps the name it typed; the seat is taken out.
+        QCOMPARE(target("client=ann&seat=a1"), QByteArray("/events?client=ann"));
+        // Another seat typing it gets the next free one, as often as it asks (its reconnects, its polls).
+        QCOMPARE(target("client=ann&seat=b2"), QByteArray("/events?client=ann%20%282%29"));
+        QCOMPARE(target("seat=b2&client=ann"), QByteArray("/events?client=ann%20%282%29"));
+        QCOMPARE(target("client=ann&seat=c3"), QByteArray("/events?client=ann%20%283%29"));
+        QCOMPARE(target("client=ann&seat=a1"), QByteArray("/events?client=ann"));
+        // Names are compared as the run will see them: decoded, spaces simplified.
+        QCOMPARE(target("client=%20ann+&seat=d4"), QByteArray("/events?client=ann%20%284%29"));
+        // A seat whose student types another name starts over with it, and frees the one it had.
+        QCOMPARE(target("client=bob&seat=b2"), QByteArray("/events?client=bob"));
+        QCOMPARE(target("client=ann&seat=e5"), QByteArray("/events?client=ann%20%282%29"));
+        // Without a seat (a script, curl) the name passes as it came; other parameters stay in their order.
+        QCOMPARE(target("client=ann"), QByteArray("/events?client=ann"));
+        QCOMPARE(target("since=3&client=cat&seat=f6&x=1"), QByteArray("/events?since=3&client=cat&x=1"));
+        QCOMPARE(target("seat=zz"), QByteArray("/events"));
+        QCOMPARE(door.check("GET", "/?seat=zz&token=" + kToken).target, QByteArray("/"));
+        QCOMPARE(door.check("GET", "?seat=zz&token=" + kToken).target, QByteArray("/")); // never empty
+    }
+
     void tokensAreRandom()
     {
         const QByteArray a = JoinDoor::newToken();

@@ -5,7 +5,8 @@
 //   - every request without the join token, or with a wrong one, is answered 403: the join page, an
 //     endpoint, a WebSocket upgrade;
 //   - all 30 join with the names they type and each one's page receives items;
-//   - the trace has the 30 students as lifelines by their names, and the token is nowhere in it;
+//   - the trace has the 30 students as lifelines by their names (two typed the same one: the second is
+//     "NAME (2)"), and the token is nowhere in it;
 //   - a second run with small limits answers 429 beyond --max-per-address and 503 beyond
 //     --max-clients, both with Retry-After (other loopback addresses, 127.0.0.2 and .3, are other
 //     addresses to the door).
@@ -96,7 +97,9 @@ async function classJoins(chromium) {
     const joinStart = Date.now();
     console.log(`(browser up after ${((joinStart - started) / 1000).toFixed(1)} s)`);
     try {
+        // The last student types the first one's name: two pages, two lifelines.
         const names = Array.from({ length: Students }, (_, i) => `student-${String(i + 1).padStart(2, '0')}`);
+        names[Students - 1] = names[0];
         const pages = await Promise.all(names.map(async name => {
             const context = await browser.newContext();
             const page = await context.newPage();
@@ -125,9 +128,12 @@ async function classJoins(chromium) {
     check(!text.includes(token), 'the token appears nowhere in the trace');
     const lines = text.split('\n').filter(Boolean).map(line => JSON.parse(line));
     const participants = lines.filter(l => l.t === 'participant');
-    const students = new Set(participants.map(p => p.name).filter(n => /^student-\d\d$/.test(n)));
+    const student = /^student-\d\d( \(2\))?$/;
+    const students = new Set(participants.map(p => p.name).filter(n => student.test(n)));
     check(students.size === Students, `the trace has ${Students} student lifelines by their names (${students.size})`);
-    const others = participants.filter(p => p.name !== 'Server' && !/^student-\d\d$/.test(p.name)).map(p => p.name);
+    check(students.has('student-01') && students.has('student-01 (2)'),
+        'two students who typed one name are two lifelines: student-01 and student-01 (2)');
+    const others = participants.filter(p => p.name !== 'Server' && !student.test(p.name)).map(p => p.name);
     check(others.length === 0, `no other lifelines (${others.join(', ') || 'none'})`);
     check(/the door gave out (\d+) join pages/.test(run.output()) && Number(RegExp.$1) === Students,
         `the door counted ${Students} join pages`);
