@@ -9,7 +9,7 @@ namespace PatternScope {
 
 namespace {
 
-constexpr int KindCount = static_cast<int>(Message::Kind::Close) + 1;
+constexpr int KindCount = MessageKindCount;
 } // namespace
 
 QList<Message::Kind> kindsInCategory(KindCategory category)
@@ -23,7 +23,7 @@ QList<Message::Kind> kindsInCategory(KindCategory category)
     case KindCategory::WebSocket:
         return { K::WsText, K::WsBinary, K::WsPing, K::WsPong, K::WsClose };
     case KindCategory::PubSub:
-        return { K::Publish, K::Deliver };
+        return { K::Publish, K::Deliver, K::BrokerControl };
     case KindCategory::Callback:
         return { K::Callback };
     case KindCategory::Tcp:

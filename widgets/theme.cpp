@@ -30,6 +30,8 @@ int hueOf(Message::Kind kind)
         return 28; // orange
     case Message::Kind::Deliver:
         return 45; // amber
+    case Message::Kind::BrokerControl:
+        return 10; // red-orange: the broker's own talk, beside publish and deliver
     case Message::Kind::Callback:
         return 320; // magenta
     case Message::Kind::WsPing:

@@ -76,7 +76,7 @@ StreamRecording mqttRecording()
     StreamRecording recording;
     recording.scanner = [](bool) { return std::make_unique<MqttScanner>(); };
     recording.describe = [published, key](Message& m, const StreamUnit& unit, bool towardServer) {
-        constexpr auto Control = Message::Kind::WsBinary; // MQTT is binary; no kind of its own yet
+        constexpr auto Control = Message::Kind::BrokerControl;
         switch (unit.type) {
         case MqttScanner::Publish: {
             describeApplicationMessage(m, unit.words.value(0), unit.payload, towardServer);
@@ -145,7 +145,7 @@ StreamRecording redisRecording()
     StreamRecording recording;
     recording.scanner = [](bool) { return std::make_unique<RespScanner>(); };
     recording.describe = [](Message& m, const StreamUnit& unit, bool towardServer) {
-        constexpr auto Control = Message::Kind::WsText; // RESP is text; no kind of its own yet
+        constexpr auto Control = Message::Kind::BrokerControl;
         const QString first = unit.words.value(0);
         if (towardServer && first.compare(QLatin1String("PUBLISH"), Qt::CaseInsensitive) == 0
             && unit.words.size() == 3) {

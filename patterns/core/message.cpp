@@ -12,7 +12,7 @@ struct KindName {
     const char* name;
 };
 
-constexpr std::array<KindName, 13> kKindNames { {
+constexpr std::array<KindName, MessageKindCount> kKindNames { {
     { Message::Kind::HttpRequest, "http-request" },
     { Message::Kind::HttpResponse, "http-response" },
     { Message::Kind::SseEvent, "sse-event" },
@@ -26,6 +26,7 @@ constexpr std::array<KindName, 13> kKindNames { {
     { Message::Kind::Callback, "callback" },
     { Message::Kind::Connect, "connect" },
     { Message::Kind::Close, "close" },
+    { Message::Kind::BrokerControl, "broker-control" },
 } };
 
 constexpr std::array<const char*, 3> kStateNames { { "in-flight", "delivered", "lost" } };

@@ -71,6 +71,9 @@ struct Message {
         Callback,
         Connect,
         Close,
+        // A real broker's own protocol between its clients and it, neither an application message nor a
+        // WebSocket frame: MQTT CONNECT, SUBSCRIBE, PUBACK…, Redis SUBSCRIBE and its confirmations.
+        BrokerControl,
     };
     enum class State : quint8 { InFlight, Delivered, Lost };
 
@@ -119,6 +122,8 @@ private:
 };
 
 QString kindName(Message::Kind kind);
+// How many kinds there are (they are numbered from 0).
+inline constexpr int MessageKindCount = static_cast<int>(Message::Kind::BrokerControl) + 1;
 bool kindFromName(QStringView name, Message::Kind* kind);
 QString stateName(Message::State state);
 bool stateFromName(QStringView name, Message::State* state);

@@ -92,7 +92,8 @@ QString whatComesAfter(qint64 since)
 // The JSON body a message carried, when it has one (a job, a publish-subscribe envelope).
 QJsonObject jsonBody(const Message& message)
 {
-    return message.bodyPreview().startsWith('{') ? QJsonDocument::fromJson(message.bodyPreview()).object() : QJsonObject();
+    return message.bodyPreview().startsWith('{') ? QJsonDocument::fromJson(message.bodyPreview()).object()
+                                                 : QJsonObject();
 }
 
 // A control frame of publish-subscribe ("subscribe", "unsubscribe", "ack"), from its fields or, in traces
@@ -270,6 +271,7 @@ private:
             return serverSentEvent(m);
         case Message::Kind::WsText:
         case Message::Kind::WsBinary:
+        case Message::Kind::BrokerControl:
             return webSocketData(m);
         case Message::Kind::WsPing:
             return fanOut(m, QStringLiteral("ping:") + QString::number(m.from), [this, m](const Draft& d) -> QString {
@@ -477,8 +479,16 @@ private:
             return;
         }
         if (control == QLatin1String("ack")) {
-            const QString id = m.fields.id.isEmpty() ? jsonBody(m).value(QLatin1String("id")).toString() : m.fields.id.toString();
+            const QString id
+                = m.fields.id.isEmpty() ? jsonBody(m).value(QLatin1String("id")).toString() : m.fields.id.toString();
             add(m.sentAt, m.seq, name(m.from) + QStringLiteral(" acknowledges #") + id);
+            return;
+        }
+        if (m.kind == Message::Kind::BrokerControl && !m.fields.method.isEmpty()) {
+            add(m.sentAt, m.seq,
+                name(m.from) + QStringLiteral(" sends ") + m.fields.method.toString() + QStringLiteral(" to ")
+                    + name(m.to)
+                    + QStringLiteral(": the broker protocol's own bookkeeping, no message of the application"));
             return;
         }
         if (!m.carriesItems()) {

@@ -53,7 +53,8 @@ QString bodyField(const Message& message, QLatin1String name)
 // before methods were, the JSON frame's "type".
 QString controlType(const Message& message)
 {
-    return message.fields.method.isEmpty() ? bodyField(message, QLatin1String("type")) : message.fields.method.toString();
+    return message.fields.method.isEmpty() ? bodyField(message, QLatin1String("type"))
+                                           : message.fields.method.toString();
 }
 
 // Request-callback's job request names where the answer goes: the recorded field, or the JSON body's.
@@ -224,7 +225,8 @@ int messageStep(QStringView id, const Trace& trace, const Message& m)
         }
     }
     if (id == u"publish-subscribe") {
-        if ((m.kind == Kind::WsText || m.kind == Kind::WsBinary) && controlType(m) == QLatin1String("subscribe"))
+        if ((m.kind == Kind::WsText || m.kind == Kind::WsBinary || m.kind == Kind::BrokerControl)
+            && controlType(m) == QLatin1String("subscribe"))
             return 0;
         if (m.kind == Kind::Publish)
             return 1;
@@ -296,6 +298,7 @@ QString label(const Message& message)
         return message.carriesItems() ? QStringLiteral("Send update") : QStringLiteral("Send event");
     case Message::Kind::WsText:
     case Message::Kind::WsBinary:
+    case Message::Kind::BrokerControl:
         return webSocketData(message);
     case Message::Kind::WsPing:
         return QStringLiteral("Ping");

@@ -93,8 +93,8 @@ LineType typeOf(const char* name, qsizetype size)
 
 bool kindOf(const char* name, qsizetype size, Message::Kind* kind)
 {
-    static const std::array<QByteArray, 13> names = [] {
-        std::array<QByteArray, 13> result;
+    static const std::array<QByteArray, MessageKindCount> names = [] {
+        std::array<QByteArray, MessageKindCount> result;
         for (size_t i = 0; i < result.size(); ++i)
             result[i] = kindName(static_cast<Message::Kind>(i)).toLatin1();
         return result;

@@ -11,7 +11,7 @@ namespace PatternScope::TraceLines {
 namespace {
 
 constexpr quint64 kMaxExactSeed = quint64(1) << 53; // larger seeds are written as strings
-constexpr size_t kKindCount = static_cast<size_t>(Message::Kind::Close) + 1;
+constexpr size_t kKindCount = MessageKindCount;
 constexpr char kHex[] = "0123456789abcdef";
 
 // Kind names go into every message line; converting them from QString each time would allocate.

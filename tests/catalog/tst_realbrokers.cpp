@@ -151,6 +151,13 @@ private Q_SLOTS:
         QVERIFY(subscribes >= 3);
         for (BrokerClient* s : ps->brokerSubscribers())
             QCOMPARE(ps->subscriberState(s).missed, qint64(0));
+        // The broker's own protocol is a kind of its own: no WebSocket frame crossed, so none is drawn.
+        for (const Message& m : trace.messages()) {
+            QVERIFY2(
+                m.kind != Message::Kind::WsText && m.kind != Message::Kind::WsBinary, qPrintable(m.label.toString()));
+            if (m.fields.method == QLatin1String("subscribe"))
+                QCOMPARE(m.kind, Message::Kind::BrokerControl);
+        }
     }
 
     void atMostOnceLosesWhatCutOffSubscribersMiss_data()
