@@ -75,20 +75,23 @@ void askServeToClass(MainWindow* window)
     port->setSpecialValueText(QObject::tr("any free port"));
     port->setToolTip(QObject::tr("A fixed port keeps the address the same from one lesson to the next."));
     form->addRow(QObject::tr("P&ort:"), port);
-    auto* maxClients = new QSpinBox(&dialog);
-    maxClients->setObjectName(QStringLiteral("classMaxClients"));
-    maxClients->setRange(1, ServeDoor::kMaxMaxClients);
-    maxClients->setValue(ServeDoor::kDefaultMaxClients);
-    maxClients->setToolTip(QObject::tr("Connections open at once in all; beyond, a student's browser is asked "
-                                       "to retry (503)."));
-    form->addRow(QObject::tr("At most &connections:"), maxClients);
-    auto* maxPerAddress = new QSpinBox(&dialog);
-    maxPerAddress->setObjectName(QStringLiteral("classMaxPerAddress"));
-    maxPerAddress->setRange(1, ServeDoor::kMaxMaxPerAddress);
-    maxPerAddress->setValue(ServeDoor::kDefaultMaxPerAddress);
-    maxPerAddress->setToolTip(QObject::tr("Connections open at once from one machine; beyond, 429. Raise it when "
-                                          "the class shares one address (behind a NAT)."));
-    form->addRow(QObject::tr("At most from one &machine:"), maxPerAddress);
+    // The door's limits, 1 to their most, at serve --lan's defaults.
+    const auto addLimit = [&](const QString& name, const QString& label, int most, int value, const QString& tip) {
+        auto* box = new QSpinBox(&dialog);
+        box->setObjectName(name);
+        box->setRange(1, most);
+        box->setValue(value);
+        box->setToolTip(tip);
+        form->addRow(label, box);
+        return box;
+    };
+    QSpinBox* maxClients = addLimit(QStringLiteral("classMaxClients"), QObject::tr("At most &connections:"),
+        ServeDoor::kMaxMaxClients, ServeDoor::kDefaultMaxClients,
+        QObject::tr("Connections open at once in all; beyond, a student's browser is asked to retry (503)."));
+    QSpinBox* maxPerAddress = addLimit(QStringLiteral("classMaxPerAddress"), QObject::tr("At most from one &machine:"),
+        ServeDoor::kMaxMaxPerAddress, ServeDoor::kDefaultMaxPerAddress,
+        QObject::tr("Connections open at once from one machine; beyond, 429. Raise it when the class shares one "
+                    "address (behind a NAT)."));
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(QObject::tr("Start serving"));

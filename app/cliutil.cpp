@@ -39,6 +39,18 @@ bool parseSeed(const QString& text, quint64* seed, QString* error)
     return ok;
 }
 
+bool parsePort(const QString& text, quint16* port, QString* error)
+{
+    bool ok = false;
+    const uint value = text.toUInt(&ok);
+    if (!ok || value < 1 || value > 65535) {
+        *error = QStringLiteral("--port: '%1' is not a port number from 1 to 65535").arg(text);
+        return false;
+    }
+    *port = quint16(value);
+    return true;
+}
+
 QTextStream& out()
 {
     static QTextStream stream(stdout);

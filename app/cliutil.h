@@ -26,6 +26,8 @@ int fail(const QString& command, const QString& message, int code = Failed);
 // names the flag and the range ("--seed: '-3' is not a whole number from 0 to …").
 bool parseRunDuration(const QString& text, qint64* ms, QString* error);
 bool parseSeed(const QString& text, quint64* seed, QString* error);
+// --port of serve and of the window's --lan: 1 to 65535.
+bool parsePort(const QString& text, quint16* port, QString* error);
 // Parses the options of one subcommand; prints help or errors itself. Returns -1 to go on.
 int parseOptions(QCommandLineParser& parser, const QString& command, const QStringList& arguments);
 

@@ -169,14 +169,8 @@ int parseRunOptions(
         return fail(command, reason, Usage);
     if (!parseSeed(p.parser.value(p.seed), &options->seed, &reason))
         return fail(command, reason, Usage);
-    bool ok = false;
-    if (serving && p.parser.isSet(p.port)) {
-        const uint port = p.parser.value(p.port).toUInt(&ok);
-        if (!ok || port < 1 || port > 65535)
-            return fail(command,
-                QStringLiteral("--port: '%1' is not a port number from 1 to 65535").arg(p.parser.value(p.port)), Usage);
-        options->port = quint16(port);
-    }
+    if (serving && p.parser.isSet(p.port) && !parsePort(p.parser.value(p.port), &options->port, &reason))
+        return fail(command, reason, Usage);
     options->parameters = ParameterSet(options->info->parameters);
     for (const QString& assignment : p.parser.values(p.set)) {
         if (!options->parameters.assign(assignment, &reason))

@@ -192,12 +192,8 @@ int parseWindowOptions(int argc, char** argv, WindowOptions* options)
     if (parser.isSet(port)) {
         if (!options->door.isOpen())
             return windowError(QStringLiteral("--port applies to --lan only (the window's own runs need no port)"), 2);
-        bool ok = false;
-        const uint number = parser.value(port).toUInt(&ok);
-        if (!ok || number < 1 || number > 65535)
-            return windowError(
-                QStringLiteral("--port: '%1' is not a port number from 1 to 65535").arg(parser.value(port)), 2);
-        options->port = quint16(number);
+        if (!CommandLine::parsePort(parser.value(port), &options->port, &reason))
+            return windowError(reason, 2);
     }
     if (options->door.isOpen() && (!options->compare.isEmpty() || !options->open.isEmpty()))
         return windowError(QStringLiteral("--lan: serves --pattern to a class; not with --compare or files"), 2);

@@ -534,9 +534,7 @@ void MainWindow::runAgain()
     const PatternInfo* info = PatternRegistry::find(m_lastPattern);
     if (!info)
         return;
-    finishRun(0, 3000);
-    if (m_run)
-        runEnded();
+    endRunGoing();
     {
         const QSignalBlocker blocker(m_patternBox);
         selectPattern(info->id);
@@ -546,7 +544,7 @@ void MainWindow::runAgain()
     startWith(*info, m_lastParameters, m_lastSeed);
 }
 
-void MainWindow::endRunForAnother()
+void MainWindow::endRunGoing()
 {
     finishRun(0, 3000);
     if (m_run && m_run->isRunning())
@@ -555,7 +553,7 @@ void MainWindow::endRunForAnother()
 
 bool MainWindow::startProxy(const ProxyEndpoints& endpoints, const ParameterSet& parameters)
 {
-    endRunForAnother();
+    endRunGoing();
     const PatternInfo info = ProxyPattern::info(endpoints);
     m_parameters->setPattern(info, parameters); // the link's knobs, live while it runs
     return startWith(
@@ -564,7 +562,7 @@ bool MainWindow::startProxy(const ProxyEndpoints& endpoints, const ParameterSet&
 
 bool MainWindow::serveToClass(const PatternInfo& info, quint16 port, const ServeDoor& door)
 {
-    endRunForAnother();
+    endRunGoing();
     if (selectedPattern() != info.id)
         selectPattern(info.id);
     const ParameterSet parameters = m_parameters->values();

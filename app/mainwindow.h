@@ -121,8 +121,9 @@ private:
     void runEnded();
     // Stops a going run and waits (bounded) until its connections have closed.
     void finishRun(int graceMs, int waitMs);
-    // A proxy or a class's run replaces the run going: it ends (bounded) before the new one listens.
-    void endRunForAnother();
+    // A new run (Run again, a proxy, a class's run) replaces the one going: it ends, bounded, before the new
+    // one listens, and the window is as after any run's end.
+    void endRunGoing();
     void clearShown();
     // Starts a run of `info` as Start does, or as `begin` starts it (a proxy, a class's served run).
     using Begin = std::function<bool(Run& run, QString* error)>;
