@@ -12,6 +12,7 @@ set -eu
 # page, and build the Debian package (cpack runs dpkg-shlibdeps and file); lintian is left out (heavy), that check
 # is skipped without it.
 # curl and python3: the proxy tests (tests/cli/tst_proxy) put curl and a Python http.server on either side of it.
+# zlib1g-dev: PNG exports are deflated a band at a time.
 # libmosquitto-dev libhiredis-dev: publish-subscribe's real-broker clients; mosquitto redis-server: the brokers its
 # tests start on loopback (the packages' own services are not needed and may stay stopped).
 packages="cmake ninja-build g++ pkgconf clang libclang-rt-14-dev
@@ -19,7 +20,7 @@ qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev qt6-charts-dev li
 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
 fonts-dejavu-core plantuml chromium ffmpeg curl python3
 desktop-file-utils appstream libxml2-utils shared-mime-info groff-base man-db dpkg-dev file
-libmosquitto-dev libhiredis-dev mosquitto redis-server"
+libmosquitto-dev libhiredis-dev mosquitto redis-server zlib1g-dev"
 
 missing=""
 for package in $packages; do

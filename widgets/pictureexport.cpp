@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pictureexport.h"
 
+#include "pngrows.h"
 #include "sequencepainter.h"
 
 #include <QBuffer>
@@ -8,6 +9,7 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLocale>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QRegularExpression>
@@ -15,6 +17,7 @@
 #include <QSvgGenerator>
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <vector>
 
 namespace PatternScope::PictureExport {
@@ -29,6 +32,14 @@ constexpr double kBottomMargin = 40.0;
 // A quiet stretch (arrows may pass through, but nothing starts or ends) taller than this is folded: a
 // picture's height, and so the work of drawing it, follows what it shows, not the time it spans.
 constexpr double kQuietFoldPixels = 3000.0;
+// A PNG is painted a band at a time, each band with this many rows more above and below it, painted and left out:
+// what crosses the band's edges and is smaller than this (a label, a note, a fold) is drawn whole, as in the whole
+// picture. What is longer (lifelines, arrows, streams, activations) the painter draws from fills, which the edges
+// do not change (SequencePainter::setBanded).
+constexpr int kBandMargin = 256;
+// A PNG's bands hold about this many bytes of pixels.
+constexpr qint64 kBandBytes = 16 * 1024 * 1024;
+constexpr qint64 kSmallPngPixels = 16'000'000;
 
 // A picture has no zoom control: choose the scale at which typical consecutive messages and notes
 // sit a label's height apart. Gaps under 2 ms (a fan-out, a request and its TCP connect) do not count, nor
@@ -136,7 +147,8 @@ public:
         const QRectF all(0, m_top, width(), m_bottom - m_top);
         const double wanted = m_painter.layOut(all).wantedColumnWidth();
         m_geometry.setColumns(kRulerWidth, std::clamp(wanted, kColumnWidth, kMostColumnWidth));
-        m_top = std::min(m_top, std::floor(m_painter.layOut(all).labelsTop()) - 4.0);
+        // Laid out again at those widths: the layout a PNG's bands keep (prepareBands).
+        m_top = std::min(m_top, std::floor(m_painter.layOut(QRectF(0, m_top, width(), m_bottom - m_top)).labelsTop()) - 4.0);
     }
 
     const QFont& font() const { return m_font; }
@@ -180,6 +192,42 @@ public:
         p.restore();
         m_painter.paintRuler(p, m_top + from, header, rows);
         m_painter.paintHeaders(p, 0, width());
+    }
+
+    // Before paintRows: the arrows and labels stay where the constructor laid them out for the whole picture (not
+    // after widenTo), the stream labels pinned at its top, long lines drawn so that a band's edge does not move them.
+    void prepareBands()
+    {
+        m_painter.setBanded(true);
+        m_painter.setPinTop(m_top);
+    }
+
+    // Rows [y0, y0 + rows) of the whole picture (the headers, then the content) at the painter's origin. A band
+    // painted so has the same pixels as that part of the whole picture except near its top and bottom edges, where
+    // what the edges cut is drawn from where they cut it: keep the middle (see kBandMargin).
+    void paintRows(QPainter& p, int y0, int rows) const
+    {
+        const double header = SequencePainter::HeaderHeight;
+        p.setFont(m_font);
+        // To the last whole pixel: the picture is as wide as width() rounded up.
+        p.fillRect(QRectF(0, 0, std::ceil(width()), rows), m_theme.background);
+        p.save();
+        p.translate(0, -y0);
+        const double from = std::max(double(y0), header);
+        const double to = std::min(double(y0) + rows, header + bodyHeight());
+        if (to > from) {
+            p.save();
+            p.setClipRect(QRectF(0, header, width(), bodyHeight()));
+            p.save();
+            p.translate(0, header - m_top);
+            m_painter.paintContent(p, QRectF(0, m_top + from - header, width(), to - from));
+            p.restore();
+            m_painter.paintRuler(p, m_top + from - header, from, to - from);
+            p.restore();
+        }
+        if (y0 < header)
+            m_painter.paintHeaders(p, 0, width());
+        p.restore();
     }
 
 private:
@@ -253,15 +301,21 @@ ExportFormat pictureFormat(const QString& id, const QString& title, Format forma
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress, const ExportOptions& options)
 {
+    return write(trace, range, format, path, error, progress, options, 0);
+}
+
+bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
+    const ExportProgress& progress, const ExportOptions& options, int pngBandRows)
+{
     Layout layout(trace, range, options);
     const QSize size(int(std::ceil(layout.width())), int(std::ceil(layout.height())));
-    if (format == Format::Png && qint64(size.width()) * size.height() > MaxPngPixels) {
+    if (format == Format::Png && std::max(size.width(), size.height()) > MaxPngSide) {
         return FileError::fail(error, FileError::Code::TooLarge,
-            QStringLiteral("a PNG of this diagram would be %1 x %2 pixels, over the %3-megapixel limit: export a "
-                           "time range (--from, --to), or SVG or PDF, which have no limit")
+            QStringLiteral("a PNG of this diagram would be %1 x %2 pixels, over the %3 rows or columns image viewers "
+                           "open: export a time range (--from, --to), or SVG or PDF, which have no limit")
                 .arg(size.width())
                 .arg(size.height())
-                .arg(MaxPngPixels / 1'000'000));
+                .arg(QLocale(QLocale::English, QLocale::UnitedStates).toString(MaxPngSide)));
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -292,18 +346,43 @@ bool write(const Trace& trace, const ExportRange& range, Format format, const QS
         break;
     }
     case Format::Png: {
-        QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        if (image.isNull())
+        // In bands: memory follows the band, not the picture. Two bands in turn: while one is painted, the other is
+        // filtered and deflated on a second thread.
+        const int bandRows = pngBandRows > 0 ? pngBandRows : int(std::max<qint64>(256, kBandBytes / (4 * size.width())));
+        const QSize bandSize(size.width(), std::min(bandRows, size.height()) + 2 * kBandMargin);
+        QImage bands[2] = { QImage(bandSize, QImage::Format_ARGB32_Premultiplied),
+            QImage(bandSize, QImage::Format_ARGB32_Premultiplied) };
+        if (bands[0].isNull() || bands[1].isNull())
             return FileError::fail(error, FileError::Code::TooLarge,
-                QStringLiteral("not enough memory for a %1 x %2 PNG").arg(size.width()).arg(size.height()));
-        QPainter painter(&image);
-        painter.setRenderHint(QPainter::TextAntialiasing);
-        layout.paint(painter, 0, layout.bodyHeight());
-        painter.end();
-        if (cancelled(progress, 0.5))
-            return cancel(error);
-        if (!image.save(&file, "PNG"))
-            return FileError::fail(error, FileError::Code::Io, QStringLiteral("cannot encode the PNG"));
+                QStringLiteral("not enough memory for a %1-pixel-wide PNG").arg(size.width()));
+        layout.prepareBands();
+        PngRows png(&file);
+        // A picture for a document is deflated harder; a tall one as fast as zlib goes.
+        bool written = png.begin(size, qint64(size.width()) * size.height() <= kSmallPngPixels);
+        std::future<bool> compressing;
+        const auto compressed = [&compressing, &written] {
+            if (compressing.valid())
+                written = compressing.get() && written;
+            return written;
+        };
+        for (int y = 0, k = 0; written && y < size.height(); y += bandRows, ++k) {
+            const int rows = std::min(bandRows, size.height() - y);
+            QImage& band = bands[k % 2];
+            QPainter painter(&band);
+            painter.setRenderHint(QPainter::TextAntialiasing);
+            layout.paintRows(painter, y - kBandMargin, rows + 2 * kBandMargin);
+            painter.end();
+            if (!compressed())
+                break;
+            compressing = std::async(std::launch::async, [&png, &band, rows] { return png.write(band, kBandMargin, rows); });
+            if (cancelled(progress, 0.99 * y / size.height())) {
+                compressed();
+                return cancel(error);
+            }
+        }
+        if (!compressed() || !png.finish())
+            return FileError::fail(
+                error, FileError::Code::Io, QStringLiteral("cannot write %1: %2").arg(path, png.errorString()));
         break;
     }
     case Format::Pdf: {

@@ -16,14 +16,21 @@ namespace PictureExport {
 
 enum class Format { Svg, Png, Pdf };
 
-constexpr qint64 MaxPngPixels = 120'000'000; // about 480 MB at 4 bytes a pixel
+// A PNG is painted and compressed a band at a time, so its size is not bound by this process's memory. Its height
+// and width are bound by what PNG readers open: libpng, under most image viewers and Qt, refuses more than a million
+// rows or columns by default.
+constexpr int MaxPngSide = 1'000'000;
 
 // Writes atomically: on failure or cancel the file at `path` is left as it was. Fails with Cancelled,
-// TooLarge (a PNG over MaxPngPixels or over the memory there is) or Io. Drawn in Theme::print() unless
+// TooLarge (a PNG taller or wider than MaxPngSide, or a band wider than the memory there is) or Io. Drawn in Theme::print() unless
 // `options` ask for the window's theme (the application's palette). At the Textbook detail level the picture
 // leaves out what Textbook::shown hides and says the rest in the textbook's words.
 bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
     const ExportProgress& progress = {}, const ExportOptions& options = {});
+// The same, a PNG painted in bands of `pngBandRows` rows (0: as many as fit 16 MB): for the tests that check any
+// band height gives the same picture.
+bool write(const Trace& trace, const ExportRange& range, Format format, const QString& path, FileError* error,
+    const ExportProgress& progress, const ExportOptions& options, int pngBandRows);
 
 // How a PDF export lays the diagram on its pages (A4 landscape, 10 mm margins), in pixels at 96 per inch. A
 // diagram narrower than a page's printable width gets wider columns to fill it, its text keeping its size (scaled

@@ -191,8 +191,9 @@ void SequencePainter::paintLifelines(QPainter& painter, const QRectF& visible) c
     painter.setPen(pen);
     for (const Participant& p : m_geometry.trace()->participants()) {
         const double x = m_geometry.xOf(p.id);
+        const QPointF anchor(x, 0); // the same dashes whichever part is painted
         if (x >= visible.left() - 1 && x <= visible.right() + 1)
-            painter.drawLine(QPointF(x, visible.top()), QPointF(x, visible.bottom()));
+            strokeLine(painter, QLineF(x, visible.top(), x, visible.bottom()), &anchor);
     }
 }
 
@@ -217,7 +218,16 @@ void SequencePainter::paintActivations(QPainter& painter, const QRectF& visible)
             continue;
         const double y0 = m_geometry.timeToY(it->start);
         const double y1 = std::max(y0 + 3.0, m_geometry.timeToY(end));
-        painter.drawRect(QRectF(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0));
+        const QRectF box(x - kActivationWidth / 2, y0, kActivationWidth, y1 - y0);
+        if (m_banded) {
+            // Held for long, an activation crosses bands: filled, and its edges drawn as the lines are.
+            painter.fillRect(box, m_theme.activationFill);
+            for (const QLineF& edge : { QLineF(box.topLeft(), box.topRight()), QLineF(box.topRight(), box.bottomRight()),
+                     QLineF(box.bottomRight(), box.bottomLeft()), QLineF(box.bottomLeft(), box.topLeft()) })
+                strokeLine(painter, edge);
+        } else {
+            painter.drawRect(box);
+        }
     }
 }
 
@@ -283,11 +293,11 @@ void SequencePainter::paintStreams(QPainter& painter, const QRectF& visible) con
             painter.setBrush(fill);
             painter.drawRect(band);
             painter.setPen(QPen(edge, 1.0));
-            painter.drawLine(band.topLeft(), band.bottomLeft());
-            painter.drawLine(band.topRight(), band.bottomRight());
-            painter.drawLine(band.topLeft(), band.topRight());
+            strokeLine(painter, QLineF(band.topLeft(), band.bottomLeft()));
+            strokeLine(painter, QLineF(band.topRight(), band.bottomRight()));
+            strokeLine(painter, QLineF(band.topLeft(), band.topRight()));
             if (closed)
-                painter.drawLine(QPointF(band.left() - 2, y1), QPointF(band.right() + 2, y1));
+                strokeLine(painter, QLineF(band.left() - 2, y1, band.right() + 2, y1));
         }
     }
 }
@@ -368,17 +378,17 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         if (lifeline >= 0) {
             // From the lifeline (clear of an activation box) to the lane, then to the box.
             const double from = lifeline + towards * (kActivationWidth / 2 + 1);
-            painter.drawLine(QPointF(from, e.y0), QPointF(inner, e.y0));
+            strokeLine(painter, QLineF(QPointF(from, e.y0), QPointF(inner, e.y0)));
         }
         if (lastY > e.y0 + 0.5) {
             // Several moments: a bracket along the lane's edge with a tick at each.
             painter.setPen(QPen(leaderColor, 1.0));
-            painter.drawLine(QPointF(inner, e.y0), QPointF(inner, lastY));
+            strokeLine(painter, QLineF(inner, e.y0, inner, lastY));
             for (double y : moments)
-                painter.drawLine(QPointF(inner, y), QPointF(inner - towards * 4, y));
+                strokeLine(painter, QLineF(inner, y, inner - towards * 4, y));
             painter.setPen(leader);
         }
-        painter.drawLine(QPointF(inner, e.y0), QPointF(boxEdge, middle));
+        strokeLine(painter, QLineF(QPointF(inner, e.y0), QPointF(boxEdge, middle)));
         if (e.kind == NotesLane::Entry::Kind::Items && lifeline >= 0) {
             // Produced items: a small mark on the lifeline at each.
             painter.setPen(Qt::NoPen);
@@ -426,8 +436,9 @@ void SequencePainter::paintNotes(QPainter& painter, const QRectF& visible) const
         const double lifeline = m_geometry.xOf(e.participant);
         if (lifeline >= 0) {
             painter.setPen(leader);
-            painter.drawLine(QPointF(left ? p.box.right() : p.box.left(), p.box.center().y()),
-                QPointF(lifeline + (left ? -1.0 : 1.0) * (kStreamWidth / 2 + 1), p.box.center().y()));
+            strokeLine(painter,
+                QLineF(QPointF(left ? p.box.right() : p.box.left(), p.box.center().y()),
+                    QPointF(lifeline + (left ? -1.0 : 1.0) * (kStreamWidth / 2 + 1), p.box.center().y())));
         }
         if (e.kind == NotesLane::Entry::Kind::Activation)
             paintActivationNote(painter, e, p.box);
@@ -498,6 +509,77 @@ bool SequencePainter::isHighlighted(const Message& message, qint64 seq, const QS
     return message.seq == seq || (!correlation.isEmpty() && message.correlation == correlation);
 }
 
+void SequencePainter::strokeLine(QPainter& painter, const QLineF& line, const QPointF* anchor) const
+{
+    if (!m_banded) {
+        painter.drawLine(line);
+        return;
+    }
+    const QPen pen = painter.pen();
+    const double length = line.length();
+    if (pen.style() == Qt::NoPen || length <= 0)
+        return;
+    // The pattern is in pen widths (a thin pen's are pixels), dash and gap in turn; a solid line is one dash.
+    const double width = std::max(1.0, pen.widthF());
+    QList<qreal> pattern = pen.style() == Qt::SolidLine ? QList<qreal>() : pen.dashPattern();
+    double period = 0;
+    for (qreal& v : pattern) {
+        v *= width;
+        period += v;
+    }
+    if (pattern.size() < 2 || period <= 0) {
+        pattern = { length, 0.0 };
+        period = length;
+    }
+    const QPointF along = (line.p2() - line.p1()) / length;
+    const double origin = anchor ? QPointF::dotProduct(*anchor - line.p1(), along) : 0.0;
+    // Only the dashes inside the clip (a band of a tall picture): the part of the line it holds, Liang-Barsky.
+    double t0 = 0;
+    double t1 = length;
+    if (painter.hasClipping()) {
+        const QRectF clip = painter.clipBoundingRect().adjusted(-2 * width, -2 * width, 2 * width, 2 * width);
+        const double p[4] = { -along.x(), along.x(), -along.y(), along.y() };
+        const double q[4] = { line.x1() - clip.left(), clip.right() - line.x1(), line.y1() - clip.top(),
+            clip.bottom() - line.y1() };
+        for (int i = 0; i < 4; ++i) {
+            if (std::abs(p[i]) < 1e-12) {
+                if (q[i] < 0)
+                    return;
+                continue;
+            }
+            const double t = q[i] / p[i];
+            if (p[i] < 0)
+                t0 = std::max(t0, t);
+            else
+                t1 = std::min(t1, t);
+        }
+        if (t0 >= t1)
+            return;
+    }
+    // Each dash is filled as a quadrilateral rather than stroked: Qt's raster engine strokes a thin line from where
+    // the device's edge cuts it, so its pixels would move with the band; a filled shape's do not.
+    const QPointF side = QPointF(-along.y(), along.x()) * (pen.widthF() > 0 ? pen.widthF() / 2 : 0.5);
+    const QBrush brush = painter.brush();
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(pen.brush());
+    // Each repeat's start computed from its number, not summed: the same dashes whatever part is painted.
+    for (auto k = qint64(std::floor((t0 - origin) / period)); origin + double(k) * period < t1; ++k) {
+        double at = origin + double(k) * period;
+        for (qsizetype i = 0; i + 1 < pattern.size(); i += 2) {
+            const double from = std::max(at, 0.0);
+            const double to = std::min(at + pattern[i], length);
+            if (to > from && to > t0 && from < t1) {
+                const QPointF a = line.p1() + along * from;
+                const QPointF b = line.p1() + along * to;
+                painter.drawPolygon(QPolygonF({ a + side, b + side, b - side, a - side }));
+            }
+            at += pattern[i] + pattern[i + 1];
+        }
+    }
+    painter.setBrush(brush);
+    painter.setPen(pen);
+}
+
 const DiagramLayout& SequencePainter::layOut(const QRectF& visible) const
 {
     DiagramLayout::Input input;
@@ -518,11 +600,25 @@ const DiagramLayout& SequencePainter::layOut(const QRectF& visible) const
 void SequencePainter::paintArrows(QPainter& painter, const QRectF& visible) const
 {
     const Trace* trace = m_geometry.trace();
-    layOut(visible);
+    if (!m_banded)
+        layOut(visible);
+    // Banded, the layout is the whole picture's: only what reaches the band.
+    const auto reaches = [&](const DiagramLayout::Strand& strand) {
+        if (!m_banded)
+            return true;
+        for (const QLineF& line : strand.lines) {
+            if (std::max(line.y1(), line.y2()) + kHeadSize >= visible.top()
+                && std::min(line.y1(), line.y2()) - kHeadSize <= visible.bottom())
+                return true;
+        }
+        return false;
+    };
     // Lines first, then the labels on their halos over them: another arrow may pass under a label,
     // its own never does.
     for (const DiagramLayout::Item& item : m_layout.items()) {
         for (const DiagramLayout::Strand& strand : item.strands) {
+            if (!reaches(strand))
+                continue;
             if (strand.seqs.size() == 1)
                 paintArrow(painter, trace->message(strand.seqs.front()));
             else
@@ -577,7 +673,7 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
         painter.drawLine(line);
     }
     painter.setPen(arrowPen(color, message.kind));
-    painter.drawLine(line);
+    strokeLine(painter, line);
 
     const QPointF tip = line.p2();
     const double direction = line.dx() >= 0 ? 1.0 : -1.0;
@@ -585,8 +681,8 @@ void SequencePainter::paintArrow(QPainter& painter, const Message& message) cons
         paintHead(painter, line, color);
     } else if (arrow.lost) {
         painter.setPen(QPen(color, 2.0));
-        painter.drawLine(tip + QPointF(-5, -5), tip + QPointF(5, 5));
-        painter.drawLine(tip + QPointF(-5, 5), tip + QPointF(5, -5));
+        strokeLine(painter, QLineF(tip + QPointF(-5, -5), tip + QPointF(5, 5)));
+        strokeLine(painter, QLineF(tip + QPointF(-5, 5), tip + QPointF(5, -5)));
     } else {
         // In flight: the packet, where it is now.
         painter.setPen(Qt::NoPen);
@@ -616,7 +712,7 @@ void SequencePainter::paintBand(QPainter& painter, const DiagramLayout::Strand& 
         highlighted = highlighted || isHighlighted(m, m_selected, m_selectedCorrelation)
             || isHighlighted(m, m_hovered, m_hoveredCorrelation);
         if (i > 0 && i + 1 < strand.seqs.size())
-            painter.drawLine(strand.lines[i]);
+            strokeLine(painter, strand.lines[i]);
     }
     if (highlighted) {
         QColor halo = m_theme.highlight;
@@ -628,7 +724,7 @@ void SequencePainter::paintBand(QPainter& painter, const DiagramLayout::Strand& 
     for (size_t i : { size_t(0), strand.seqs.size() - 1 }) {
         const Message& m = trace->message(strand.seqs[i]);
         painter.setPen(arrowPen(color, m.kind));
-        painter.drawLine(strand.lines[i]);
+        strokeLine(painter, strand.lines[i]);
         if (m.state == Message::State::Delivered && m.receivedAt <= m_asOf)
             paintHead(painter, strand.lines[i], color);
     }

@@ -54,6 +54,11 @@ public:
     void setExpanded(const QSet<qint64>* seqs) { m_expanded = seqs; }
     // Where the last paintContent put the arrows, bundles and labels (content coordinates).
     const DiagramLayout& layout() const { return m_layout; }
+    // A picture painted in bands: paintContent draws the arrows and labels where the last layOut() put them,
+    // rather than laying out what it paints, so a label on a band's edge is where the whole picture has it; and
+    // it draws dashed lines itself, their dashes counted from each line's start (Qt's raster engine restarts a
+    // thin pen's pattern where a device's edge cuts a line, so each band would shift the dashes it cuts).
+    void setBanded(bool banded) { m_banded = banded; }
     // Lays out what is inside `visible` without painting it: how wide and high a picture must be.
     const DiagramLayout& layOut(const QRectF& visible) const;
 
@@ -93,6 +98,9 @@ private:
     void paintBand(QPainter& painter, const DiagramLayout::Strand& strand) const;
     void paintLabel(QPainter& painter, const DiagramLayout::Item& item) const;
     bool isHighlighted(const Message& message, qint64 seq, const QString& correlation) const;
+    // drawLine with the painter's pen; banded, a dashed pen's dashes are drawn one by one, the pattern starting
+    // at `anchor` (projected onto the line; the line's start if null).
+    void strokeLine(QPainter& painter, const QLineF& line, const QPointF* anchor = nullptr) const;
 
     const SequenceGeometry& m_geometry;
     const Theme& m_theme;
@@ -110,6 +118,7 @@ private:
     double m_pinTop = qQNaN();
     mutable std::unique_ptr<NotesLane> m_ownLane;
     bool m_elide = true;
+    bool m_banded = false;
     const QSet<qint64>* m_expanded = nullptr;
     mutable DiagramLayout m_layout;
     DetailLevel m_detail = DetailLevel::Wire;
