@@ -171,8 +171,10 @@ bool HttpRecorder::respond(const std::shared_ptr<HttpExchange>& exchange, const 
 qint64 HttpRecorder::record(const Message& message, const Arrival& arrival)
 {
     const qint64 seq = m_trace->addMessage(message);
-    const Participant* to = m_trace->participant(message.to);
-    if (arrival.link && to && to->role == Participant::Role::External) {
+    // It arrives when the link has put its last byte into the client's socket: what crossed the wire, the same
+    // for an outside client and the app's own (whose HTTP library hands the reply over from its own thread, a
+    // few hundred microseconds later; what it then reports finds the message settled).
+    if (arrival.link && m_trace->participant(message.to)) {
         Trace* trace = m_trace;
         arrival.link->whenDelivered(arrival.connection, message.bytes, [trace, seq](TimeUs at) {
             if (at == NoTime)

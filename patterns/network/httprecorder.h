@@ -43,7 +43,7 @@ public:
     bool respond(const std::shared_ptr<HttpExchange>& exchange, const Arrival& arrival, int status,
         const QString& detail, const HeaderList& headers, const QByteArray& body, qint64 firstItem = -1,
         qint64 lastItem = -1, const QString& job = QString());
-    // Records a message the server sends; toward an outside client, the link says when it arrived.
+    // Records a message the server sends; the link it goes over says when it arrived.
     qint64 record(const Message& message, const Arrival& arrival);
     // The gate refused a client (too big, too slow, malformed, too many): a note on the server's
     // lifeline and, when it answered, the request it refused as an arrow from the client's own
