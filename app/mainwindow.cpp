@@ -233,6 +233,7 @@ void MainWindow::buildLayout()
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setSectionResizeMode(EventTableModel::LabelColumn, QHeaderView::Stretch);
     fitTableColumns(m_table);
     // Queued: the application font reaches the table first.
@@ -495,6 +496,7 @@ void MainWindow::clearShown()
 
 void MainWindow::showTrace(Trace* trace, bool recording, QList<Caption> captions)
 {
+    ++m_shown; // what adoptWhole has yet to do is not done
     m_inspector->showMessage(-1);
     m_clock->setTrace(trace);
     m_clock->setRecording(recording);
@@ -506,6 +508,42 @@ void MainWindow::showTrace(Trace* trace, bool recording, QList<Caption> captions
     m_inspector->setTrace(trace);
     m_caption->setTrace(trace, std::move(captions));
     updateStatus();
+    m_incoming.reset(); // no part of the window shows it any more
+}
+
+void MainWindow::inLaterTurn(std::function<void()> step)
+{
+    // A timer, not a zero-time call: those are posted events, which run one after another before the event loop
+    // looks at its timers, input or painting again.
+    QTimer::singleShot(1, Qt::PreciseTimer, this, [this, shown = m_shown, step = std::move(step)] {
+        if (shown == m_shown)
+            step();
+    });
+}
+
+void MainWindow::adoptWhole(std::unique_ptr<Trace> whole, QList<Caption> captions)
+{
+    // The start stays the window's trace (trace(), saving, the status line) until every part shows the whole;
+    // meanwhile the parts still on the start show the same first messages, under the same numbers.
+    m_incoming = std::move(whole);
+    Trace* incoming = m_incoming.get();
+    m_clock->setTrace(incoming);
+    m_view->setTrace(incoming);
+    m_view->setFollowing(true);
+    inLaterTurn([this, incoming, captions = std::move(captions)]() mutable {
+        m_model->setTrace(incoming);
+        inLaterTurn([this, incoming, captions = std::move(captions)]() mutable {
+            m_inspector->showMessage(-1);
+            m_inspector->setTrace(incoming);
+            m_textbook->setTrace(incoming);
+            m_metrics->setTrace(incoming);
+            m_caption->setTrace(incoming, std::move(captions));
+            inLaterTurn([this] {
+                m_opened = std::move(m_incoming); // the start goes: nothing shows it now
+                updateStatus();
+            });
+        });
+    });
 }
 
 void MainWindow::startRun()
@@ -709,7 +747,8 @@ void MainWindow::wholeTraceLoaded()
             15000);
         return;
     }
-    adopt(std::move(whole), m_loading->header(), m_loading->path(), m_loading->takeCaptions());
+    // The same file, header and path: only the trace changes.
+    adoptWhole(std::move(whole), m_loading->takeCaptions());
     statusBar()->clearMessage();
     showSkippedLines(m_loading->warnings());
 }

@@ -133,6 +133,12 @@ private:
     void adopt(
         std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path, QList<Caption> captions = {});
     void wholeTraceLoaded();
+    // The whole of a large file replaces the start shown while it loaded, a part of the window in each turn of
+    // the event loop (diagram, then table, then captions and panels, then the window's own trace and status):
+    // each takes tens of milliseconds for a million messages, and all at once held the window for 150-250 ms.
+    void adoptWhole(std::unique_ptr<Trace> whole, QList<Caption> captions);
+    // Runs `step` in a later turn, unless the window has shown another trace meanwhile.
+    void inLaterTurn(std::function<void()> step);
     void showSkippedLines(const QStringList& warnings);
 
     FileMenu* m_files = nullptr;
@@ -171,6 +177,8 @@ private:
     TraceHeader m_openedHeader;
     TraceLoading* m_loading = nullptr; // reads a large file whole while its start is shown
     const Trace* m_loadingStart = nullptr; // the start shown meanwhile, which the whole replaces
+    std::unique_ptr<Trace> m_incoming; // the whole, while adoptWhole hands it to the window's parts
+    int m_shown = 0; // counts showTrace calls: a later turn of adoptWhole checks nothing replaced its trace
     Presenter* m_presenter = nullptr;
     bool m_syncingSelection = false;
 };
