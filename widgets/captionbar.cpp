@@ -134,7 +134,7 @@ void CaptionBar::refresh()
         Q_EMIT positionChanged(position, live);
     }
     const int index = m_trace && position != NoTime ? captionFor(*m_trace, m_captions, position) : -1;
-    const QString text = index >= 0 ? m_captions[index].text : QString();
+    const QString text = index >= 0 ? m_captions[index].text.toString() : QString();
     if (index != m_index || text != m_text) {
         m_index = index;
         m_text = text;

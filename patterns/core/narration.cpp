@@ -2,6 +2,7 @@
 #include "narration.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +20,8 @@ namespace {
 constexpr TimeUs SameMoment = 5000;
 // A held request is retold this often, with the time it has been held so far.
 constexpr TimeUs HoldTick = 1000000;
+// How many messages are narrated between two questions whether to go on.
+constexpr qint64 StopCheckEvery = 4096;
 
 QString sentence(QString text)
 {
@@ -118,17 +121,24 @@ QString controlTopics(const Message& message)
     return topics.join(QStringLiteral(", "));
 }
 
-// A caption before it is final: some are told once for several messages of the same moment.
+// A caption told once for several messages of the same moment, before it is final.
 struct Draft {
     TimeUs at = 0;
     qint64 message = -1;
-    QString text;
     // Drafts with the same group, a moment apart, become one caption made by `make`.
     QString group;
     QStringList who;
     qint64 firstItem = -1;
     qint64 lastItem = -1;
     std::function<QString(const Draft&)> make;
+};
+
+// A caption in the order it was told: its text, or the Draft of its group (an index into the grouped ones).
+struct Entry {
+    TimeUs at = 0;
+    qint64 message = -1;
+    Text text;
+    qsizetype grouped = -1;
 };
 
 class Narrator {
@@ -145,6 +155,10 @@ public:
         for (const Connection& connection : trace.connections())
             m_connections.insert(connection.id, &connection);
         for (const Message& message : trace.messages()) {
+            if (message.kind == Message::Kind::WsClose && !m_firstClose.contains(message.connection))
+                m_firstClose.insert(message.connection, message.seq);
+            if (message.kind == Message::Kind::Callback)
+                m_callbacksOfJob[message.fields.id].push_back(message.seq);
             const bool asks = message.kind == Message::Kind::HttpRequest || message.kind == Message::Kind::Callback;
             if (asks && !message.correlation.isEmpty() && !m_requests.contains(message.correlation))
                 m_requests.insert(message.correlation, message.seq);
@@ -161,29 +175,48 @@ public:
         }
     }
 
-    QList<Caption> run()
+    QList<Caption> run(const std::function<bool()>& going)
     {
-        for (const Message& message : m_trace.messages())
+        // Answers add a second caption when they arrive.
+        m_entries.reserve(2 * m_trace.messages().size() + m_trace.activations().size());
+        qint64 told = 0;
+        const auto stopped = [&] { return going && ++told % StopCheckEvery == 0 && !going(); };
+        for (const Message& message : m_trace.messages()) {
+            if (stopped())
+                return {};
             narrate(message);
-        for (const Activation& activation : m_trace.activations())
+        }
+        for (const Activation& activation : m_trace.activations()) {
+            if (stopped())
+                return {};
             narrate(activation);
+        }
         for (const Note& note : m_trace.notes())
             narrate(note);
         for (const Connection& connection : m_trace.connections())
             narrate(connection);
+        if (going && !going())
+            return {};
         return finish();
     }
 
 private:
     QString name(int participant) const
     {
+        const auto known = m_names.constFind(participant);
+        if (known != m_names.constEnd())
+            return *known;
         const Participant* p = m_trace.participant(participant);
+        QString named;
         if (!p)
-            return QStringLiteral("someone");
+            named = QStringLiteral("someone");
         // "Client", "Server": the one of its kind; "Client 2", "Subscriber A" keep their names.
-        if (!p->name.contains(u' ') && !p->name.isEmpty())
-            return QStringLiteral("the ") + p->name.toLower();
-        return p->name;
+        else if (!p->name.contains(u' ') && !p->name.isEmpty())
+            named = QStringLiteral("the ") + p->name.toLower();
+        else
+            named = p->name;
+        m_names.insert(participant, named);
+        return named;
     }
 
     const Message* requestOf(const Message& response) const
@@ -249,16 +282,28 @@ private:
         addGrouped(draft);
     }
 
-    void add(TimeUs at, qint64 message, const QString& text)
+    void add(TimeUs at, qint64 message, QString text)
     {
-        Draft draft;
-        draft.at = at;
-        draft.message = message;
-        draft.text = sentence(text);
-        m_drafts.push_back(draft);
+        m_entries.push_back(Entry { at, message, kept(sentence(std::move(text))), -1 });
     }
 
-    void addGrouped(Draft draft) { m_drafts.push_back(std::move(draft)); }
+    void addGrouped(Draft draft)
+    {
+        m_entries.push_back(Entry { draft.at, draft.message, Text(), qsizetype(m_grouped.size()) });
+        m_grouped.push_back(std::move(draft));
+    }
+
+    // The text as the captions keep it: one copy of each wording, shared by every caption that says it
+    // ("The server answers 200 OK" a hundred thousand times over is one block).
+    Text kept(const QString& text)
+    {
+        Text made(text);
+        const auto known = m_texts.constFind(made);
+        if (known != m_texts.constEnd())
+            return *known;
+        m_texts.insert(made);
+        return made;
+    }
 
     void narrate(const Message& m)
     {
@@ -330,7 +375,7 @@ private:
             return;
         }
         QString callback = m.fields.callback;
-        if (callback.isEmpty())
+        if (callback.isEmpty() && m.bodyPreview().contains("callbackUrl"))
             callback = QUrl(jsonBody(m).value(QLatin1String("callbackUrl")).toString()).path();
         if (!callback.isEmpty()) {
             add(m.sentAt, m.seq, who + QStringLiteral(" sends a job with the URL to call back when done: ") + callback);
@@ -517,13 +562,7 @@ private:
             code = QStringLiteral(" (") + QString::number(m.fields.closeCode)
                 + (m.fields.reason.isEmpty() ? QString() : QStringLiteral(", ") + m.fields.reason) + u')';
         // The first close of a connection starts the closing handshake; the other side's answers it.
-        bool first = true;
-        for (const Message& other : m_trace.messages()) {
-            if (other.seq >= m.seq)
-                break;
-            if (other.kind == Message::Kind::WsClose && other.connection == m.connection)
-                first = false;
-        }
+        const bool first = m_firstClose.value(m.connection, m.seq) == m.seq;
         add(m.sentAt, m.seq,
             first ? QString(name(m.from) + QStringLiteral(" starts closing the WebSocket") + code)
                   : QString(name(m.from) + QStringLiteral(" answers the close") + code
@@ -546,25 +585,24 @@ private:
     {
         // Attempts are told apart by their correlation; a copy with the same one is the HTTP client
         // sending the attempt again on a new connection.
-        QStringList attempts;
-        for (const Message& other : m_trace.messages()) {
-            if (other.seq > m.seq)
-                break;
-            if (other.kind == Message::Kind::Callback && other.fields.id == m.fields.id
-                && !attempts.contains(other.correlation))
-                attempts.append(other.correlation);
-        }
-        const int attempt = int(attempts.indexOf(m.correlation)) + 1;
+        QList<Text> attempts;
         bool copy = false;
         const Message* next = nullptr; // the next message of this job: a copy or the next attempt
-        for (const Message& other : m_trace.messages()) {
-            if (other.kind != Message::Kind::Callback || other.fields.id != m.fields.id)
-                continue;
-            if (other.seq < m.seq && other.correlation == m.correlation)
-                copy = true;
-            if (other.seq > m.seq && !next)
+        static const std::vector<qint64> none;
+        const auto job = m_callbacksOfJob.constFind(m.fields.id);
+        const std::vector<qint64>& ofJob = job == m_callbacksOfJob.constEnd() ? none : *job;
+        for (const qint64 seq : ofJob) {
+            const Message& other = m_trace.message(seq);
+            if (seq > m.seq) {
                 next = &other;
+                break;
+            }
+            if (!attempts.contains(other.correlation))
+                attempts.append(other.correlation);
+            if (seq < m.seq && other.correlation == m.correlation)
+                copy = true;
         }
+        const int attempt = int(attempts.indexOf(m.correlation)) + 1;
         const QString server = name(m.from);
         if (copy) {
             add(m.sentAt, m.seq, server + QStringLiteral(" sends attempt %1 again on a new connection").arg(attempt));
@@ -717,44 +755,42 @@ private:
 
     QList<Caption> finish()
     {
-        std::stable_sort(m_drafts.begin(), m_drafts.end(), [](const Draft& a, const Draft& b) { return a.at < b.at; });
+        std::stable_sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.at < b.at; });
         QList<Caption> captions;
-        captions.reserve(qsizetype(m_drafts.size()));
-        QHash<QString, qsizetype> openGroups; // group -> index into captions, while its moment lasts
-        std::vector<Draft> grouped;
-        for (Draft& draft : m_drafts) {
-            if (!draft.group.isEmpty()) {
-                const auto it = openGroups.constFind(draft.group);
-                if (it != openGroups.constEnd()) {
-                    Draft& first = grouped[size_t(captions[*it].until)];
-                    if (draft.at - first.at <= SameMoment) {
-                        for (const QString& who : std::as_const(draft.who)) {
-                            if (!first.who.contains(who))
-                                first.who.append(who);
-                        }
-                        if (draft.firstItem >= 0) {
-                            first.firstItem
-                                = first.firstItem < 0 ? draft.firstItem : std::min(first.firstItem, draft.firstItem);
-                            first.lastItem = std::max(first.lastItem, draft.lastItem);
-                        }
-                        continue;
-                    }
-                }
-                openGroups.insert(draft.group, captions.size());
-                grouped.push_back(draft);
-                // `until` holds the draft's index until the texts are made below.
-                captions.append(Caption { draft.at, TimeUs(grouped.size() - 1), QString(), draft.message });
+        captions.reserve(qsizetype(m_entries.size()));
+        QHash<QString, qsizetype> openGroups; // group -> its first draft, while its moment lasts
+        std::vector<std::pair<qsizetype, qsizetype>> toMake; // caption -> the draft that makes its text
+        for (Entry& entry : m_entries) {
+            if (entry.grouped < 0) {
+                captions.append(Caption { entry.at, NoTime, std::move(entry.text), entry.message });
                 continue;
             }
-            captions.append(Caption { draft.at, NoTime, draft.text, draft.message });
-        }
-        for (Caption& caption : captions) {
-            if (caption.text.isEmpty() && caption.until != NoTime) {
-                const Draft& draft = grouped[size_t(caption.until)];
-                caption.text = draft.make(draft);
-                caption.until = NoTime;
+            const Draft& draft = m_grouped[size_t(entry.grouped)];
+            const auto it = openGroups.constFind(draft.group);
+            if (it != openGroups.constEnd()) {
+                Draft& first = m_grouped[size_t(*it)];
+                if (draft.at - first.at <= SameMoment) {
+                    for (const QString& who : std::as_const(draft.who)) {
+                        if (!first.who.contains(who))
+                            first.who.append(who);
+                    }
+                    if (draft.firstItem >= 0) {
+                        first.firstItem
+                            = first.firstItem < 0 ? draft.firstItem : std::min(first.firstItem, draft.firstItem);
+                        first.lastItem = std::max(first.lastItem, draft.lastItem);
+                    }
+                    continue;
+                }
             }
+            openGroups.insert(draft.group, entry.grouped);
+            toMake.emplace_back(captions.size(), entry.grouped);
+            captions.append(Caption { draft.at, NoTime, Text(), draft.message });
         }
+        for (const auto& [caption, grouped] : toMake) {
+            const Draft& draft = m_grouped[size_t(grouped)];
+            captions[caption].text = kept(draft.make(draft));
+        }
+        captions.squeeze();
         return captions;
     }
 
@@ -762,19 +798,24 @@ private:
     QHash<qint64, TimeUs> m_producedAt; // item -> when it was produced
     std::multimap<TimeUs, const Activation*> m_activationsByStart;
     QHash<int, const Connection*> m_connections;
-    QHash<QString, qint64> m_requests; // correlation -> the request's seq
+    QHash<Text, qint64> m_requests; // correlation -> the request's seq
     QHash<int, qint64> m_firstRequest; // connection -> its first request
-    QHash<QString, qint64> m_responses; // correlation -> the first response's seq
+    QHash<Text, qint64> m_responses; // correlation -> the first response's seq
     QHash<qint64, qint64> m_requestOfActivation; // activation id -> the request it serves
-    std::vector<Draft> m_drafts;
+    QHash<int, qint64> m_firstClose; // connection -> its first ws-close
+    QHash<Text, std::vector<qint64>> m_callbacksOfJob; // job id -> its callbacks, in order
+    mutable QHash<int, QString> m_names; // participant -> how a caption names it
+    QSet<Text> m_texts; // every wording told so far, once
+    std::vector<Entry> m_entries;
+    std::vector<Draft> m_grouped;
 };
 
 } // namespace
 
-QList<Caption> captions(const Trace& trace, const QString& patternId)
+QList<Caption> captions(const Trace& trace, const QString& patternId, const std::function<bool()>& going)
 {
     Q_UNUSED(patternId)
-    return Narrator(trace).run();
+    return Narrator(trace).run(going);
 }
 
 int captionAt(const QList<Caption>& captions, TimeUs t)

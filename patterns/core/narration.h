@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QString>
+#include <functional>
 
 namespace PatternScope {
 
@@ -13,7 +14,9 @@ namespace PatternScope {
 struct Caption {
     TimeUs at = 0; // when it starts to apply (trace time)
     TimeUs until = NoTime; // NoTime = until the next caption
-    QString text; // plain words, one line: "The client asks for news newer than item 6"
+    // Plain words, one line: "The client asks for news newer than item 6". A Text, not a QString: a trace of a
+    // million messages has about as many captions, and captions that say the same share one copy.
+    Text text;
     qint64 message = -1; // the message it is about, if any (seq)
 
     friend bool operator==(const Caption& a, const Caption& b)
@@ -28,8 +31,11 @@ struct Caption {
 namespace Narration {
 
 // Every caption of a trace, sorted by `at`; a pure function of the trace. `patternId` ("long-polling")
-// may be passed; the wording never depends on it for what the trace itself shows.
-QList<Caption> captions(const Trace& trace, const QString& patternId = {});
+// may be passed; the wording never depends on it for what the trace itself shows. `going`, when given, is
+// asked every few thousand messages whether to go on: once it says no, nothing more is made and the
+// list is empty (a million messages take seconds).
+QList<Caption> captions(
+    const Trace& trace, const QString& patternId = {}, const std::function<bool()>& going = {});
 
 // The caption in force at `t` (index into the list, -1 before the first).
 int captionAt(const QList<Caption>& captions, TimeUs t);

@@ -56,7 +56,7 @@ bool Export::webVtt(const Trace& trace, const TraceHeader& header, const ExportR
         TimeUs until = caption.until != NoTime ? caption.until : i + 1 < captions.size() ? captions[i + 1].at : end;
         const TimeUs start = std::max(caption.at, from);
         until = std::min(until, end);
-        const QString line = cueText(caption.text.trimmed());
+        const QString line = cueText(caption.text.toString().trimmed());
         if (until < start || line.isEmpty())
             continue;
         if (pending.isEmpty())

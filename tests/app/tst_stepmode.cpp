@@ -140,7 +140,7 @@ private Q_SLOTS:
             const int index = window.captionBar()->currentIndex();
             QVERIFY2(index >= 0 && !text.isEmpty(), qPrintable(QStringLiteral("nothing told at %1 us").arg(at)));
             const Caption& caption = captions[index];
-            QCOMPARE(text, caption.text);
+            QCOMPARE(text, caption.text.toString());
             QVERIFY(caption.at <= at + 5000); // a TCP connect is told by the request that follows it at once
 
             // The event is selected everywhere, and the caption is about it.
@@ -204,7 +204,7 @@ private Q_SLOTS:
         const TimeUs at = clock->position();
         QVERIFY(!window.captionBar()->isTicking());
         const QList<Caption> captions = Narration::captions(trace);
-        QCOMPARE(window.captionBar()->text(), captions.value(Narration::captionAt(captions, at)).text);
+        QCOMPARE(window.captionBar()->text(), captions.value(Narration::captionAt(captions, at)).text.toString());
         QVERIFY(listedRows(window).size() < qsizetype(trace.messages().size()));
         for (qint64 row : listedRows(window))
             QVERIFY(trace.message(row).sentAt <= at);

@@ -37,7 +37,7 @@ QString dump(const QList<Caption>& captions)
 {
     QString text;
     for (const Caption& c : captions)
-        text += QStringLiteral("%1 [%2] %3\n").arg(c.at).arg(c.message).arg(c.text);
+        text += QStringLiteral("%1 [%2] %3\n").arg(c.at).arg(c.message).arg(c.text.toString());
     return text;
 }
 
@@ -122,8 +122,8 @@ private Q_SLOTS:
         QCOMPARE(Narration::captions(trace), captions); // a pure function of the trace
         for (qsizetype i = 0; i < captions.size(); ++i) {
             const Caption& c = captions[i];
-            QVERIFY2(!c.text.isEmpty() && !c.text.contains(u'\n') && c.text.size() <= 120, qPrintable(c.text));
-            QVERIFY2(c.text.at(0).isUpper(), qPrintable(c.text));
+            QVERIFY2(!c.text.toString().isEmpty() && !c.text.toString().contains(u'\n') && c.text.toString().size() <= 120, qPrintable(c.text.toString()));
+            QVERIFY2(c.text.toString().at(0).isUpper(), qPrintable(c.text.toString()));
             QVERIFY(c.at >= 0 && c.at <= trace.endTime());
             QVERIFY(c.message >= -1 && c.message < qint64(trace.messages().size()));
             if (i > 0)
@@ -139,8 +139,8 @@ private Q_SLOTS:
             bool told = !about(captions, m.seq).isEmpty();
             for (int i = index; i >= 0 && captions[i].at >= m.sentAt - 5000 && !told; --i) {
                 // Several alike at one moment are one caption naming each receiver, or the items sent.
-                told = captions[i].text.contains(to, Qt::CaseInsensitive)
-                    || (m.carriesItems() && namesItem(captions[i].text, m.lastItem));
+                told = captions[i].text.toString().contains(to, Qt::CaseInsensitive)
+                    || (m.carriesItems() && namesItem(captions[i].text.toString(), m.lastItem));
             }
             QVERIFY2(told, qPrintable(QStringLiteral("%1 at %2 untold").arg(m.label).arg(m.sentAt)));
         }
@@ -158,13 +158,13 @@ private Q_SLOTS:
         for (const Message& m : trace.messages()) {
             if (m.kind == Message::Kind::HttpRequest) {
                 const qint64 n = since(m);
-                QCOMPARE(about(captions, m.seq).value(0).text,
+                QCOMPARE(about(captions, m.seq).value(0).text.toString(),
                     n > 0 ? QStringLiteral("The client asks for news newer than item %1").arg(n)
                           : QStringLiteral("The client asks for news (it has no items yet)"));
                 ++asked;
             }
             if (m.kind == Message::Kind::HttpResponse && m.carriesItems()) {
-                QCOMPARE(about(captions, m.seq).value(0).text,
+                QCOMPARE(about(captions, m.seq).value(0).text.toString(),
                     QStringLiteral("Item %1 is produced; the held request is answered at once: 200 OK")
                         .arg(m.firstItem));
                 ++answeredAtOnce;
@@ -176,11 +176,11 @@ private Q_SLOTS:
         for (const Activation& a : trace.activations()) {
             const int start = Narration::captionAt(captions, a.start);
             QVERIFY(start >= 0);
-            QVERIFY2(captions[start].text.contains(QStringLiteral("the server holds the client's request open")),
-                qPrintable(captions[start].text));
+            QVERIFY2(captions[start].text.toString().contains(QStringLiteral("the server holds the client's request open")),
+                qPrintable(captions[start].text.toString()));
             if (a.end - a.start > 1'250'000) { // not retold in the last quarter second of a hold
                 const int later = Narration::captionAt(captions, a.start + 1'050'000);
-                QCOMPARE(captions[later].text,
+                QCOMPARE(captions[later].text.toString(),
                     QStringLiteral("Still nothing new: the server holds the client's request (1 s so far)"));
             }
         }
@@ -198,7 +198,7 @@ private Q_SLOTS:
             if (a.end - a.start < 4'000'000 || answer.fields.status != 204)
                 continue;
             // The hold timed out: 204 after the time held, as the activation measured it.
-            QCOMPARE(captions[at].text,
+            QCOMPARE(captions[at].text.toString(),
                 QStringLiteral(
                     "Nothing new in %1: the server ends the hold with 204 No Content; the client will ask again")
                     .arg(Narration::duration(a.end - a.start)));
@@ -217,7 +217,7 @@ private Q_SLOTS:
         for (const Message& m : trace.messages()) {
             if (m.kind != Message::Kind::HttpResponse)
                 continue;
-            const QString text = about(captions, m.seq).value(0).text;
+            const QString text = about(captions, m.seq).value(0).text.toString();
             const Message* request = nullptr;
             for (const Message& r : trace.messages()) {
                 if (r.kind == Message::Kind::HttpRequest && r.correlation == m.correlation)
@@ -225,7 +225,7 @@ private Q_SLOTS:
             }
             QVERIFY(request);
             const QString client = trace.participant(m.to)->name;
-            QCOMPARE(about(captions, request->seq).value(0).text,
+            QCOMPARE(about(captions, request->seq).value(0).text.toString(),
                 since(*request) > 0 ? client + QStringLiteral(" asks for news newer than item %1").arg(since(*request))
                                     : client + QStringLiteral(" asks for news (it has no items yet)"));
             if (m.fields.status == 204) {
@@ -276,7 +276,7 @@ private Q_SLOTS:
             const int at = Narration::captionAt(captions, c.closedAt);
             if (!next) {
                 QCOMPARE(
-                    captions[at].text, QStringLiteral("The link is cut: the run ends before the client reconnects"));
+                    captions[at].text.toString(), QStringLiteral("The link is cut: the run ends before the client reconnects"));
                 continue;
             }
             // The wait the client announced in its note ("reconnecting in 1000 ms") and the header it resumed with.
@@ -296,7 +296,7 @@ private Q_SLOTS:
                 }
             }
             QVERIFY(!lastEventId.isEmpty());
-            QCOMPARE(captions[at].text,
+            QCOMPARE(captions[at].text.toString(),
                 QStringLiteral("The link is cut: the client waits %1, then reconnects with Last-Event-ID: %2")
                     .arg(wait, QString::fromLatin1(lastEventId)));
             ++cuts;
@@ -305,7 +305,7 @@ private Q_SLOTS:
         // After a reconnect the events missed are sent at once: one caption for them all.
         int replays = 0;
         for (const Caption& c : captions) {
-            if (c.text.contains(QStringLiteral("missed while cut off"))) {
+            if (c.text.toString().contains(QStringLiteral("missed while cut off"))) {
                 const Message& first = trace.message(c.message);
                 qint64 last = first.lastItem;
                 TimeUs asked = NoTime; // when the server heard the reconnecting request
@@ -318,7 +318,7 @@ private Q_SLOTS:
                         last = n.item;
                 }
                 QVERIFY(last > first.firstItem);
-                QCOMPARE(c.text,
+                QCOMPARE(c.text.toString(),
                     QStringLiteral("The server resends what the client missed while cut off: items %1 to %2")
                         .arg(first.firstItem)
                         .arg(last));
@@ -336,17 +336,17 @@ private Q_SLOTS:
         int answers = 0;
         for (const Message& m : trace.messages()) {
             if (m.kind == Message::Kind::HttpRequest) {
-                QCOMPARE(about(captions, m.seq).value(0).text,
+                QCOMPARE(about(captions, m.seq).value(0).text.toString(),
                     QStringLiteral("The client sends GET %1 and waits for the answer").arg(m.fields.target));
             }
             if (m.kind == Message::Kind::HttpResponse) {
                 const QList<Caption> told = about(captions, m.seq);
                 QCOMPARE(told.size(), 2);
-                QVERIFY2(told[0].text.startsWith(QStringLiteral("The server answers 200 OK after ")),
-                    qPrintable(told[0].text));
+                QVERIFY2(told[0].text.toString().startsWith(QStringLiteral("The server answers 200 OK after ")),
+                    qPrintable(told[0].text.toString()));
                 QCOMPARE(told[1].at, m.receivedAt);
-                QVERIFY2(told[1].text.startsWith(QStringLiteral("The answer arrives: the client waited ")),
-                    qPrintable(told[1].text));
+                QVERIFY2(told[1].text.toString().startsWith(QStringLiteral("The answer arrives: the client waited ")),
+                    qPrintable(told[1].text.toString()));
                 ++answers;
             }
         }

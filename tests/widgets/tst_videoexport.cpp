@@ -407,7 +407,7 @@ private Q_SLOTS:
             const Caption& caption = lasting[i - 1];
             // At half speed a trace millisecond is two of the video's.
             QVERIFY2(std::abs(start - caption.at / 500) <= 1, qPrintable(blocks[i]));
-            QCOMPARE(m.captured(10), caption.text.trimmed()); // a cue line has no trailing blanks
+            QCOMPARE(m.captured(10), caption.text.toString().trimmed()); // a cue line has no trailing blanks
         }
         // The last cue ends with the video.
         QVERIFY(std::abs(previousEnd - trace.endTime() / 500) <= 1);
@@ -472,7 +472,7 @@ private Q_SLOTS:
             if (std::llround(double(captions[i + 1].at) / 1e3) > std::llround(double(captions[i].at) / 1e3)
                 && captions[i].until == NoTime) {
                 ++lasting;
-                QVERIFY2(lastLines.contains(captions[i].text.trimmed()), qPrintable(captions[i].text));
+                QVERIFY2(lastLines.contains(captions[i].text.toString().trimmed()), qPrintable(captions[i].text));
             }
         }
         QVERIFY(lasting > 20);
