@@ -59,7 +59,7 @@ TracePayloadFile* TracePayloadFile::open(const QString& path)
 
 QByteArray TracePayloadFile::lineAt(qint64 at) const
 {
-    if (at < 0 || m_file.size() < m_size || at >= m_size)
+    if (at < 0 || at >= m_size)
         return {};
     const auto lineIn = [&](QByteArray* line) {
         if (m_blockAt < 0 || at < m_blockAt || at >= m_blockAt + m_block.size())
@@ -78,8 +78,9 @@ QByteArray TracePayloadFile::lineAt(qint64 at) const
     QByteArray line;
     if (lineIn(&line))
         return line;
-    // Read from the line's start; a line longer than a block is read in more blocks until its end.
-    if (!m_file.seek(at))
+    // Read from the line's start; a line longer than a block is read in more blocks until its end. A file cut
+    // shorter since it was read has lost what it held: nothing is read from it (a block read before is kept).
+    if (m_file.size() < m_size || !m_file.seek(at))
         return {};
     m_block = m_file.read(kBlock);
     m_blockAt = at;
