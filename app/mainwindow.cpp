@@ -275,6 +275,7 @@ void MainWindow::buildLayout()
     statusBar()->addWidget(m_status, 1);
     m_loading = new TraceLoading(statusBar(), this);
     connect(m_loading, &TraceLoading::finished, this, &MainWindow::wholeTraceLoaded);
+    connect(m_loading, &TraceLoading::narrated, this, &MainWindow::wholeTraceNarrated);
 
     connect(m_view, &SequenceView::messageActivated, this, &MainWindow::selectFromView);
     // The table follows playback: during a replay it lists what has happened by the playback time.
@@ -496,6 +497,8 @@ void MainWindow::clearShown()
 
 void MainWindow::showTrace(Trace* trace, bool recording, QList<Caption> captions)
 {
+    // The trace shown may be the one the loading thread narrates: it stops before that trace can go.
+    m_loading->cancel();
     ++m_shown; // what adoptWhole has yet to do is not done
     m_inspector->showMessage(-1);
     m_clock->setTrace(trace);
@@ -521,7 +524,7 @@ void MainWindow::inLaterTurn(std::function<void()> step)
     });
 }
 
-void MainWindow::adoptWhole(std::unique_ptr<Trace> whole, QList<Caption> captions)
+void MainWindow::adoptWhole(std::unique_ptr<Trace> whole)
 {
     // The start stays the window's trace (trace(), saving, the status line) until every part shows the whole;
     // meanwhile the parts still on the start show the same first messages, under the same numbers.
@@ -530,14 +533,18 @@ void MainWindow::adoptWhole(std::unique_ptr<Trace> whole, QList<Caption> caption
     m_clock->setTrace(incoming);
     m_view->setTrace(incoming);
     m_view->setFollowing(true);
-    inLaterTurn([this, incoming, captions = std::move(captions)]() mutable {
+    inLaterTurn([this, incoming] {
         m_model->setTrace(incoming);
-        inLaterTurn([this, incoming, captions = std::move(captions)]() mutable {
+        inLaterTurn([this, incoming] {
             m_inspector->showMessage(-1);
             m_inspector->setTrace(incoming);
             m_textbook->setTrace(incoming);
             m_metrics->setTrace(incoming);
-            m_caption->setTrace(incoming, std::move(captions));
+            // Its captions are being written on the loading thread, seconds for a million messages.
+            if (m_loading->narratedTrace() == incoming)
+                m_caption->setTrace(incoming, m_loading->takeCaptions());
+            else
+                m_caption->awaitCaptions(incoming);
             inLaterTurn([this] {
                 m_opened = std::move(m_incoming); // the start goes: nothing shows it now
                 updateStatus();
@@ -733,10 +740,12 @@ bool MainWindow::openTrace(const QString& path, QString* error)
 
 void MainWindow::wholeTraceLoaded()
 {
-    std::unique_ptr<Trace> whole = m_loading->takeTrace();
     // Only while the start of that file is still what the window shows: not after a run or another file.
-    if (!m_opened || m_opened.get() != m_loadingStart || m_openedPath != m_loading->path())
+    if (!m_opened || m_opened.get() != m_loadingStart || m_openedPath != m_loading->path()) {
+        m_loading->cancel(); // the trace it read goes, and the narrating of it stops
         return;
+    }
+    std::unique_ptr<Trace> whole = m_loading->takeTrace();
     m_loadingStart = nullptr;
     updateStatus();
     if (!whole) {
@@ -748,9 +757,16 @@ void MainWindow::wholeTraceLoaded()
         return;
     }
     // The same file, header and path: only the trace changes.
-    adoptWhole(std::move(whole), m_loading->takeCaptions());
+    adoptWhole(std::move(whole));
     statusBar()->clearMessage();
     showSkippedLines(m_loading->warnings());
+}
+
+void MainWindow::wholeTraceNarrated()
+{
+    const Trace* told = m_loading->narratedTrace();
+    if (told && m_caption->isAwaiting(told))
+        m_caption->setTrace(told, m_loading->takeCaptions());
 }
 
 void MainWindow::showSkippedLines(const QStringList& warnings)

@@ -133,10 +133,11 @@ private:
     void adopt(
         std::unique_ptr<Trace> trace, const TraceHeader& header, const QString& path, QList<Caption> captions = {});
     void wholeTraceLoaded();
+    void wholeTraceNarrated(); // the captions of the whole, written on the loading thread
     // The whole of a large file replaces the start shown while it loaded, a part of the window in each turn of
     // the event loop (diagram, then table, then captions and panels, then the window's own trace and status):
     // each takes tens of milliseconds for a million messages, and all at once held the window for 150-250 ms.
-    void adoptWhole(std::unique_ptr<Trace> whole, QList<Caption> captions);
+    void adoptWhole(std::unique_ptr<Trace> whole);
     // Runs `step` in a later turn, unless the window has shown another trace meanwhile.
     void inLaterTurn(std::function<void()> step);
     void showSkippedLines(const QStringList& warnings);

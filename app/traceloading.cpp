@@ -53,8 +53,6 @@ void TraceLoading::start(const QString& path)
 {
     cancel();
     m_path = path;
-    m_trace.reset();
-    m_captions.clear();
     m_error = {};
     m_warnings.clear();
     auto cancelled = std::make_shared<std::atomic_bool>(false);
@@ -64,6 +62,7 @@ void TraceLoading::start(const QString& path)
     m_statusBar->addPermanentWidget(m_cancelButton);
     m_bar->show();
     m_cancelButton->show();
+    m_reading = true;
     QThread* const home = thread();
     const int generation = ++m_generation;
     m_thread = std::thread([this, path, cancelled, home, generation] {
@@ -80,24 +79,39 @@ void TraceLoading::start(const QString& path)
             }
             return !cancelled->load();
         });
+        const Trace* read = nullptr;
         if (!reader.read(path, result->trace.get(), &result->header)) {
             result->trace.reset();
             result->error = reader.error();
         } else {
             result->warnings = reader.warnings();
-            // Narrated here too, not on the window's thread (seconds for a million messages).
-            if (!cancelled->load())
-                result->captions = Narration::captions(*result->trace);
+            read = result->trace.get();
             // Made on this thread; the window uses it on its own.
             result->trace->moveToThread(home);
 #if defined(__GLIBC__)
-            // Reading and narrating a million messages left this thread's heap with ~100 MB freed but
-            // still resident (glibc keeps what a thread's arena frees): given back before the window adopts.
+            // Reading a million messages left this thread's heap with memory freed but still resident (glibc
+            // keeps what a thread's arena frees): given back before the window adopts.
             malloc_trim(0);
 #endif
         }
+        // From here on the window owns the trace; it keeps it until cancel() has joined this thread.
         QMetaObject::invokeMethod(
             this, [this, result, generation] { finish(result, generation); }, Qt::QueuedConnection);
+        if (!read || cancelled->load())
+            return;
+        // Only reads: the window reads the same trace meanwhile, and changes nothing of an opened one.
+        QList<Caption> captions = Narration::captions(*read, {}, [&cancelled] { return !cancelled->load(); });
+        if (cancelled->load())
+            return;
+#if defined(__GLIBC__)
+        malloc_trim(0); // what narrating a million messages used on the way
+#endif
+        QMetaObject::invokeMethod(
+            this,
+            [this, captions = std::move(captions), generation]() mutable {
+                finishNarrating(std::move(captions), generation);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -107,12 +121,22 @@ void TraceLoading::cancel()
         m_cancelled->store(true);
     ++m_generation;
     stopThread();
+    m_trace.reset();
+    m_narrating = nullptr;
+    m_narrated = nullptr;
+    m_captions.clear();
 }
 
 void TraceLoading::stopThread()
 {
     if (m_thread.joinable())
         m_thread.join();
+    hideProgress();
+}
+
+void TraceLoading::hideProgress()
+{
+    m_reading = false;
     m_statusBar->removeWidget(m_bar);
     m_statusBar->removeWidget(m_cancelButton);
     m_bar->hide();
@@ -124,7 +148,6 @@ void TraceLoading::stopByUser()
     if (!isLoading())
         return;
     cancel();
-    m_trace.reset();
     m_error = { FileError::Code::Cancelled, tr("%1: loading cancelled").arg(m_path) };
     Q_EMIT finished();
 }
@@ -132,15 +155,31 @@ void TraceLoading::stopByUser()
 void TraceLoading::finish(const std::shared_ptr<Result>& result, int generation)
 {
     // A result from a read cancelled since is dropped: cancel() has joined its thread already.
-    if (generation != m_generation || !m_thread.joinable())
+    if (generation != m_generation)
         return;
-    stopThread();
+    hideProgress();
     m_trace = std::move(result->trace);
-    m_captions = std::move(result->captions);
+    m_narrating = m_trace.get();
     m_header = result->header;
     m_error = result->error;
     m_warnings = result->warnings;
+    // The thread ends here when there is nothing to narrate.
+    if (!m_narrating && m_thread.joinable())
+        m_thread.join();
     Q_EMIT finished();
+}
+
+void TraceLoading::finishNarrating(QList<Caption> captions, int generation)
+{
+    if (generation != m_generation)
+        return;
+    // The thread said this last: it ends now.
+    if (m_thread.joinable())
+        m_thread.join();
+    m_narrated = m_narrating;
+    m_narrating = nullptr;
+    m_captions = std::move(captions);
+    Q_EMIT narrated();
 }
 
 } // namespace PatternScope

@@ -54,12 +54,31 @@ void CaptionBar::setTrace(const Trace* trace)
 
 void CaptionBar::setTrace(const Trace* trace, QList<Caption> captions)
 {
+    attach(trace);
+    m_captions = std::move(captions);
+    m_awaiting = false;
+    m_stale = !trace || m_captions.isEmpty();
+    m_givenCaptions = !m_stale;
+    if (!m_stale)
+        m_narrated.start();
+    refresh();
+}
+
+void CaptionBar::awaitCaptions(const Trace* trace)
+{
+    attach(trace);
+    m_captions.clear();
+    m_awaiting = trace != nullptr;
+    m_stale = !trace;
+    m_givenCaptions = m_awaiting; // the clock's stops go too: they come with the captions
+    refresh();
+}
+
+void CaptionBar::attach(const Trace* trace)
+{
     if (m_trace)
         m_trace->disconnect(this);
     m_trace = trace;
-    m_captions = std::move(captions);
-    m_stale = !trace || m_captions.isEmpty();
-    m_givenCaptions = !m_stale;
     if (trace) {
         connect(trace, &Trace::messageAdded, this, &CaptionBar::traceGrew);
         connect(trace, &Trace::messageUpdated, this, &CaptionBar::traceGrew);
@@ -68,9 +87,6 @@ void CaptionBar::setTrace(const Trace* trace, QList<Caption> captions)
         connect(trace, &Trace::connectionClosed, this, &CaptionBar::traceGrew);
         connect(trace, &Trace::cleared, this, &CaptionBar::traceGrew);
     }
-    if (!m_stale)
-        m_narrated.start();
-    refresh();
 }
 
 void CaptionBar::traceGrew()
@@ -134,7 +150,11 @@ void CaptionBar::refresh()
         Q_EMIT positionChanged(position, live);
     }
     const int index = m_trace && position != NoTime ? captionFor(*m_trace, m_captions, position) : -1;
-    const QString text = index >= 0 ? m_captions[index].text.toString() : QString();
+    QString text;
+    if (index >= 0)
+        text = m_captions[index].text.toString();
+    else if (m_awaiting && m_trace)
+        text = tr("The captions of the whole trace are being written…");
     if (index != m_index || text != m_text) {
         m_index = index;
         m_text = text;

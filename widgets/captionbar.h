@@ -30,6 +30,10 @@ public:
     // whole opened trace is not narrated again on the window's thread, which narrating a million messages
     // would hold for seconds.
     void setTrace(const Trace* trace, QList<Caption> captions);
+    // The trace, whose captions are being made on another thread (a large file just read): until
+    // setTrace(trace, captions) brings them, the line says they are coming, and the trace is not narrated here.
+    void awaitCaptions(const Trace* trace);
+    bool isAwaiting(const Trace* trace) const { return m_awaiting && trace && m_trace == trace; }
 
     QString text() const { return m_text; }
     int currentIndex() const { return m_index; }
@@ -69,6 +73,7 @@ protected:
 
 private:
     QFont captionFont() const;
+    void attach(const Trace* trace);
     void traceGrew();
     void updateTicking();
 
@@ -77,6 +82,7 @@ private:
     QList<Caption> m_captions;
     bool m_stale = true; // the trace changed since the captions were made
     bool m_givenCaptions = false; // setTrace() was given them: the clock has yet to learn their stops
+    bool m_awaiting = false; // awaitCaptions(): they are being made elsewhere
     QElapsedTimer m_narrated; // since the captions were last made
     qint64 m_narrationCostUs = 0; // what making them took
     QTimer m_tick; // single shot: the next caption due, or a tenth of a second
