@@ -534,8 +534,8 @@ void MainWindow::adoptWhole(std::unique_ptr<Trace> whole)
     m_view->setTrace(incoming);
     m_view->setFollowing(true);
     inLaterTurn([this, incoming] {
-        m_model->setTrace(incoming);
-        inLaterTurn([this, incoming] {
+        m_model->continueWith(incoming);
+        growTable(incoming, [this, incoming] {
             m_inspector->showMessage(-1);
             m_inspector->setTrace(incoming);
             m_textbook->setTrace(incoming);
@@ -551,6 +551,18 @@ void MainWindow::adoptWhole(std::unique_ptr<Trace> whole)
             });
         });
     });
+}
+
+void MainWindow::growTable(Trace* incoming, std::function<void()> then)
+{
+    // A slice of rows a turn: the table's proxy and row header take a few milliseconds for each.
+    constexpr int rowsPerTurn = 100'000;
+    m_model->growTo(m_model->rowCount() + rowsPerTurn);
+    if (m_model->rowCount() < int(incoming->messages().size())) {
+        inLaterTurn([this, incoming, then = std::move(then)]() mutable { growTable(incoming, std::move(then)); });
+        return;
+    }
+    inLaterTurn(std::move(then));
 }
 
 void MainWindow::startRun()

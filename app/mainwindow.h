@@ -138,6 +138,8 @@ private:
     // the event loop (diagram, then table, then captions and panels, then the window's own trace and status):
     // each takes tens of milliseconds for a million messages, and all at once held the window for 150-250 ms.
     void adoptWhole(std::unique_ptr<Trace> whole);
+    // The table shows the rest of `incoming` a slice of rows per turn, then `then` runs in a later turn.
+    void growTable(Trace* incoming, std::function<void()> then);
     // Runs `step` in a later turn, unless the window has shown another trace meanwhile.
     void inLaterTurn(std::function<void()> step);
     void showSkippedLines(const QStringList& warnings);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eventtablemodel.h"
 
+#include <algorithm>
+
 namespace PatternScope {
 
 QString formatRunTime(TimeUs t)
@@ -18,17 +20,41 @@ EventTableModel::EventTableModel(QObject* parent)
 void EventTableModel::setTrace(Trace* trace)
 {
     beginResetModel();
+    follow(trace);
+    m_rows = trace ? static_cast<int>(trace->messages().size()) : 0;
+    endResetModel();
+}
+
+void EventTableModel::continueWith(Trace* longer)
+{
+    follow(longer);
+    m_rows = longer ? std::min(m_rows, static_cast<int>(longer->messages().size())) : 0;
+    // The same messages, but the start may have had some still in flight that the whole has delivered.
+    if (m_rows > 0)
+        Q_EMIT dataChanged(index(0, 0), index(m_rows - 1, NUM_COLUMNS - 1));
+}
+
+void EventTableModel::growTo(int rows)
+{
+    rows = m_trace ? std::min(rows, static_cast<int>(m_trace->messages().size())) : 0;
+    if (rows <= m_rows)
+        return;
+    beginInsertRows({}, m_rows, rows - 1);
+    m_rows = rows;
+    endInsertRows();
+}
+
+void EventTableModel::follow(Trace* trace)
+{
     if (m_trace)
         m_trace->disconnect(this);
     m_trace = trace;
-    m_rows = trace ? static_cast<int>(trace->messages().size()) : 0;
     if (trace) {
         connect(trace, &Trace::messageAdded, this, &EventTableModel::messageAdded);
         connect(trace, &Trace::messageUpdated, this, &EventTableModel::messageUpdated);
         connect(trace, &Trace::cleared, this, [this] { setTrace(m_trace); });
         connect(trace, &QObject::destroyed, this, [this] { setTrace(nullptr); });
     }
-    endResetModel();
 }
 
 int EventTableModel::rowCount(const QModelIndex& parent) const

@@ -2,6 +2,7 @@
 // Opening a large trace: the window shows its start at once, loads the whole on a thread with a
 // progress bar, and can stop, keeping the start. A small file is read whole before openTrace returns.
 #include "captionbar.h"
+#include "eventtablemodel.h"
 #include "exchanges.h"
 #include "mainwindow.h"
 #include "tracefiles.h"
@@ -13,6 +14,7 @@
 #include <QStatusBar>
 #include <QComboBox>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 #include <QToolButton>
 
@@ -90,6 +92,18 @@ private Q_SLOTS:
         }
         QVERIFY(!caption->isAwaiting(window.trace()));
         QVERIFY(caption->captions() == Narration::captions(expected));
+        // The table lists every message, the start's rows first as they were.
+        QTableView* table = nullptr;
+        for (QTableView* view : window.findChildren<QTableView*>()) {
+            if (view->isVisible() && view->model() && view->model()->columnCount() == EventTableModel::NUM_COLUMNS)
+                table = view;
+        }
+        QVERIFY(table);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), int(m_largeMessages), 10'000);
+        for (int row : { 0, int(shown) - 1, int(shown), int(m_largeMessages) - 1 }) {
+            QCOMPARE(table->model()->index(row, EventTableModel::LabelColumn).data().toString(),
+                expected.message(row).label.toString());
+        }
     }
 
     // Whatever replaces a trace while the loading thread narrates it stops that first: another file, a run,
