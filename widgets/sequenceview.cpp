@@ -48,6 +48,9 @@ SequenceView::SequenceView(QWidget* parent)
     m_frames.setInterval(kFrameMs);
     m_frames.setTimerType(Qt::PreciseTimer);
     connect(&m_frames, &QTimer::timeout, this, &SequenceView::frame);
+    // Always there: a trace that grows past the view, or a large file whose whole replaces its start, would
+    // otherwise narrow the view by a scroll bar's width, and lay out and paint the diagram again for it.
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     verticalScrollBar()->setSingleStep(20);
     horizontalScrollBar()->setSingleStep(20);
     SequencePainter painter(m_geometry, m_theme);
