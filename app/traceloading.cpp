@@ -29,6 +29,12 @@ TraceLoading::TraceLoading(QStatusBar* statusBar, QObject* parent)
 {
     m_bar->setRange(0, 100);
     m_bar->setMaximumWidth(160);
+    // No taller than the status line: the status bar would grow while they are in it, and the diagram above
+    // be laid out and painted again for a few pixels when loading starts, and again when it ends.
+    const int line = statusBar->fontMetrics().height();
+    m_bar->setMaximumHeight(line);
+    m_cancelButton->setMaximumHeight(line);
+    m_cancelButton->setAutoRaise(true);
     m_bar->setFormat(tr("Loading %p%"));
     m_cancelButton->setText(tr("Cancel"));
     m_cancelButton->setToolTip(tr("Stop loading the trace and keep what is shown"));
