@@ -15,7 +15,6 @@ namespace PatternScope {
 
 struct TraceLoading::Result {
     std::unique_ptr<Trace> trace;
-    QList<Caption> captions;
     TraceHeader header;
     FileError error;
     QStringList warnings;
