@@ -2,9 +2,11 @@
 // Recording a WebSocket flood: one client sends chat envelopes as fast as its socket drains, first to
 // a bare QWebSocketServer that only counts text messages, then through what `patternscope serve
 // websockets --set latency=0ms -o FILE` runs (the outside link at latency 0, the recorder, the hub, the
-// trace writer to a file). The client is a plain TCP socket in its own thread that writes masked
-// frames. Both rates are measured side by side, in rounds that alternate, and the
-// target is the recorded rate over the bare one. Then the zero-latency delay: the same client sends one
+// trace writer to a file). Two flooding clients, one after the other: a plain TCP socket in its own
+// thread that writes masked frames (cheaper than either server, so the ratio is of the two servers'
+// capacities), then the issue's own flood, node's `ws` module in a child process (skipped, and said
+// so, when node or `ws` is missing). For each, both rates are measured side by side, in rounds that
+// alternate, and the target is the recorded rate over the bare one. Then the zero-latency delay: the same client sends one
 // message at a time, waiting until the server has it, and the trace's sent-to-received times (the link
 // read the first byte, it handed the last one to the server's socket) give the one-way delay.
 //
@@ -20,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -146,7 +149,16 @@ struct Count {
     double rate() const { return lastNs > firstNs ? double(received - 1) * 1e9 / double(lastNs - firstNs) : 0; }
 };
 
-struct Client {
+// A flooding client: it connects to `url` and sends `count` chats, or, in lockstep, one per next().
+class Flooder {
+public:
+    virtual ~Flooder() = default;
+    virtual void start(const QUrl& url, qint64 count, bool lockstep = false) = 0;
+    virtual void next() { }
+    virtual void finish() = 0;
+};
+
+struct Client : Flooder {
     QThread thread;
     FloodClient* flood = new FloodClient;
     Client()
@@ -160,12 +172,65 @@ struct Client {
         thread.quit();
         thread.wait();
     }
-    void start(const QUrl& url, qint64 count, bool lockstep = false)
+    void start(const QUrl& url, qint64 count, bool lockstep = false) override
     {
         QMetaObject::invokeMethod(flood, [this, url, count, lockstep] { flood->start(url, count, lockstep); });
     }
-    void next() { QMetaObject::invokeMethod(flood, &FloodClient::next); }
-    void finish() { QMetaObject::invokeMethod(flood, &FloodClient::finish, Qt::BlockingQueuedConnection); }
+    void next() override { QMetaObject::invokeMethod(flood, &FloodClient::next); }
+    void finish() override
+    {
+        QMetaObject::invokeMethod(flood, &FloodClient::finish, Qt::BlockingQueuedConnection);
+    }
+};
+
+// The issue's flood: node's `ws` module sending chat envelopes as fast as its socket drains (it
+// writes while `bufferedAmount` is under 64 KB, then yields to node's loop). Found through NODE_PATH,
+// or /work/outside/node_modules where this machine keeps it.
+const char kNodeFlood[] = R"(
+const WebSocket = require('ws');
+const [url, count] = [process.argv[1], Number(process.argv[2])];
+const ws = new WebSocket(url);
+let id = 0;
+function pump() {
+  while (id < count && ws.bufferedAmount < 64 * 1024)
+    ws.send(JSON.stringify({type: 'chat', id: ++id, text: 'hello ' + id}));
+  if (id < count) setImmediate(pump);
+}
+ws.on('open', pump);
+ws.on('message', () => {});
+ws.on('error', e => { console.error('node flood: ' + e.message); process.exit(1); });
+)";
+
+struct NodeClient : Flooder {
+    QProcess process;
+    static QString modules()
+    {
+        const QString path = qEnvironmentVariable("NODE_PATH", QStringLiteral("/work/outside/node_modules"));
+        return path;
+    }
+    static bool available()
+    {
+        QProcess probe;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NODE_PATH"), modules());
+        probe.setProcessEnvironment(env);
+        probe.start(QStringLiteral("node"), { QStringLiteral("-e"), QStringLiteral("require('ws')") });
+        return probe.waitForFinished(10'000) && probe.exitStatus() == QProcess::NormalExit && probe.exitCode() == 0;
+    }
+    void start(const QUrl& url, qint64 count, bool) override
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NODE_PATH"), modules());
+        process.setProcessEnvironment(env);
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(QStringLiteral("node"),
+            { QStringLiteral("-e"), QString::fromLatin1(kNodeFlood), url.toString(), QString::number(count) });
+    }
+    void finish() override
+    {
+        process.kill();
+        process.waitForFinished(5000);
+    }
 };
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs = 120'000)
@@ -180,7 +245,7 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs = 120'000)
     return true;
 }
 
-double bareRound(Client& client, qint64 count)
+double bareRound(Flooder& client, qint64 count)
 {
     QWebSocketServer server(QStringLiteral("bare"), QWebSocketServer::NonSecureMode);
     if (!server.listen(QHostAddress::LocalHost, 0))
@@ -272,7 +337,7 @@ qint64 countDelivered(const QString& path)
     return chats == delivered ? delivered : -delivered;
 }
 
-double recordedRound(Client& client, qint64 count, const QString& path, bool* complete)
+double recordedRound(Flooder& client, qint64 count, const QString& path, bool* complete)
 {
     Served served;
     if (!served.start(path, { QStringLiteral("latency=0ms") }))
@@ -328,6 +393,33 @@ std::vector<TimeUs> delays(Client& client, qint64 count, const QString& path)
     return result;
 }
 
+// Rounds that alternate the bare server and the recorded one under the same flooding client.
+void floodRounds(Flooder& client, const char* who, qint64 messages, int rounds, const QTemporaryDir& dir)
+{
+    std::printf("flood of %lld chats from %s:\n", static_cast<long long>(messages), who);
+    std::vector<double> bare, recorded;
+    bool complete = true;
+    for (int round = 0; round < rounds; ++round) {
+        bare.push_back(bareRound(client, messages));
+        bool roundComplete = false;
+        recorded.push_back(recordedRound(client, messages, dir.filePath(QStringLiteral("flood.jsonl")), &roundComplete));
+        complete = complete && roundComplete;
+        std::printf("  round %d: bare %.0f messages/s, recorded %.0f messages/s (%.2fx)\n", round + 1, bare.back(),
+            recorded.back(), bare.back() > 0 ? recorded.back() / bare.back() : 0.0);
+        std::fflush(stdout);
+    }
+    std::sort(bare.begin(), bare.end());
+    std::sort(recorded.begin(), recorded.end());
+    const double bareRate = bare[bare.size() / 2];
+    const double recordedRate = recorded[recorded.size() / 2];
+    const double ratio = bareRate > 0 ? recordedRate / bareRate : 0;
+    std::printf("  median of %d rounds: bare QtWebSockets %.0f messages/s, recorded %.0f messages/s%s\n", rounds,
+        bareRate, recordedRate, complete ? "" : " (TRACE INCOMPLETE: not every chat delivered in the file)");
+    std::printf("  recorded/bare: %.2fx (target >= %.1fx: %s)\n", ratio, kRatioTarget,
+        ratio >= kRatioTarget && complete ? "met" : "MISSED");
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -344,28 +436,14 @@ int main(int argc, char** argv)
 
     QTemporaryDir dir;
     Client client;
-    std::vector<double> bare, recorded;
-    bool complete = true;
-    for (int round = 0; round < rounds; ++round) {
-        bare.push_back(bareRound(client, messages));
-        bool roundComplete = false;
-        recorded.push_back(recordedRound(client, messages, dir.filePath(QStringLiteral("flood.jsonl")), &roundComplete));
-        complete = complete && roundComplete;
-        std::printf("round %d: bare %.0f messages/s, recorded %.0f messages/s (%.2fx)\n", round + 1, bare.back(),
-            recorded.back(), bare.back() > 0 ? recorded.back() / bare.back() : 0.0);
-        std::fflush(stdout);
+    floodRounds(client, "a raw-socket client (cheaper than either server)", messages, rounds, dir);
+    if (NodeClient::available()) {
+        NodeClient node;
+        floodRounds(node, "node `ws` (the issue's flood)", messages, rounds, dir);
+    } else {
+        std::printf("node with `ws` not found (NODE_PATH=%s): the issue's flood was not run\n",
+            qPrintable(NodeClient::modules()));
     }
-    std::sort(bare.begin(), bare.end());
-    std::sort(recorded.begin(), recorded.end());
-    const double bareRate = bare[bare.size() / 2];
-    const double recordedRate = recorded[recorded.size() / 2];
-    const double ratio = bareRate > 0 ? recordedRate / bareRate : 0;
-    std::printf("flood of %lld chats, median of %d rounds: bare QtWebSockets %.0f messages/s, recorded %.0f "
-                "messages/s%s\n",
-        static_cast<long long>(messages), rounds, bareRate, recordedRate,
-        complete ? "" : " (TRACE INCOMPLETE: not every chat delivered in the file)");
-    std::printf("recorded/bare: %.2fx (target >= %.1fx: %s)\n", ratio, kRatioTarget,
-        ratio >= kRatioTarget && complete ? "met" : "MISSED");
 
     const std::vector<TimeUs> d = delays(client, pings, dir.filePath(QStringLiteral("lockstep.jsonl")));
     const double p50 = percentile(d, 0.5);
