@@ -42,7 +42,15 @@ TraceLoading::TraceLoading(QStatusBar* statusBar, QObject* parent)
     m_bar->hide();
     m_cancelButton->hide();
     connect(m_cancelButton, &QToolButton::clicked, this, &TraceLoading::stopByUser);
-    connect(this, &TraceLoading::progressed, m_bar, &QProgressBar::setValue);
+    connect(this, &TraceLoading::progressed, m_bar, [bar = m_bar](int percent) {
+        // QProgressBar::setValue repaints at once, and a repaint at once paints every widget of the window
+        // that waits to be painted, in this same event: after a big trace's first frame that was the diagram
+        // again, 40 ms on top of the first paint's 50 ms with no turn of the event loop between them. With
+        // updates off for the call, the bar is only marked to be painted, with the rest, on a later turn.
+        bar->setUpdatesEnabled(false);
+        bar->setValue(percent);
+        bar->setUpdatesEnabled(true);
+    });
 }
 
 TraceLoading::~TraceLoading()

@@ -21,6 +21,19 @@
 using namespace PatternScope;
 using namespace PatternScope::Test;
 
+class PaintCount : public QObject {
+public:
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++count;
+        return QObject::eventFilter(watched, event);
+    }
+};
+
 class TestTraceLoading : public QObject {
     Q_OBJECT
 
@@ -104,6 +117,30 @@ private Q_SLOTS:
             QCOMPARE(table->model()->index(row, EventTableModel::LabelColumn).data().toString(),
                 expected.message(row).label.toString());
         }
+    }
+
+    // Progress is painted with the rest of the window on a later turn of the event loop, never at once: a
+    // repaint at once paints every widget waiting to be painted (after a big trace's first frame, the whole
+    // diagram again) inside the event that reported the progress.
+    void progressPaintedOnALaterTurn()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QString error;
+        QVERIFY2(window.openTrace(m_large, &error), qPrintable(error));
+        auto* loading = window.findChild<TraceLoading*>();
+        auto* bar = window.statusBar()->findChild<QProgressBar*>();
+        QVERIFY(loading && bar);
+        QVERIFY(bar->isVisible() && !bar->visibleRegion().isEmpty()); // it hides only on a later turn
+        PaintCount painted;
+        bar->installEventFilter(&painted);
+        const int percent = bar->value() < 50 ? 90 : 10;
+        Q_EMIT loading->progressed(percent);
+        QCOMPARE(bar->value(), percent);
+        QCOMPARE(painted.count, 0);
+        QTRY_VERIFY(painted.count > 0);
+        loading->cancel();
     }
 
     // Whatever replaces a trace while the loading thread narrates it stops that first: another file, a run,
