@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <vector>
 
 namespace PatternScope::Narration {
 
@@ -152,8 +153,15 @@ public:
         }
         for (const Activation& activation : trace.activations())
             m_activationsByStart.emplace(activation.start, &activation);
-        for (const Connection& connection : trace.connections())
+        for (const Connection& connection : trace.connections()) {
             m_connections.insert(connection.id, &connection);
+            m_connectionsOf[connection.client].push_back(&connection);
+        }
+        // By opening time; connections opened at the same moment stay in the trace's order.
+        for (auto& opened : m_connectionsOf) {
+            std::stable_sort(opened.begin(), opened.end(),
+                [](const Connection* a, const Connection* b) { return a->openedAt < b->openedAt; });
+        }
         for (const Message& message : trace.messages()) {
             if (message.kind == Message::Kind::WsClose && !m_firstClose.contains(message.connection))
                 m_firstClose.insert(message.connection, message.seq);
@@ -392,9 +400,14 @@ private:
     // Whether an earlier connection of the same client came before this handshake's.
     bool reconnects(const Message& m) const
     {
-        for (const Connection& c : m_trace.connections()) {
-            if (c.client == m.from && c.id != m.connection && c.openedAt < m.sentAt)
-                return true;
+        // The client's first two connections by opening time: one of them is not this one.
+        const auto it = m_connectionsOf.constFind(m.from);
+        if (it == m_connectionsOf.constEnd())
+            return false;
+        for (size_t i = 0; i < std::min<size_t>(2, it->size()); ++i) {
+            const Connection* c = (*it)[i];
+            if (c->id != m.connection)
+                return c->openedAt < m.sentAt;
         }
         return false;
     }
@@ -715,12 +728,13 @@ private:
         if (connection.closeReason != QLatin1String("cut") || connection.closedAt == NoTime)
             return;
         const QString who = name(connection.client);
+        // The client's first connection opened since this one was cut.
         const Connection* next = nullptr;
-        for (const Connection& other : m_trace.connections()) {
-            if (other.client == connection.client && other.openedAt >= connection.closedAt
-                && (!next || other.openedAt < next->openedAt))
-                next = &other;
-        }
+        const std::vector<const Connection*>& opened = *m_connectionsOf.constFind(connection.client); // it is one
+        const auto after = std::lower_bound(opened.begin(), opened.end(), connection.closedAt,
+            [](const Connection* c, TimeUs t) { return c->openedAt < t; });
+        if (after != opened.end())
+            next = *after;
         if (!next) {
             add(connection.closedAt, -1,
                 QStringLiteral("The link is cut: the run ends before ") + who + QStringLiteral(" reconnects"));
@@ -798,6 +812,7 @@ private:
     QHash<qint64, TimeUs> m_producedAt; // item -> when it was produced
     std::multimap<TimeUs, const Activation*> m_activationsByStart;
     QHash<int, const Connection*> m_connections;
+    QHash<int, std::vector<const Connection*>> m_connectionsOf; // client -> its connections by opening time
     QHash<Text, qint64> m_requests; // correlation -> the request's seq
     QHash<int, qint64> m_firstRequest; // connection -> its first request
     QHash<Text, qint64> m_responses; // correlation -> the first response's seq

@@ -109,7 +109,7 @@ private Q_SLOTS:
         for (const char* name : { "long-polling-holds", "short-polling-3-clients", "short-polling-5-clients",
                  "sse-20-per-s", "websockets-cuts", "pubsub-fast", "callback-receiver-down" })
             QTest::addRow("%s", name) << fixture(name);
-        for (const char* name : { "long-polling-items", "request-response", "sse-cuts" })
+        for (const char* name : { "long-polling-items", "request-response", "sse-cuts", "websockets-3-clients-cuts" })
             QTest::addRow("%s", name) << narrationFixture(name);
     }
     void everyFixture()
@@ -257,6 +257,50 @@ private Q_SLOTS:
         }
         QVERIFY(empty >= 10);
         QVERIFY(full >= 10);
+    }
+
+    // Several clients, each cut and reconnecting: a handshake is told as a reconnect exactly when the same
+    // client opened a connection before it, and each cut names the wait until that client's next connection.
+    void webSocketReconnects()
+    {
+        Trace trace;
+        QCOMPARE(Test::readTrace(narrationFixture("websockets-3-clients-cuts"), &trace), QString());
+        const QList<Caption> captions = Narration::captions(trace);
+        int first = 0;
+        int again = 0;
+        for (const Message& m : trace.messages()) {
+            if (m.kind != Message::Kind::HttpRequest || !m.fields.upgrade)
+                continue;
+            bool earlier = false;
+            for (const Connection& c : trace.connections())
+                earlier = earlier || (c.client == m.from && c.id != m.connection && c.openedAt < m.sentAt);
+            const QList<Caption> told = about(captions, m.seq);
+            QCOMPARE(told.size(), 1);
+            const QString who = trace.participant(m.from)->name;
+            QVERIFY2(told.first().text.toString().startsWith(
+                         who + (earlier ? QStringLiteral(" reconnects and asks") : QStringLiteral(" asks"))),
+                qPrintable(told.first().text.toString()));
+            ++(earlier ? again : first);
+        }
+        QCOMPARE(first, 3);
+        QCOMPARE(again, 15);
+        int cuts = 0;
+        for (const Connection& c : trace.connections()) {
+            if (c.closeReason != QLatin1String("cut"))
+                continue;
+            const Connection* next = nullptr;
+            for (const Connection& o : trace.connections()) {
+                if (o.client == c.client && o.openedAt >= c.closedAt && (!next || o.openedAt < next->openedAt))
+                    next = &o;
+            }
+            QVERIFY(next);
+            const QString text = captions[Narration::captionAt(captions, c.closedAt)].text.toString();
+            QVERIFY2(text.startsWith(QStringLiteral("The links are cut: ")) && text.contains(trace.participant(c.client)->name)
+                    && text.contains(QStringLiteral(" wait about ") + Narration::duration(next->openedAt - c.closedAt)),
+                qPrintable(text));
+            ++cuts;
+        }
+        QCOMPARE(cuts, 15);
     }
 
     void serverSentEventsCuts()
