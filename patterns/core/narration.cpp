@@ -218,8 +218,9 @@ private:
         QString named;
         if (!p)
             named = QStringLiteral("someone");
-        // "Client", "Server": the one of its kind; "Client 2", "Subscriber A" keep their names.
-        else if (!p->name.contains(u' ') && !p->name.isEmpty())
+        // "Client", "Server": the one of its kind; "Client 2", "Subscriber A" keep their names, and so do
+        // clients from outside, named by themselves ("alice", "curl/7.88.1").
+        else if (p->role != Participant::Role::External && !p->name.contains(u' ') && !p->name.isEmpty())
             named = QStringLiteral("the ") + p->name.toLower();
         else
             named = p->name;

@@ -109,7 +109,7 @@ private Q_SLOTS:
         for (const char* name : { "long-polling-holds", "short-polling-3-clients", "short-polling-5-clients",
                  "sse-20-per-s", "websockets-cuts", "pubsub-fast", "callback-receiver-down" })
             QTest::addRow("%s", name) << fixture(name);
-        for (const char* name : { "long-polling-items", "request-response", "sse-cuts", "websockets-3-clients-cuts" })
+        for (const char* name : { "long-polling-items", "request-response", "sse-cuts", "websockets-3-clients-cuts", "outside-clients" })
             QTest::addRow("%s", name) << narrationFixture(name);
     }
     void everyFixture()
@@ -257,6 +257,30 @@ private Q_SLOTS:
         }
         QVERIFY(empty >= 10);
         QVERIFY(full >= 10);
+    }
+
+    // Clients from outside are named as they named themselves: "Alice sends …", never "The alice sends …"
+    // as if "alice" were the name of a role.
+    void outsideClientsByName()
+    {
+        Trace trace;
+        QCOMPARE(Test::readTrace(narrationFixture("outside-clients"), &trace), QString());
+        const QList<Caption> captions = Narration::captions(trace);
+        QStringList named;
+        for (const Message& m : trace.messages()) {
+            const Participant* from = trace.participant(m.from);
+            if (m.kind != Message::Kind::HttpRequest || from->role != Participant::Role::External)
+                continue;
+            const QList<Caption> told = about(captions, m.seq);
+            QVERIFY(!told.isEmpty()); // when it leaves, then when it arrives
+            const QString expected = from->name.left(1).toUpper() + from->name.mid(1) + QStringLiteral(" sends ")
+                + m.fields.method.toString() + u' ' + m.fields.target.toString()
+                + QStringLiteral(" and waits for the answer");
+            QCOMPARE(told.first().text.toString(), expected);
+            named.append(from->name);
+        }
+        QCOMPARE(named,
+            QStringList({ QStringLiteral("alice"), QStringLiteral("curl/7.88.1"), QStringLiteral("alice") }));
     }
 
     // Several clients, each cut and reconnecting: a handshake is told as a reconnect exactly when the same
