@@ -6,9 +6,10 @@
 // thread that writes masked frames (cheaper than either server, so the ratio is of the two servers'
 // capacities), then the issue's own flood, node's `ws` module in a child process (skipped, and said
 // so, when node or `ws` is missing). For each, both rates are measured side by side, in rounds that
-// alternate, and the target is the recorded rate over the bare one. Then the zero-latency delay: the same client sends one
-// message at a time, waiting until the server has it, and the trace's sent-to-received times (the link
-// read the first byte, it handed the last one to the server's socket) give the one-way delay.
+// alternate, and the target is the recorded rate over the bare one. Then the zero-latency delay: the
+// raw client sends one message at a time, waiting until the server has it, and the trace's
+// sent-to-received times (the link read the first byte, it handed the last one to the server's
+// socket) give the one-way delay.
 //
 //   bench_flood [--messages N] [--rounds N] [--pings N]
 #include "linkemulator.h"
@@ -23,11 +24,11 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-#include <QRandomGenerator>
-#include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 #include <algorithm>
@@ -177,10 +178,7 @@ struct Client : Flooder {
         QMetaObject::invokeMethod(flood, [this, url, count, lockstep] { flood->start(url, count, lockstep); });
     }
     void next() override { QMetaObject::invokeMethod(flood, &FloodClient::next); }
-    void finish() override
-    {
-        QMetaObject::invokeMethod(flood, &FloodClient::finish, Qt::BlockingQueuedConnection);
-    }
+    void finish() override { QMetaObject::invokeMethod(flood, &FloodClient::finish, Qt::BlockingQueuedConnection); }
 };
 
 // The flood: node's `ws` module sending chat envelopes as fast as its socket drains (it
@@ -203,11 +201,7 @@ ws.on('error', e => { console.error('node flood: ' + e.message); process.exit(1)
 
 struct NodeClient : Flooder {
     QProcess process;
-    static QString modules()
-    {
-        const QString path = qEnvironmentVariable("NODE_PATH", QStringLiteral("/work/outside/node_modules"));
-        return path;
-    }
+    static QString modules() { return qEnvironmentVariable("NODE_PATH", QStringLiteral("/work/outside/node_modules")); }
     static bool available()
     {
         QProcess probe;
@@ -319,8 +313,7 @@ qint64 countDelivered(const QString& path)
     qint64 delivered = 0;
     while (!file.atEnd()) {
         const QByteArray line = file.readLine();
-        if (line.startsWith("{\"t\":\"message\"") && line.contains("\"kind\":\"ws-text\"")
-            && line.contains("chat ")) {
+        if (line.startsWith("{\"t\":\"message\"") && line.contains("\"kind\":\"ws-text\"") && line.contains("chat ")) {
             const qsizetype at = line.indexOf("\"seq\":") + 6;
             const qint64 seq = line.mid(at, line.indexOf(',', at) - at).toLongLong();
             if (size_t(seq) >= chatSeq.size())
@@ -402,7 +395,8 @@ void floodRounds(Flooder& client, const char* who, qint64 messages, int rounds, 
     for (int round = 0; round < rounds; ++round) {
         bare.push_back(bareRound(client, messages));
         bool roundComplete = false;
-        recorded.push_back(recordedRound(client, messages, dir.filePath(QStringLiteral("flood.jsonl")), &roundComplete));
+        recorded.push_back(
+            recordedRound(client, messages, dir.filePath(QStringLiteral("flood.jsonl")), &roundComplete));
         complete = complete && roundComplete;
         std::printf("  round %d: bare %.0f messages/s, recorded %.0f messages/s (%.2fx)\n", round + 1, bare.back(),
             recorded.back(), bare.back() > 0 ? recorded.back() / bare.back() : 0.0);

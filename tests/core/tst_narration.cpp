@@ -109,7 +109,8 @@ private Q_SLOTS:
         for (const char* name : { "long-polling-holds", "short-polling-3-clients", "short-polling-5-clients",
                  "sse-20-per-s", "websockets-cuts", "pubsub-fast", "callback-receiver-down" })
             QTest::addRow("%s", name) << fixture(name);
-        for (const char* name : { "long-polling-items", "request-response", "sse-cuts", "websockets-3-clients-cuts", "outside-clients" })
+        for (const char* name :
+            { "long-polling-items", "request-response", "sse-cuts", "websockets-3-clients-cuts", "outside-clients" })
             QTest::addRow("%s", name) << narrationFixture(name);
     }
     void everyFixture()
@@ -122,7 +123,9 @@ private Q_SLOTS:
         QCOMPARE(Narration::captions(trace), captions); // a pure function of the trace
         for (qsizetype i = 0; i < captions.size(); ++i) {
             const Caption& c = captions[i];
-            QVERIFY2(!c.text.toString().isEmpty() && !c.text.toString().contains(u'\n') && c.text.toString().size() <= 120, qPrintable(c.text.toString()));
+            QVERIFY2(
+                !c.text.toString().isEmpty() && !c.text.toString().contains(u'\n') && c.text.toString().size() <= 120,
+                qPrintable(c.text.toString()));
             QVERIFY2(c.text.toString().at(0).isUpper(), qPrintable(c.text.toString()));
             QVERIFY(c.at >= 0 && c.at <= trace.endTime());
             QVERIFY(c.message >= -1 && c.message < qint64(trace.messages().size()));
@@ -176,7 +179,8 @@ private Q_SLOTS:
         for (const Activation& a : trace.activations()) {
             const int start = Narration::captionAt(captions, a.start);
             QVERIFY(start >= 0);
-            QVERIFY2(captions[start].text.toString().contains(QStringLiteral("the server holds the client's request open")),
+            QVERIFY2(
+                captions[start].text.toString().contains(QStringLiteral("the server holds the client's request open")),
                 qPrintable(captions[start].text.toString()));
             if (a.end - a.start > 1'250'000) { // not retold in the last quarter second of a hold
                 const int later = Narration::captionAt(captions, a.start + 1'050'000);
@@ -279,8 +283,8 @@ private Q_SLOTS:
             QCOMPARE(told.first().text.toString(), expected);
             named.append(from->name);
         }
-        QCOMPARE(named,
-            QStringList({ QStringLiteral("alice"), QStringLiteral("curl/7.88.1"), QStringLiteral("alice") }));
+        QCOMPARE(
+            named, QStringList({ QStringLiteral("alice"), QStringLiteral("curl/7.88.1"), QStringLiteral("alice") }));
     }
 
     // Several clients, each cut and reconnecting: a handshake is told as a reconnect exactly when the same
@@ -319,7 +323,8 @@ private Q_SLOTS:
             }
             QVERIFY(next);
             const QString text = captions[Narration::captionAt(captions, c.closedAt)].text.toString();
-            QVERIFY2(text.startsWith(QStringLiteral("The links are cut: ")) && text.contains(trace.participant(c.client)->name)
+            QVERIFY2(text.startsWith(QStringLiteral("The links are cut: "))
+                    && text.contains(trace.participant(c.client)->name)
                     && text.contains(QStringLiteral(" wait about ") + Narration::duration(next->openedAt - c.closedAt)),
                 qPrintable(text));
             ++cuts;
@@ -343,8 +348,8 @@ private Q_SLOTS:
             }
             const int at = Narration::captionAt(captions, c.closedAt);
             if (!next) {
-                QCOMPARE(
-                    captions[at].text.toString(), QStringLiteral("The link is cut: the run ends before the client reconnects"));
+                QCOMPARE(captions[at].text.toString(),
+                    QStringLiteral("The link is cut: the run ends before the client reconnects"));
                 continue;
             }
             // The wait the client announced in its note ("reconnecting in 1000 ms") and the header it resumed with.
