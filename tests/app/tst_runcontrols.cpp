@@ -2,6 +2,7 @@
 // The window's run controls say what happens: opening a trace during a run stops it and leaves Start usable,
 // another pattern clears the old diagram, an opened trace shows its own parameters, read-only.
 #include "mainwindow.h"
+#include "paintcounter.h"
 #include "parameterpanel.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
@@ -18,6 +19,7 @@
 #include <QTest>
 
 using namespace PatternScope;
+using PatternScope::Test::PaintCounter;
 using PatternScope::Test::waitUntil;
 
 namespace {
@@ -78,21 +80,6 @@ QString headerValue(const TraceHeader& header, const QString& name)
     }
     return {};
 }
-
-// Counts the paints of a widget.
-class PaintCounter : public QObject {
-public:
-    explicit PaintCounter(QWidget* widget) { widget->installEventFilter(this); }
-    int paints = 0;
-
-protected:
-    bool eventFilter(QObject*, QEvent* event) override
-    {
-        if (event->type() == QEvent::Paint)
-            ++paints;
-        return false;
-    }
-};
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "eventtablemodel.h"
 #include "exchanges.h"
 #include "mainwindow.h"
+#include "paintcounter.h"
 #include "tracefiles.h"
 #include "traceloading.h"
 
@@ -20,19 +21,6 @@
 
 using namespace PatternScope;
 using namespace PatternScope::Test;
-
-class PaintCount : public QObject {
-public:
-    int count = 0;
-
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override
-    {
-        if (event->type() == QEvent::Paint)
-            ++count;
-        return QObject::eventFilter(watched, event);
-    }
-};
 
 class TestTraceLoading : public QObject {
     Q_OBJECT
@@ -133,13 +121,12 @@ private Q_SLOTS:
         auto* bar = window.statusBar()->findChild<QProgressBar*>();
         QVERIFY(loading && bar);
         QVERIFY(bar->isVisible() && !bar->visibleRegion().isEmpty()); // it hides only on a later turn
-        PaintCount painted;
-        bar->installEventFilter(&painted);
+        PaintCounter painted(bar);
         const int percent = bar->value() < 50 ? 90 : 10;
         Q_EMIT loading->progressed(percent);
         QCOMPARE(bar->value(), percent);
-        QCOMPARE(painted.count, 0);
-        QTRY_VERIFY(painted.count > 0);
+        QCOMPARE(painted.paints, 0);
+        QTRY_VERIFY(painted.paints > 0);
         loading->cancel();
     }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparisonview.h"
 #include "messages.h"
+#include "paintcounter.h"
 #include "playbackclock.h"
 #include "sequenceview.h"
 #include "tracefiles.h"
 
-#include <QEvent>
 #include <QFontMetricsF>
 #include <QTest>
 #include <memory>
@@ -14,16 +14,6 @@ using namespace PatternScope;
 using namespace PatternScope::Test;
 
 namespace {
-
-// Counts the paint events a widget gets.
-struct PaintCounter : QObject {
-    int paints = 0;
-    bool eventFilter(QObject*, QEvent* event) override
-    {
-        paints += event->type() == QEvent::Paint;
-        return false;
-    }
-};
 
 // A client and a server on a running clock.
 std::unique_ptr<Trace> liveTrace()
@@ -89,10 +79,8 @@ private Q_SLOTS:
         QTRY_VERIFY(view.diagram(0)->isAnimating());
         QVERIFY(!view.diagram(1)->isAnimating()); // nothing of its own moves
 
-        PaintCounter busyPaints;
-        PaintCounter quietPaints;
-        view.diagram(0)->viewport()->installEventFilter(&busyPaints);
-        view.diagram(1)->viewport()->installEventFilter(&quietPaints);
+        PaintCounter busyPaints(view.diagram(0)->viewport());
+        PaintCounter quietPaints(view.diagram(1)->viewport());
         QTRY_VERIFY_WITH_TIMEOUT(busyPaints.paints >= 10, 20'000);
         // The same tick marks both: at most a frame or two apart (the trace's own repaints add to the busy one).
         QVERIFY2(quietPaints.paints >= busyPaints.paints - 2,
