@@ -18,10 +18,6 @@ namespace {
 // Bundles never reach across a multiple of this many label heights: where one ends does not depend on
 // where the range being drawn starts, so bundles hold still while the view scrolls.
 constexpr double kBundleRows = 8.0;
-// A picture joins two arrows of a run with at most this many labels' heights between them, and looks at
-// most at this many arrows between them.
-constexpr int kMaxRows = 8;
-constexpr size_t kMaxLooked = 64;
 // Labels stacked above (or below) their arrow at most this many rows away in the view; a picture goes on.
 constexpr int kViewLevels = 3;
 constexpr int kPictureLevels = 200;
@@ -150,47 +146,12 @@ Work bundle(const std::vector<Entry>& entries, const DiagramLayout::Input& input
         after.insert(keys[i], i);
     }
     const auto y = [&](size_t i) { return entries[i].line.y1(); };
-    // How close the next arrow of a run must start to join it. In the view, a label's height: what is closer
-    // opens as you zoom. A picture cannot zoom, and each label between the two that needs the same stretch of
-    // the diagram needs a label's height too. Without this, a run whose arrows were each just over a label's
-    // height apart, interleaved with another (a request, its answer, the next request), had twice the labels
-    // the picture had room for, and they were stacked a hundred rows away from their arrows. Arrows that will
-    // share a label (one kind, from one sender or to one receiver, within a label's height: shareLabels)
-    // count once.
-    const auto joinWithin = [&](size_t last, size_t i) {
-        if (input.elide)
-            return height;
-        const double most = kMaxRows * height;
-        if (y(i) - y(last) >= most)
-            return most;
-        const QLineF& own = entries[last].line;
-        const double lo = std::min(own.x1(), own.x2());
-        const double hi = std::max(own.x1(), own.x2());
-        int rows = 1;
-        size_t row = last; // the arrow that took the last row counted
-        for (size_t k = last + 1, looked = 0; k < i && rows < kMaxRows; ++k) {
-            if (++looked > kMaxLooked)
-                return most; // that crowded: one bundle
-            const Entry& e = entries[k];
-            if (e.plumbing || std::max(e.line.x1(), e.line.x2()) <= lo || std::min(e.line.x1(), e.line.x2()) >= hi)
-                continue; // TCP's labels take the room left; its label has a stretch of its own
-            const auto shares = [&](size_t with) {
-                const Entry& w = entries[with];
-                return e.kind == w.kind && (e.from == w.from || e.to == w.to) && std::abs(y(k) - y(with)) < height;
-            };
-            if (shares(row) || shares(i))
-                continue; // shares the label of the row before it, or of the arrow that would join
-            ++rows;
-            row = k;
-        }
-        return rows * height;
-    };
     // Whether the run that entry i is in goes on at least down to `until`.
     const auto runsTo = [&](size_t i, double until) {
         for (size_t k = i; k != none; k = next[k]) {
             if (y(k) >= until)
                 return true;
-            if (next[k] != none && y(next[k]) - y(k) >= joinWithin(k, next[k]))
+            if (next[k] != none && y(next[k]) - y(k) >= height)
                 return false;
         }
         return false;
@@ -201,7 +162,6 @@ Work bundle(const std::vector<Entry>& entries, const DiagramLayout::Input& input
         size_t item = 0;
         double firstY = 0;
         double lastY = 0;
-        size_t last = 0; // the entry lastY is of
     };
     QHash<quint64, Open> open;
     const double grid = kBundleRows * height;
@@ -211,7 +171,7 @@ Work bundle(const std::vector<Entry>& entries, const DiagramLayout::Input& input
         const QString text = input.labelText(trace.message(e.seq));
         if (!alone[i]) {
             const auto it = open.find(keys[i]);
-            if (it != open.end() && y(i) - it->lastY < joinWithin(it->last, i)) {
+            if (it != open.end() && y(i) - it->lastY < height) {
                 const double line = std::floor(y(i) / grid) * grid;
                 const bool cut = it->lastY < line && it->firstY <= line - 2 * height && runsTo(i, line + 2 * height);
                 if (!cut) {
@@ -221,7 +181,6 @@ Work bundle(const std::vector<Entry>& entries, const DiagramLayout::Input& input
                     ++item.count;
                     work.texts[it->item].append(text);
                     it->lastY = y(i);
-                    it->last = i;
                     continue;
                 }
             }
@@ -234,7 +193,7 @@ Work bundle(const std::vector<Entry>& entries, const DiagramLayout::Input& input
         work.texts.push_back({ text });
         work.alone.push_back(alone[i]);
         if (!alone[i])
-            open.insert(keys[i], { work.items.size() - 1, y(i), y(i), i });
+            open.insert(keys[i], { work.items.size() - 1, y(i), y(i) });
     }
     return work;
 }
@@ -411,8 +370,8 @@ std::optional<QRectF> search(const std::vector<const QLineF*>& lines, double lo,
 }
 
 // Places the item's label; returns how wide the columns would have to be for it to fit between its lifelines.
-double place(const DiagramLayout::Input& input, Widths& widths, double height, DiagramLayout::Item& item,
-    Occupancy& occupied, double ceiling)
+double place(
+    const DiagramLayout::Input& input, Widths& widths, double height, DiagramLayout::Item& item, Occupancy& occupied)
 {
     const SequenceGeometry& geometry = *input.geometry;
     // Between the lifelines of its arrows; strands from one sender (or to one receiver) share that end, and
@@ -471,7 +430,7 @@ double place(const DiagramLayout::Input& input, Widths& widths, double height, D
             lo = wideLo;
             hi = wideLo + width;
         } else if (const auto box
-            = search(lines, wideLo, wideLo + width, width, height, rightwards, 0, ceiling, occupied)) {
+            = search(lines, wideLo, wideLo + width, width, height, rightwards, 0, input.ceiling, occupied)) {
             item.label = *box;
             occupied.add(*box);
             return wanted;
@@ -483,7 +442,7 @@ double place(const DiagramLayout::Input& input, Widths& widths, double height, D
             width = widths.of(item.shown) + 2 * DiagramLayout::PadX;
         }
     }
-    if (const auto box = search(lines, lo, hi, width, height, rightwards, levels, ceiling, occupied)) {
+    if (const auto box = search(lines, lo, hi, width, height, rightwards, levels, input.ceiling, occupied)) {
         item.label = *box;
         occupied.add(*box);
     } else if (!input.elide) {
@@ -551,18 +510,10 @@ void DiagramLayout::run(const Input& input)
         return x.plumbing != y.plumbing ? !x.plumbing : firstY(x) < firstY(y);
     });
     m_items.reserve(order.size());
-    // A picture's labels may go far from their arrows to find room; never above the label of the arrows
-    // before them between the same two lifelines (TCP's apart), where they would read in the wrong order.
-    QHash<quint64, double> below;
     for (size_t i : order) {
         Item& item = work.items[i];
         item.text = describe(item, work.texts[i], geometry);
-        const Strand& first = item.strands.front();
-        const quint64 pair = (quint64(item.plumbing) << 48) | (quint64(quint16(first.from)) << 16) | quint16(first.to);
-        const double ceiling = input.elide ? input.ceiling : std::max(input.ceiling, below.value(pair, input.ceiling));
-        m_wantedColumnWidth = std::max(m_wantedColumnWidth, place(input, widths, height, item, occupied, ceiling));
-        if (!input.elide && !item.label.isNull())
-            below.insert(pair, item.label.bottom() + DiagramLayout::Gap);
+        m_wantedColumnWidth = std::max(m_wantedColumnWidth, place(input, widths, height, item, occupied));
         if (!item.label.isNull())
             m_labelsTop = std::min(m_labelsTop, item.label.top());
         m_items.push_back(std::move(item));

@@ -10,7 +10,6 @@
 #include <QHash>
 #include <QTest>
 #include <algorithm>
-#include <limits>
 #include <memory>
 
 using namespace PatternScope;
@@ -39,15 +38,11 @@ struct Scene {
     {
         if (!readTrace(path, &trace).isEmpty() && trace.messages().empty())
             return false;
-        show();
-        return true;
-    }
-    void show()
-    {
         geometry.setTrace(&trace);
         geometry.setColumns(68.0, 180.0);
         painter = std::make_unique<SequencePainter>(geometry, theme);
         painter->setAsOf(trace.endTime());
+        return true;
     }
 };
 
@@ -169,83 +164,6 @@ private Q_SLOTS:
             const QStringList found = problems(scene, layout, visible, picture);
             QVERIFY2(found.isEmpty(), qPrintable(found.mid(0, 8).join(u'\n')));
         }
-    }
-
-    void pictureLabelsByTheirArrows_data()
-    {
-        QTest::addColumn<QString>("path"); // empty: request and answer every 5 ms, generated
-        QTest::addColumn<double>("pixelsPerSecond");
-        QTest::addRow("exchanges every 5 ms, 3000 px/s") << QString() << 3000.0;
-        QTest::addRow("exchanges every 5 ms, 1500 px/s") << QString() << 1500.0;
-        for (const QString& path : fixtures()) {
-            for (double zoom : { 1200.0, 3000.0 })
-                QTest::addRow("%s %g px/s", qPrintable(QFileInfo(path).completeBaseName()), zoom) << path << zoom;
-        }
-    }
-
-    // A picture cannot zoom, so what is too dense to label one by one is bundled, and labels stay by their
-    // arrows: not stacked far off where there is room (a very few, in a crowd of long slanted arrows, may
-    // be), and never above the label of the arrows before them between the same two lifelines, where they
-    // would read in the wrong order. The scales are about those pictures choose for these runs.
-    void pictureLabelsByTheirArrows()
-    {
-        QFETCH(QString, path);
-        QFETCH(double, pixelsPerSecond);
-        Scene scene;
-        if (path.isEmpty()) {
-            fillExchanges(scene.trace, 400, 5'000);
-            scene.show();
-        } else {
-            QVERIFY(scene.load(path));
-        }
-        scene.geometry.setPixelsPerSecond(pixelsPerSecond);
-        scene.geometry.foldIdleGaps();
-        scene.painter->setElide(false);
-        const QRectF whole(
-            0, -24, scene.geometry.contentWidth(), scene.geometry.contentHeight(scene.trace.endTime()) + 48);
-        const DiagramLayout& layout = scene.painter->layOut(whole);
-        const double far = 8 * layout.labelHeight();
-        QStringList farOff;
-        QStringList found;
-        QHash<quint64, QPair<double, QString>> previous; // two lifelines -> the last label's top and text
-        std::vector<const DiagramLayout::Item*> items;
-        for (const DiagramLayout::Item& item : layout.items()) {
-            if (!item.label.isNull() && !item.plumbing)
-                items.push_back(&item);
-        }
-        std::sort(items.begin(), items.end(), [](const DiagramLayout::Item* a, const DiagramLayout::Item* b) {
-            return a->strands.front().lines.front().y1() < b->strands.front().lines.front().y1();
-        });
-        for (const DiagramLayout::Item* item : items) {
-            double top = std::numeric_limits<double>::infinity();
-            double bottom = -top;
-            for (const DiagramLayout::Strand& strand : item->strands) {
-                for (const QLineF& line : strand.lines) {
-                    top = std::min({ top, line.y1(), line.y2() });
-                    bottom = std::max({ bottom, line.y1(), line.y2() });
-                }
-            }
-            const double off = std::max(top - item->label.bottom(), item->label.top() - bottom);
-            if (off > far)
-                farOff.append(QStringLiteral("\"%1\" %2 is %3 px from its arrows (%4 to %5)")
-                                  .arg(item->shown, describeRect(item->label))
-                                  .arg(off)
-                                  .arg(top)
-                                  .arg(bottom));
-            const DiagramLayout::Strand& first = item->strands.front();
-            const quint64 pair = (quint64(quint32(first.from)) << 32) | quint32(first.to);
-            const auto before = previous.constFind(pair);
-            if (before != previous.constEnd() && item->label.top() < before->first)
-                found.append(QStringLiteral("\"%1\" %2 is above \"%3\", whose arrows are before its own")
-                                 .arg(item->shown, describeRect(item->label), before->second));
-            previous.insert(pair, qMakePair(item->label.top(), item->shown));
-        }
-        QVERIFY(!items.empty());
-        if (farOff.size() * 100 > qsizetype(items.size()))
-            found += farOff;
-        QVERIFY2(found.isEmpty(),
-            qPrintable(QStringLiteral("%1 of %2 labels:\n").arg(found.size()).arg(items.size())
-                + found.mid(0, 8).join(u'\n')));
     }
 
     void labelsHoldStillWhileScrolling_data()
