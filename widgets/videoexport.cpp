@@ -397,10 +397,7 @@ QString Frames::captionOf(int frame) const
     const int index = Narration::captionAt(d->captions, t);
     if (index < 0)
         return {};
-    const Caption& caption = d->captions[index];
-    if (caption.until != NoTime && t >= caption.until)
-        return {};
-    return caption.text;
+    return d->captions[index].text;
 }
 
 QString checkOptions(const ExportOptions& options, Format format)

@@ -777,7 +777,7 @@ private:
         std::vector<std::pair<qsizetype, qsizetype>> toMake; // caption -> the draft that makes its text
         for (Entry& entry : m_entries) {
             if (entry.grouped < 0) {
-                captions.append(Caption { entry.at, NoTime, std::move(entry.text), entry.message });
+                captions.append(Caption { entry.at, std::move(entry.text), entry.message });
                 continue;
             }
             const Draft& draft = m_grouped[size_t(entry.grouped)];
@@ -799,7 +799,7 @@ private:
             }
             openGroups.insert(draft.group, entry.grouped);
             toMake.emplace_back(captions.size(), entry.grouped);
-            captions.append(Caption { draft.at, NoTime, Text(), draft.message });
+            captions.append(Caption { draft.at, Text(), draft.message });
         }
         for (const auto& [caption, grouped] : toMake) {
             const Draft& draft = m_grouped[size_t(grouped)];
@@ -838,11 +838,7 @@ int captionAt(const QList<Caption>& captions, TimeUs t)
 {
     const auto it = std::upper_bound(
         captions.begin(), captions.end(), t, [](TimeUs time, const Caption& c) { return time < c.at; });
-    const int index = int(it - captions.begin()) - 1;
-    if (index < 0)
-        return -1;
-    const Caption& caption = captions[index];
-    return caption.until != NoTime && t >= caption.until ? -1 : index;
+    return int(it - captions.begin()) - 1;
 }
 
 QString duration(TimeUs us)

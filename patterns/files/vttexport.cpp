@@ -53,7 +53,7 @@ bool Export::webVtt(const Trace& trace, const TraceHeader& header, const ExportR
     qint64 pendingStart = -1;
     for (qsizetype i = 0; i < captions.size(); ++i) {
         const Caption& caption = captions[i];
-        TimeUs until = caption.until != NoTime ? caption.until : i + 1 < captions.size() ? captions[i + 1].at : end;
+        TimeUs until = i + 1 < captions.size() ? captions[i + 1].at : end;
         const TimeUs start = std::max(caption.at, from);
         until = std::min(until, end);
         const QString line = cueText(caption.text.toString().trimmed());

@@ -87,17 +87,16 @@ private Q_SLOTS:
 
     void captionAt()
     {
-        const QList<Caption> captions { { 100, NoTime, QStringLiteral("a"), -1 },
-            { 200, NoTime, QStringLiteral("b"), -1 }, { 200, NoTime, QStringLiteral("c"), -1 },
-            { 500, 600, QStringLiteral("d"), -1 } };
+        const QList<Caption> captions { { 100, QStringLiteral("a"), -1 }, { 200, QStringLiteral("b"), -1 },
+            { 200, QStringLiteral("c"), -1 }, { 500, QStringLiteral("d"), -1 } };
         QCOMPARE(Narration::captionAt(captions, 0), -1);
         QCOMPARE(Narration::captionAt(captions, 99), -1);
         QCOMPARE(Narration::captionAt(captions, 100), 0);
         QCOMPARE(Narration::captionAt(captions, 199), 0);
         QCOMPARE(Narration::captionAt(captions, 200), 2); // the later of two at one moment
         QCOMPARE(Narration::captionAt(captions, 499), 2);
-        QCOMPARE(Narration::captionAt(captions, 599), 3);
-        QCOMPARE(Narration::captionAt(captions, 600), -1); // `until` ends it
+        QCOMPARE(Narration::captionAt(captions, 500), 3);
+        QCOMPARE(Narration::captionAt(captions, 1'000'000), 3); // the last lasts
         QCOMPARE(Narration::captionAt({}, 5), -1);
     }
 

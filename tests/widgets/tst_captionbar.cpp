@@ -68,9 +68,8 @@ private Q_SLOTS:
         Fixture f;
         f.ask(1, 1'000'000);
         f.ask(2, 2'000'000);
-        QList<Caption> given { { 1'000'000, NoTime, QStringLiteral("Given one"), 0 },
-            { 1'500'000, NoTime, QStringLiteral("Given between"), -1 },
-            { 2'000'000, NoTime, QStringLiteral("Given two"), 1 } };
+        QList<Caption> given { { 1'000'000, QStringLiteral("Given one"), 0 },
+            { 1'500'000, QStringLiteral("Given between"), -1 }, { 2'000'000, QStringLiteral("Given two"), 1 } };
         f.clock.setTrace(&f.trace);
         f.bar.setClock(&f.clock);
         f.bar.setTrace(&f.trace, given);

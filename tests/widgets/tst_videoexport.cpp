@@ -386,9 +386,7 @@ private Q_SLOTS:
         // Every caption that lasts at all is a cue (one that gives way at the very moment it starts is none).
         QList<Caption> lasting;
         for (qsizetype i = 0; i < captions.size(); ++i) {
-            const TimeUs until = captions[i].until != NoTime ? captions[i].until
-                : i + 1 < captions.size()                    ? captions[i + 1].at
-                                                             : trace.endTime();
+            const TimeUs until = i + 1 < captions.size() ? captions[i + 1].at : trace.endTime();
             if (std::min(until, trace.endTime()) > captions[i].at)
                 lasting.append(captions[i]);
         }
@@ -469,8 +467,7 @@ private Q_SLOTS:
         QVERIFY(blocks.size() > 20);
         int lasting = 0;
         for (qsizetype i = 0; i + 1 < captions.size(); ++i) {
-            if (std::llround(double(captions[i + 1].at) / 1e3) > std::llround(double(captions[i].at) / 1e3)
-                && captions[i].until == NoTime) {
+            if (std::llround(double(captions[i + 1].at) / 1e3) > std::llround(double(captions[i].at) / 1e3)) {
                 ++lasting;
                 QVERIFY2(lastLines.contains(captions[i].text.toString().trimmed()), qPrintable(captions[i].text));
             }
