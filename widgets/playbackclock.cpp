@@ -27,6 +27,11 @@ void PlaybackClock::setTraces(const QList<const Trace*>& traces)
     Q_EMIT changed();
 }
 
+bool PlaybackClock::stepsThrough(const Trace* trace) const
+{
+    return trace && std::any_of(m_traces.cbegin(), m_traces.cend(), [trace](const auto& t) { return t == trace; });
+}
+
 void PlaybackClock::setRecording(bool recording)
 {
     if (m_recording == recording)

@@ -28,6 +28,8 @@ public:
     // Whether the trace is still being recorded: the head is then the run's clock, not its last event.
     void setRecording(bool recording);
     bool isRecording() const { return m_recording; }
+    // Whether stepping goes through `trace`'s sends and arrivals (it is one of the clock's traces).
+    bool stepsThrough(const Trace* trace) const;
 
     TimeUs head() const;
     TimeUs position() const;
@@ -40,7 +42,8 @@ public:
     TimeUs nextEvent(TimeUs after) const;
     TimeUs previousEvent(TimeUs before) const;
     // Moments stepping also stops at, besides sends and arrivals: where a caption starts (a cut, an item
-    // produced, a hold retold), so every caption can be stepped to. Sorted; set by the caption line.
+    // produced, a hold retold), so every caption can be stepped to. Sorted; set by the caption line, which
+    // leaves out those that are a send or an arrival already.
     void setStops(QList<TimeUs> stops);
 
     static constexpr double MinSpeed = 0.1;

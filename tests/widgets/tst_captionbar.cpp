@@ -68,7 +68,9 @@ private Q_SLOTS:
         Fixture f;
         f.ask(1, 1'000'000);
         f.ask(2, 2'000'000);
+        // The second is about the first message, but starts after it left: a stop of its own.
         QList<Caption> given { { 1'000'000, QStringLiteral("Given one"), 0 },
+            { 1'250'000, QStringLiteral("Given later, about one"), 0 },
             { 1'500'000, QStringLiteral("Given between"), -1 }, { 2'000'000, QStringLiteral("Given two"), 1 } };
         f.clock.setTrace(&f.trace);
         f.bar.setClock(&f.clock);
@@ -78,6 +80,10 @@ private Q_SLOTS:
         f.clock.seek(1'200'000);
         f.bar.refresh();
         QCOMPARE(f.bar.text(), QStringLiteral("Given one"));
+        f.clock.stepForward();
+        f.bar.refresh();
+        QCOMPARE(f.clock.position(), TimeUs(1'250'000));
+        QCOMPARE(f.bar.text(), QStringLiteral("Given later, about one"));
         f.clock.stepForward();
         f.bar.refresh();
         QCOMPARE(f.clock.position(), TimeUs(1'500'000)); // a stop of the given captions, not of any message
