@@ -113,7 +113,8 @@ void TraceLoading::start(const QString& path)
         if (!read || cancelled->load())
             return;
         // Only reads: the window reads the same trace meanwhile, and changes nothing of an opened one.
-        QList<Caption> captions = Narration::captions(*read, {}, [&cancelled] { return !cancelled->load(); });
+        QList<Caption> captions = Narration::captions(
+            *read, {}, [&cancelled] { return !cancelled->load(); }, Narration::Texts::Compact);
         if (cancelled->load())
             return;
 #if defined(__GLIBC__)

@@ -114,7 +114,7 @@ const QList<Caption>& CaptionBar::captions()
     if (m_stale && m_trace) {
         QElapsedTimer cost;
         cost.start();
-        m_captions = Narration::captions(*m_trace);
+        m_captions = Narration::captions(*m_trace, {}, {}, Narration::Texts::Compact);
         m_narrationCostUs = cost.nsecsElapsed() / 1000;
         m_narrated.start();
         m_stale = false;
@@ -161,7 +161,7 @@ void CaptionBar::refresh()
     const int index = m_trace && position != NoTime ? captionFor(*m_trace, m_captions, position) : -1;
     QString text;
     if (index >= 0)
-        text = m_captions[index].text.toString();
+        text = Narration::text(*m_trace, m_captions[index]);
     else if (m_awaiting && m_trace)
         text = tr("The captions of the whole trace are being written…");
     if (index != m_index || text != m_text) {

@@ -37,6 +37,7 @@ public:
 
     QString text() const { return m_text; }
     int currentIndex() const { return m_index; }
+    // Compact (Narration::Texts::Compact, unless given whole): what one says is Narration::text() of it.
     const QList<Caption>& captions();
     // Whether it reads the clock on a timer: while playback moves, never while paused.
     bool isTicking() const { return m_tick.isActive(); }

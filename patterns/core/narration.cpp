@@ -2,10 +2,10 @@
 #include "narration.h"
 
 #include <QHash>
-#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QUrl>
 #include <QUrlQuery>
 #include <algorithm>
@@ -93,6 +93,30 @@ QString whatComesAfter(qint64 since)
                      : QStringLiteral("news (it has no items yet)");
 }
 
+// How a caption names a participant: "the client", "the server" (the one of its kind); "Client 2",
+// "Subscriber A" keep their names, and so do clients from outside, named by themselves ("alice", "curl/7.88.1").
+QString participantName(const Trace& trace, int participant)
+{
+    const Participant* p = trace.participant(participant);
+    if (!p)
+        return QStringLiteral("someone");
+    if (p->role != Participant::Role::External && !p->name.contains(u' ') && !p->name.isEmpty())
+        return QStringLiteral("the ") + p->name.toLower();
+    return p->name;
+}
+
+// What a plain request tells, from its sender and its target alone: it asks for what comes after an item,
+// or it sends and waits for the answer. Different for each request ("asks for news newer than item 1665"),
+// so compact captions leave it to Narration::text().
+QString plainRequest(const QString& who, const Message& m)
+{
+    const qint64 since = sinceOf(m.fields.target);
+    if (since >= 0)
+        return who + QStringLiteral(" asks for ") + whatComesAfter(since);
+    return who + QStringLiteral(" sends ") + m.fields.method + u' ' + m.fields.target
+        + QStringLiteral(" and waits for the answer");
+}
+
 // The JSON body a message carried, when it has one (a job, a publish-subscribe envelope).
 QJsonObject jsonBody(const Message& message)
 {
@@ -144,8 +168,9 @@ struct Entry {
 
 class Narrator {
 public:
-    Narrator(const Trace& trace)
+    Narrator(const Trace& trace, Texts texts)
         : m_trace(trace)
+        , m_form(texts)
     {
         for (const Note& note : trace.notes()) {
             if (note.item >= 0 && !m_producedAt.contains(note.item))
@@ -214,16 +239,7 @@ private:
         const auto known = m_names.constFind(participant);
         if (known != m_names.constEnd())
             return *known;
-        const Participant* p = m_trace.participant(participant);
-        QString named;
-        if (!p)
-            named = QStringLiteral("someone");
-        // "Client", "Server": the one of its kind; "Client 2", "Subscriber A" keep their names, and so do
-        // clients from outside, named by themselves ("alice", "curl/7.88.1").
-        else if (p->role != Participant::Role::External && !p->name.contains(u' ') && !p->name.isEmpty())
-            named = QStringLiteral("the ") + p->name.toLower();
-        else
-            named = p->name;
+        const QString named = participantName(m_trace, participant);
         m_names.insert(participant, named);
         return named;
     }
@@ -390,12 +406,10 @@ private:
             add(m.sentAt, m.seq, who + QStringLiteral(" sends a job with the URL to call back when done: ") + callback);
             return;
         }
-        const qint64 since = sinceOf(m.fields.target);
-        if (since >= 0) {
-            add(m.sentAt, m.seq, who + QStringLiteral(" asks for ") + whatComesAfter(since));
-            return;
-        }
-        add(m.sentAt, m.seq, who + QStringLiteral(" sends ") + what + QStringLiteral(" and waits for the answer"));
+        if (m_form == Texts::Compact)
+            m_entries.push_back(Entry { m.sentAt, m.seq, Text(), -1 }); // Narration::text() tells it
+        else
+            add(m.sentAt, m.seq, plainRequest(who, m));
     }
 
     // Whether an earlier connection of the same client came before this handshake's.
@@ -770,7 +784,8 @@ private:
 
     QList<Caption> finish()
     {
-        std::stable_sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.at < b.at; });
+        std::stable_sort(
+            m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.at < b.at; });
         QList<Caption> captions;
         captions.reserve(qsizetype(m_entries.size()));
         QHash<QString, qsizetype> openGroups; // group -> its first draft, while its moment lasts
@@ -810,6 +825,7 @@ private:
     }
 
     const Trace& m_trace;
+    const Texts m_form; // whether plain requests keep their texts
     QHash<qint64, TimeUs> m_producedAt; // item -> when it was produced
     std::multimap<TimeUs, const Activation*> m_activationsByStart;
     QHash<int, const Connection*> m_connections;
@@ -828,10 +844,18 @@ private:
 
 } // namespace
 
-QList<Caption> captions(const Trace& trace, const QString& patternId, const std::function<bool()>& going)
+QList<Caption> captions(const Trace& trace, const QString& patternId, const std::function<bool()>& going, Texts texts)
 {
     Q_UNUSED(patternId)
-    return Narrator(trace).run(going);
+    return Narrator(trace, texts).run(going);
+}
+
+QString text(const Trace& trace, const Caption& caption)
+{
+    if (!caption.text.isEmpty() || caption.message < 0 || caption.message >= qint64(trace.messages().size()))
+        return caption.text;
+    const Message& m = trace.message(caption.message);
+    return sentence(plainRequest(participantName(trace, m.from), m));
 }
 
 int captionAt(const QList<Caption>& captions, TimeUs t)

@@ -10,11 +10,11 @@
 #include "traceloading.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QProgressBar>
-#include <QStatusBar>
-#include <QComboBox>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -71,7 +71,8 @@ private Q_SLOTS:
         QVERIFY(status);
         QVERIFY2(window.statusBar()->currentMessage().isEmpty() || !status->isVisible(),
             qPrintable(window.statusBar()->currentMessage() + QStringLiteral(" / ") + status->text()));
-        QVERIFY2(status->isVisible() && status->text().startsWith(QLatin1String("Loading ")), qPrintable(status->text()));
+        QVERIFY2(
+            status->isVisible() && status->text().startsWith(QLatin1String("Loading ")), qPrintable(status->text()));
 
         QTRY_COMPARE_WITH_TIMEOUT(window.trace()->messages().size(), m_largeMessages, 60'000);
         QVERIFY(!bar->isVisible());
@@ -92,7 +93,7 @@ private Q_SLOTS:
             QVERIFY(narrated.wait(60'000));
         }
         QVERIFY(!caption->isAwaiting(window.trace()));
-        QVERIFY(caption->captions() == Narration::captions(expected));
+        QVERIFY(caption->captions() == Narration::captions(expected, {}, {}, Narration::Texts::Compact));
         // The table lists every message, the start's rows first as they were.
         QTableView* table = nullptr;
         for (QTableView* view : window.findChildren<QTableView*>()) {
@@ -160,7 +161,8 @@ private Q_SLOTS:
             Trace expected;
             QCOMPARE(readTrace(small, &expected), QString());
             QCOMPARE(window->trace()->messages().size(), expected.messages().size());
-            QVERIFY(window->findChild<CaptionBar*>()->captions() == Narration::captions(*window->trace()));
+            QVERIFY(window->findChild<CaptionBar*>()->captions()
+                == Narration::captions(*window->trace(), {}, {}, Narration::Texts::Compact));
         } else if (how == QLatin1String("pattern")) {
             auto* patterns = window->findChild<QComboBox*>(QStringLiteral("patternBox"));
             QVERIFY(patterns);

@@ -100,6 +100,40 @@ private Q_SLOTS:
         QCOMPARE(Narration::captionAt({}, 5), -1);
     }
 
+    // Compact captions keep no text for a plain request, whose words are its own (different for each): those
+    // are the ones a long recording has by the hundred thousand. Every other caption keeps its text.
+    void compactCaptionsLeaveOutPlainRequests_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("plain"); // what each plain request's caption says
+        QTest::addRow("short polling") << fixture("short-polling-3-clients") << QStringLiteral(" asks for news");
+        QTest::addRow("long polling") << narrationFixture("long-polling-items") << QStringLiteral(" asks for news");
+        QTest::addRow("request-response")
+            << narrationFixture("request-response") << QStringLiteral(" and waits for the answer");
+    }
+    void compactCaptionsLeaveOutPlainRequests()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, plain);
+        Trace trace;
+        QCOMPARE(Test::readTrace(path, &trace), QString());
+        const QList<Caption> whole = Narration::captions(trace);
+        const QList<Caption> compact = Narration::captions(trace, {}, {}, Narration::Texts::Compact);
+        QCOMPARE(compact.size(), whole.size());
+        int leftOut = 0;
+        for (qsizetype i = 0; i < whole.size(); ++i) {
+            QVERIFY(!whole[i].text.isEmpty());
+            if (!compact[i].text.isEmpty()) {
+                QCOMPARE(compact[i].text, whole[i].text);
+                continue;
+            }
+            ++leftOut;
+            QVERIFY2(whole[i].text.contains(plain), qPrintable(whole[i].text));
+            QCOMPARE(trace.message(compact[i].message).kind, Message::Kind::HttpRequest);
+        }
+        QVERIFY2(leftOut >= 5, qPrintable(dump(whole)));
+    }
+
     // What holds for every pattern: sorted, one plain line each, about messages that exist, and
     // every exchange the pattern is about told at the moment it starts.
     void everyFixture_data()
@@ -120,6 +154,14 @@ private Q_SLOTS:
         const QList<Caption> captions = Narration::captions(trace);
         QVERIFY(captions.size() >= 5);
         QCOMPARE(Narration::captions(trace), captions); // a pure function of the trace
+        // Compact, as a window keeps them: the same captions, each saying the same when read.
+        const QList<Caption> compact = Narration::captions(trace, {}, {}, Narration::Texts::Compact);
+        QCOMPARE(compact.size(), captions.size());
+        for (qsizetype i = 0; i < captions.size(); ++i) {
+            QCOMPARE(compact[i].at, captions[i].at);
+            QCOMPARE(compact[i].message, captions[i].message);
+            QCOMPARE(Narration::text(trace, compact[i]), captions[i].text.toString());
+        }
         for (qsizetype i = 0; i < captions.size(); ++i) {
             const Caption& c = captions[i];
             QVERIFY2(
