@@ -68,6 +68,7 @@ private:
     quint64 m_seed = 0;
     QDateTime m_startedAt;
     QTimer m_grace;
+    QTimer m_clientsLeft; // single shot: a second after the last connection closed, freed memory is returned
     bool m_running = false;
     bool m_patternStopped = false;
     bool m_serveOnly = false;
