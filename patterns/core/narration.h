@@ -15,7 +15,8 @@ namespace PatternScope {
 struct Caption {
     TimeUs at = 0; // when it starts to apply (trace time)
     // Plain words, one line: "The client asks for news newer than item 6". A Text, not a QString: a trace of a
-    // million messages has about as many captions, and captions that say the same share one copy.
+    // million messages has about as many captions, and captions that say the same share one copy. Empty for a
+    // plain request's caption in a compact list (Narration::Texts): Narration::text() tells it.
     Text text;
     qint64 message = -1; // the message it is about, if any (seq)
 
