@@ -125,16 +125,10 @@ const QList<Caption>& CaptionBar::captions()
         // Every caption can be stepped to, also those that start between messages (a cut, a hold retold). Most
         // start as their message leaves or arrives, where the clock stops anyway: only the others are given to
         // it (a million messages have about a million and a half captions, and as many stops took 12 MB).
-        const bool stepsThroughTrace = m_clock->stepsThrough(m_trace);
-        const auto isStopAlready = [this, stepsThroughTrace](const Caption& caption) {
-            if (!stepsThroughTrace || caption.message < 0 || caption.message >= qint64(m_trace->messages().size()))
-                return false;
-            const Message& m = m_trace->message(caption.message);
-            return caption.at == m.sentAt || (m.state != Message::State::InFlight && caption.at == m.receivedAt);
-        };
         QList<TimeUs> stops;
         for (const Caption& caption : std::as_const(m_captions)) {
-            if ((stops.isEmpty() || stops.constLast() != caption.at) && !isStopAlready(caption))
+            if ((stops.isEmpty() || stops.constLast() != caption.at)
+                && !m_clock->stepsAt(m_trace, caption.message, caption.at))
                 stops.append(caption.at);
         }
         stops.squeeze();

@@ -5,6 +5,16 @@
 
 namespace PatternScope {
 
+namespace {
+
+// When `m` arrived (or was given up for lost), a moment stepping goes to; NoTime while it is in flight.
+TimeUs arrivalOf(const Message& m)
+{
+    return m.state != Message::State::InFlight ? m.receivedAt : NoTime;
+}
+
+} // namespace
+
 PlaybackClock::PlaybackClock(QObject* parent)
     : QObject(parent)
 {
@@ -27,9 +37,13 @@ void PlaybackClock::setTraces(const QList<const Trace*>& traces)
     Q_EMIT changed();
 }
 
-bool PlaybackClock::stepsThrough(const Trace* trace) const
+bool PlaybackClock::stepsAt(const Trace* trace, qint64 seq, TimeUs t) const
 {
-    return trace && std::any_of(m_traces.cbegin(), m_traces.cend(), [trace](const auto& t) { return t == trace; });
+    if (!trace || seq < 0 || seq >= qint64(trace->messages().size())
+        || std::none_of(m_traces.cbegin(), m_traces.cend(), [trace](const auto& known) { return known == trace; }))
+        return false;
+    const Message& m = trace->message(seq);
+    return t == m.sentAt || t == arrivalOf(m);
 }
 
 void PlaybackClock::setRecording(bool recording)
@@ -204,8 +218,9 @@ TimeUs PlaybackClock::nextEventIn(const Trace& trace, TimeUs after) const
     const TimeUs limit = best == NoTime ? head() : best;
     for (qint64 seq : trace.messagesOverlapping(after, limit)) {
         const Message& m = trace.message(seq);
-        if (m.state != Message::State::InFlight && m.receivedAt > after && (best == NoTime || m.receivedAt < best))
-            best = m.receivedAt;
+        const TimeUs arrived = arrivalOf(m);
+        if (arrived != NoTime && arrived > after && (best == NoTime || arrived < best))
+            best = arrived;
     }
     return best;
 }
@@ -219,8 +234,9 @@ TimeUs PlaybackClock::previousEventIn(const Trace& trace, TimeUs before) const
     TimeUs best = it == order.begin() ? NoTime : sent(*std::prev(it));
     for (qint64 seq : trace.messagesOverlapping(best == NoTime ? 0 : best, before)) {
         const Message& m = trace.message(seq);
-        if (m.state != Message::State::InFlight && m.receivedAt < before && m.receivedAt > best)
-            best = m.receivedAt;
+        const TimeUs arrived = arrivalOf(m);
+        if (arrived != NoTime && arrived < before && arrived > best)
+            best = arrived;
     }
     return best;
 }

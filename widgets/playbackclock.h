@@ -28,8 +28,9 @@ public:
     // Whether the trace is still being recorded: the head is then the run's clock, not its last event.
     void setRecording(bool recording);
     bool isRecording() const { return m_recording; }
-    // Whether stepping goes through `trace`'s sends and arrivals (it is one of the clock's traces).
-    bool stepsThrough(const Trace* trace) const;
+    // Whether stepping stops at `t` anyway: `trace` is one of the clock's, and `t` is when its message `seq` was
+    // sent or arrived.
+    bool stepsAt(const Trace* trace, qint64 seq, TimeUs t) const;
 
     TimeUs head() const;
     TimeUs position() const;
