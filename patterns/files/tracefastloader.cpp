@@ -281,6 +281,9 @@ private:
         const char* name = ++m_p;
         while (m_p < m_end && ((*m_p >= 'a' && *m_p <= 'z') || *m_p == '-'))
             ++m_p;
+        // A second "t" (the line's type came first): which one counts is the strict reader's business.
+        if (m_p - name == 1 && *name == 't')
+            return false;
         const int key = keyOf(name, m_p - name);
         if (!literal("\":"))
             return false;

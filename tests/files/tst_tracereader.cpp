@@ -173,6 +173,7 @@ private Q_SLOTS:
             R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","extra":{"a":[1,null]},"sent":50})");
         row("field twice",
             R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","label":"a","label":"b","sent":50})");
+        row("type twice", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","t":"other","sent":50})");
         row("spaces", R"({ "t": "message", "seq": 1, "from": 0, "to": 1, "kind": "ws-text", "sent": 50 })");
         row("type not first", R"({"seq":1,"t":"message","from":0,"to":1,"kind":"ws-text","sent":50})");
         row("exponent", R"({"t":"message","seq":1,"from":0,"to":1,"kind":"ws-text","sent":5e1})");
